@@ -1,0 +1,194 @@
+#include "bench/runner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <new>
+#include <set>
+
+#include <tbb/task_arena.h>
+
+#include "bench/stats.hpp"
+#include "platform/host.hpp"
+
+namespace cachescope {
+
+namespace {
+
+constexpr int kMaxN = 1 << 16;
+
+bool errorVsFp32(const Kernel& k) { return k.info.quantized || k.uses(Param::Density); }
+
+std::string gib(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
+  return buf;
+}
+
+template <class T>
+std::vector<T> orDefault(const std::vector<T>& list, T fallback) {
+  return list.empty() ? std::vector<T>{fallback} : list;
+}
+
+}  // namespace
+
+double jobBytes(const Job& job) {
+  const Kernel& k = *job.kernel;
+  double bytes = problemBytes(k.info.family, job.params.n) + k.extraBytes(job.params);
+  // Checking against the reference keeps one more fp32 result.
+  if (errorVsFp32(k)) bytes += double(job.params.n) * job.params.n * sizeof(float) * 2;
+  return bytes;
+}
+
+std::vector<Job> planSweep(const SweepSpec& spec) {
+  if (spec.kernels.empty()) throw UsageError("no kernels given (see 'cachescope list')");
+  std::vector<const Kernel*> ks;
+  for (const std::string& id : spec.kernels) {
+    const Kernel* k = findKernel(id);
+    if (!k) throw UsageError("unknown kernel '" + id + "' (did you mean '" + nearestKernelId(id) + "'?)");
+    ks.push_back(k);
+  }
+  for (int n : spec.n)
+    if (n <= 0) throw UsageError("--n must be > 0 (got " + std::to_string(n) + ")");
+    else if (n > kMaxN) throw UsageError("--n " + std::to_string(n) + " is too large (at most " + std::to_string(kMaxN) + ")");
+  for (int b : spec.block)
+    if (b <= 0) throw UsageError("--block must be > 0 (got " + std::to_string(b) + ")");
+  for (int t : spec.threads)
+    if (t <= 0) throw UsageError("--threads must be > 0 (got " + std::to_string(t) + ")");
+    else if (t > 1024) throw UsageError("--threads " + std::to_string(t) + " is too many (at most 1024)");
+  for (int b : spec.bits)
+    if (b != 32 && b != 8 && b != 4) throw UsageError("--bits must be 32, 8 or 4 (got " + std::to_string(b) + ")");
+  for (double d : spec.density)
+    if (!(d > 0.0 && d <= 1.0)) throw UsageError("--density must be in (0, 1] (got " + std::to_string(d) + ")");
+
+  const Params defaults;
+  // Bits each kernel runs with: its own default, or the requested values it accepts.
+  std::vector<std::vector<int>> bitsOf;
+  for (const Kernel* k : ks) {
+    std::vector<int> bitsList = {defaults.bits};
+    if (k->uses(Param::Bits)) {
+      if (spec.bits.empty()) {
+        bitsList = {k->info.bits.empty() ? defaults.bits : k->info.bits.front()};
+      } else {
+        bitsList.clear();
+        for (int b : spec.bits)
+          if (std::find(k->info.bits.begin(), k->info.bits.end(), b) != k->info.bits.end()) bitsList.push_back(b);
+        if (bitsList.empty()) {
+          std::string accepted;
+          for (int b : k->info.bits) accepted += (accepted.empty() ? "" : ", ") + std::to_string(b);
+          throw UsageError(k->info.id + " accepts --bits " + accepted + " only");
+        }
+      }
+    }
+    bitsOf.push_back(bitsList);
+  }
+
+  // n outermost: kernels at the same size sit together (and share inputs).
+  std::vector<Job> jobs;
+  for (int n : orDefault(spec.n, defaults.n)) {
+    for (std::size_t ki = 0; ki < ks.size(); ++ki) {
+      const Kernel* k = ks[ki];
+      auto use = [&](Param p) { return k->uses(p); };
+      for (int block : use(Param::Block) ? orDefault(spec.block, defaults.block) : std::vector<int>{defaults.block})
+        for (int threads : use(Param::Threads) ? orDefault(spec.threads, defaults.threads) : std::vector<int>{1})
+          for (int bits : bitsOf[ki])
+            for (double density : use(Param::Density) ? orDefault(spec.density, defaults.density)
+                                                      : std::vector<double>{defaults.density})
+              jobs.push_back(Job{k, Params{n, block, threads, bits, density}});
+    }
+  }
+
+  // Memory: the largest job must fit with room to spare.
+  const double available = double(availableMemoryBytes());
+  if (available > 0) {
+    for (const Job& job : jobs) {
+      double need = jobBytes(job);
+      if (need > 0.8 * available)
+        throw UsageError(job.kernel->info.id + " at n=" + std::to_string(job.params.n) + " needs " + gib(need) +
+                         " of memory but only " + gib(available) + " is available");
+    }
+  }
+  return jobs;
+}
+
+BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& options, const std::atomic<bool>* cancel,
+                   const ProgressFn& progress, int jobIndex, int jobCount) {
+  const Kernel& k = *job.kernel;
+  const Params& p = job.params;
+  BenchRecord r;
+  r.kernel = k.info.id;
+  r.n = p.n;
+  if (k.uses(Param::Block)) r.block = p.block;
+  if (k.uses(Param::Threads)) r.threads = p.threads;
+  if (k.uses(Param::Bits)) r.bits = p.bits;
+  if (k.uses(Param::Density)) r.density = p.density;
+  r.warmup = std::max(0, options.warmup);
+  r.reps = std::max(1, options.reps);
+  r.unit = rateUnit(k.info.unit);
+  r.work = k.work(p);
+
+  auto cancelled = [&] { return cancel && cancel->load(std::memory_order_relaxed); };
+  Progress prog{jobIndex, jobCount, 0, r.warmup + r.reps, k.info.id};
+  if (progress) progress(prog);
+
+  try {
+    tbb::task_arena arena(std::max(1, p.threads));
+    std::unique_ptr<Prepared> prepared;
+    arena.execute([&] { prepared = k.prepare(problem, p); });
+    using Clock = std::chrono::steady_clock;
+    for (int i = 0; i < r.warmup + r.reps; ++i) {
+      if (cancelled()) {
+        r.failure = "cancelled";
+        return r;
+      }
+      auto t0 = Clock::now();
+      arena.execute([&] { prepared->run(); });
+      auto t1 = Clock::now();
+      doNotOptimize(prepared.get());
+      if (i >= r.warmup) r.timesS.push_back(std::chrono::duration<double>(t1 - t0).count());
+      prog.run = i + 1;
+      if (progress) progress(prog);
+    }
+    Stats s = summarize(r.timesS);
+    r.medianS = s.median;
+    r.meanS = s.mean;
+    r.stddevS = s.stddev;
+    r.minS = s.min;
+    r.maxS = s.max;
+    r.rate = s.median > 0 ? r.work / s.median / 1e9 : 0.0;
+    if (errorVsFp32(k)) {
+      std::vector<float> ref = k.info.family == Family::Matmul
+                                   ? referenceMatmul(p.n, problem.a.data(), problem.b.data())
+                                   : referenceRelu(problem.a.size(), problem.a.data());
+      ErrorStats e = compareOutputs(prepared->output(), ref);
+      r.errMaxAbs = e.maxAbs;
+      r.errRelative = e.relative;
+    }
+  } catch (const std::bad_alloc&) {
+    r.failure = "out of memory";
+  } catch (const std::exception& e) {
+    r.failure = e.what();
+  }
+  return r;
+}
+
+std::vector<BenchRecord> runSweep(const std::vector<Job>& jobs, const RunOptions& options,
+                                  const std::atomic<bool>* cancel, const ProgressFn& progress) {
+  std::vector<BenchRecord> out;
+  std::map<std::pair<Family, int>, Problem> problems;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const Job& job = jobs[i];
+    auto key = std::make_pair(job.kernel->info.family, job.params.n);
+    auto it = problems.find(key);
+    if (it == problems.end()) {
+      problems.clear();  // keep one problem alive: large sweeps must not pile up inputs
+      it = problems.emplace(key, makeProblem(key.first, key.second)).first;
+    }
+    out.push_back(runJob(job, it->second, options, cancel, progress, int(i), int(jobs.size())));
+    if (out.back().failure == "cancelled") break;
+  }
+  return out;
+}
+
+}  // namespace cachescope

@@ -1,0 +1,68 @@
+// The benchmark runner: warmup, repetitions, cooperative cancellation and
+// progress, every run inside a tbb::task_arena of the requested size. The CLI
+// and the GUI worker both call it, so their numbers come from one code path.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "bench/param_list.hpp"
+#include "kernels/registry.hpp"
+#include "report/record.hpp"
+
+namespace cachescope {
+
+struct RunOptions {
+  int warmup = 1;
+  int reps = 5;
+};
+
+// A benchmark request as the CLI (or a GUI sweep) states it: lists per
+// parameter. Empty lists mean "the default" (Params{} or the kernel's own).
+struct SweepSpec {
+  std::vector<std::string> kernels;
+  std::vector<int> n, block, threads, bits;
+  std::vector<double> density;
+};
+
+struct Job {
+  const Kernel* kernel = nullptr;
+  Params params;
+};
+
+// Expands kernels x the lists of the parameters each kernel uses (a kernel is
+// not swept over parameters it ignores). Checks every value and that each
+// job's data fits in available memory. Throws UsageError with a one-line
+// message (unknown kernel with the nearest id, n <= 0, block/threads <= 0,
+// bits not in {32, 8, 4} or not accepted by a kernel, density outside (0, 1],
+// a job too large for memory).
+std::vector<Job> planSweep(const SweepSpec& spec);
+
+// Bytes a job needs at its peak (inputs, outputs, kernel buffers, reference).
+double jobBytes(const Job& job);
+
+struct Progress {
+  int job = 0, jobs = 1;        // current job index and count
+  int run = 0, runs = 1;        // runs done of this job (warmup + reps)
+  std::string kernel;
+  double fraction() const { return (job + double(run) / std::max(runs, 1)) / std::max(jobs, 1); }
+};
+
+using ProgressFn = std::function<void(const Progress&)>;
+
+// Runs one job. Never throws for a kernel failure: the record's `failure` is
+// set instead ("cancelled" when `cancel` became true between runs).
+BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& options,
+                   const std::atomic<bool>* cancel = nullptr, const ProgressFn& progress = {},
+                   int jobIndex = 0, int jobCount = 1);
+
+// Runs all jobs in order, sharing inputs between jobs of the same family and n.
+std::vector<BenchRecord> runSweep(const std::vector<Job>& jobs, const RunOptions& options,
+                                  const std::atomic<bool>* cancel = nullptr, const ProgressFn& progress = {});
+
+// Keeps the optimizer from discarding a computation whose result is unused.
+inline void doNotOptimize(const void* p) { asm volatile("" : : "g"(p) : "memory"); }
+
+}  // namespace cachescope

@@ -1,0 +1,92 @@
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <unistd.h>
+
+#include "bench/runner.hpp"
+#include "cli/command.hpp"
+#include "report/atomic_file.hpp"
+#include "report/writers.hpp"
+
+namespace cachescope::cli {
+
+namespace {
+
+struct BenchArgs {
+  std::string kernels, n, block, threads, bits, density;
+  int reps = 5;
+  int warmup = 1;
+  std::string format = "table";
+  std::string out;
+};
+
+std::vector<std::string> splitIds(const std::string& s) {
+  std::vector<std::string> ids;
+  std::stringstream ss(s);
+  std::string id;
+  while (std::getline(ss, id, ','))
+    if (!id.empty()) ids.push_back(id);
+  return ids;
+}
+
+int runBench(const BenchArgs& a) {
+  if (a.reps < 1) throw UsageError("--reps must be >= 1");
+  if (a.warmup < 0) throw UsageError("--warmup must be >= 0");
+  SweepSpec spec;
+  spec.kernels = splitIds(a.kernels);
+  if (!a.n.empty()) spec.n = parseIntList(a.n, "n");
+  if (!a.block.empty()) spec.block = parseIntList(a.block, "block");
+  if (!a.threads.empty()) spec.threads = parseIntList(a.threads, "threads");
+  if (!a.bits.empty()) spec.bits = parseIntList(a.bits, "bits");
+  if (!a.density.empty()) spec.density = parseDoubleList(a.density, "density");
+  Format format;
+  if (!parseFormat(a.format, format)) throw UsageError("--format must be table, csv or json");
+  std::vector<Job> jobs = planSweep(spec);
+
+  // Open the output before the (possibly long) run: a bad path fails now.
+  std::optional<AtomicFile> out;
+  if (!a.out.empty()) out.emplace(a.out);
+
+  ProgressFn progress;
+  if (::isatty(STDERR_FILENO)) {
+    progress = [](const Progress& p) {
+      std::cerr << "\r[" << p.job + 1 << "/" << p.jobs << "] " << p.kernel << "  run " << p.run << "/" << p.runs
+                << "        " << std::flush;
+    };
+  }
+  RunOptions options{a.warmup, a.reps};
+  std::vector<BenchRecord> records = runSweep(jobs, options, nullptr, progress);
+  if (progress) std::cerr << "\r" << std::string(60, ' ') << "\r";
+
+  std::string text = formatRecords(records, format);
+  if (out) {
+    out->commit(text);
+    std::cerr << "wrote " << a.out << '\n';
+  } else {
+    std::cout << text;
+  }
+  for (const BenchRecord& r : records)
+    if (!r.failure.empty()) return 1;
+  return 0;
+}
+
+}  // namespace
+
+void addBenchCommand(CLI::App& root, Commands& commands) {
+  auto* app = root.add_subcommand("bench", "Time kernels over a parameter sweep (medians of repetitions)");
+  auto a = std::make_shared<BenchArgs>();
+  app->add_option("--kernels", a->kernels, "Kernel ids, comma separated (see 'cachescope list')")->required();
+  app->add_option("--n", a->n, "Matrix sizes: list or range, e.g. 256,512 or 64:1024:x2 (default 256)");
+  app->add_option("--block", a->block, "Tile sizes for matmul.blocked, e.g. 16:128:x2 (default 64)");
+  app->add_option("--threads", a->threads, "Thread counts, e.g. 1,2 (default 1)");
+  app->add_option("--bits", a->bits, "Quantization widths for int kernels: 8, 4 (default: the kernel's own)");
+  app->add_option("--density", a->density, "Share of nonzeros kept for matmul.sparse, in (0,1] (default 1)");
+  app->add_option("--reps", a->reps, "Timed repetitions per point (default 5)");
+  app->add_option("--warmup", a->warmup, "Untimed runs before timing (default 1)");
+  app->add_option("--format", a->format, "table | csv | json (default table)");
+  app->add_option("--out", a->out, "Write the result to FILE (atomically) instead of stdout");
+  commands.push_back({app, [a] { return runBench(*a); }});
+}
+
+}  // namespace cachescope::cli

@@ -1,0 +1,59 @@
+#include <iostream>
+#include <new>
+
+#include "bench/param_list.hpp"
+#include "cli/command.hpp"
+#include "report/atomic_file.hpp"
+
+namespace cachescope::cli {
+
+void printError(const std::string& message) { std::cerr << "cachescope: error: " << message << '\n'; }
+
+int runCommandLine(int argc, const char* const* argv) {
+  CLI::App root{
+      "cachescope: makes cache and parallelism behaviour visible.\n"
+      "Runs real matmul/ReLU kernels, times them and simulates the cache hierarchy on their exact\n"
+      "access stream. Without a command it opens the desktop app."};
+  root.name("cachescope");
+  root.require_subcommand(0, 1);
+  root.set_version_flag("--version", std::string("cachescope ") + CACHESCOPE_VERSION_STRING);
+  Commands commands;
+  addListCommand(root, commands);
+  addBenchCommand(root, commands);
+  // [SECTION] further commands register here
+
+  try {
+    root.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return root.exit(e);  // --help, --version
+    std::string what = e.what();
+    while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
+    for (char& c : what)
+      if (c == '\n') c = ' ';
+    printError(what + " (see 'cachescope --help')");
+    return 2;
+  }
+
+  try {
+    for (const Command& c : commands)
+      if (c.app->parsed()) return c.run();
+    for (const Command& c : commands)  // no command: the GUI, if this build has one
+      if (c.app->get_name() == "gui") return c.run();
+    std::cerr << root.help() << "\nThis build has no GUI (built with CACHESCOPE_GUI=OFF): use a command above.\n";
+    return 2;
+  } catch (const UsageError& e) {
+    printError(e.what());
+    return 2;
+  } catch (const FileError& e) {
+    printError(e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    printError("out of memory");
+    return 1;
+  } catch (const std::exception& e) {
+    printError(e.what());
+    return 1;
+  }
+}
+
+}  // namespace cachescope::cli

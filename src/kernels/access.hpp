@@ -1,0 +1,63 @@
+// Access policies: "one loop nest, two uses" (shared/design.md section 2).
+//
+// A traceable kernel writes its loop nest once, as a template over an access
+// policy `Acc`, and performs every memory access of interest through it:
+//
+//   sum += acc.load(&A[i * lda + k]) * acc.load(&B[k * ldb + j]);
+//   acc.store(&C[i * ldc + j], sum);
+//   acc.point(i, j, k);   // where the nest is: for the animation
+//
+// `Direct` compiles to the plain loop (the timed run). `Traced<Sink>` reports
+// each load and store (address, size, read/write) to a sink: the cache
+// simulator, or a recorder for the animation. Both run the same instructions
+// in the same order, so hit rates and animation show what the timed kernel
+// does.
+#pragma once
+
+#include <cstdint>
+
+namespace cachescope {
+
+enum class AccessKind : std::uint8_t { Read, Write };
+
+// The plain, untraced policy: zero overhead after inlining.
+struct Direct {
+  template <class T>
+  static T load(const T* p) {
+    return *p;
+  }
+  template <class T, class V>
+  static void store(T* p, V v) {
+    *p = static_cast<T>(v);
+  }
+  static void point(int, int, int) {}
+};
+
+// A sink has: void access(std::uint64_t address, std::uint32_t size, AccessKind kind);
+// and optionally: void point(int i, int j, int k);
+template <class Sink>
+class Traced {
+ public:
+  explicit Traced(Sink& sink) : sink_(sink) {}
+
+  template <class T>
+  T load(const T* p) {
+    sink_.access(reinterpret_cast<std::uintptr_t>(p), sizeof(T), AccessKind::Read);
+    return *p;
+  }
+  template <class T, class V>
+  void store(T* p, V v) {
+    sink_.access(reinterpret_cast<std::uintptr_t>(p), sizeof(T), AccessKind::Write);
+    *p = static_cast<T>(v);
+  }
+  void point(int i, int j, int k) {
+    if constexpr (requires(Sink& s) { s.point(i, j, k); }) sink_.point(i, j, k);
+  }
+
+  Sink& sink() { return sink_; }
+
+ private:
+  Sink& sink_;
+};
+
+}  // namespace cachescope

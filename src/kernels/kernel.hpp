@@ -1,0 +1,136 @@
+// The kernel interface. Every kernel of the family (shared/design.md section 3)
+// is one file that defines a `Kernel` and registers it in registry.cpp.
+//
+// Life of a benchmark: the runner builds a `Problem` (deterministic inputs),
+// asks the kernel to `prepare` it for some `Params` (allocation, packing of
+// constant operands, quantization, CSR building: everything that is not the
+// operation itself), then times `Prepared::run()` repeatedly. After the runs,
+// `output()` is compared with `expected()`.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/aligned_buffer.hpp"
+
+namespace cachescope {
+
+enum class Family { Matmul, Relu };
+
+const char* toString(Family family);
+
+// What a kernel's `work` counts: GFLOP/s, GOP/s (integer kernels) or GB/s.
+enum class WorkUnit { Flop, IntOp, Byte };
+
+const char* rateUnit(WorkUnit unit);  // "GFLOP/s", "GOP/s", "GB/s"
+
+// The parameters a kernel may use. A kernel lists the ones it reads in
+// `KernelInfo::uses`; the others are ignored (and not swept by `bench`).
+enum class Param { N, Block, Threads, Bits, Density };
+
+const char* toString(Param param);
+
+struct Params {
+  int n = 256;           // matmul: n x n times n x n; relu: n x n elements
+  int block = 64;        // tile edge for matmul.blocked
+  int threads = 1;       // size of the task_arena the kernel runs in
+  int bits = 32;         // quantization width (32 = fp32)
+  double density = 1.0;  // share of nonzeros kept in A (matmul.sparse)
+};
+
+// Inputs shared by all kernels of a family, deterministic from the seed:
+// values uniform in [-1, 1). Matmul: A and B, n x n row-major. Relu: `a` only.
+struct Problem {
+  Family family = Family::Matmul;
+  int n = 0;
+  AlignedBuffer<float> a;
+  AlignedBuffer<float> b;
+};
+
+Problem makeProblem(Family family, int n, std::uint64_t seed = 0x5eed);
+
+// Error of a result against the fp32 reference.
+struct ErrorStats {
+  double maxAbs = 0.0;    // max |out - ref|
+  double relative = 0.0;  // ||out - ref||_2 / ||ref||_2
+};
+
+ErrorStats compareOutputs(const std::vector<float>& out, const std::vector<float>& ref);
+
+class Prepared {
+ public:
+  virtual ~Prepared() = default;
+  // The timed region. Runs inside the caller's tbb::task_arena; must not
+  // allocate.
+  virtual void run() = 0;
+  // The result of the last run as fp32 (dequantized where quantized).
+  virtual std::vector<float> output() const = 0;
+  // What `output()` should be: the plain reference on this kernel's inputs
+  // (for matmul.sparse, on the pruned A).
+  virtual std::vector<float> expected() const = 0;
+  // Largest |output - expected| that is still correct for this kernel and
+  // these inputs (fp32 rounding, or the bound a quantization width implies).
+  virtual double tolerance() const = 0;
+};
+
+struct KernelInfo {
+  std::string id;          // stable: "matmul.blocked"
+  Family family = Family::Matmul;
+  std::string title;       // "Cache-blocked (tiled)"
+  std::string teaches;     // one or two sentences: what this step teaches
+  std::vector<Param> uses; // parameters it reads (N is always used)
+  bool traceable = false;  // its loop nest runs under a tracing access policy
+  std::string traceNote;   // which loads/stores a trace emits, or why none
+  WorkUnit unit = WorkUnit::Flop;
+  bool quantized = false;  // reports error against fp32
+  std::vector<int> bits;   // accepted `bits` values when Param::Bits is used
+};
+
+struct Kernel {
+  KernelInfo info;
+  // Throws std::invalid_argument for parameters the kernel cannot take.
+  std::function<std::unique_ptr<Prepared>(const Problem&, const Params&)> prepare;
+  // Amount of work of one run in `info.unit` (2n^3 for matmul).
+  std::function<double(const Params&)> work;
+  // Peak bytes `prepare` + `run` allocate beyond the Problem, for the
+  // "will it fit in memory" check.
+  std::function<double(const Params&)> extraBytes;
+
+  bool uses(Param p) const;
+};
+
+// --- helpers shared by kernel files --------------------------------------
+
+double matmulWork(const Params& p);           // 2 n^3
+double matmulExtraBytes(const Params& p);     // one n x n fp32 output
+double problemBytes(Family family, int n);    // inputs of makeProblem
+
+// Reference results in double precision, rounded to float.
+std::vector<float> referenceMatmul(int n, const float* a, const float* b);
+std::vector<float> referenceRelu(std::size_t count, const float* x);
+
+// Absolute error bound for an fp32 matmul of these inputs: a few units of
+// rounding per accumulated term.
+double fp32MatmulTolerance(int n, const float* a, const float* b);
+
+// Base for matmul kernels whose expected result is the plain reference on the
+// problem's A and B and whose output is an n x n fp32 matrix.
+class MatmulPrepared : public Prepared {
+ public:
+  MatmulPrepared(const Problem& problem, const Params& params);
+  std::vector<float> output() const override;
+  std::vector<float> expected() const override;
+  double tolerance() const override;
+
+ protected:
+  const Problem& problem_;
+  Params params_;
+  int n_;
+  AlignedBuffer<float> c_;
+};
+
+}  // namespace cachescope

@@ -1,0 +1,71 @@
+#include "kernels/registry.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace cachescope {
+
+// Each kernel file defines one of these. Keep the order of the teaching
+// ladder: it is the order of `cachescope list` and of the GUI.
+Kernel makeMatmulNaive();
+Kernel makeMatmulReordered();
+Kernel makeMatmulBlocked();
+// [SECTION] simd/packed/parallel kernels
+// [SECTION] quantized/sparse kernels
+Kernel makeMatmulBlas();
+// [SECTION] relu kernels
+
+const std::vector<Kernel>& kernels() {
+  static const std::vector<Kernel> all = [] {
+    std::vector<Kernel> v;
+    v.push_back(makeMatmulNaive());
+    v.push_back(makeMatmulReordered());
+    v.push_back(makeMatmulBlocked());
+    // [SECTION] simd/packed/parallel kernels
+    // [SECTION] quantized/sparse kernels
+    v.push_back(makeMatmulBlas());
+    // [SECTION] relu kernels
+    return v;
+  }();
+  return all;
+}
+
+const Kernel* findKernel(const std::string& id) {
+  for (const Kernel& k : kernels())
+    if (k.info.id == id) return &k;
+  return nullptr;
+}
+
+namespace {
+std::size_t editDistance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+}  // namespace
+
+std::string nearestKernelId(const std::string& id) {
+  std::string best;
+  std::size_t bestDist = std::numeric_limits<std::size_t>::max();
+  for (const Kernel& k : kernels()) {
+    // A bare variant name ("blocked") should find "matmul.blocked".
+    std::size_t d = editDistance(id, k.info.id);
+    auto dot = k.info.id.find('.');
+    if (dot != std::string::npos) d = std::min(d, editDistance(id, k.info.id.substr(dot + 1)) + 1);
+    if (d < bestDist) {
+      bestDist = d;
+      best = k.info.id;
+    }
+  }
+  return best;
+}
+
+}  // namespace cachescope

@@ -1,0 +1,58 @@
+// Host facts read once from the OS: CPU model, cores, SIMD level, caches.
+// Used by the kernels (block sizes from cache sizes), the simulator (default
+// hierarchy), reports (context) and the status bar.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cachescope {
+
+enum class SimdLevel { Scalar, Avx2, Avx512 };
+
+const char* toString(SimdLevel level);
+
+struct CacheInfo {
+  int level = 0;          // 1, 2, 3
+  std::string type;       // "Data", "Unified" (instruction caches are skipped)
+  std::size_t sizeBytes = 0;
+  int ways = 0;
+  int lineBytes = 64;
+  int sets = 0;
+  int sharedByCpus = 1;   // logical CPUs sharing this cache
+};
+
+struct HostInfo {
+  std::string cpuModel;
+  int logicalCores = 1;
+  SimdLevel simd = SimdLevel::Scalar;     // what the CPU can do
+  bool avx512vnni = false;
+  std::vector<CacheInfo> caches;          // data/unified caches, L1 first
+
+  // The data cache of a level, or nullptr when the host has none.
+  const CacheInfo* cache(int level) const;
+};
+
+// Reads /proc/cpuinfo and /sys/devices/system/cpu/cpu0/cache once; falls back
+// to typical laptop values (32K/8, 1M/16, 8M/16, 64-byte lines) when sysfs is
+// not there, so nothing downstream sees a zero size.
+const HostInfo& host();
+
+// The SIMD level kernels dispatch on: the host's, lowered by the environment
+// variable CACHESCOPE_SIMD=scalar|avx2|avx512 (never raised above what the CPU
+// has). Tests use it to cover the AVX2 path on AVX-512 machines.
+SimdLevel activeSimd();
+
+// Bytes of memory available to a new allocation (MemAvailable), or 0 when
+// unknown.
+std::uint64_t availableMemoryBytes();
+
+// Parses "48K", "2M", "1G", "4096" into bytes; returns false on bad input.
+bool parseByteSize(const std::string& text, std::uint64_t& bytes);
+
+// "48 KiB", "2 MiB", "105 MiB", "512 B".
+std::string formatBytes(std::uint64_t bytes);
+
+}  // namespace cachescope

@@ -1,0 +1,26 @@
+#include <catch2/catch.hpp>
+
+#include "bench/param_list.hpp"
+
+using namespace cachescope;
+
+TEST_CASE("comma lists and ranges", "[params]") {
+  CHECK(parseIntList("64,128,256", "n") == std::vector<int>{64, 128, 256});
+  CHECK(parseIntList("64:1024:x2", "n") == std::vector<int>{64, 128, 256, 512, 1024});
+  CHECK(parseIntList("64:1000:x2", "n") == std::vector<int>{64, 128, 256, 512});
+  CHECK(parseIntList("32:256:+32", "n") == std::vector<int>{32, 64, 96, 128, 160, 192, 224, 256});
+  CHECK(parseIntList("16,64:256:*4", "n") == std::vector<int>{16, 64, 256});
+  CHECK(parseIntList("7", "n") == std::vector<int>{7});
+  auto d = parseDoubleList("0.25:1:+0.25", "density");
+  REQUIRE(d.size() == 4);
+  CHECK(d.back() == Approx(1.0));
+}
+
+TEST_CASE("malformed lists are usage errors", "[params]") {
+  for (const char* bad : {"", "abc", "64,,128", "64:", "64:128", "64:32:x2", "64:128:x1", "64:128:+0", "1:2:3:4",
+                          "64:128:y2", "1.5", "0:8:x2", "64,", "99999999999"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parseIntList(bad, "n"), UsageError);
+  }
+  CHECK_THROWS_WITH(parseIntList("64:a", "n"), Catch::Contains("--n"));
+}

@@ -1,0 +1,113 @@
+// The command line as a script would use it: exit codes, one-line errors,
+// output formats. Runs runCommandLine in-process with captured streams.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out, err;
+};
+
+Result run(std::vector<std::string> args) {
+  args.insert(args.begin(), "cachescope");
+  std::vector<const char*> argv;
+  for (auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  auto* oldOut = std::cout.rdbuf(out.rdbuf());
+  auto* oldErr = std::cerr.rdbuf(err.rdbuf());
+  int code = cachescope::cli::runCommandLine(int(argv.size()), argv.data());
+  std::cout.rdbuf(oldOut);
+  std::cerr.rdbuf(oldErr);
+  return {code, out.str(), err.str()};
+}
+
+void requireUsageError(std::vector<std::string> args, const std::string& needle) {
+  Result r = run(args);
+  INFO(r.err);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("cachescope: error: ") == 0);
+  CHECK(r.err.find(needle) != std::string::npos);
+  // exactly one line
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(r.out.empty());
+}
+
+}  // namespace
+
+TEST_CASE("bench rejects bad input with one line and exit 2", "[cli]") {
+  requireUsageError({"bench", "--kernels", "matmul.blokced"}, "did you mean 'matmul.blocked'");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "0"}, "--n must be > 0");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "-5"}, "--n must be > 0");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "60000"}, "available");
+  requireUsageError({"bench", "--kernels", "matmul.blocked", "--block", "0"}, "--block must be > 0");
+  requireUsageError({"bench", "--kernels", "matmul.blas", "--threads", "0"}, "--threads must be > 0");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--bits", "16"}, "--bits must be 32, 8 or 4");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--density", "0"}, "--density must be in (0, 1]");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--density", "1.5"}, "--density must be in (0, 1]");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "64:32:x2"}, "ends before it starts");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "64,abc"}, "not a number");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "16", "--out", "/nonexistent/dir/out.csv"},
+                    "does not exist");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--format", "xml"}, "--format");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--reps", "0"}, "--reps");
+  requireUsageError({"bench"}, "--kernels is required");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--bogus"}, "bogus");
+  requireUsageError({"frobnicate"}, "frobnicate");
+}
+
+TEST_CASE("bench writes JSON with context and results", "[cli]") {
+  Result r = run({"bench", "--kernels", "matmul.naive,matmul.blocked", "--n", "16,32", "--block", "8", "--reps", "3",
+                  "--warmup", "0", "--format", "json"});
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["context"].contains("cpu"));
+  CHECK(j["context"].contains("caches"));
+  CHECK(j["context"].contains("simd"));
+  CHECK(j["context"].contains("build_type"));
+  CHECK(j["context"].contains("date"));
+  REQUIRE(j["results"].size() == 4);
+  auto first = j["results"][0];
+  CHECK(first["kernel"] == "matmul.naive");
+  CHECK(first["n"] == 16);
+  CHECK(first["reps"] == 3);
+  CHECK(first["times_s"].size() == 3);
+  for (const char* key : {"median_s", "mean_s", "stddev_s", "min_s", "gflops"}) CHECK(first.contains(key));
+  CHECK(first["gflops"].get<double>() == Approx(2.0 * 16 * 16 * 16 / first["median_s"].get<double>() / 1e9));
+  CHECK(j["results"][1]["kernel"] == "matmul.blocked");
+  CHECK(j["results"][1]["block"] == 8);
+}
+
+TEST_CASE("bench --out writes CSV atomically, and list works", "[cli]") {
+  fs::path dir = fs::temp_directory_path() / ("cachescope-cli-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  fs::path out = dir / "r.csv";
+  Result r = run({"bench", "--kernels", "matmul.reordered", "--n", "8:32:x2", "--reps", "2", "--format", "csv",
+                  "--out", out.string()});
+  REQUIRE(r.code == 0);
+  std::ifstream in(out);
+  std::string header, line;
+  std::getline(in, header);
+  CHECK(header.rfind("kernel,n,block,threads,bits,density,", 0) == 0);
+  int rows = 0;
+  while (std::getline(in, line)) rows += !line.empty();
+  CHECK(rows == 3);
+  fs::remove_all(dir);
+
+  Result l = run({"list", "--format", "json"});
+  REQUIRE(l.code == 0);
+  auto j = nlohmann::json::parse(l.out);
+  CHECK(j["kernels"].size() >= 4);
+  CHECK(run({"list"}).out.find("matmul.naive") != std::string::npos);
+}
