@@ -1,0 +1,87 @@
+// The plot model: series, axes, legend, error bars, markers. Pure data, no
+// drawing: two renderers read it, the ImGui draw-list renderer in src/app
+// (with hover read-outs) and the SVG writer here. Every chart of the app and
+// of `cachescope bench --plot` is a Plot; no view draws a one-off chart.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cachescope::plot {
+
+enum class Scale { Linear, Log2, Log10 };
+enum class SeriesKind { Line, Points, Bars };
+
+// 0xRRGGBBAA. Unset colours come from the palette in series order.
+using Color = std::uint32_t;
+
+struct Point {
+  double x = 0, y = 0;
+  double errLow = 0, errHigh = 0;  // error bar extents below / above y (0: none)
+  std::string label;               // hover text / bar category ("" = none)
+};
+
+struct Series {
+  std::string name;                // legend entry
+  SeriesKind kind = SeriesKind::Line;
+  std::vector<Point> points;
+  std::optional<Color> color;
+  bool dashed = false;             // e.g. the ideal-speedup line
+};
+
+// A vertical line at x with a label, e.g. where a tile's working set crosses
+// the L1 capacity.
+struct Marker {
+  double x = 0;
+  std::string label;
+  std::optional<Color> color;
+};
+
+struct Axis {
+  std::string label;               // "n", "GFLOP/s"
+  Scale scale = Scale::Linear;
+  std::optional<double> min, max;  // unset: from the data (with padding)
+  // For bar charts: category names at x = 0, 1, 2, ... (ticks use these).
+  std::vector<std::string> categories;
+};
+
+struct Plot {
+  std::string title;
+  std::string subtitle;            // e.g. host and parameters
+  Axis x, y;
+  std::vector<Series> series;
+  std::vector<Marker> markers;
+};
+
+struct Tick {
+  double value = 0;
+  std::string label;
+};
+
+// "Nice" tick positions (1, 2, 5 x 10^k steps; powers of the base on log
+// axes) covering [lo, hi], about `target` of them.
+std::vector<Tick> niceTicks(double lo, double hi, Scale scale, int target = 6);
+
+// The data range an axis shows: explicit min/max, else the data's extent
+// padded a little (bars and linear y axes include 0).
+struct Range {
+  double lo = 0, hi = 1;
+};
+Range xRange(const Plot& plot);
+Range yRange(const Plot& plot);
+
+// Maps a data value into [0, 1] along an axis range with its scale.
+double normalize(double value, Range range, Scale scale);
+
+// The default palette (colour-blind friendly), indexed by series order.
+Color paletteColor(std::size_t index);
+
+// SVG document of the plot, width x height pixels.
+std::string toSvg(const Plot& plot, int width = 960, int height = 540);
+
+// The plotted data as CSV: series,x,y,err_low,err_high,label.
+std::string toCsv(const Plot& plot);
+
+}  // namespace cachescope::plot
