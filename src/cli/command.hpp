@@ -22,6 +22,9 @@ using Commands = std::vector<Command>;
 void addListCommand(CLI::App& root, Commands& commands);
 void addBenchCommand(CLI::App& root, Commands& commands);
 // [SECTION] further commands (simulate, roofline, gui) register here
+#ifdef CACHESCOPE_HAVE_GUI
+void addGuiCommand(CLI::App& root, Commands& commands);
+#endif
 
 // Builds the whole command line and runs it: the testable body of main().
 int runCommandLine(int argc, const char* const* argv);

@@ -21,6 +21,9 @@ int runCommandLine(int argc, const char* const* argv) {
   addListCommand(root, commands);
   addBenchCommand(root, commands);
   // [SECTION] further commands register here
+#ifdef CACHESCOPE_HAVE_GUI
+  addGuiCommand(root, commands);
+#endif
 
   try {
     root.parse(argc, argv);

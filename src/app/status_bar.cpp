@@ -1,0 +1,56 @@
+// The status bar: what this machine is (so a screenshot explains itself) and
+// what the worker is doing, with an ETA.
+#include <cstdio>
+
+#include "app/panels.hpp"
+#include "platform/host.hpp"
+
+namespace cachescope::app {
+
+namespace {
+
+std::string hostLine() {
+  const HostInfo& h = host();
+  std::string s = h.cpuModel.empty() ? "unknown CPU" : h.cpuModel;
+  s += "  |  ";
+  for (const CacheInfo& c : h.caches) {
+    s += "L" + std::to_string(c.level) + (c.level == 1 ? "d " : " ") + formatBytes(c.sizeBytes) + " " +
+         std::to_string(c.ways) + "-way  ";
+  }
+  s += "|  " + std::to_string(h.logicalCores) + (h.logicalCores == 1 ? " core" : " cores");
+  s += "  |  " + std::string(toString(activeSimd()));
+  if (h.avx512vnni && activeSimd() == SimdLevel::Avx512) s += " VNNI";
+  return s;
+}
+
+}  // namespace
+
+void drawStatusBar(UiState& state, const Snapshot& snap, const ProgressView& progress) {
+  const float fs = ImGui::GetFontSize();
+  const float avail = ImGui::GetContentRegionAvail().x;
+  const float right = std::min(avail * 0.45f, fs * 30);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(hostLine().c_str());
+  tooltip("This machine, read from /proc/cpuinfo and /sys/devices/system/cpu/cpu0/cache. The cache sizes are "
+          "the ones the tooltips and the Cache view use.");
+  ImGui::SameLine(avail - right);
+  if (progress.busy) {
+    char overlay[256];
+    std::string eta = progress.etaS >= 0 ? ", about " + formatSeconds(progress.etaS) + " left" : "";
+    std::snprintf(overlay, sizeof overlay, "%s  %.0f%%%s", progress.what.c_str(), progress.fraction * 100,
+                  eta.c_str());
+    ImGui::ProgressBar(float(progress.fraction), ImVec2(right, 0), overlay);
+    tooltip(std::string("Worker: ") + toString(progress.kind) + ", running for " +
+            formatSeconds(progress.elapsedS) + ". Stop ends it after the current repetition.");
+  } else if (!snap.error.empty()) {
+    ImGui::TextColored(ImVec4(0.95f, 0.45f, 0.35f, 1), "%s", snap.error.c_str());
+    tooltip(snap.error);
+  } else if (!state.notice.empty()) {
+    ImGui::TextUnformatted(state.notice.c_str());
+    tooltip(state.notice);
+  } else {
+    ImGui::TextDisabled("idle");
+  }
+}
+
+}  // namespace cachescope::app
