@@ -181,6 +181,14 @@ Plot sweepPlot(const std::vector<BenchRecord>& records, SweepAxis x) {
     plot.series.push_back(std::move(s));
   }
   if (x != SweepAxis::Threads && lo > 0 && hi / lo >= 4) plot.x.scale = Scale::Log2;
+  // Kernels a hundred times apart (naive vs BLAS): on a linear axis the slow
+  // ones would lie flat on zero, so rates get a log axis.
+  double yLo = 1e300, yHi = 0;
+  for (const BenchRecord* r : rs) {
+    yLo = std::min(yLo, r->rate);
+    yHi = std::max(yHi, r->rate);
+  }
+  if (x != SweepAxis::Threads && yLo > 0 && yHi / yLo >= 30) plot.y.scale = Scale::Log10;
 
   if (x == SweepAxis::Threads) {
     // Perfect scaling from the 1-thread point, in the kernel's colour.

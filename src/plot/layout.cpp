@@ -171,7 +171,7 @@ Frame layoutPlot(const Plot& plot, float width, float height, float fontPx) {
     for (std::size_t s : named) {
       LegendEntry e;
       e.series = s;
-      e.text = shorten(plot.series[s].name, boxW - swatchW - 3 * gap, f.smallFontPx);
+      e.text = shorten(plot.series[s].name, boxW - swatchW - 3 * gap + 1, f.smallFontPx);
       float mid = y + f.lineHeight * 0.55f;
       e.swatch = {f.legend.x0 + gap, mid - f.smallFontPx * 0.35f, f.legend.x0 + gap + swatchW,
                   mid + f.smallFontPx * 0.35f};
@@ -217,6 +217,34 @@ Frame layoutPlot(const Plot& plot, float width, float height, float fontPx) {
     if (row == rowEnd.size()) rowEnd.push_back(0);
     rowEnd[row] = x0 + w + gap;
     f.markerLabels[i] = {{x0, f.area.y0 + f.lineHeight * float(row + 1)}, m.label};
+  }
+
+  // --- point labels: beside the point, moved down / up a line at a time
+  // until they clear the labels already placed.
+  std::vector<Rect> taken;
+  for (std::size_t s = 0; s < plot.series.size(); ++s) {
+    if (plot.series[s].kind != SeriesKind::Points) continue;
+    for (std::size_t i = 0; i < plot.series[s].points.size(); ++i) {
+      const Point& p = plot.series[s].points[i];
+      float x = f.px(p.x), y = f.py(p.y);
+      if (p.label.empty() || !std::isfinite(x) || !std::isfinite(y)) continue;
+      float w = textWidth(p.label, f.smallFontPx);
+      bool right = x + f.pointRadius * 2.5f + w > f.area.x1;
+      float x0 = right ? x - f.pointRadius * 2.5f - w : x + f.pointRadius * 2.5f;
+      float base = y + f.smallFontPx * 0.35f;
+      Rect box;
+      for (int k = 0; k < 40; ++k) {
+        // 0, +1, -1, +2, -2 ... lines from the point's height
+        float shift = float((k + 1) / 2) * (k % 2 ? 1.0f : -1.0f) * f.lineHeight;
+        box = {x0, base + shift - f.smallFontPx, x0 + w, base + shift + f.smallFontPx * 0.25f};
+        bool clear = std::none_of(taken.begin(), taken.end(), [&](const Rect& t) {
+          return box.x0 < t.x1 && t.x0 < box.x1 && box.y0 < t.y1 && t.y0 < box.y1;
+        });
+        if (clear) break;
+      }
+      taken.push_back(box);
+      f.pointLabels.push_back({s, i, {right ? box.x1 : box.x0, box.y1 - f.smallFontPx * 0.25f}, right, p.label});
+    }
   }
   return f;
 }

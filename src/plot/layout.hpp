@@ -16,8 +16,8 @@
 //     extent in data units (grouped side by side when several bar series share
 //     a category); the bar goes from f.barBase() to y. Error bars: a vertical
 //     line from y - errLow to y + errHigh with caps f.capPx wide. Lines draw
-//     their points as dots unless dashed; Points series draw each point's label
-//     beside it (the roofline's kernel names).
+//     their points as dots (unless dashed or !dots); the labels of Points
+//     series' points go at f.pointLabels (the roofline's kernel names).
 //   - markers: a dashed vertical line across the area at f.px(m.x); its label
 //     at f.markerLabels[i] (staggered rows so neighbours do not overlap).
 //   - legend: f.legend is its box (empty when no series has a name); entry i
@@ -62,6 +62,15 @@ struct BarSpan {
   double x0 = 0, x1 = 0;   // data units along x
 };
 
+// A Points series' point label, nudged up or down so labels of points that
+// coincide (same kernel intensity) do not overprint each other.
+struct PointLabel {
+  std::size_t series = 0, point = 0;
+  Vec2 pos;                // baseline anchor
+  bool alignRight = false; // text ends at pos.x (no room right of the point)
+  std::string text;
+};
+
 struct MarkerLabel {
   Vec2 pos;                // left end of the baseline
   std::string text;
@@ -89,6 +98,7 @@ struct Frame {
 
   std::vector<std::vector<BarSpan>> bars;  // [series][point]; empty for non-bar series
   std::vector<MarkerLabel> markerLabels;   // one per Plot::markers entry
+  std::vector<PointLabel> pointLabels;     // labels of Points series' points
   float capPx = 6;                         // error bar cap width
   float pointRadius = 3;
 

@@ -48,7 +48,7 @@ Plot rooflinePlot(const RooflineMachine& m, const std::vector<RooflinePoint>& po
   if (m.peakGflops > 0) {
     double bottom = std::min(yLo, rooflineAt(m, lo));
     plot.y.min = std::pow(10.0, std::floor(std::log10(bottom / 2)));
-    plot.y.max = std::pow(10.0, std::ceil(std::log10(m.peakGflops * 2)));
+    plot.y.max = m.peakGflops * 2.5;  // some air above the roof, not a whole empty decade
   }
 
   if (m.peakGflops > 0 && m.bandwidthGBs > 0) {

@@ -184,19 +184,10 @@ std::string toSvg(const Plot& plot, int width, int height) {
   }
   os << "</g>\n";
 
-  // Labels of Points series sit beside their point (unclipped, they may
-  // overhang the area a little).
-  for (std::size_t s = 0; s < plot.series.size(); ++s) {
-    const Series& series = plot.series[s];
-    if (series.kind != SeriesKind::Points) continue;
-    for (const Point& p : series.points) {
-      float x = f.px(p.x), y = f.py(p.y);
-      if (p.label.empty() || !finite(x) || !finite(y)) continue;
-      bool left = x + textWidth(p.label, f.smallFontPx) + f.pointRadius * 3 > a.x1;
-      text(os, left ? x - f.pointRadius * 2.5f : x + f.pointRadius * 2.5f, y - f.pointRadius * 1.5f, p.label,
-           f.smallFontPx, left ? "end" : "start", kInk);
-    }
-  }
+  // Labels of Points series beside their point (unclipped: they may overhang
+  // the area a little).
+  for (const PointLabel& l : f.pointLabels)
+    text(os, l.pos.x, l.pos.y, l.text, f.smallFontPx, l.alignRight ? "end" : "start", kInk);
 
   // Markers.
   for (std::size_t i = 0; i < plot.markers.size(); ++i) {
