@@ -29,6 +29,7 @@ struct Series {
   std::vector<Point> points;
   std::optional<Color> color;
   bool dashed = false;             // e.g. the ideal-speedup line
+  bool dots = true;                // Line series: a dot at each point (not when dashed)
 };
 
 // A vertical line at x with a label, e.g. where a tile's working set crosses
