@@ -127,15 +127,19 @@ void applySetting(RunSettings& settings, const std::string& keyValue, SweepAxis*
                      keyValue + "'");
   std::string key = keyValue.substr(0, eq), value = keyValue.substr(eq + 1);
   Params& p = settings.params;
+  // Values are checked before they are stored: a bad --set changes nothing.
   if (key == "n") {
-    p.n = parseInt(key, value);
-    checkRange(key, p.n, kMinN, kMaxN);
+    const int v = parseInt(key, value);
+    checkRange(key, v, kMinN, kMaxN);
+    p.n = v;
   } else if (key == "block") {
-    p.block = parseInt(key, value);
-    checkRange(key, p.block, kMinBlock, kMaxBlock);
+    const int v = parseInt(key, value);
+    checkRange(key, v, kMinBlock, kMaxBlock);
+    p.block = v;
   } else if (key == "threads") {
-    p.threads = parseInt(key, value);
-    checkRange(key, p.threads, 1, host().logicalCores);
+    const int v = parseInt(key, value);
+    checkRange(key, v, 1, host().logicalCores);
+    p.threads = v;
   } else if (key == "bits") {
     int b = parseInt(key, value);
     if (b != 32 && b != 8 && b != 4) throw UsageError("--set bits=" + value + ": must be 32, 8 or 4");
