@@ -8,6 +8,8 @@
 #include "app/app.hpp"
 
 #include <algorithm>
+#include <cfloat>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -111,6 +113,8 @@ class App {
   std::uint64_t changeAfterId_ = 0;  // the first timing request after the change is newer
   double changeLatencyMs_ = -1;
   bool captureNext_ = false;
+  bool rooflineRequested_ = false;
+  bool cacheRequested_ = false;
   int exitCode_ = 0;
 };
 
@@ -181,6 +185,22 @@ void App::handleActions(const Snapshot& snap) {
     r.settings = state_.settings;
     r.axis = a.sweep;
     worker_->post(r);
+  }
+  // The cache view simulates on demand and again when the settings move.
+  if (a.run && state_.view == View::Cache && canSimulate()) a.simulate = true;
+  if (a.simulate && canSimulate()) {
+    Request r;
+    r.kind = RequestKind::Cache;
+    r.settings = state_.settings;
+    worker_->post(r);
+    cacheRequested_ = true;
+  }
+  if (a.roofline) {
+    Request r;
+    r.kind = RequestKind::Roofline;
+    r.settings = state_.settings;
+    worker_->post(r);
+    rooflineRequested_ = true;
   }
   if (a.applyTheme) applyTheme(state_.theme, state_.fontSize);
   if (a.rebuildFonts) rebuildFonts();
@@ -301,10 +321,17 @@ int App::run() {
     const ProgressView progress = worker_->progress();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    // Scripted screenshots show the app, not a tooltip under wherever the
+    // virtual display left the pointer.
+    if (scripted) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
     if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) state_.actions.toggleFullscreen = true;
     if (ImGui::IsKeyPressed(GLFW_KEY_F12, false)) state_.actions.screenshot = true;
     drawMainWindow(state_, *snapshot, progress);
+    // The roofline is measured once, when its view is first shown.
+    if (state_.view == View::Roofline && !snapshot->roofline && !rooflineRequested_) state_.actions.roofline = true;
+    if (state_.view == View::Cache && !snapshot->cache && !cacheRequested_ && canSimulate())
+      state_.actions.simulate = true;
     updateAutoRerun(state_, t0);
     ImGui::Render();
     int fbw = 0, fbh = 0;
@@ -356,7 +383,16 @@ int App::run() {
     if (Clock::now() < next) std::this_thread::sleep_until(next);
   }
   worker_->stop();
+  glfwHideWindow(window_.handle);
   if (!options_.frameTimes.empty()) writeFileAtomically(options_.frameTimes, frameTimesCsv(frames_));
+  // A kernel run cannot be interrupted; one of naive at n=2048 takes a
+  // minute. Closing the window must not wait for it: leave without joining
+  // (all output files are written).
+  if (!worker_->waitIdle(std::chrono::seconds(2))) {
+    std::cerr << "cachescope: a kernel run was still going; exiting without waiting for it\n";
+    std::cout.flush();
+    std::_Exit(exitCode_);
+  }
   return exitCode_;
 }
 

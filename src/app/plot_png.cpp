@@ -14,7 +14,10 @@
 #include "app/theme.hpp"
 #include "report/atomic_file.hpp"
 
-namespace cachescope::app {
+namespace cachescope {
+
+using app::DisplayError;
+using app::GlfwSession;
 
 namespace {
 
@@ -42,7 +45,7 @@ void writePlotPng(const plot::Plot& plot, const std::string& path, int width, in
   try {
     session.emplace();
   } catch (const DisplayError&) {
-    throw DisplayError("PNG output needs an OpenGL context and none is available (" + lastGlfwError() +
+    throw DisplayError("PNG output needs an OpenGL context and none is available (" + app::lastGlfwError() +
                        "); write SVG instead (--plot FILE.svg)");
   }
   ContextGuard restore;
@@ -55,7 +58,7 @@ void writePlotPng(const plot::Plot& plot, const std::string& path, int width, in
   std::unique_ptr<GLFWwindow, void (*)(GLFWwindow*)> window(glfwCreateWindow(64, 64, "cachescope-png", nullptr, nullptr),
                                                              glfwDestroyWindow);
   if (!window)
-    throw DisplayError("cannot create an OpenGL 3.3 context for PNG output (" + lastGlfwError() +
+    throw DisplayError("cannot create an OpenGL 3.3 context for PNG output (" + app::lastGlfwError() +
                        "); write SVG instead (--plot FILE.svg)");
   glfwMakeContextCurrent(window.get());
 
@@ -80,8 +83,8 @@ void writePlotPng(const plot::Plot& plot, const std::string& path, int width, in
     io.DeltaTime = 1.0f / 60;
     // The SVG writer uses 15 px at 960x540; scale with the image.
     const float fontPx = std::clamp(15.0f * std::min(width / 960.0f, height / 540.0f), 12.0f, 40.0f);
-    loadFonts(fontPx);
-    applyTheme(Theme::Light, fontPx);
+    app::loadFonts(fontPx);
+    app::applyTheme(app::Theme::Light, fontPx);
     if (!complete || !ImGui_ImplOpenGL3_Init("#version 330 core")) {
       failure = "cannot set up OpenGL rendering for PNG output; write SVG instead";
     } else {
@@ -93,7 +96,7 @@ void writePlotPng(const plot::Plot& plot, const std::string& path, int width, in
       ImGui::Begin("##png", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground |
                                          ImGuiWindowFlags_NoSavedSettings);
       ImGui::PopStyleVar();
-      renderPlot(ImGui::GetWindowDrawList(), plot, ImVec2(0, 0), io.DisplaySize, lightPlotTheme());
+      app::renderPlot(ImGui::GetWindowDrawList(), plot, ImVec2(0, 0), io.DisplaySize, app::lightPlotTheme());
       ImGui::End();
       ImGui::Render();
       glViewport(0, 0, width, height);
@@ -101,7 +104,7 @@ void writePlotPng(const plot::Plot& plot, const std::string& path, int width, in
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
       glBindFramebuffer(GL_READ_FRAMEBUFFER, fbo);
-      pixels = readPixelsRgba(width, height);
+      pixels = app::readPixelsRgba(width, height);
       ImGui_ImplOpenGL3_Shutdown();
     }
   }
@@ -110,7 +113,7 @@ void writePlotPng(const plot::Plot& plot, const std::string& path, int width, in
   glDeleteRenderbuffers(1, &color);
   glDeleteFramebuffers(1, &fbo);
   if (!failure.empty()) throw DisplayError(failure);
-  writePng(path, pixels, width, height);
+  app::writePng(path, pixels, width, height);
 }
 
-}  // namespace cachescope::app
+}  // namespace cachescope

@@ -9,7 +9,9 @@
 
 #include "plot/plot.hpp"
 
-namespace cachescope::app {
+// In namespace cachescope (not app) so that the CLI's plot output finds it
+// by plain name.
+namespace cachescope {
 
 // Throws DisplayError (a std::runtime_error) with a clear message when no
 // OpenGL context can be created (no display: write SVG instead), FileError
@@ -17,4 +19,8 @@ namespace cachescope::app {
 // 16..8192. Restores the caller's GL and ImGui contexts.
 void writePlotPng(const cachescope::plot::Plot& plot, const std::string& path, int width, int height);
 
-}  // namespace cachescope::app
+namespace app {
+using cachescope::writePlotPng;
+}
+
+}  // namespace cachescope

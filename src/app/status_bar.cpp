@@ -9,10 +9,10 @@ namespace cachescope::app {
 
 namespace {
 
-std::string hostLine() {
+std::string hostLine(bool withModel) {
   const HostInfo& h = host();
-  std::string s = h.cpuModel.empty() ? "unknown CPU" : h.cpuModel;
-  s += "  |  ";
+  std::string s;
+  if (withModel) s = (h.cpuModel.empty() ? "unknown CPU" : h.cpuModel) + "  |  ";
   for (const CacheInfo& c : h.caches) {
     s += "L" + std::to_string(c.level) + (c.level == 1 ? "d " : " ") + formatBytes(c.sizeBytes) + " " +
          std::to_string(c.ways) + "-way  ";
@@ -30,8 +30,15 @@ void drawStatusBar(UiState& state, const Snapshot& snap, const ProgressView& pro
   const float avail = ImGui::GetContentRegionAvail().x;
   const float right = std::min(avail * 0.45f, fs * 30);
   ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(hostLine().c_str());
-  tooltip("This machine, read from /proc/cpuinfo and /sys/devices/system/cpu/cpu0/cache. The cache sizes are "
+  // Large fonts: drop the CPU model (it is in the tooltip) before overlapping.
+  std::string line = hostLine(true);
+  if (ImGui::CalcTextSize(line.c_str()).x > avail - right - fs) line = hostLine(false);
+  ImGui::PushClipRect(ImGui::GetCursorScreenPos(),
+                      ImVec2(ImGui::GetCursorScreenPos().x + avail - right - fs * 0.5f, ImGui::GetWindowPos().y + ImGui::GetWindowHeight()),
+                      true);
+  ImGui::TextUnformatted(line.c_str());
+  ImGui::PopClipRect();
+  tooltip(hostLine(true) + "\n\nThis machine, read from /proc/cpuinfo and /sys/devices/system/cpu/cpu0/cache. The cache sizes are "
           "the ones the tooltips and the Cache view use.");
   ImGui::SameLine(avail - right);
   if (progress.busy) {

@@ -53,7 +53,7 @@ void drawSpeedupTable(const TimingRun& run, const std::vector<BenchRecord>& reco
   const BenchRecord* naive = findRecord(records, "matmul.naive");
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("##speedups", 4, flags)) return;
-  ImGui::TableSetupColumn("kernel", ImGuiTableColumnFlags_WidthStretch, 2.2f);
+  ImGui::TableSetupColumn("kernel", ImGuiTableColumnFlags_WidthStretch, 1.6f);
   std::string unit = "rate";
   for (const BenchRecord& r : records)
     if (r.failure.empty()) {
@@ -61,15 +61,16 @@ void drawSpeedupTable(const TimingRun& run, const std::vector<BenchRecord>& reco
       break;
     }
   ImGui::TableSetupColumn(unit.c_str(), ImGuiTableColumnFlags_WidthStretch, 1.3f);
-  ImGui::TableSetupColumn("vs naive", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn("speedup", ImGuiTableColumnFlags_WidthStretch, 1.1f);
   ImGui::TableSetupColumn("median", ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableHeadersRow();
   for (const std::string& id : run.settings.kernels) {
     const Kernel* k = findKernel(id);
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(k ? k->info.title.c_str() : id.c_str());
-    if (k) tooltip(id + "\n\n" + k->info.teaches);
+    // Short ids keep the numbers readable at lecture font sizes.
+    ImGui::TextUnformatted(id.substr(id.find('.') + 1).c_str());
+    if (k) tooltip(k->info.title + " (" + id + ")\n\n" + k->info.teaches);
     const BenchRecord* r = nullptr;
     for (const BenchRecord& rec : records)
       if (rec.kernel == id) r = &rec;
@@ -108,7 +109,7 @@ void drawSpeedupTable(const TimingRun& run, const std::vector<BenchRecord>& reco
     if (naive && naive->rate > 0 && r->unit == naive->unit) {
       const double speedup = r->rate / naive->rate;
       ImGui::Text("%.1fx", speedup);
-      tooltip("How many times faster than the naive ijk loop at the same n: the same arithmetic, "
+      tooltip("Speedup over the naive ijk loop at the same n: the same arithmetic, "
               "only the order of memory accesses (and then SIMD, threads) differs.");
     } else {
       ImGui::TextDisabled("-");
@@ -144,7 +145,7 @@ void drawRates(UiState& state, const Snapshot& snap, ImVec2 size) {
                  std::to_string(shown->settings.kernels.size()) + " kernels, " + settingsText(shown->settings, shown->n);
   else
     p.subtitle = settingsText(shown->settings, shown->n) + ", median of repetitions, bars: fastest/slowest";
-  const float tableW = std::max(fs * 19.0f, size.x * 0.36f);
+  const float tableW = std::max(fs * 19.0f, size.x * 0.4f);
   const float plotW = size.x - tableW - ImGui::GetStyle().ItemSpacing.x;
   ImGui::BeginGroup();
   drawPlot(p, "rates", ImVec2(plotW, size.y - ImGui::GetFrameHeightWithSpacing()), plotTheme(state));
@@ -165,7 +166,7 @@ void drawRates(UiState& state, const Snapshot& snap, ImVec2 size) {
     ImGui::TextDisabled("none yet");
   } else if (ImGui::BeginTable("##history", 3,
                                ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY)) {
-    ImGui::TableSetupColumn("settings", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn("best", ImGuiTableColumnFlags_WidthStretch, 1.4f);
     ImGui::TableSetupColumn("slowest", ImGuiTableColumnFlags_WidthStretch, 1.4f);
     ImGui::TableHeadersRow();
@@ -178,7 +179,9 @@ void drawRates(UiState& state, const Snapshot& snap, ImVec2 size) {
       }
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::Text("n=%d b=%d t=%d", it->n, it->settings.params.block, it->settings.params.threads);
+      ImGui::Text("n=%d", it->n);
+      tooltip("n=" + std::to_string(it->n) + ", block " + std::to_string(it->settings.params.block) + ", " +
+              std::to_string(it->settings.params.threads) + " thread(s), took " + formatSeconds(it->seconds));
       ImGui::TableNextColumn();
       if (best) {
         ImGui::Text("%.1f %s", best->rate, best->kernel.substr(best->kernel.find('.') + 1).c_str());
@@ -246,7 +249,7 @@ void drawSweep(UiState& state, const Snapshot& snap, ImVec2 size) {
 
 void drawTimingsView(UiState& state, const Snapshot& snap) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float top = std::max(ImGui::GetFontSize() * 12, avail.y * 0.5f);
+  const float top = std::max(ImGui::GetFontSize() * 12, avail.y * 0.46f);
   drawRates(state, snap, ImVec2(avail.x, top));
   ImGui::Spacing();
   drawSweep(state, snap, ImVec2(avail.x, ImGui::GetContentRegionAvail().y));

@@ -230,9 +230,8 @@ void Worker::execute(const Request& request, std::uint64_t id) {
   switch (request.kind) {
     case RequestKind::Timing: runTiming(request, id); break;
     case RequestKind::Sweep: runSweep(request, id); break;
-    case RequestKind::Cache:
-    case RequestKind::Roofline:
-      throw std::runtime_error(std::string("this build has no ") + toString(request.kind));
+    case RequestKind::Roofline: runRoofline(request, id); break;
+    case RequestKind::Cache: runCache(request, id); break;
   }
 }
 
@@ -417,6 +416,175 @@ void Worker::runSweep(const Request& request, std::uint64_t id) {
   if (cancelled()) sweep.stopped = true;
   else sweep.complete = true;
   draft_.sweep = sweep;
+  publish();
+}
+
+bool canSimulate() {
+#ifdef CACHESCOPE_HAVE_TRACE
+  return true;
+#else
+  return false;
+#endif
+}
+
+#ifdef CACHESCOPE_HAVE_TRACE
+namespace {
+
+// Exact reference count of a full traced run, for the sampling budget.
+double referencesOf(const std::string& kernel, int n, int block) {
+  trace::KernelTraceSpec spec;
+  spec.kernel = kernel;
+  spec.n = n;
+  spec.block = block;
+  return double(trace::resolveKernel(spec).references());
+}
+
+}  // namespace
+#endif
+
+void Worker::runCache(const Request& request, std::uint64_t id) {
+#ifndef CACHESCOPE_HAVE_TRACE
+  (void)request;
+  (void)id;
+  throw std::runtime_error("this build has no cache simulator (src/trace)");
+#else
+  const RunSettings& s = request.settings;
+  const int n = s.params.n;
+  const int block = std::min(s.params.block, n);
+  const trace::CachePreset host = trace::hostPreset();
+  CacheRun run;
+  run.request = id;
+  run.settings = s;
+  run.n = n;
+  run.block = block;
+  for (const sim::LevelConfig& l : host.levels) {
+    run.levelNames.push_back(l.name);
+    run.levelBytes.push_back(l.sizeBytes);
+  }
+  for (int b = 4; b <= std::min(n, 512); b *= 2) run.sweepBlocks.push_back(b);
+  draft_.error.clear();
+  draft_.cache = run;
+  publish();
+
+  struct Job {
+    std::string kernel;
+    int block;
+    double budget;
+    bool side;
+  };
+  std::vector<Job> jobs = {{"matmul.naive", block, kCacheSideBudget, true},
+                           {"matmul.blocked", block, kCacheSideBudget, true}};
+  for (int b : run.sweepBlocks) jobs.push_back({"matmul.blocked", b, kCacheSweepBudget, false});
+  // Progress in simulated references: a sampled run costs its window plus a
+  // quarter of it for the warm-up.
+  std::vector<double> cost;
+  double total = 0;
+  for (const Job& j : jobs) {
+    const double refs = referencesOf(j.kernel, n, j.block);
+    const double counted = std::min(refs, std::max(j.budget, refs * double(j.block) / n));
+    cost.push_back(counted < refs ? counted * 1.25 : refs);
+    total += cost.back();
+  }
+  estTotalS_.store(-1);
+  double done = 0;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (cancelled()) break;
+    const Job& j = jobs[i];
+    trace::SimulationRequest req;
+    req.kernel.kernel = j.kernel;
+    req.kernel.n = n;
+    req.kernel.block = j.block;
+    req.cache = trace::hierarchyFor(host);
+    const double refs = referencesOf(j.kernel, n, j.block);
+    req.sample = std::clamp(j.budget / refs, 1e-6, 1.0);
+    // The 3C split costs 2-3x: only for the side-by-side numbers.
+    req.missClasses = j.side;
+    req.cancel = &cancel_;
+    std::atomic<double> progress{0};
+    req.progress = &progress;
+    setWhat("simulating " + j.kernel + " n=" + std::to_string(n) + (j.kernel == "matmul.blocked" ? " block=" + std::to_string(j.block) : ""));
+    std::atomic<bool> finished{false};
+    std::thread ticker([&] {
+      while (!finished.load()) {
+        fraction_.store((done + cost[i] * progress.load()) / total);
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      }
+    });
+    trace::SimulationResult r;
+    try {
+      r = engine_.simulate(req);
+    } catch (...) {
+      finished = true;
+      ticker.join();
+      throw;
+    }
+    finished = true;
+    ticker.join();
+    done += cost[i];
+    fraction_.store(done / total);
+    if (r.cancelled) break;
+    if (j.side) {
+      CacheSide side;
+      side.kernel = j.kernel;
+      side.missClasses = r.cache.missClasses == sim::MissClasses::On;
+      side.sampleFraction = r.sampleFraction;
+      side.references = r.references;
+      side.seconds = r.wallSeconds;
+      for (const sim::LevelCounters& c : r.levels) {
+        side.accesses.push_back(c.accesses);
+        side.hits.push_back(c.hits);
+        side.misses.push_back(c.misses);
+        side.compulsory.push_back(c.compulsory);
+        side.capacity.push_back(c.capacity);
+        side.conflict.push_back(c.conflict);
+      }
+      run.sides.push_back(std::move(side));
+    } else {
+      CacheSweepPoint p;
+      p.block = j.block;
+      p.sampleFraction = r.sampleFraction;
+      for (const sim::LevelCounters& c : r.levels) p.hitRate.push_back(c.hitRate());
+      run.sweep.push_back(std::move(p));
+    }
+    draft_.cache = run;
+    publish();
+  }
+  if (cancelled()) run.stopped = true;
+  else run.complete = true;
+  draft_.cache = run;
+  publish();
+#endif
+}
+
+void Worker::runRoofline(const Request& request, std::uint64_t id) {
+  const auto t0 = Clock::now();
+  RooflineOptions options;
+  options.threads = std::max(1, request.settings.params.threads);
+  // Peak and triad take `seconds` each (plus filling the triad arrays).
+  estTotalS_.store(2 * options.seconds + 0.5);
+  setWhat("roofline: FMA peak and triad bandwidth, " + std::to_string(options.threads) + " thread(s)");
+  std::atomic<bool> done{false};
+  // The measurement reports no progress of its own: advance the bar by time.
+  std::thread ticker([&] {
+    while (!done.load()) {
+      const double t = std::chrono::duration<double>(Clock::now() - t0).count();
+      fraction_.store(std::min(0.95, t / estTotalS_.load()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  std::optional<RooflineMachine> machine;
+  try {
+    machine = engine_.measureRoofline(options, &cancel_);
+  } catch (...) {
+    done = true;
+    ticker.join();
+    throw;
+  }
+  done = true;
+  ticker.join();
+  if (!machine) return;  // cancelled
+  draft_.error.clear();
+  draft_.roofline = RooflineRun{id, *machine, options.threads, std::chrono::duration<double>(Clock::now() - t0).count()};
   publish();
 }
 

@@ -24,7 +24,11 @@
 #include <vector>
 
 #include "app/settings.hpp"
+#include "bench/roofline.hpp"
 #include "bench/runner.hpp"
+#ifdef CACHESCOPE_HAVE_TRACE
+#include "trace/simulation.hpp"
+#endif
 
 namespace cachescope::app {
 
@@ -60,6 +64,46 @@ struct SweepRun {
   bool stopped = false;
 };
 
+struct RooflineRun {
+  std::uint64_t request = 0;
+  RooflineMachine machine;
+  int threads = 1;
+  double seconds = 0;  // how long the measurement took
+};
+
+// The Cache view's data: naive and blocked on the simulated host hierarchy,
+// then a hit rate against block size sweep of the blocked kernel.
+struct CacheSide {
+  std::string kernel;
+  std::vector<std::uint64_t> accesses, hits, misses, compulsory, capacity, conflict;  // per level
+  bool missClasses = false;  // the three-C split was computed
+  double sampleFraction = 1;  // share of the rows counted (after a warm-up)
+  std::uint64_t references = 0;
+  double seconds = 0;
+  double hitRate(std::size_t level) const {
+    return level < accesses.size() && accesses[level] ? double(hits[level]) / double(accesses[level]) : 0.0;
+  }
+};
+
+struct CacheSweepPoint {
+  int block = 0;
+  std::vector<double> hitRate;  // per level
+  double sampleFraction = 1;
+};
+
+struct CacheRun {
+  std::uint64_t request = 0;
+  RunSettings settings;
+  int n = 0, block = 0;
+  std::vector<std::string> levelNames;            // "L1d", "L2", "L3"
+  std::vector<std::uint64_t> levelBytes;          // capacities
+  std::vector<CacheSide> sides;                   // naive, blocked
+  std::vector<int> sweepBlocks;                   // blocks the sweep visits
+  std::vector<CacheSweepPoint> sweep;             // filled in as they finish
+  bool complete = false;
+  bool stopped = false;
+};
+
 // Everything the views show. Immutable once published; the UI holds a
 // shared_ptr for the frame.
 struct Snapshot {
@@ -68,6 +112,8 @@ struct Snapshot {
   std::optional<TimingRun> timing;     // current (maybe partial) run
   std::vector<TimingRun> history;      // completed runs, oldest first
   std::optional<SweepRun> sweep;
+  std::optional<RooflineRun> roofline;
+  std::optional<CacheRun> cache;
   std::string error;                   // last failure, shown in the UI ("" none)
   std::uint64_t lastFinished = 0;      // id of the newest request that completed
 };
@@ -91,7 +137,20 @@ struct Engine {
                             const ProgressFn&)>
       runJob = [](const Job& j, const Problem& p, const RunOptions& o, const std::atomic<bool>* c,
                   const ProgressFn& f) { return cachescope::runJob(j, p, o, c, f); };
+  std::function<std::optional<RooflineMachine>(const RooflineOptions&, const std::atomic<bool>*)> measureRoofline =
+      [](const RooflineOptions& o, const std::atomic<bool>* c) { return cachescope::measureRoofline(o, c); };
+#ifdef CACHESCOPE_HAVE_TRACE
+  std::function<trace::SimulationResult(const trace::SimulationRequest&)> simulate =
+      [](const trace::SimulationRequest& r) { return trace::simulate(r); };
+#endif
 };
+
+// Whether this build can simulate caches (the trace module is there).
+bool canSimulate();
+
+// References a simulation counts at most per run (the rest is sampled):
+// the cache view answers in about a second instead of a minute.
+inline constexpr double kCacheSideBudget = 24e6, kCacheSweepBudget = 6e6;
 
 // Sizes above this get a quick probe at this size first: its numbers appear
 // at once and give the estimate for the real run's ETA and repetitions.
@@ -123,6 +182,8 @@ class Worker {
   void execute(const Request& request, std::uint64_t id);
   void runTiming(const Request& request, std::uint64_t id);
   void runSweep(const Request& request, std::uint64_t id);
+  void runRoofline(const Request& request, std::uint64_t id);
+  void runCache(const Request& request, std::uint64_t id);
   void publish();
   void setWhat(std::string what);
   bool cancelled() const { return cancel_.load(std::memory_order_relaxed); }
