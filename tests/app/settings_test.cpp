@@ -12,7 +12,7 @@
 using namespace cachescope;
 using namespace cachescope::app;
 
-TEST_CASE("--set applies each key") {
+TEST_CASE("set option: applies each key") {
   RunSettings s = defaultRunSettings();
   SweepAxis sweep = SweepAxis::None;
   applySetting(s, "n=256", &sweep);
@@ -29,7 +29,7 @@ TEST_CASE("--set applies each key") {
   CHECK(sweep == SweepAxis::Block);
 }
 
-TEST_CASE("--set kernels keeps the ladder order of the registry") {
+TEST_CASE("set option: kernels keep the ladder order of the registry") {
   RunSettings s;
   applySetting(s, "kernels=matmul.blocked,matmul.naive");
   REQUIRE(s.kernels.size() == 2);
@@ -37,7 +37,7 @@ TEST_CASE("--set kernels keeps the ladder order of the registry") {
   CHECK(s.kernels[1] == "matmul.blocked");
 }
 
-TEST_CASE("--set rejects bad keys and values with one line") {
+TEST_CASE("set option: bad keys and values fail with one line") {
   RunSettings s = defaultRunSettings();
   auto fails = [&](const std::string& kv, const std::string& part) {
     try {
