@@ -181,6 +181,7 @@ Plot sweepPlot(const std::vector<BenchRecord>& records, SweepAxis x) {
     plot.series.push_back(std::move(s));
   }
   if (x != SweepAxis::Threads && lo > 0 && hi / lo >= 4) plot.x.scale = Scale::Log2;
+  plot.x.integer = true;
   // Kernels a hundred times apart (naive vs BLAS): on a linear axis the slow
   // ones would lie flat on zero, so rates get a log axis.
   double yLo = 1e300, yHi = 0;

@@ -195,6 +195,15 @@ Frame layoutPlot(const Plot& plot, float width, float height, float fontPx) {
       if (need <= f.area.width() || target <= 2) break;
       target = std::max(2, target - 2);
     }
+    if (plot.x.integer && f.xScale == Scale::Linear) {
+      std::erase_if(f.xTicks, [](const Tick& t) { return t.value != std::round(t.value); });
+      if (f.xTicks.size() < 2) {
+        // A short range such as 1..2 threads: every whole number in it.
+        f.xTicks.clear();
+        for (double v = std::ceil(f.x.lo); v <= f.x.hi && f.xTicks.size() < 64; v += 1)
+          f.xTicks.push_back({v, std::to_string(long(v))});
+      }
+    }
   }
   f.xLabelPos.x = (f.area.x0 + f.area.x1) / 2;
 
