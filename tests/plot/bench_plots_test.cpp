@@ -81,13 +81,32 @@ TEST_CASE("threads sweep adds a dashed ideal line from the 1-thread point", "[pl
                                  rec("matmul.blas", 200, 1.5e-3, {}, 4), rec("matmul.naive", 200, 0.1)};
   Plot p = autoPlot(rs);
   CHECK(p.x.label == "threads");
-  REQUIRE(p.series.size() == 2);  // naive ignores threads: not on this chart
+  REQUIRE(p.series.size() == 3);
+  // naive ignores threads: a flat baseline at its rate, without dots.
+  const Series* naive = find(p, "matmul.naive (no threads)");
+  REQUIRE(naive);
+  CHECK(!naive->dots);
+  REQUIRE(naive->points.size() == 2);
+  CHECK(naive->points[0].x == 1);
+  CHECK(naive->points[1].x == 4);
+  CHECK(naive->points[1].y == Approx(2.0 * 200 * 200 * 200 / 0.1 / 1e9));
   const Series* ideal = find(p, "ideal: matmul.blas x threads");
   REQUIRE(ideal);
   CHECK(ideal->dashed);
   CHECK(ideal->color == p.series[0].color);
   REQUIRE(ideal->points.size() == 3);
   CHECK(ideal->points[2].y == Approx(4 * p.series[0].points[0].y));
+}
+
+TEST_CASE("two block sizes beside kernels without blocks make bars", "[plot]") {
+  Plot p = autoPlot({rec("matmul.naive", 256, 0.1), rec("matmul.blocked", 256, 0.01, 32),
+                     rec("matmul.blocked", 256, 0.01, 64)});
+  REQUIRE(p.series.size() == 1);
+  CHECK(p.series[0].kind == SeriesKind::Bars);
+  CHECK(p.x.categories.size() == 3);
+  // Two values that every record has still make a sweep.
+  Plot n2 = autoPlot({rec("matmul.naive", 256, 0.1), rec("matmul.naive", 512, 0.8)});
+  CHECK(n2.series[0].kind == SeriesKind::Line);
 }
 
 TEST_CASE("block sweep picks the block axis and marks cache capacities in range", "[plot]") {
