@@ -247,6 +247,18 @@ TEST_CASE("layout keeps the plot area inside the canvas and maps data to it", "[
   CHECK(labels(fb.xTicks) == std::vector<std::string>{"a", "b"});
 }
 
+TEST_CASE("layout survives tiny canvases and empty plots", "[plot]") {
+  for (auto [w, h] : {std::pair{120.0f, 80.0f}, std::pair{0.0f, 0.0f}, std::pair{2000.0f, 60.0f}}) {
+    Frame f = layoutPlot(sample(), w, h, 14);
+    CHECK(!f.area.empty());
+    CHECK(std::isfinite(f.px(128)));
+    CHECK(std::isfinite(f.py(5)));
+  }
+  Frame e = layoutPlot(Plot{}, 400, 300, 14);
+  CHECK(e.legendEntries.empty());
+  CHECK(e.xTicks.size() >= 2);
+}
+
 TEST_CASE("integer axes tick at whole numbers only", "[plot]") {
   Plot p;
   p.x.integer = true;
