@@ -28,7 +28,7 @@ namespace detail {
 // has no FMA, so a multiply and an add do the work of one FMA.
 double fmaLoopScalar(std::int64_t iterations, float* sink) {
   constexpr int kAcc = 32;
-  const float m = 0.9999999f, c = 1e-7f;
+  const float m = opaque(0.9999999f), c = opaque(1e-7f);
   float acc[kAcc];
   for (int i = 0; i < kAcc; ++i) acc[i] = 1.0f + 0.01f * float(i);
   for (std::int64_t it = 0; it < iterations; ++it)

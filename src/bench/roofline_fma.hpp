@@ -9,6 +9,14 @@
 
 namespace cachescope::detail {
 
+// The loops' constants must not be known to the compiler: with them (and the
+// start values) known, it proves that x * m + c rounds back to x and drops
+// the whole loop, measuring nothing.
+inline float opaque(float v) {
+  volatile float hidden = v;
+  return hidden;
+}
+
 double fmaLoopScalar(std::int64_t iterations, float* sink);
 double fmaLoopAvx2(std::int64_t iterations, float* sink);
 double fmaLoopAvx512(std::int64_t iterations, float* sink);

@@ -9,8 +9,8 @@ namespace cachescope::detail {
 
 double fmaLoopAvx512(std::int64_t iterations, float* sink) {
   constexpr int kAcc = 16;
-  const __m512 m = _mm512_set1_ps(0.9999999f);
-  const __m512 c = _mm512_set1_ps(1e-7f);
+  const __m512 m = _mm512_set1_ps(opaque(0.9999999f));
+  const __m512 c = _mm512_set1_ps(opaque(1e-7f));
   __m512 acc[kAcc];
   for (int i = 0; i < kAcc; ++i) acc[i] = _mm512_set1_ps(1.0f + 0.01f * float(i));
   for (std::int64_t it = 0; it < iterations; ++it) {

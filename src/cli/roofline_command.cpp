@@ -34,6 +34,7 @@ struct RooflineArgs {
   std::string kernels;
   int n = 512;
   int reps = 3;
+  double seconds = 0.3;
 };
 
 struct Placed {
@@ -152,6 +153,7 @@ std::string formatJsonText(const RooflineMachine& m, const std::vector<Placed>& 
 int runRoofline(const RooflineArgs& a) {
   if (a.threads < 1 || a.threads > 1024) throw UsageError("--threads must be in 1..1024 (got " + std::to_string(a.threads) + ")");
   if (a.reps < 1) throw UsageError("--reps must be >= 1");
+  if (!(a.seconds > 0 && a.seconds <= 60)) throw UsageError("--seconds must be in (0, 60]");
   if (a.format != "table" && a.format != "json") throw UsageError("--format must be table or json");
   SweepSpec spec;
   spec.kernels = kernelIds(a.kernels);
@@ -166,6 +168,7 @@ int runRoofline(const RooflineArgs& a) {
   if (tty) std::cerr << "measuring peak FLOP/s and bandwidth..." << std::flush;
   RooflineOptions options;
   options.threads = a.threads;
+  options.seconds = a.seconds;
   std::optional<RooflineMachine> machine = measureRoofline(options);
   if (!machine) throw std::runtime_error("roofline measurement was cancelled");
 
@@ -212,6 +215,7 @@ void addRooflineCommand(CLI::App& root, Commands& commands) {
                   "Kernels to place, comma separated, or 'none' (default: the matmul ladder that is registered)");
   app->add_option("--n", a->n, "Matrix size for the kernels (default 512)");
   app->add_option("--reps", a->reps, "Timed repetitions per kernel (default 3)");
+  app->add_option("--seconds", a->seconds, "Time for each of the two measurements, best of 3 rounds (default 0.3)");
   commands.push_back({app, [a] { return runRoofline(*a); }});
 }
 

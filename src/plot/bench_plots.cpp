@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "platform/host.hpp"
 
@@ -180,16 +181,6 @@ Plot sweepPlot(const std::vector<BenchRecord>& records, SweepAxis x) {
     }
     plot.series.push_back(std::move(s));
   }
-  if (x != SweepAxis::Threads && lo > 0 && hi / lo >= 4) plot.x.scale = Scale::Log2;
-  // Kernels a hundred times apart (naive vs BLAS): on a linear axis the slow
-  // ones would lie flat on zero, so rates get a log axis.
-  double yLo = 1e300, yHi = 0;
-  for (const BenchRecord* r : rs) {
-    yLo = std::min(yLo, r->rate);
-    yHi = std::max(yHi, r->rate);
-  }
-  if (x != SweepAxis::Threads && yLo > 0 && yHi / yLo >= 30) plot.y.scale = Scale::Log10;
-
   if (x == SweepAxis::Threads) {
     // Perfect scaling from the 1-thread point, in the kernel's colour.
     std::size_t measured = plot.series.size();
@@ -209,6 +200,48 @@ Plot sweepPlot(const std::vector<BenchRecord>& records, SweepAxis x) {
     }
   }
 
+  // Kernels that ignore a block / thread parameter still make a baseline to
+  // compare with: a flat line at their rate (when one value per kernel).
+  if (x != SweepAxis::N && hi > lo) {
+    std::map<std::string, std::vector<const BenchRecord*>> others;
+    std::vector<std::string> order;
+    std::vector<const BenchRecord*> without;
+    for (const BenchRecord* r : valid(records))
+      if (!axisValue(*r, x)) without.push_back(r);
+    Varies vw = varies(without);
+    for (const BenchRecord* r : without) {
+      std::string params = paramText(*r, vw, x);
+      std::string key = r->kernel + (params.empty() ? "" : " " + params);
+      if (!others.count(key)) order.push_back(key);
+      others[key].push_back(r);
+    }
+    std::size_t colorIndex = keys.size();
+    for (const std::string& kernel : order) {
+      const auto& g = others[kernel];
+      if (g.size() != 1) continue;  // repeated records: no single baseline
+      Series s{kernel + " (no " + axisName + ")", SeriesKind::Line, {}, paletteColor(colorIndex++), false, false};
+      for (double xv : {lo, hi}) {
+        Point p;
+        p.x = xv;
+        p.y = g[0]->rate;
+        p.label = kernel + ": " + numText(g[0]->rate) + " " + g[0]->unit + " (ignores " + axisName + ")";
+        s.points.push_back(p);
+      }
+      plot.series.push_back(std::move(s));
+    }
+  }
+  if (x != SweepAxis::Threads && lo > 0 && hi / lo >= 4) plot.x.scale = Scale::Log2;
+  plot.x.integer = true;
+  // Kernels a hundred times apart (naive vs BLAS): on a linear axis the slow
+  // ones would lie flat on zero, so rates get a log axis.
+  double yLo = 1e300, yHi = 0;
+  for (const Series& s : plot.series)
+    for (const Point& p : s.points) {
+      yLo = std::min(yLo, p.y);
+      yHi = std::max(yHi, p.y);
+    }
+  if (x != SweepAxis::Threads && yLo > 0 && yHi / yLo >= 30) plot.y.scale = Scale::Log10;
+
   if (x == SweepAxis::Block) {
     // Where three fp32 tiles (C, A, B) of b x b stop fitting in each cache.
     for (const CacheInfo& c : host().caches) {
@@ -224,16 +257,28 @@ Plot sweepPlot(const std::vector<BenchRecord>& records, SweepAxis x) {
 Plot autoPlot(const std::vector<BenchRecord>& records) {
   std::vector<const BenchRecord*> rs = valid(records);
   std::set<int> n, block, threads;
+  std::size_t withBlock = 0, withThreads = 0;
   for (const BenchRecord* r : rs) {
     n.insert(r->n);
-    if (r->block) block.insert(*r->block);
-    if (r->threads) threads.insert(*r->threads);
+    if (r->block) block.insert(*r->block), ++withBlock;
+    if (r->threads) threads.insert(*r->threads), ++withThreads;
   }
-  std::size_t best = std::max({n.size(), block.size(), threads.size()});
-  if (best < 2) return rateBars(records);
-  if (n.size() == best) return sweepPlot(records, SweepAxis::N);
-  if (block.size() == best) return sweepPlot(records, SweepAxis::Block);
-  return sweepPlot(records, SweepAxis::Threads);
+  // A sweep needs three values, or two when every record takes part: two
+  // block sizes beside kernels without blocks read better as bars.
+  auto worth = [&](std::size_t values, std::size_t records) {
+    return values >= 3 || (values == 2 && records == rs.size());
+  };
+  std::size_t best = 0;
+  std::optional<SweepAxis> axis;
+  for (auto [values, count, a] : {std::tuple{n.size(), rs.size(), SweepAxis::N},
+                                  std::tuple{block.size(), withBlock, SweepAxis::Block},
+                                  std::tuple{threads.size(), withThreads, SweepAxis::Threads}}) {
+    if (worth(values, count) && values > best) {
+      best = values;
+      axis = a;
+    }
+  }
+  return axis ? sweepPlot(records, *axis) : rateBars(records);
 }
 
 }  // namespace cachescope::plot

@@ -22,13 +22,14 @@ Plot rateBars(const std::vector<BenchRecord>& records);
 // Rate against one parameter: a line per kernel (and per value of any other
 // parameter that varies). n and block use a log2 axis (when they span at
 // least a factor 4). For threads, each kernel measured at 1 thread also gets
-// a dashed "ideal" line: its 1-thread rate x threads. Records without the
-// parameter (a kernel that ignores it) are left out.
+// a dashed "ideal" line: its 1-thread rate x threads. A kernel that ignores
+// the parameter (naive in a block sweep) becomes a flat baseline at its rate
+// when it has one record, and is left out otherwise.
 Plot sweepPlot(const std::vector<BenchRecord>& records, SweepAxis x);
 
 // The plot a set of results asks for: a sweep over the parameter with the
-// most distinct values (n before block before threads on a tie), or bars
-// when no parameter varies.
+// most distinct values (n before block before threads on a tie) when it has
+// at least three values, or two that every record has; else bars.
 Plot autoPlot(const std::vector<BenchRecord>& records);
 
 }  // namespace cachescope::plot

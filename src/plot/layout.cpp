@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 namespace cachescope::plot {
@@ -195,6 +196,15 @@ Frame layoutPlot(const Plot& plot, float width, float height, float fontPx) {
       if (need <= f.area.width() || target <= 2) break;
       target = std::max(2, target - 2);
     }
+    if (plot.x.integer && f.xScale == Scale::Linear) {
+      std::erase_if(f.xTicks, [](const Tick& t) { return t.value != std::round(t.value); });
+      if (f.xTicks.size() < 2) {
+        // A short range such as 1..2 threads: every whole number in it.
+        f.xTicks.clear();
+        for (double v = std::ceil(f.x.lo); v <= f.x.hi && f.xTicks.size() < 64; v += 1)
+          f.xTicks.push_back({v, std::to_string(long(v))});
+      }
+    }
   }
   f.xLabelPos.x = (f.area.x0 + f.area.x1) / 2;
 
@@ -217,6 +227,23 @@ Frame layoutPlot(const Plot& plot, float width, float height, float fontPx) {
     if (row == rowEnd.size()) rowEnd.push_back(0);
     rowEnd[row] = x0 + w + gap;
     f.markerLabels[i] = {{x0, f.area.y0 + f.lineHeight * float(row + 1)}, m.label};
+  }
+
+  // --- bar values: three significant digits, where every bar has room
+  for (std::size_t s = 0; s < plot.series.size(); ++s) {
+    const Series& series = plot.series[s];
+    if (series.kind != SeriesKind::Bars) continue;
+    for (std::size_t i = 0; i < series.points.size(); ++i) {
+      const Point& p = series.points[i];
+      float x0 = f.px(f.bars[s][i].x0), x1 = f.px(f.bars[s][i].x1), top = f.py(p.y + p.errHigh);
+      if (!std::isfinite(x0) || !std::isfinite(x1) || !std::isfinite(top)) continue;
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3g", p.y);
+      std::string text = buf;
+      if (textWidth(text, f.smallFontPx) > x1 - x0) continue;
+      float y = std::max(top - f.smallFontPx * 0.4f, f.area.y0 + f.smallFontPx);
+      f.barLabels.push_back({s, i, {(x0 + x1) / 2, y}, false, text});
+    }
   }
 
   // --- point labels: beside the point, moved down / up a line at a time

@@ -18,6 +18,7 @@
 //     line from y - errLow to y + errHigh with caps f.capPx wide. Lines draw
 //     their points as dots (unless dashed or !dots); the labels of Points
 //     series' points go at f.pointLabels (the roofline's kernel names).
+//     Bar values: f.barLabels, centred at pos (text-anchor middle).
 //   - markers: a dashed vertical line across the area at f.px(m.x); its label
 //     at f.markerLabels[i] (staggered rows so neighbours do not overlap).
 //   - legend: f.legend is its box (empty when no series has a name); entry i
@@ -99,6 +100,9 @@ struct Frame {
   std::vector<std::vector<BarSpan>> bars;  // [series][point]; empty for non-bar series
   std::vector<MarkerLabel> markerLabels;   // one per Plot::markers entry
   std::vector<PointLabel> pointLabels;     // labels of Points series' points
+  // The value of each bar, centred above it (above its error bar); only when
+  // the bars are wide enough for the text. alignRight is unused here.
+  std::vector<PointLabel> barLabels;
   float capPx = 6;                         // error bar cap width
   float pointRadius = 3;
 

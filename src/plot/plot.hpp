@@ -46,6 +46,7 @@ struct Axis {
   std::optional<double> min, max;  // unset: from the data (with padding)
   // For bar charts: category names at x = 0, 1, 2, ... (ticks use these).
   std::vector<std::string> categories;
+  bool integer = false;            // ticks only at whole numbers (threads)
 };
 
 struct Plot {

@@ -186,6 +186,7 @@ std::string toSvg(const Plot& plot, int width, int height) {
 
   // Labels of Points series beside their point (unclipped: they may overhang
   // the area a little).
+  for (const PointLabel& l : f.barLabels) text(os, l.pos.x, l.pos.y, l.text, f.smallFontPx, "middle", kInk);
   for (const PointLabel& l : f.pointLabels)
     text(os, l.pos.x, l.pos.y, l.text, f.smallFontPx, l.alignRight ? "end" : "start", kInk);
 

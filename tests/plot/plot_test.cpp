@@ -247,6 +247,28 @@ TEST_CASE("layout keeps the plot area inside the canvas and maps data to it", "[
   CHECK(labels(fb.xTicks) == std::vector<std::string>{"a", "b"});
 }
 
+TEST_CASE("layout survives tiny canvases and empty plots", "[plot]") {
+  for (auto [w, h] : {std::pair{120.0f, 80.0f}, std::pair{0.0f, 0.0f}, std::pair{2000.0f, 60.0f}}) {
+    Frame f = layoutPlot(sample(), w, h, 14);
+    CHECK(!f.area.empty());
+    CHECK(std::isfinite(f.px(128)));
+    CHECK(std::isfinite(f.py(5)));
+  }
+  Frame e = layoutPlot(Plot{}, 400, 300, 14);
+  CHECK(e.legendEntries.empty());
+  CHECK(e.xTicks.size() >= 2);
+}
+
+TEST_CASE("integer axes tick at whole numbers only", "[plot]") {
+  Plot p;
+  p.x.integer = true;
+  p.series.push_back(series("t", SeriesKind::Line, {pt(1, 10), pt(2, 19)}));
+  Frame f = layoutPlot(p, 800, 400, 14);
+  CHECK(values(f.xTicks) == std::vector<double>{1, 2});
+  p.series[0].points.push_back(pt(16, 100));
+  for (const Tick& t : layoutPlot(p, 800, 400, 14).xTicks) CHECK(t.value == std::round(t.value));
+}
+
 TEST_CASE("SVG is well-formed, names series and axes, escapes text", "[plot]") {
   std::string svg = toSvg(sample(), 640, 360);
   std::string why;
