@@ -95,7 +95,13 @@ class Hierarchy {
 
   int levels() const { return levelCount_; }
   const Level<Policy>& level(int i) const { return levels_[std::size_t(i)]; }
-  const LevelCounters& counters(int i) const { return counters_[std::size_t(i)]; }
+  LevelCounters counters(int i) const {
+    // The hot path counts accesses, writes and misses only; the rest follows.
+    LevelCounters c = counters_[std::size_t(i)];
+    c.reads = c.accesses - c.writes;
+    c.hits = c.accesses - c.misses;
+    return c;
+  }
   const MemoryCounters& memory() const { return memory_; }
   bool classifies() const { return classify_; }
 
@@ -105,14 +111,17 @@ class Hierarchy {
     memory_ = {};
   }
 
-  void count(std::uint64_t address, std::uint32_t size, Op op) {
-    std::uint64_t line = address >> shift0_;
+  [[gnu::always_inline]] void count(std::uint64_t address, std::uint32_t size, Op op) {
+    const std::uint64_t line = address >> shift0_;
     const std::uint64_t last = (address + (size ? size : 1) - 1) >> shift0_;
     const bool write = op == Op::Write;
-    for (;;) {
-      lineAccess<false>(0, line, write, nullptr);
-      if (line == last) break;
-      ++line;
+    if (line == last) [[likely]] {
+      lookup<false>(0, line, write, nullptr);
+      return;
+    }
+    for (std::uint64_t l = line;; ++l) {
+      lookup<false>(0, l, write, nullptr);
+      if (l == last) break;
     }
   }
 
@@ -125,7 +134,7 @@ class Hierarchy {
     for (;;) {
       ev.level = {};
       ev.servedBy = 0;
-      lineAccess<true>(0, line, write, &ev);
+      lookup<true>(0, line, write, &ev);
       deepest = std::max(deepest, ev.servedBy);
       ++ev.lines;
       if (line == last) break;
@@ -136,31 +145,52 @@ class Hierarchy {
   }
 
  private:
+  // The common case inline (a hit without the three-C shadow); everything
+  // else out of line so the hot loop stays small.
   template <bool kEvent>
-  void lineAccess(int lvl, std::uint64_t line, bool write, AccessEvent* ev) {
+  [[gnu::always_inline]] void lookup(int lvl, std::uint64_t line, bool write, AccessEvent* ev) {
     Level<Policy>& L = levels_[std::size_t(lvl)];
     LevelCounters& c = counters_[std::size_t(lvl)];
     ++c.accesses;
-    if (write)
-      ++c.writes;
-    else
-      ++c.reads;
+    c.writes += write;
     const std::uint64_t set = L.setOf(line);
     const std::uint32_t way = L.find(set, line);
+    if (way != L.ways() && !classify_) [[likely]] {
+      L.onHit(set, way);
+      if constexpr (kEvent) recordHit(lvl, set, way, ev);
+      if (write) {
+        if (writeBack_)
+          L.markDirty(set, way);
+        else
+          writeThrough(lvl, line);
+      }
+      return;
+    }
+    slowPath<kEvent>(lvl, line, write, ev, set, way);
+  }
+
+  void recordHit(int lvl, std::uint64_t set, std::uint32_t way, AccessEvent* ev) {
+    LevelEvent& e = ev->level[std::size_t(lvl)];
+    e.looked = e.hit = true;
+    e.set = set;
+    e.way = way;
+    ev->servedBy = std::uint8_t(lvl);
+  }
+
+  [[gnu::noinline]] void writeThrough(int lvl, std::uint64_t line) { below<false>(lvl, line, true, nullptr); }
+
+  template <bool kEvent>
+  [[gnu::noinline]] void slowPath(int lvl, std::uint64_t line, bool write, AccessEvent* ev, std::uint64_t set,
+                                  std::uint32_t way) {
+    Level<Policy>& L = levels_[std::size_t(lvl)];
+    LevelCounters& c = counters_[std::size_t(lvl)];
     const bool allocate = !write || writeBack_;
     ShadowLru::Result shadow{true, true};
     if (classify_) shadow = shadows_[std::size_t(lvl)].access(line, allocate);
 
-    if (way != L.ways()) {
-      ++c.hits;
+    if (way != L.ways()) {  // a hit, when classifying
       L.onHit(set, way);
-      if constexpr (kEvent) {
-        LevelEvent& e = ev->level[std::size_t(lvl)];
-        e.looked = e.hit = true;
-        e.set = set;
-        e.way = way;
-        ev->servedBy = std::uint8_t(lvl);
-      }
+      if constexpr (kEvent) recordHit(lvl, set, way, ev);
       if (write) {
         if (writeBack_)
           L.markDirty(set, way);
@@ -222,13 +252,13 @@ class Hierarchy {
     const std::uint32_t from = levels_[std::size_t(lvl)].lineShift();
     const std::uint32_t to = levels_[std::size_t(lvl) + 1].lineShift();
     if (from == to) {
-      lineAccess<kEvent>(lvl + 1, line, write, ev);
+      lookup<kEvent>(lvl + 1, line, write, ev);
       return;
     }
     const std::uint64_t first = (line << from) >> to;
     const std::uint64_t last = (((line + 1) << from) - 1) >> to;
     for (std::uint64_t l = first;; ++l) {
-      lineAccess<kEvent>(lvl + 1, l, write, ev);
+      lookup<kEvent>(lvl + 1, l, write, ev);
       if (l == last) break;
     }
   }

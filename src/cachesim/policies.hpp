@@ -14,6 +14,7 @@
 //   with seed + i * 0x9e3779b97f4a7c15, so results are reproducible.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -38,21 +39,33 @@ inline std::uint32_t firstInvalid(const std::uint64_t* tags, std::uint32_t ways)
   return ways;
 }
 
-// Age stamps from a per-level clock. Invalid ways carry stamp 0, so the
+// The way with the smallest stamp, the lowest index on ties. Stamp and way
+// are packed into one key so the scan is a chain of branch-free minimums: a
+// data-dependent branch per way would mispredict on most misses.
+inline std::uint32_t oldestWay(const std::uint64_t* stamps, std::uint32_t ways) {
+  if (ways <= 64) {
+    std::uint64_t best = ~std::uint64_t(0);
+    for (std::uint32_t w = 0; w < ways; ++w) best = std::min(best, stamps[w] << 6 | w);
+    return std::uint32_t(best & 63);
+  }
+  std::uint32_t best = 0;
+  for (std::uint32_t w = 1; w < ways; ++w)
+    if (stamps[w] < stamps[best]) best = w;
+  return best;
+}
+
+// Age stamps from a per-level clock (2^58 accesses before the packed key of
+// oldestWay could overflow). Invalid ways carry stamp 0, so the
 // oldest-stamp scan takes the lowest empty way first.
 class LruPolicy {
  public:
   static constexpr const char* kName = "lru";
   LruPolicy(std::uint64_t sets, std::uint32_t ways, std::uint64_t /*seed*/) : ways_(ways), stamps_(sets * ways, 0) {}
-  void onHit(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = ++clock_; }
+  [[gnu::always_inline]] void onHit(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = ++clock_; }
   void onFill(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = ++clock_; }
   void onInvalidate(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = 0; }
   std::uint32_t victim(std::uint64_t set, const std::uint64_t* /*tags*/) {
-    const std::uint64_t* s = &stamps_[set * ways_];
-    std::uint32_t best = 0;
-    for (std::uint32_t w = 1; w < ways_; ++w)
-      if (s[w] < s[best]) best = w;
-    return best;
+    return oldestWay(&stamps_[set * ways_], ways_);
   }
 
  private:
@@ -70,11 +83,7 @@ class FifoPolicy {
   void onFill(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = ++clock_; }
   void onInvalidate(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = 0; }
   std::uint32_t victim(std::uint64_t set, const std::uint64_t* /*tags*/) {
-    const std::uint64_t* s = &stamps_[set * ways_];
-    std::uint32_t best = 0;
-    for (std::uint32_t w = 1; w < ways_; ++w)
-      if (s[w] < s[best]) best = w;
-    return best;
+    return oldestWay(&stamps_[set * ways_], ways_);
   }
 
  private:
@@ -89,7 +98,7 @@ class PlruPolicy {
  public:
   static constexpr const char* kName = "plru";
   PlruPolicy(std::uint64_t sets, std::uint32_t ways, std::uint64_t /*seed*/) : ways_(ways), bits_(sets, 0) {}
-  void onHit(std::uint64_t set, std::uint32_t way) { touch(set, way); }
+  [[gnu::always_inline]] void onHit(std::uint64_t set, std::uint32_t way) { touch(set, way); }
   void onFill(std::uint64_t set, std::uint32_t way) { touch(set, way); }
   void onInvalidate(std::uint64_t, std::uint32_t) {}
   std::uint32_t victim(std::uint64_t set, const std::uint64_t* tags) {
