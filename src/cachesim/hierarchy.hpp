@@ -29,11 +29,26 @@
 
 #include "cachesim/config.hpp"
 #include "cachesim/level.hpp"
+#include "cachesim/ordered_level.hpp"
 #include "cachesim/shadow_lru.hpp"
 
 namespace cachescope::sim {
 
 enum class Op : std::uint8_t { Read, Write };
+
+// The level type of each policy.
+template <class Policy>
+struct LevelFor {
+  using type = Level<Policy>;
+};
+template <>
+struct LevelFor<LruPolicy> {
+  using type = OrderedLevel<true>;
+};
+template <>
+struct LevelFor<FifoPolicy> {
+  using type = OrderedLevel<false>;
+};
 
 struct LevelCounters {
   std::uint64_t accesses = 0;  // line accesses that reached this level
@@ -80,6 +95,8 @@ struct AccessEvent {
 template <class Policy>
 class Hierarchy {
  public:
+  using LevelT = typename LevelFor<Policy>::type;
+
   explicit Hierarchy(const HierarchyConfig& c)
       : levelCount_(int(c.levels.size())),
         writeBack_(c.write == WritePolicy::WriteBack),
@@ -94,7 +111,7 @@ class Hierarchy {
   }
 
   int levels() const { return levelCount_; }
-  const Level<Policy>& level(int i) const { return levels_[std::size_t(i)]; }
+  const LevelT& level(int i) const { return levels_[std::size_t(i)]; }
   LevelCounters counters(int i) const {
     // The hot path counts accesses, writes and misses only; the rest follows.
     LevelCounters c = counters_[std::size_t(i)];
@@ -149,24 +166,22 @@ class Hierarchy {
   // else out of line so the hot loop stays small.
   template <bool kEvent>
   [[gnu::always_inline]] void lookup(int lvl, std::uint64_t line, bool write, AccessEvent* ev) {
-    Level<Policy>& L = levels_[std::size_t(lvl)];
+    LevelT& L = levels_[std::size_t(lvl)];
     LevelCounters& c = counters_[std::size_t(lvl)];
     ++c.accesses;
     c.writes += write;
-    const std::uint64_t set = L.setOf(line);
-    const std::uint32_t way = L.find(set, line);
-    if (way != L.ways() && !classify_) [[likely]] {
-      L.onHit(set, way);
-      if constexpr (kEvent) recordHit(lvl, set, way, ev);
-      if (write) {
-        if (writeBack_)
-          L.markDirty(set, way);
-        else
-          writeThrough(lvl, line);
-      }
+    if (classify_) {
+      classifiedLookup<kEvent>(lvl, line, write, ev);
       return;
     }
-    slowPath<kEvent>(lvl, line, write, ev, set, way);
+    const std::uint64_t set = L.setOf(line);
+    const std::uint32_t way = L.lookup(set, line, write && writeBack_);
+    if (way != LevelT::kMiss) [[likely]] {
+      if constexpr (kEvent) recordHit(lvl, set, way, ev);
+      if (write && !writeBack_) writeThrough(lvl, line);
+      return;
+    }
+    miss<kEvent>(lvl, line, write, ev, set, ShadowLru::Result{true, true});
   }
 
   void recordHit(int lvl, std::uint64_t set, std::uint32_t way, AccessEvent* ev) {
@@ -180,26 +195,25 @@ class Hierarchy {
   [[gnu::noinline]] void writeThrough(int lvl, std::uint64_t line) { below<false>(lvl, line, true, nullptr); }
 
   template <bool kEvent>
-  [[gnu::noinline]] void slowPath(int lvl, std::uint64_t line, bool write, AccessEvent* ev, std::uint64_t set,
-                                  std::uint32_t way) {
-    Level<Policy>& L = levels_[std::size_t(lvl)];
-    LevelCounters& c = counters_[std::size_t(lvl)];
-    const bool allocate = !write || writeBack_;
-    ShadowLru::Result shadow{true, true};
-    if (classify_) shadow = shadows_[std::size_t(lvl)].access(line, allocate);
-
-    if (way != L.ways()) {  // a hit, when classifying
-      L.onHit(set, way);
+  [[gnu::noinline]] void classifiedLookup(int lvl, std::uint64_t line, bool write, AccessEvent* ev) {
+    LevelT& L = levels_[std::size_t(lvl)];
+    const ShadowLru::Result shadow = shadows_[std::size_t(lvl)].access(line, !write || writeBack_);
+    const std::uint64_t set = L.setOf(line);
+    const std::uint32_t way = L.lookup(set, line, write && writeBack_);
+    if (way != LevelT::kMiss) {
       if constexpr (kEvent) recordHit(lvl, set, way, ev);
-      if (write) {
-        if (writeBack_)
-          L.markDirty(set, way);
-        else
-          below<false>(lvl, line, true, nullptr);
-      }
+      if (write && !writeBack_) below<false>(lvl, line, true, nullptr);
       return;
     }
+    miss<kEvent>(lvl, line, write, ev, set, shadow);
+  }
 
+  template <bool kEvent>
+  [[gnu::noinline]] void miss(int lvl, std::uint64_t line, bool write, AccessEvent* ev, std::uint64_t set,
+                              ShadowLru::Result shadow) {
+    LevelT& L = levels_[std::size_t(lvl)];
+    LevelCounters& c = counters_[std::size_t(lvl)];
+    const bool allocate = !write || writeBack_;
     ++c.misses;
     if (classify_) {
       if (!shadow.seen)
@@ -265,7 +279,7 @@ class Hierarchy {
 
   void backInvalidate(std::uint64_t address, std::uint64_t bytes) {
     for (int u = 0; u + 1 < levelCount_; ++u) {
-      Level<Policy>& L = levels_[std::size_t(u)];
+      LevelT& L = levels_[std::size_t(u)];
       const std::uint64_t first = address >> L.lineShift();
       const std::uint64_t last = (address + bytes - 1) >> L.lineShift();
       for (std::uint64_t l = first;; ++l) {
@@ -287,7 +301,7 @@ class Hierarchy {
   bool inclusive_;
   bool classify_;
   std::uint32_t shift0_ = 0;
-  std::vector<Level<Policy>> levels_;
+  std::vector<LevelT> levels_;
   std::vector<ShadowLru> shadows_;
   std::array<LevelCounters, kMaxLevels> counters_{};
   MemoryCounters memory_;

@@ -1,6 +1,7 @@
-// One set-associative level: an array of line numbers, `ways` per set, set
-// after set, scanned linearly (ways are few, and one set's tags share one or
-// two host cache lines). The replacement policy is a template parameter.
+// A set-associative level for the policies with per-way state (tree-PLRU,
+// random): an array of line numbers, `ways` per set, set after set, each line
+// in a fixed physical way. The replacement policy is a template parameter.
+// (LRU and FIFO use ordered_level.hpp; LevelFor picks.)
 // Tags are whole line numbers (address >> log2(line)), so a resident line's
 // address is tag << log2(line) without knowing the set.
 #pragma once
@@ -18,6 +19,8 @@ namespace cachescope::sim {
 template <class Policy>
 class Level {
  public:
+  static constexpr std::uint32_t kMiss = ~std::uint32_t(0);
+
   Level(const LevelConfig& c, std::uint64_t seed)
       : ways_(c.ways),
         lineShift_(std::uint32_t(std::countr_zero(c.lineBytes))),
@@ -56,11 +59,21 @@ class Level {
     return ways_;
   }
 
-  [[gnu::always_inline]] void onHit(std::uint64_t set, std::uint32_t way) {
+  // On a hit: the way, with the policy told and the line dirty when
+  // `markDirty`. On a miss: kMiss and nothing changes.
+  [[gnu::always_inline]] std::uint32_t lookup(std::uint64_t set, std::uint64_t line, bool markDirty) {
+    const std::uint32_t way = find(set, line);
+    if (way == ways_) return kMiss;
     lastWay_[set] = way;
     policy_.onHit(set, way);
+    if (markDirty) dirty_[set * ways_ + way] = 1;
+    return way;
   }
-  [[gnu::always_inline]] void markDirty(std::uint64_t set, std::uint32_t way) { dirty_[set * ways_ + way] = 1; }
+
+  bool contains(std::uint64_t line) const {
+    const std::uint64_t set = setOf(line);
+    return find(set, line) != ways_;
+  }
 
   struct Victim {
     std::uint32_t way;

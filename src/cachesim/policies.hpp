@@ -14,7 +14,6 @@
 //   with seed + i * 0x9e3779b97f4a7c15, so results are reproducible.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -39,57 +38,14 @@ inline std::uint32_t firstInvalid(const std::uint64_t* tags, std::uint32_t ways)
   return ways;
 }
 
-// The way with the smallest stamp, the lowest index on ties. Stamp and way
-// are packed into one key so the scan is a chain of branch-free minimums: a
-// data-dependent branch per way would mispredict on most misses.
-inline std::uint32_t oldestWay(const std::uint64_t* stamps, std::uint32_t ways) {
-  if (ways <= 64) {
-    std::uint64_t best = ~std::uint64_t(0);
-    for (std::uint32_t w = 0; w < ways; ++w) best = std::min(best, stamps[w] << 6 | w);
-    return std::uint32_t(best & 63);
-  }
-  std::uint32_t best = 0;
-  for (std::uint32_t w = 1; w < ways; ++w)
-    if (stamps[w] < stamps[best]) best = w;
-  return best;
-}
-
-// Age stamps from a per-level clock (2^58 accesses before the packed key of
-// oldestWay could overflow). Invalid ways carry stamp 0, so the
-// oldest-stamp scan takes the lowest empty way first.
-class LruPolicy {
- public:
+// LRU and FIFO keep no state of their own: their levels store each set's
+// lines in recency order (ordered_level.hpp). These are the names the
+// hierarchy is instantiated with.
+struct LruPolicy {
   static constexpr const char* kName = "lru";
-  LruPolicy(std::uint64_t sets, std::uint32_t ways, std::uint64_t /*seed*/) : ways_(ways), stamps_(sets * ways, 0) {}
-  [[gnu::always_inline]] void onHit(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = ++clock_; }
-  void onFill(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = ++clock_; }
-  void onInvalidate(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = 0; }
-  std::uint32_t victim(std::uint64_t set, const std::uint64_t* /*tags*/) {
-    return oldestWay(&stamps_[set * ways_], ways_);
-  }
-
- private:
-  std::uint32_t ways_;
-  std::uint64_t clock_ = 0;
-  std::vector<std::uint64_t> stamps_;
 };
-
-// As LRU, but a hit does not refresh the stamp.
-class FifoPolicy {
- public:
+struct FifoPolicy {
   static constexpr const char* kName = "fifo";
-  FifoPolicy(std::uint64_t sets, std::uint32_t ways, std::uint64_t /*seed*/) : ways_(ways), stamps_(sets * ways, 0) {}
-  void onHit(std::uint64_t, std::uint32_t) {}
-  void onFill(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = ++clock_; }
-  void onInvalidate(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = 0; }
-  std::uint32_t victim(std::uint64_t set, const std::uint64_t* /*tags*/) {
-    return oldestWay(&stamps_[set * ways_], ways_);
-  }
-
- private:
-  std::uint32_t ways_;
-  std::uint64_t clock_ = 0;
-  std::vector<std::uint64_t> stamps_;
 };
 
 // Tree-PLRU: node 1 is the root, node k has children 2k and 2k+1, leaves
