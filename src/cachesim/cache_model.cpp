@@ -54,9 +54,7 @@ bool CacheModel::dirtyAt(int level, std::uint64_t set, std::uint32_t way) const 
 bool CacheModel::contains(int level, std::uint64_t address) const {
   return visit([&](const auto& h) {
     const auto& L = h.level(level);
-    const std::uint64_t line = address >> L.lineShift();
-    const std::uint64_t set = L.setOf(line);
-    return L.find(set, line) != L.ways();
+    return L.contains(address >> L.lineShift());
   });
 }
 

@@ -29,11 +29,26 @@
 
 #include "cachesim/config.hpp"
 #include "cachesim/level.hpp"
+#include "cachesim/ordered_level.hpp"
 #include "cachesim/shadow_lru.hpp"
 
 namespace cachescope::sim {
 
 enum class Op : std::uint8_t { Read, Write };
+
+// The level type of each policy.
+template <class Policy>
+struct LevelFor {
+  using type = Level<Policy>;
+};
+template <>
+struct LevelFor<LruPolicy> {
+  using type = OrderedLevel<true>;
+};
+template <>
+struct LevelFor<FifoPolicy> {
+  using type = OrderedLevel<false>;
+};
 
 struct LevelCounters {
   std::uint64_t accesses = 0;  // line accesses that reached this level
@@ -80,6 +95,8 @@ struct AccessEvent {
 template <class Policy>
 class Hierarchy {
  public:
+  using LevelT = typename LevelFor<Policy>::type;
+
   explicit Hierarchy(const HierarchyConfig& c)
       : levelCount_(int(c.levels.size())),
         writeBack_(c.write == WritePolicy::WriteBack),
@@ -94,8 +111,14 @@ class Hierarchy {
   }
 
   int levels() const { return levelCount_; }
-  const Level<Policy>& level(int i) const { return levels_[std::size_t(i)]; }
-  const LevelCounters& counters(int i) const { return counters_[std::size_t(i)]; }
+  const LevelT& level(int i) const { return levels_[std::size_t(i)]; }
+  LevelCounters counters(int i) const {
+    // The hot path counts accesses, writes and misses only; the rest follows.
+    LevelCounters c = counters_[std::size_t(i)];
+    c.reads = c.accesses - c.writes;
+    c.hits = c.accesses - c.misses;
+    return c;
+  }
   const MemoryCounters& memory() const { return memory_; }
   bool classifies() const { return classify_; }
 
@@ -105,14 +128,17 @@ class Hierarchy {
     memory_ = {};
   }
 
-  void count(std::uint64_t address, std::uint32_t size, Op op) {
-    std::uint64_t line = address >> shift0_;
+  [[gnu::always_inline]] void count(std::uint64_t address, std::uint32_t size, Op op) {
+    const std::uint64_t line = address >> shift0_;
     const std::uint64_t last = (address + (size ? size : 1) - 1) >> shift0_;
     const bool write = op == Op::Write;
-    for (;;) {
-      lineAccess<false>(0, line, write, nullptr);
-      if (line == last) break;
-      ++line;
+    if (line == last) [[likely]] {
+      lookup<false>(0, line, write, nullptr);
+      return;
+    }
+    for (std::uint64_t l = line;; ++l) {
+      lookup<false>(0, l, write, nullptr);
+      if (l == last) break;
     }
   }
 
@@ -125,7 +151,7 @@ class Hierarchy {
     for (;;) {
       ev.level = {};
       ev.servedBy = 0;
-      lineAccess<true>(0, line, write, &ev);
+      lookup<true>(0, line, write, &ev);
       deepest = std::max(deepest, ev.servedBy);
       ++ev.lines;
       if (line == last) break;
@@ -136,40 +162,58 @@ class Hierarchy {
   }
 
  private:
+  // The common case inline (a hit without the three-C shadow); everything
+  // else out of line so the hot loop stays small.
   template <bool kEvent>
-  void lineAccess(int lvl, std::uint64_t line, bool write, AccessEvent* ev) {
-    Level<Policy>& L = levels_[std::size_t(lvl)];
+  [[gnu::always_inline]] void lookup(int lvl, std::uint64_t line, bool write, AccessEvent* ev) {
+    LevelT& L = levels_[std::size_t(lvl)];
     LevelCounters& c = counters_[std::size_t(lvl)];
     ++c.accesses;
-    if (write)
-      ++c.writes;
-    else
-      ++c.reads;
-    const std::uint64_t set = L.setOf(line);
-    const std::uint32_t way = L.find(set, line);
-    const bool allocate = !write || writeBack_;
-    ShadowLru::Result shadow{true, true};
-    if (classify_) shadow = shadows_[std::size_t(lvl)].access(line, allocate);
-
-    if (way != L.ways()) {
-      ++c.hits;
-      L.onHit(set, way);
-      if constexpr (kEvent) {
-        LevelEvent& e = ev->level[std::size_t(lvl)];
-        e.looked = e.hit = true;
-        e.set = set;
-        e.way = way;
-        ev->servedBy = std::uint8_t(lvl);
-      }
-      if (write) {
-        if (writeBack_)
-          L.markDirty(set, way);
-        else
-          below<false>(lvl, line, true, nullptr);
-      }
+    c.writes += write;
+    if (classify_) {
+      classifiedLookup<kEvent>(lvl, line, write, ev);
       return;
     }
+    const std::uint64_t set = L.setOf(line);
+    const std::uint32_t way = L.lookup(set, line, write && writeBack_);
+    if (way != LevelT::kMiss) [[likely]] {
+      if constexpr (kEvent) recordHit(lvl, set, way, ev);
+      if (write && !writeBack_) writeThrough(lvl, line);
+      return;
+    }
+    miss<kEvent>(lvl, line, write, ev, set, ShadowLru::Result{true, true});
+  }
 
+  void recordHit(int lvl, std::uint64_t set, std::uint32_t way, AccessEvent* ev) {
+    LevelEvent& e = ev->level[std::size_t(lvl)];
+    e.looked = e.hit = true;
+    e.set = set;
+    e.way = way;
+    ev->servedBy = std::uint8_t(lvl);
+  }
+
+  [[gnu::noinline]] void writeThrough(int lvl, std::uint64_t line) { below<false>(lvl, line, true, nullptr); }
+
+  template <bool kEvent>
+  [[gnu::noinline]] void classifiedLookup(int lvl, std::uint64_t line, bool write, AccessEvent* ev) {
+    LevelT& L = levels_[std::size_t(lvl)];
+    const ShadowLru::Result shadow = shadows_[std::size_t(lvl)].access(line, !write || writeBack_);
+    const std::uint64_t set = L.setOf(line);
+    const std::uint32_t way = L.lookup(set, line, write && writeBack_);
+    if (way != LevelT::kMiss) {
+      if constexpr (kEvent) recordHit(lvl, set, way, ev);
+      if (write && !writeBack_) below<false>(lvl, line, true, nullptr);
+      return;
+    }
+    miss<kEvent>(lvl, line, write, ev, set, shadow);
+  }
+
+  template <bool kEvent>
+  [[gnu::noinline]] void miss(int lvl, std::uint64_t line, bool write, AccessEvent* ev, std::uint64_t set,
+                              ShadowLru::Result shadow) {
+    LevelT& L = levels_[std::size_t(lvl)];
+    LevelCounters& c = counters_[std::size_t(lvl)];
+    const bool allocate = !write || writeBack_;
     ++c.misses;
     if (classify_) {
       if (!shadow.seen)
@@ -222,20 +266,20 @@ class Hierarchy {
     const std::uint32_t from = levels_[std::size_t(lvl)].lineShift();
     const std::uint32_t to = levels_[std::size_t(lvl) + 1].lineShift();
     if (from == to) {
-      lineAccess<kEvent>(lvl + 1, line, write, ev);
+      lookup<kEvent>(lvl + 1, line, write, ev);
       return;
     }
     const std::uint64_t first = (line << from) >> to;
     const std::uint64_t last = (((line + 1) << from) - 1) >> to;
     for (std::uint64_t l = first;; ++l) {
-      lineAccess<kEvent>(lvl + 1, l, write, ev);
+      lookup<kEvent>(lvl + 1, l, write, ev);
       if (l == last) break;
     }
   }
 
   void backInvalidate(std::uint64_t address, std::uint64_t bytes) {
     for (int u = 0; u + 1 < levelCount_; ++u) {
-      Level<Policy>& L = levels_[std::size_t(u)];
+      LevelT& L = levels_[std::size_t(u)];
       const std::uint64_t first = address >> L.lineShift();
       const std::uint64_t last = (address + bytes - 1) >> L.lineShift();
       for (std::uint64_t l = first;; ++l) {
@@ -257,7 +301,7 @@ class Hierarchy {
   bool inclusive_;
   bool classify_;
   std::uint32_t shift0_ = 0;
-  std::vector<Level<Policy>> levels_;
+  std::vector<LevelT> levels_;
   std::vector<ShadowLru> shadows_;
   std::array<LevelCounters, kMaxLevels> counters_{};
   MemoryCounters memory_;

@@ -38,49 +38,14 @@ inline std::uint32_t firstInvalid(const std::uint64_t* tags, std::uint32_t ways)
   return ways;
 }
 
-// Age stamps from a per-level clock. Invalid ways carry stamp 0, so the
-// oldest-stamp scan takes the lowest empty way first.
-class LruPolicy {
- public:
+// LRU and FIFO keep no state of their own: their levels store each set's
+// lines in recency order (ordered_level.hpp). These are the names the
+// hierarchy is instantiated with.
+struct LruPolicy {
   static constexpr const char* kName = "lru";
-  LruPolicy(std::uint64_t sets, std::uint32_t ways, std::uint64_t /*seed*/) : ways_(ways), stamps_(sets * ways, 0) {}
-  void onHit(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = ++clock_; }
-  void onFill(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = ++clock_; }
-  void onInvalidate(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = 0; }
-  std::uint32_t victim(std::uint64_t set, const std::uint64_t* /*tags*/) {
-    const std::uint64_t* s = &stamps_[set * ways_];
-    std::uint32_t best = 0;
-    for (std::uint32_t w = 1; w < ways_; ++w)
-      if (s[w] < s[best]) best = w;
-    return best;
-  }
-
- private:
-  std::uint32_t ways_;
-  std::uint64_t clock_ = 0;
-  std::vector<std::uint64_t> stamps_;
 };
-
-// As LRU, but a hit does not refresh the stamp.
-class FifoPolicy {
- public:
+struct FifoPolicy {
   static constexpr const char* kName = "fifo";
-  FifoPolicy(std::uint64_t sets, std::uint32_t ways, std::uint64_t /*seed*/) : ways_(ways), stamps_(sets * ways, 0) {}
-  void onHit(std::uint64_t, std::uint32_t) {}
-  void onFill(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = ++clock_; }
-  void onInvalidate(std::uint64_t set, std::uint32_t way) { stamps_[set * ways_ + way] = 0; }
-  std::uint32_t victim(std::uint64_t set, const std::uint64_t* /*tags*/) {
-    const std::uint64_t* s = &stamps_[set * ways_];
-    std::uint32_t best = 0;
-    for (std::uint32_t w = 1; w < ways_; ++w)
-      if (s[w] < s[best]) best = w;
-    return best;
-  }
-
- private:
-  std::uint32_t ways_;
-  std::uint64_t clock_ = 0;
-  std::vector<std::uint64_t> stamps_;
 };
 
 // Tree-PLRU: node 1 is the root, node k has children 2k and 2k+1, leaves
@@ -89,7 +54,7 @@ class PlruPolicy {
  public:
   static constexpr const char* kName = "plru";
   PlruPolicy(std::uint64_t sets, std::uint32_t ways, std::uint64_t /*seed*/) : ways_(ways), bits_(sets, 0) {}
-  void onHit(std::uint64_t set, std::uint32_t way) { touch(set, way); }
+  [[gnu::always_inline]] void onHit(std::uint64_t set, std::uint32_t way) { touch(set, way); }
   void onFill(std::uint64_t set, std::uint32_t way) { touch(set, way); }
   void onInvalidate(std::uint64_t, std::uint32_t) {}
   std::uint32_t victim(std::uint64_t set, const std::uint64_t* tags) {

@@ -17,7 +17,7 @@ class SetIndex {
     if (!pow2_) reciprocal_ = (~static_cast<unsigned __int128>(0)) / sets + 1;
   }
 
-  std::uint64_t operator()(std::uint64_t line) const { return pow2_ ? (line & mask_) : fastMod(line); }
+  [[gnu::always_inline]] std::uint64_t operator()(std::uint64_t line) const { return pow2_ ? (line & mask_) : fastMod(line); }
   std::uint64_t sets() const { return sets_; }
 
   // The remainder through the reciprocal: the fractional part of line/sets,
