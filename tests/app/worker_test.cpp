@@ -248,3 +248,60 @@ TEST_CASE("repetitions shrink as runs get long") {
   CHECK(repsForEstimate(60.0).reps == 1);
   CHECK(repsForEstimate(60.0).warmup == 0);
 }
+
+#ifdef CACHESCOPE_HAVE_TRACE
+TEST_CASE("a cache request simulates naive and blocked, then the block sweep") {
+  FakeEngine fake;
+  Engine e = fake.engine();
+  std::mutex m;
+  std::vector<trace::SimulationRequest> seen;
+  e.simulate = [&](const trace::SimulationRequest& req) {
+    {
+      std::lock_guard lock(m);
+      seen.push_back(req);
+    }
+    trace::SimulationResult r;
+    r.cache = req.cache;
+    r.cache.missClasses = req.missClasses.value_or(false) ? sim::MissClasses::On : sim::MissClasses::Off;
+    // Blocked hits more than naive, and larger blocks more than smaller ones.
+    const bool blocked = req.kernel.kernel == "matmul.blocked";
+    for (std::size_t l = 0; l < req.cache.levels.size(); ++l) {
+      sim::LevelCounters c;
+      c.accesses = 1000;
+      c.hits = blocked ? 900 + std::uint64_t(req.kernel.block) : 500;
+      c.misses = c.accesses - c.hits;
+      c.compulsory = 10;
+      c.capacity = c.misses - 10;
+      r.levels.push_back(c);
+    }
+    r.sampleFraction = req.sample;
+    return r;
+  };
+  Worker w(e);
+  Request r;
+  r.kind = RequestKind::Cache;
+  r.settings = timing(64).settings;
+  r.settings.params.block = 16;
+  w.post(r);
+  REQUIRE(w.waitIdle(5s));
+  auto s = w.snapshot();
+  REQUIRE(s->cache);
+  const CacheRun& c = *s->cache;
+  CHECK(c.complete);
+  REQUIRE(c.sides.size() == 2);
+  CHECK(c.sides[0].kernel == "matmul.naive");
+  CHECK(c.sides[1].kernel == "matmul.blocked");
+  CHECK(c.sides[0].missClasses);
+  CHECK(c.sides[0].hitRate(0) == Approx(0.5));
+  CHECK(c.sides[1].hitRate(0) == Approx(0.916));
+  CHECK(c.sweepBlocks == std::vector<int>{4, 8, 16, 32, 64});
+  REQUIRE(c.sweep.size() == 5);
+  CHECK(c.sweep[4].hitRate[0] == Approx(0.964));
+  CHECK(c.levelNames.size() == c.sides[0].accesses.size());
+  std::lock_guard lock(m);
+  REQUIRE(seen.size() == 7);
+  CHECK(seen[1].kernel.block == 16);
+  CHECK_FALSE(seen[2].missClasses.value_or(true));  // sweeps skip the costly 3C split
+  for (const auto& q : seen) CHECK(q.cancel != nullptr);
+}
+#endif
