@@ -168,16 +168,12 @@ void App::postRun() {
   state_.lastPosted = worker_->post(r);
 }
 
-void App::handleActions(const Snapshot& snap) {
+void App::handleActions(const Snapshot& /*snap*/) {
   Actions a = std::exchange(state_.actions, Actions{});
   if (a.stop) worker_->stop();
-  if (a.run && !state_.settings.kernels.empty()) {
-    postRun();
-    // A sweep on screen is stale too once the settings moved.
-    if (snap.sweep && state_.settings.params.n != snap.sweep->settings.params.n && a.sweep == SweepAxis::None &&
-        !(state_.settings == snap.sweep->settings))
-      a.sweep = snap.sweep->axis;
-  }
+  // Sweeps are not rerun on change: one can take minutes (naive up to n=2048);
+  // the sweep plot says when it is from other settings.
+  if (a.run && !state_.settings.kernels.empty()) postRun();
   if (a.sweep != SweepAxis::None && !state_.settings.kernels.empty()) {
     state_.sweepAxis = a.sweep;
     Request r;

@@ -153,8 +153,14 @@ void drawCacheTable(const CacheRun& run) {
   ImGui::EndTable();
   for (const CacheSide& s : run.sides)
     if (s.sampleFraction < 1)
-      ImGui::TextDisabled("%s: %.0f%% of the rows counted after a warm-up (sampled for speed)",
-                          shortKernel(s.kernel).c_str(), 100 * s.sampleFraction);
+    {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "%s: %.0f%% of the rows counted after a warm-up (sampled for speed)",
+                    shortKernel(s.kernel).c_str(), 100 * s.sampleFraction);
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("%s", buf);
+      ImGui::PopStyleColor();
+    }
 }
 
 }  // namespace
@@ -214,9 +220,9 @@ void drawCacheView(UiState& state, const Snapshot& snap) {
   drawCacheTable(run);
   ImGui::Spacing();
   ImGui::TextWrapped(
-      "Naive ijk walks B down a column: every access lands on a new line, so L1 misses nearly always. Blocking "
-      "reuses a b x b tile of B while it is still cached; once three tiles no longer fit (the dashed lines), the "
-      "hit rate falls again.");
+      "Naive ijk walks B down a column: each access lands on a new line, and at power-of-two n the column maps "
+      "to a few sets (conflict misses). Blocking reuses a b x b tile while it is still cached; the dashed lines "
+      "mark where three tiles (3 x b^2 x 4 B) fill each cache, beyond which the reuse comes from the next level.");
   if (ImGui::Button("Simulate again")) state.actions.simulate = true;
   tooltip("Re-run the simulation with the current n and block size (also happens on change with auto-rerun).");
   ImGui::EndChild();

@@ -241,6 +241,9 @@ void drawSweep(UiState& state, const Snapshot& snap, ImVec2 size) {
   if (!s.complete)
     p.subtitle = std::string(s.stopped ? "stopped after " : "measuring: ") + std::to_string(s.records.size()) +
                  " points so far";
+  else if (!(s.settings == state.settings))
+    p.subtitle = "measured with other settings (n=" + std::to_string(s.settings.params.n) + ", block=" +
+                 std::to_string(s.settings.params.block) + "); press a sweep button to redo it";
   drawPlot(p, "sweep", ImVec2(size.x, h), plotTheme(state));
   drawExportButtons(state, p, (std::string("sweep-") + toString(s.axis)).c_str());
 }
