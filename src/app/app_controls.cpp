@@ -20,7 +20,12 @@ namespace {
 
 // [SECTION] helpers
 
-std::string cacheName(const CacheInfo& c) { return "L" + std::to_string(c.level) + (c.level == 1 ? "d" : ""); }
+std::string cacheName(const CacheInfo& c) {
+  std::string s = "L";  // appended: GCC 12 warns falsely on "L" + std::to_string(...)
+  s += std::to_string(c.level);
+  if (c.level == 1) s += 'd';
+  return s;
+}
 
 std::string bytesText(double bytes) { return formatBytes(std::uint64_t(std::max(0.0, bytes))); }
 

@@ -139,8 +139,14 @@ void renderPlot(ImDrawList* dl, const plot::Plot& p, ImVec2 p0, ImVec2 p1, const
   if (th.fill) dl->AddRectFilled(p0, p1, th.background, fs * 0.25f);
   dl->PushClipRect(p0, p1, true);
 
-  if (f.titleY > 0) text(dl, o, f.width / 2, f.titleY, p.title, f.fontPx, th.text, Align::Centre);
-  if (f.subtitleY > 0) text(dl, o, f.width / 2, f.subtitleY, p.subtitle, sm, th.textDim, Align::Centre);
+  // Titles shrink to fit a narrow plot rather than run off both sides.
+  auto fitted = [&](const std::string& t, float px) {
+    const float w = ImGui::GetFont()->CalcTextSizeA(px, 1e9f, 0, t.c_str()).x;
+    return w > f.width * 0.96f ? std::max(px * 0.6f, px * f.width * 0.96f / w) : px;
+  };
+  if (f.titleY > 0) text(dl, o, f.width / 2, f.titleY, p.title, fitted(p.title, f.fontPx), th.text, Align::Centre);
+  if (f.subtitleY > 0)
+    text(dl, o, f.width / 2, f.subtitleY, p.subtitle, fitted(p.subtitle, sm), th.textDim, Align::Centre);
 
   if (!a.empty()) {
     for (const plot::Tick& t : f.yTicks) {

@@ -14,8 +14,14 @@ std::string hostLine(bool withModel) {
   std::string s;
   if (withModel) s = (h.cpuModel.empty() ? "unknown CPU" : h.cpuModel) + "  |  ";
   for (const CacheInfo& c : h.caches) {
-    s += "L" + std::to_string(c.level) + (c.level == 1 ? "d " : " ") + formatBytes(c.sizeBytes) + " " +
-         std::to_string(c.ways) + "-way  ";
+    // Appends, not `"L" + std::to_string(...)`: GCC 12 warns falsely on that (-Wrestrict).
+    s += 'L';
+    s += std::to_string(c.level);
+    s += c.level == 1 ? "d " : " ";
+    s += formatBytes(c.sizeBytes);
+    s += ' ';
+    s += std::to_string(c.ways);
+    s += "-way  ";
   }
   s += "|  " + std::to_string(h.logicalCores) + (h.logicalCores == 1 ? " core" : " cores");
   s += "  |  " + std::string(toString(activeSimd()));
@@ -28,7 +34,10 @@ std::string hostLine(bool withModel) {
 void drawStatusBar(UiState& state, const Snapshot& snap, const ProgressView& progress) {
   const float fs = ImGui::GetFontSize();
   const float avail = ImGui::GetContentRegionAvail().x;
-  const float right = std::min(avail * 0.45f, fs * 30);
+  // The right side: the progress bar while busy, else a short message.
+  std::string message = !snap.error.empty() ? snap.error : !state.notice.empty() ? state.notice : "idle";
+  const float right = progress.busy ? std::min(avail * 0.45f, fs * 30)
+                                    : std::min(avail * 0.45f, ImGui::CalcTextSize(message.c_str()).x + fs * 0.5f);
   ImGui::AlignTextToFramePadding();
   // Large fonts: drop the CPU model (it is in the tooltip) before overlapping.
   std::string line = hostLine(true);
