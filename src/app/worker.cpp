@@ -295,15 +295,21 @@ void Worker::runTiming(const Request& request, std::uint64_t id) {
     problems.clear();
   }
 
-  // Fastest first, so the first real number appears as early as possible.
+  // Two passes, fastest kernel first: one run of each at the real size (a
+  // number for every kernel as early as possible; it also serves as the
+  // warm-up), then the repetitions for a trustworthy median. A kernel whose
+  // single run takes seconds keeps its one run.
   std::vector<std::size_t> order(jobs.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return est[a] < est[b]; });
   std::vector<RunOptions> opts(jobs.size());
   double total = 0;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    opts[i] = repsForEstimate(est[i]);
-    total += est[i] * (opts[i].warmup + opts[i].reps);
+    const RunOptions r = repsForEstimate(est[i]);
+    // The first pass ran it once already: no warm-up, and no second pass
+    // when one run is all there would be.
+    opts[i] = {0, r.reps > 1 ? r.reps : 0};
+    total += est[i] * (1 + opts[i].reps);
   }
   const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
   estTotalS_.store(total + elapsed);
@@ -315,23 +321,35 @@ void Worker::runTiming(const Request& request, std::uint64_t id) {
   run.n = n;
   draft_.timing = run;
   publish();
-  double doneS = elapsed;
-  for (std::size_t i : order) {
-    if (cancelled()) break;
-    const Job& j = jobs[i];
-    const double jobS = est[i] * (opts[i].warmup + opts[i].reps);
-    ProgressFn progress = [&](const Progress& p) {
-      setWhat(describe(j, p.run, p.runs));
-      fraction_.store((doneS + jobS * p.run / std::max(1, p.runs)) / (total + elapsed));
-    };
-    BenchRecord r = engine_.runJob(j, problemFor(j.kernel->info.family, n), opts[i], &cancel_, progress);
-    doneS += jobS;
-    if (r.failure == "cancelled") break;
+  auto store = [&](BenchRecord r) {
     if (!r.failure.empty()) draft_.error = r.kernel + ": " + r.failure;
-    run.records.push_back(std::move(r));
+    auto same = std::find_if(run.records.begin(), run.records.end(),
+                             [&](const BenchRecord& o) { return o.kernel == r.kernel; });
+    if (same != run.records.end()) *same = std::move(r);
+    else run.records.push_back(std::move(r));
     run.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     draft_.timing = run;
     publish();
+  };
+  double doneS = elapsed;
+  std::vector<bool> failed(jobs.size(), false);
+  for (int pass = 0; pass < 2 && !cancelled(); ++pass) {
+    for (std::size_t i : order) {
+      if (cancelled()) break;
+      const Job& j = jobs[i];
+      const RunOptions o = pass == 0 ? RunOptions{0, 1} : opts[i];
+      if (o.reps == 0 || failed[i]) continue;
+      const double jobS = est[i] * o.reps;
+      ProgressFn progress = [&](const Progress& p) {
+        setWhat(describe(j, p.run, p.runs) + (pass == 0 ? " (first look)" : ""));
+        fraction_.store((doneS + jobS * p.run / std::max(1, p.runs)) / (total + elapsed));
+      };
+      BenchRecord r = engine_.runJob(j, problemFor(j.kernel->info.family, n), o, &cancel_, progress);
+      doneS += jobS;
+      if (r.failure == "cancelled") break;
+      failed[i] = !r.failure.empty();
+      store(std::move(r));
+    }
   }
   run.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   if (cancelled()) {

@@ -46,7 +46,10 @@ struct Request {
 struct TimingRun {
   std::uint64_t request = 0;
   RunSettings settings;
-  std::vector<BenchRecord> records;  // finished kernels, in the order they ran
+  // Kernels measured so far, in the order they first ran. After the first
+  // pass a record holds one run (reps == 1); the second pass replaces it
+  // with the median of the repetitions.
+  std::vector<BenchRecord> records;
   int n = 0;                         // the size the records are at
   bool preview = false;              // quick numbers at a smaller n, shown first
   bool complete = false;

@@ -108,20 +108,30 @@ TEST_CASE("large n: a quick look at the probe size comes first") {
   w.post(timing(512));
   REQUIRE(w.waitIdle(5s));
   std::lock_guard lock(fake.mutex);
-  REQUIRE(fake.calls.size() == 4);
+  REQUIRE(fake.calls.size() == 6);
   CHECK(fake.calls[0].n == kProbeN);
   CHECK(fake.calls[0].reps == 1);
   CHECK(fake.calls[1].n == kProbeN);
-  // The real size then runs fastest first: blocked (10 GFLOP/s) before naive.
+  // The real size then runs fastest first, one run each: blocked (10
+  // GFLOP/s) before naive...
   CHECK(fake.calls[2].n == 512);
   CHECK(fake.calls[2].kernel == "matmul.blocked");
+  CHECK(fake.calls[2].reps == 1);
   CHECK(fake.calls[3].kernel == "matmul.naive");
+  CHECK(fake.calls[3].reps == 1);
+  // ... then the repetitions, fewer for the slower kernel.
+  CHECK(fake.calls[4].kernel == "matmul.blocked");
+  CHECK(fake.calls[5].kernel == "matmul.naive");
+  CHECK(fake.calls[4].reps > fake.calls[5].reps);
+  CHECK(fake.calls[5].reps > 1);
   auto s = w.snapshot();
   REQUIRE(s->preview);
   CHECK(s->preview->preview);
   CHECK(s->preview->n == kProbeN);
   REQUIRE(s->timing);
   CHECK(s->timing->n == 512);
+  REQUIRE(s->timing->records.size() == 2);
+  for (const BenchRecord& r : s->timing->records) CHECK(r.reps > 1);  // the first-look runs were replaced
 }
 
 TEST_CASE("a new request cancels the run in flight") {
