@@ -11,6 +11,7 @@ Kernel makeMatmulNaive();
 Kernel makeMatmulReordered();
 Kernel makeMatmulBlocked();
 // [SECTION] simd/packed/parallel kernels
+Kernel makeMatmulPacked();
 // [SECTION] quantized/sparse kernels
 Kernel makeMatmulBlas();
 // [SECTION] relu kernels
@@ -22,6 +23,7 @@ const std::vector<Kernel>& kernels() {
     v.push_back(makeMatmulReordered());
     v.push_back(makeMatmulBlocked());
     // [SECTION] simd/packed/parallel kernels
+    v.push_back(makeMatmulPacked());
     // [SECTION] quantized/sparse kernels
     v.push_back(makeMatmulBlas());
     // [SECTION] relu kernels
