@@ -11,6 +11,7 @@ Kernel makeMatmulNaive();
 Kernel makeMatmulReordered();
 Kernel makeMatmulBlocked();
 // [SECTION] simd/packed/parallel kernels
+Kernel makeMatmulSimd();
 Kernel makeMatmulPacked();
 // [SECTION] quantized/sparse kernels
 Kernel makeMatmulBlas();
@@ -23,6 +24,7 @@ const std::vector<Kernel>& kernels() {
     v.push_back(makeMatmulReordered());
     v.push_back(makeMatmulBlocked());
     // [SECTION] simd/packed/parallel kernels
+    v.push_back(makeMatmulSimd());
     v.push_back(makeMatmulPacked());
     // [SECTION] quantized/sparse kernels
     v.push_back(makeMatmulBlas());
