@@ -13,6 +13,7 @@ Kernel makeMatmulBlocked();
 // [SECTION] simd/packed/parallel kernels
 Kernel makeMatmulSimd();
 Kernel makeMatmulPacked();
+Kernel makeMatmulParallel();
 // [SECTION] quantized/sparse kernels
 Kernel makeMatmulBlas();
 // [SECTION] relu kernels
@@ -26,6 +27,7 @@ const std::vector<Kernel>& kernels() {
     // [SECTION] simd/packed/parallel kernels
     v.push_back(makeMatmulSimd());
     v.push_back(makeMatmulPacked());
+    v.push_back(makeMatmulParallel());
     // [SECTION] quantized/sparse kernels
     v.push_back(makeMatmulBlas());
     // [SECTION] relu kernels
