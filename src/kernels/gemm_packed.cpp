@@ -56,7 +56,8 @@ GemmBlocking fitGemmBlocking(const GemmBlocking& in, int m, int n, int k) {
   b.kc = std::min(b.kc, roundUp((k + kPasses - 1) / kPasses, kKcStep));
   int nPasses = (n + b.nc - 1) / b.nc;
   b.nc = std::min(b.nc, roundUp((n + nPasses - 1) / nPasses, b.nr));
-  b.mc = std::min(b.mc, roundUp(m, b.mr));
+  int mPasses = (m + b.mc - 1) / b.mc;
+  b.mc = std::min(b.mc, roundUp((m + mPasses - 1) / mPasses, b.mr));
   return b;
 }
 
@@ -98,14 +99,25 @@ namespace {
 
 // One mr-row panel: a column of A (mr values, one per row) becomes a
 // contiguous run, so the micro-kernel broadcasts consecutive floats. MR is a
-// compile-time constant for the register tiles in use so the inner loop is
-// unrolled; reading mr rows at once keeps mr sequential streams going.
+// compile-time constant for the register tiles in use so the copy loops
+// unroll. k goes in steps of one cache line: when lda is a multiple of 4 KiB
+// the mr rows fall into one L1 set, and reading one float per row per step
+// would evict each line before its next float is used; a whole line per row
+// per step reads each line once.
 template <int MR>
 void packAPanelFixed(int depth, const float* a, std::ptrdiff_t lda, float* dst) {
-  const float* rows[MR];
-  for (int i = 0; i < MR; ++i) rows[i] = a + i * lda;
-  for (int k = 0; k < depth; ++k) {
-    for (int i = 0; i < MR; ++i) dst[i] = rows[i][k];
+  constexpr int kLine = 16;  // floats per 64-byte line
+  int k0 = 0;
+  for (; k0 + kLine <= depth; k0 += kLine) {
+    for (int i = 0; i < MR; ++i) {
+      const float* src = a + i * lda + k0;
+#pragma GCC unroll 16
+      for (int k = 0; k < kLine; ++k) dst[k * MR + i] = src[k];
+    }
+    dst += kLine * MR;
+  }
+  for (int k = k0; k < depth; ++k) {
+    for (int i = 0; i < MR; ++i) dst[i] = a[i * lda + k];
     dst += MR;
   }
 }

@@ -50,7 +50,7 @@ GemmCaches hostGemmCaches();
 GemmBlocking deriveGemmBlocking(int mr, int nr, const GemmCaches& caches);
 
 // The blocking for one m x k times k x n product: blocks no larger than the
-// matrices (so small problems get small buffers), and kc / nc evened out over
+// matrices (so small problems get small buffers), and kc / mc / nc evened out over
 // the passes (k = 129 with kc = 128 becomes two passes of 72 and 57 rather
 // than 128 and 1).
 GemmBlocking fitGemmBlocking(const GemmBlocking& b, int m, int n, int k);
