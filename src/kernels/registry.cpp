@@ -11,6 +11,9 @@ Kernel makeMatmulNaive();
 Kernel makeMatmulReordered();
 Kernel makeMatmulBlocked();
 // [SECTION] simd/packed/parallel kernels
+Kernel makeMatmulSimd();
+Kernel makeMatmulPacked();
+Kernel makeMatmulParallel();
 // [SECTION] quantized/sparse kernels
 Kernel makeMatmulBlas();
 // [SECTION] relu kernels
@@ -22,6 +25,9 @@ const std::vector<Kernel>& kernels() {
     v.push_back(makeMatmulReordered());
     v.push_back(makeMatmulBlocked());
     // [SECTION] simd/packed/parallel kernels
+    v.push_back(makeMatmulSimd());
+    v.push_back(makeMatmulPacked());
+    v.push_back(makeMatmulParallel());
     // [SECTION] quantized/sparse kernels
     v.push_back(makeMatmulBlas());
     // [SECTION] relu kernels
