@@ -6,6 +6,8 @@
 
 #include "bench/runner.hpp"
 #include "cli/command.hpp"
+#include "cli/plot_output.hpp"
+#include "plot/bench_plots.hpp"
 #include "report/atomic_file.hpp"
 #include "report/writers.hpp"
 
@@ -19,6 +21,7 @@ struct BenchArgs {
   int warmup = 1;
   std::string format = "table";
   std::string out;
+  std::string plot;
 };
 
 std::vector<std::string> splitIds(const std::string& s) {
@@ -47,6 +50,8 @@ int runBench(const BenchArgs& a) {
   // Open the output before the (possibly long) run: a bad path fails now.
   std::optional<AtomicFile> out;
   if (!a.out.empty()) out.emplace(a.out);
+  std::optional<PlotOutput> plotOut;
+  if (!a.plot.empty()) plotOut.emplace(a.plot);
 
   ProgressFn progress;
   if (::isatty(STDERR_FILENO)) {
@@ -65,6 +70,10 @@ int runBench(const BenchArgs& a) {
     std::cerr << "wrote " << a.out << '\n';
   } else {
     std::cout << text;
+  }
+  if (plotOut) {
+    plotOut->write(plot::autoPlot(records));
+    std::cerr << "wrote " << a.plot << '\n';
   }
   for (const BenchRecord& r : records)
     if (!r.failure.empty()) return 1;
@@ -86,6 +95,9 @@ void addBenchCommand(CLI::App& root, Commands& commands) {
   app->add_option("--warmup", a->warmup, "Untimed runs before timing (default 1)");
   app->add_option("--format", a->format, "table | csv | json (default table)");
   app->add_option("--out", a->out, "Write the result to FILE (atomically) instead of stdout");
+  app->add_option("--plot", a->plot,
+                  "Also draw the results to FILE.svg (or FILE.png in a GUI build with a display): bars, or a "
+                  "sweep against the parameter that varies");
   commands.push_back({app, [a] { return runBench(*a); }});
 }
 

@@ -20,6 +20,7 @@ int runCommandLine(int argc, const char* const* argv) {
   Commands commands;
   addListCommand(root, commands);
   addBenchCommand(root, commands);
+  addRooflineCommand(root, commands);
   // [SECTION] further commands register here
 
   try {

@@ -29,6 +29,7 @@ struct Series {
   std::vector<Point> points;
   std::optional<Color> color;
   bool dashed = false;             // e.g. the ideal-speedup line
+  bool dots = true;                // Line series: a dot at each point (not when dashed)
 };
 
 // A vertical line at x with a label, e.g. where a tile's working set crosses
@@ -45,6 +46,7 @@ struct Axis {
   std::optional<double> min, max;  // unset: from the data (with padding)
   // For bar charts: category names at x = 0, 1, 2, ... (ticks use these).
   std::vector<std::string> categories;
+  bool integer = false;            // ticks only at whole numbers (threads)
 };
 
 struct Plot {

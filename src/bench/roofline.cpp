@@ -1,0 +1,245 @@
+// [SECTION] FMA peak
+// [SECTION] triad bandwidth
+// [SECTION] intensity model
+#include "bench/roofline.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <thread>
+#include <vector>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
+
+#include "bench/roofline_fma.hpp"
+#include "bench/runner.hpp"
+
+namespace cachescope {
+
+namespace detail {
+
+// Baseline x86-64 (SSE2) build: the compiler may vectorize the 32 chains but
+// has no FMA, so a multiply and an add do the work of one FMA.
+double fmaLoopScalar(std::int64_t iterations, float* sink) {
+  constexpr int kAcc = 32;
+  const float m = opaque(0.9999999f), c = opaque(1e-7f);
+  float acc[kAcc];
+  for (int i = 0; i < kAcc; ++i) acc[i] = 1.0f + 0.01f * float(i);
+  for (std::int64_t it = 0; it < iterations; ++it)
+    for (int i = 0; i < kAcc; ++i) acc[i] = acc[i] * m + c;
+  float total = 0;
+  for (float v : acc) total += v;
+  *sink = total;
+  return double(iterations) * kAcc * 2;
+}
+
+}  // namespace detail
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+bool cancelled(const std::atomic<bool>* cancel) { return cancel && cancel->load(std::memory_order_relaxed); }
+
+using FmaLoop = double (*)(std::int64_t, float*);
+
+FmaLoop fmaLoopFor(SimdLevel simd) {
+  switch (simd) {
+    case SimdLevel::Avx512: return detail::fmaLoopAvx512;
+    case SimdLevel::Avx2: return detail::fmaLoopAvx2;
+    case SimdLevel::Scalar: break;
+  }
+  return detail::fmaLoopScalar;
+}
+
+// Runs body(index) once on each of `threads` arena threads, starting them
+// together: each waits (briefly) until all have arrived, so the timed parts
+// overlap instead of running one after the other on a busy machine.
+template <class Body>
+void onEveryThread(tbb::task_arena& arena, int threads, Body body) {
+  std::atomic<int> arrived{0};
+  arena.execute([&] {
+    tbb::parallel_for(
+        0, threads,
+        [&](int t) {
+          arrived.fetch_add(1);
+          auto t0 = Clock::now();
+          while (arrived.load() < threads && secondsSince(t0) < 0.05) std::this_thread::yield();
+          body(t);
+        },
+        tbb::simple_partitioner());
+  });
+}
+
+// An array of doubles, allocated without touching it so the first write
+// (done in parallel) places pages near the thread that uses them.
+struct RawDoubles {
+  struct Free {
+    void operator()(double* p) const { std::free(p); }
+  };
+  std::unique_ptr<double, Free> p;
+  explicit RawDoubles(std::size_t n) {
+    std::size_t bytes = (n * sizeof(double) + kCacheLine - 1) / kCacheLine * kCacheLine;
+    p.reset(static_cast<double*>(std::aligned_alloc(kCacheLine, bytes)));
+    if (!p) throw std::bad_alloc();
+  }
+  double* get() const { return p.get(); }
+};
+
+}  // namespace
+
+// [SECTION] FMA peak
+
+std::optional<double> measurePeakGflops(int threads, double seconds, SimdLevel simd,
+                                        const std::atomic<bool>* cancel) {
+  threads = std::max(1, threads);
+  FmaLoop loop = fmaLoopFor(simd);
+  float sink = 0;
+  // Chunk size: about 0.5 ms of work, so cancel and the clock are checked often
+  // but cost nothing.
+  std::int64_t chunk = 1 << 12;
+  {
+    auto t0 = Clock::now();
+    loop(chunk, &sink);
+    double dt = std::max(secondsSince(t0), 1e-7);
+    chunk = std::clamp<std::int64_t>(std::int64_t(double(chunk) * 5e-4 / dt), 256, 1 << 24);
+  }
+  tbb::task_arena arena(threads);
+  constexpr int kRounds = 3;  // best of: other processes steal time from some rounds
+  const double roundSeconds = std::max(seconds / kRounds, 1e-3);
+  double best = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    std::vector<double> flops(threads, 0.0);
+    std::vector<Clock::time_point> start(threads), end(threads);
+    std::vector<float> sinks(threads, 0.0f);
+    onEveryThread(arena, threads, [&](int t) {
+      start[t] = Clock::now();
+      double done = 0;
+      do {
+        done += loop(chunk, &sinks[t]);
+      } while (secondsSince(start[t]) < roundSeconds && !cancelled(cancel));
+      end[t] = Clock::now();
+      flops[t] = done;
+    });
+    if (cancelled(cancel)) return std::nullopt;
+    // Total work over the span from the first start to the last end: threads
+    // that did not overlap lower the number instead of inflating it.
+    auto first = *std::min_element(start.begin(), start.end());
+    auto last = *std::max_element(end.begin(), end.end());
+    double span = std::chrono::duration<double>(last - first).count();
+    double total = 0;
+    for (int t = 0; t < threads; ++t) total += flops[t];
+    for (float s : sinks) sink += s;
+    if (span > 0) best = std::max(best, total / span / 1e9);
+  }
+  doNotOptimize(&sink);
+  return best;
+}
+
+// [SECTION] triad bandwidth
+
+std::size_t defaultTriadBytes() {
+  const HostInfo& h = host();
+  std::size_t llc = 0;
+  for (const CacheInfo& c : h.caches) llc = std::max(llc, c.sizeBytes);
+  std::size_t bytes = std::max<std::size_t>(4 * llc, std::size_t(64) << 20);
+  std::uint64_t avail = availableMemoryBytes();
+  if (avail > 0) bytes = std::min<std::size_t>(bytes, std::size_t(avail / 4));
+  return std::max<std::size_t>(bytes, std::size_t(1) << 20);
+}
+
+std::optional<double> measureTriadGBs(int threads, std::size_t bytes, double seconds,
+                                      const std::atomic<bool>* cancel) {
+  threads = std::max(1, threads);
+  const std::size_t n = std::max<std::size_t>(bytes / (3 * sizeof(double)), 1024);
+  RawDoubles a(n), b(n), c(n);
+  double* pa = a.get();
+  double* pb = b.get();
+  double* pc = c.get();
+  tbb::task_arena arena(threads);
+  // The same static split for the first touch and for the passes, so each
+  // thread streams the pages it placed.
+  auto forEachBlock = [&](auto body) {
+    arena.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096),
+                        [&](const tbb::blocked_range<std::size_t>& r) { body(r.begin(), r.end()); },
+                        tbb::static_partitioner());
+    });
+  };
+  forEachBlock([&](std::size_t i0, std::size_t i1) {
+    for (std::size_t i = i0; i < i1; ++i) {
+      pa[i] = 0.0;
+      pb[i] = 1.0;
+      pc[i] = 2.0;
+    }
+  });
+  const double s = 3.0;
+  double best = 1e300;
+  auto begin = Clock::now();
+  for (int pass = 0; pass < 100; ++pass) {
+    if (cancelled(cancel)) return std::nullopt;
+    auto t0 = Clock::now();
+    forEachBlock([&](std::size_t i0, std::size_t i1) {
+      for (std::size_t i = i0; i < i1; ++i) pa[i] = pb[i] + s * pc[i];
+    });
+    best = std::min(best, secondsSince(t0));
+    doNotOptimize(pa);
+    if (pass >= 2 && secondsSince(begin) >= seconds) break;  // at least three passes
+  }
+  if (!(pa[n / 2] == 7.0)) return std::nullopt;  // the triad did not run as written
+  return 3.0 * sizeof(double) * double(n) / best / 1e9;
+}
+
+std::optional<RooflineMachine> measureRoofline(const RooflineOptions& options, const std::atomic<bool>* cancel) {
+  RooflineMachine m;
+  m.threads = std::max(1, options.threads);
+  SimdLevel simd = activeSimd();
+  m.simd = toString(simd);
+  auto peak = measurePeakGflops(m.threads, options.seconds, simd, cancel);
+  if (!peak) return std::nullopt;
+  std::size_t bytes = options.triadBytes ? options.triadBytes : defaultTriadBytes();
+  auto bw = measureTriadGBs(m.threads, bytes, options.seconds, cancel);
+  if (!bw) return std::nullopt;
+  m.peakGflops = *peak;
+  m.bandwidthGBs = *bw;
+  m.triadBytes = double(bytes / (3 * sizeof(double)) * 3 * sizeof(double));
+  return m;
+}
+
+// [SECTION] intensity model
+
+IntensityModel intensityModel(const Kernel& k, const Params& p) {
+  IntensityModel m;
+  const double n = p.n, n2 = n * n;
+  const bool quantized = k.uses(Param::Bits) && p.bits != 32;
+  const double elem = quantized ? p.bits / 8.0 : 4.0;
+  if (k.info.family == Family::Relu) {
+    m.flops = n2;
+    m.bytes = 2 * n2 * elem;
+    m.formula = "n^2 x " + std::string(quantized ? std::to_string(p.bits) + "-bit" : "fp32") + " in + out";
+    return m;
+  }
+  m.flops = k.work ? k.work(p) : 2 * n * n2;
+  if (k.uses(Param::Density)) {
+    double nnz = std::ceil(p.density * n2);
+    m.bytes = nnz * (4 + 4) + (n + 1) * 4 + 2 * n2 * 4;
+    m.formula = "CSR A (nnz x 8 B + row pointers) + fp32 B and C";
+  } else if (quantized) {
+    m.bytes = 2 * n2 * elem + n2 * 4;
+    m.formula = std::to_string(p.bits) + "-bit A and B + 4-byte C";
+  } else {
+    m.bytes = 3 * n2 * 4;
+    m.formula = "3 n^2 x 4 B (A, B read once, C written once)";
+  }
+  return m;
+}
+
+}  // namespace cachescope

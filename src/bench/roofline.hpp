@@ -1,0 +1,64 @@
+// The roofline: what this machine can do at most (peak fp32 FLOP/s from an
+// FMA throughput loop, DRAM bandwidth from a STREAM-like triad) and where a
+// kernel sits (its arithmetic intensity and achieved rate).
+//
+// Measurement runs inside a tbb::task_arena of `threads` threads, like the
+// kernels. Both loops check `cancel` between short chunks and give up with
+// std::nullopt when it becomes true.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "kernels/kernel.hpp"
+#include "platform/host.hpp"
+#include "platform/roofline_machine.hpp"
+
+namespace cachescope {
+
+struct RooflineOptions {
+  int threads = 1;
+  double seconds = 0.3;        // per measurement (peak, bandwidth), best of several rounds
+  std::size_t triadBytes = 0;  // all three arrays together; 0: defaultTriadBytes()
+};
+
+// Four times the last-level cache (so no array stays cached), at least 64 MiB,
+// at most a quarter of the available memory.
+std::size_t defaultTriadBytes();
+
+// Peak fp32 FLOP/s of an FMA loop with independent accumulators (enough to
+// hide the FMA latency on every port), on `threads` threads; the SIMD level
+// is activeSimd()'s. `simd` receives the variant that ran.
+std::optional<double> measurePeakGflops(int threads, double seconds, SimdLevel simd,
+                                        const std::atomic<bool>* cancel = nullptr);
+
+// a[i] = b[i] + s * c[i] over doubles, `bytes` in all; best pass. Counts
+// 24 bytes per element as STREAM does (the write-allocate read of `a` is not
+// counted, so real traffic is up to a third higher).
+std::optional<double> measureTriadGBs(int threads, std::size_t bytes, double seconds,
+                                      const std::atomic<bool>* cancel = nullptr);
+
+std::optional<RooflineMachine> measureRoofline(const RooflineOptions& options,
+                                               const std::atomic<bool>* cancel = nullptr);
+
+// Arithmetic intensity of one kernel run: useful operations per byte of
+// compulsory DRAM traffic (every input read once, the output written once;
+// caches assumed perfect, so it is an upper bound on intensity):
+//   matmul fp32:   2n^3 FLOP / (3 n^2 x 4 B)              = n/6
+//   matmul int8/4: 2n^3 OP   / (2 n^2 x bits/8 + n^2 x 4 B)  (int32/fp32 C)
+//   matmul sparse: work      / (nnz x (4 B value + 4 B column) + (n+1) x 4 B + 2 n^2 x 4 B)
+//   relu:          n^2 OP    / (2 n^2 x element bytes)     = 1/8 for fp32
+// `flops` is the kernel's own work count for matmul (so the achieved rate
+// matches `bench`), one comparison per element for relu.
+struct IntensityModel {
+  double flops = 0;
+  double bytes = 0;
+  std::string formula;  // how `bytes` was counted, for reports
+  double intensity() const { return bytes > 0 ? flops / bytes : 0; }
+};
+
+IntensityModel intensityModel(const Kernel& kernel, const Params& params);
+
+}  // namespace cachescope

@@ -1,0 +1,24 @@
+// The FMA throughput loops behind measurePeakGflops, one per instruction set
+// (each in its own file so only it gets the ISA flags). Each runs
+// `iterations` rounds over independent accumulators, x = x * m + c, stores
+// a value derived from the accumulators to `sink` (so the loop is not
+// removed) and returns the floating-point operations done (an FMA counts 2).
+#pragma once
+
+#include <cstdint>
+
+namespace cachescope::detail {
+
+// The loops' constants must not be known to the compiler: with them (and the
+// start values) known, it proves that x * m + c rounds back to x and drops
+// the whole loop, measuring nothing.
+inline float opaque(float v) {
+  volatile float hidden = v;
+  return hidden;
+}
+
+double fmaLoopScalar(std::int64_t iterations, float* sink);
+double fmaLoopAvx2(std::int64_t iterations, float* sink);
+double fmaLoopAvx512(std::int64_t iterations, float* sink);
+
+}  // namespace cachescope::detail

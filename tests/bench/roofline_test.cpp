@@ -1,0 +1,106 @@
+// The roofline's intensity model with literal numbers, and a tiny measurement
+// that must come back positive and finite.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "bench/roofline.hpp"
+#include "kernels/registry.hpp"
+
+using namespace cachescope;
+
+namespace {
+
+Kernel fakeKernel(Family family, std::vector<Param> uses, WorkUnit unit) {
+  Kernel k;
+  k.info.id = "fake";
+  k.info.family = family;
+  k.info.uses = std::move(uses);
+  k.info.unit = unit;
+  k.work = [](const Params& p) { return 2.0 * p.n * p.n * p.n; };
+  return k;
+}
+
+}  // namespace
+
+TEST_CASE("fp32 matmul intensity is 2n^3 / 12n^2 = n/6", "[roofline]") {
+  const Kernel* naive = findKernel("matmul.naive");
+  REQUIRE(naive);
+  Params p;
+  p.n = 512;
+  IntensityModel m = intensityModel(*naive, p);
+  CHECK(m.flops == 2.0 * 512 * 512 * 512);
+  CHECK(m.bytes == 3.0 * 512 * 512 * 4);
+  CHECK(m.intensity() == Approx(512.0 / 6));
+  p.n = 60;
+  CHECK(intensityModel(*naive, p).intensity() == Approx(10.0));
+}
+
+TEST_CASE("quantized, sparse and relu intensity models", "[roofline]") {
+  Params p;
+  p.n = 100;
+  Kernel q = fakeKernel(Family::Matmul, {Param::Bits}, WorkUnit::IntOp);
+  p.bits = 8;
+  IntensityModel m8 = intensityModel(q, p);
+  CHECK(m8.bytes == 2.0 * 100 * 100 * 1 + 100.0 * 100 * 4);  // int8 A, B; 4-byte C
+  CHECK(m8.intensity() == Approx(2e6 / 60000.0));
+  p.bits = 4;
+  CHECK(intensityModel(q, p).bytes == 2.0 * 100 * 100 * 0.5 + 100.0 * 100 * 4);
+  p.bits = 32;  // a quantized kernel run at fp32 counts 4-byte inputs
+  CHECK(intensityModel(q, p).bytes == 3.0 * 100 * 100 * 4);
+
+  Kernel s = fakeKernel(Family::Matmul, {Param::Density}, WorkUnit::Flop);
+  p.density = 0.25;
+  IntensityModel ms = intensityModel(s, p);
+  CHECK(ms.bytes == 2500.0 * 8 + 101 * 4 + 2.0 * 100 * 100 * 4);
+
+  Kernel r = fakeKernel(Family::Relu, {}, WorkUnit::Byte);
+  IntensityModel mr = intensityModel(r, p);
+  CHECK(mr.flops == 100.0 * 100);
+  CHECK(mr.bytes == 2.0 * 100 * 100 * 4);
+  CHECK(mr.intensity() == Approx(0.125));
+  Kernel r8 = fakeKernel(Family::Relu, {Param::Bits}, WorkUnit::Byte);
+  p.bits = 8;
+  CHECK(intensityModel(r8, p).intensity() == Approx(0.5));
+}
+
+TEST_CASE("a tiny roofline measurement gives positive finite numbers", "[roofline]") {
+  auto peak = measurePeakGflops(1, 0.03, activeSimd());
+  REQUIRE(peak);
+  CHECK(std::isfinite(*peak));
+  CHECK(*peak > 0.1);
+  auto scalar = measurePeakGflops(1, 0.01, SimdLevel::Scalar);
+  REQUIRE(scalar);
+  CHECK(*scalar > 0);
+  auto bw = measureTriadGBs(2, std::size_t(4) << 20, 0.01);
+  REQUIRE(bw);
+  CHECK(std::isfinite(*bw));
+  CHECK(*bw > 0.1);
+
+  RooflineOptions o;
+  o.threads = 1;
+  o.seconds = 0.02;
+  o.triadBytes = std::size_t(4) << 20;
+  auto m = measureRoofline(o);
+  REQUIRE(m);
+  CHECK(m->peakGflops > 0);
+  CHECK(m->bandwidthGBs > 0);
+  CHECK(m->ridge() == Approx(m->peakGflops / m->bandwidthGBs));
+  CHECK(m->simd == toString(activeSimd()));
+  CHECK(m->triadBytes <= double(o.triadBytes));
+}
+
+TEST_CASE("roofline measurement stops when cancelled", "[roofline]") {
+  std::atomic<bool> cancel{true};
+  CHECK_FALSE(measurePeakGflops(1, 10.0, activeSimd(), &cancel));
+  CHECK_FALSE(measureTriadGBs(1, std::size_t(1) << 20, 10.0, &cancel));
+}
+
+TEST_CASE("default triad size is well beyond the last-level cache", "[roofline]") {
+  std::size_t llc = 0;
+  for (const CacheInfo& c : host().caches) llc = std::max(llc, c.sizeBytes);
+  std::size_t bytes = defaultTriadBytes();
+  std::uint64_t avail = availableMemoryBytes();
+  if (avail == 0 || avail / 4 >= 4 * llc) CHECK(bytes >= 4 * llc);
+  if (avail > 0) CHECK(bytes <= avail / 4 + (1 << 20));
+}
