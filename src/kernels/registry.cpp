@@ -12,6 +12,9 @@ Kernel makeMatmulReordered();
 Kernel makeMatmulBlocked();
 // [SECTION] simd/packed/parallel kernels
 // [SECTION] quantized/sparse kernels
+Kernel makeMatmulInt8();
+Kernel makeMatmulInt4();
+Kernel makeMatmulSparse();
 Kernel makeMatmulBlas();
 // [SECTION] relu kernels
 
@@ -23,6 +26,9 @@ const std::vector<Kernel>& kernels() {
     v.push_back(makeMatmulBlocked());
     // [SECTION] simd/packed/parallel kernels
     // [SECTION] quantized/sparse kernels
+    v.push_back(makeMatmulInt8());
+    v.push_back(makeMatmulInt4());
+    v.push_back(makeMatmulSparse());
     v.push_back(makeMatmulBlas());
     // [SECTION] relu kernels
     return v;
