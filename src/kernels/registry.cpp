@@ -17,6 +17,10 @@ Kernel makeMatmulInt4();
 Kernel makeMatmulSparse();
 Kernel makeMatmulBlas();
 // [SECTION] relu kernels
+Kernel makeReluNaive();
+Kernel makeReluSimd();
+Kernel makeReluParallel();
+Kernel makeReluInt8();
 
 const std::vector<Kernel>& kernels() {
   static const std::vector<Kernel> all = [] {
@@ -31,6 +35,10 @@ const std::vector<Kernel>& kernels() {
     v.push_back(makeMatmulSparse());
     v.push_back(makeMatmulBlas());
     // [SECTION] relu kernels
+    v.push_back(makeReluNaive());
+    v.push_back(makeReluSimd());
+    v.push_back(makeReluParallel());
+    v.push_back(makeReluInt8());
     return v;
   }();
   return all;

@@ -71,7 +71,7 @@ TEST_CASE("tiny densities keep at least one entry", "[csr]") {
   CHECK(prunedCount(0, 0.5) == 0);
 }
 
-TEST_CASE("density outside (0, 1] is rejected", "[csr]") {
+TEST_CASE("a density outside the range 0 < d <= 1 is rejected", "[csr]") {
   std::vector<float> a{1, 2};
   CHECK_THROWS_AS(pruneToCsr(a.data(), 1, 2, 2, 0.0), std::invalid_argument);
   CHECK_THROWS_AS(pruneToCsr(a.data(), 1, 2, 2, 1.5), std::invalid_argument);
