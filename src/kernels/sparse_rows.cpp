@@ -5,7 +5,7 @@
 namespace cachescope {
 
 void sparseRowsScalar(const Csr& a, const float* b, std::size_t ldb, float* c, std::size_t ldc, int n, int row0,
-                      int row1) {
+                      int row1, float*) {
   for (int i = row0; i < row1; ++i) {
     float* __restrict ci = c + i * ldc;
     for (int j = 0; j < n; ++j) ci[j] = 0.0f;
