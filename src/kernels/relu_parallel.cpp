@@ -15,19 +15,21 @@ constexpr std::size_t kChunk = 16 * 1024;
 
 class ReluParallelPrepared final : public ReluPrepared {
  public:
-  ReluParallelPrepared(const Problem& p, const Params& q) : ReluPrepared(p, q), fn_(selectReluF32()) {}
+  ReluParallelPrepared(const Problem& p, const Params& q)
+      : ReluPrepared(p, q), fn_(selectReluF32()), stream_(useStreamingStores(reluWork(q, sizeof(float)))) {}
   void run() override {
     const float* x = problem_.a.data();
     float* y = y_.data();
     const std::size_t chunks = (count_ + kChunk - 1) / kChunk;
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks), [&](const tbb::blocked_range<std::size_t>& r) {
       const std::size_t begin = r.begin() * kChunk, end = std::min(count_, r.end() * kChunk);
-      fn_(x + begin, y + begin, end - begin);
+      fn_(x + begin, y + begin, end - begin, stream_);
     });
   }
 
  private:
   ReluF32Fn fn_;
+  bool stream_;  // as relu.simd
 };
 }  // namespace
 

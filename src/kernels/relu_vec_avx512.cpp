@@ -1,7 +1,10 @@
 // ReLU, AVX-512. Assumptions: called only when activeSimd() == Avx512; no
-// alignment assumed; the tail is one masked load and store. max(x, 0) returns
+// alignment assumed (streaming stores start at the first 64-byte boundary); the
+// tail is one masked load and store. max(x, 0) returns
 // its second operand (+0) for -0 and NaN, as the reference `x > 0 ? x : 0`.
 #include <immintrin.h>
+
+#include <cstdint>
 
 // GCC 12 warns inside its own _mm512_max_ps (the _mm512_undefined_ps
 // placeholder): a false positive.
@@ -11,9 +14,22 @@
 
 namespace cachescope {
 
-void reluF32Avx512(const float* x, float* y, std::size_t count) {
+void reluF32Avx512(const float* x, float* y, std::size_t count, bool stream) {
   const __m512 zero = _mm512_setzero_ps();
   std::size_t i = 0;
+  if (stream) {
+    // vmovntps needs a 64-byte aligned destination: plain stores up to there.
+    for (; i < count && (reinterpret_cast<std::uintptr_t>(y + i) & 63) != 0; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+    for (; i + 64 <= count; i += 64) {
+      const __m512 v0 = _mm512_loadu_ps(x + i), v1 = _mm512_loadu_ps(x + i + 16);
+      const __m512 v2 = _mm512_loadu_ps(x + i + 32), v3 = _mm512_loadu_ps(x + i + 48);
+      _mm512_stream_ps(y + i, _mm512_max_ps(v0, zero));
+      _mm512_stream_ps(y + i + 16, _mm512_max_ps(v1, zero));
+      _mm512_stream_ps(y + i + 32, _mm512_max_ps(v2, zero));
+      _mm512_stream_ps(y + i + 48, _mm512_max_ps(v3, zero));
+    }
+    _mm_sfence();  // order the streaming stores before whatever reads y next
+  }
   for (; i + 64 <= count; i += 64) {
     const __m512 v0 = _mm512_loadu_ps(x + i), v1 = _mm512_loadu_ps(x + i + 16);
     const __m512 v2 = _mm512_loadu_ps(x + i + 32), v3 = _mm512_loadu_ps(x + i + 48);
