@@ -52,6 +52,9 @@ Csr csrFromDense(const float* a, int rows, int cols, std::size_t ld) {
 }
 
 Csr pruneToCsr(const float* a, int rows, int cols, std::size_t ld, double density) {
+  if (std::size_t(std::max(rows, 0)) * std::size_t(std::max(cols, 0)) >
+      std::size_t(std::numeric_limits<std::int32_t>::max()))
+    throw std::invalid_argument("matrix too large for 32-bit CSR indices");
   const std::size_t total = std::size_t(std::max(rows, 0)) * std::size_t(std::max(cols, 0));
   const std::size_t keepCount = prunedCount(total, density);
   if (keepCount == total) return csrFromDense(a, rows, cols, ld);

@@ -32,16 +32,16 @@ namespace cachescope {
 
 // One call of a micro-kernel: an mr x nr tile of C over one kc block.
 struct IntTile {
-  int kq = 0;                              // groups of 4 k in this block
-  const std::uint8_t* a = nullptr;         // packed A micro-panel, kq x mr x 4
-  const std::int8_t* b = nullptr;          // packed B micro-panel, kq x nr x 4
-  float* c = nullptr;                      // top-left of the C tile
+  int kq = 0;                       // groups of 4 k in this block
+  const std::uint8_t* a = nullptr;  // packed A micro-panel, kq x mr x 4
+  const std::int8_t* b = nullptr;   // packed B micro-panel, kq x nr x 4
+  float* c = nullptr;               // top-left of the C tile
   std::size_t ldc = 0;
-  int rows = 0, cols = 0;                  // valid part of the tile
-  bool first = false, last = false;        // first / last kc block
-  const std::int32_t* colOffset = nullptr; // subtracted once (first block), nr entries
-  const float* rowScale = nullptr;         // rows entries, used by the last block
-  const float* colScale = nullptr;         // nr entries (padded), used by the last block
+  int rows = 0, cols = 0;                   // valid part of the tile
+  bool first = false, last = false;         // first / last kc block
+  const std::int32_t* colOffset = nullptr;  // subtracted once (first block), nr entries
+  const float* rowScale = nullptr;          // rows entries, used by the last block
+  const float* colScale = nullptr;          // nr entries (padded), used by the last block
 };
 
 using IntMicroKernel = void (*)(const IntTile&);
@@ -94,10 +94,10 @@ class IntGemm {
   IntStorage storage_;
   IntGemmIsa isa_;
   int kc_ = 0, mc_ = 0, panels_ = 0;
-  AlignedBuffer<std::uint8_t> a_;       // A source (int8 or int4 bytes)
-  AlignedBuffer<std::uint8_t> b_;       // packed B (int8 or int4 bytes)
-  AlignedBuffer<std::uint8_t> aPack_;   // mc x kc packed A block
-  AlignedBuffer<std::int8_t> bPanel_;   // int4: one unpacked kc x nr micro-panel
+  AlignedBuffer<std::uint8_t> a_;      // A source (int8 or int4 bytes)
+  AlignedBuffer<std::uint8_t> b_;      // packed B (int8 or int4 bytes)
+  AlignedBuffer<std::uint8_t> aPack_;  // mc x kc packed A block
+  AlignedBuffer<std::int8_t> bPanel_;  // int4: one unpacked kc x nr micro-panel
   AlignedBuffer<std::int32_t> colOffset_;
   AlignedBuffer<float> rowScale_, colScale_;
 };

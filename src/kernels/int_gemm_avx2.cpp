@@ -18,39 +18,48 @@ namespace cachescope {
 
 // Named accumulators, not an array: GCC would keep an array in memory.
 #define CS_ROW_DECL(r) __m256i c##r##0 = z, c##r##1 = z
-#define CS_ROW_STEP(r)                                                                    \
-  {                                                                                       \
-    int word;                                                                             \
-    __builtin_memcpy(&word, a + (r) * 4, 4);                                              \
-    const __m256i av = _mm256_set1_epi32(word);                                           \
-    const __m256i absA = _mm256_abs_epi8(av);                                             \
-    c##r##0 = _mm256_add_epi32(                                                           \
-        c##r##0, _mm256_madd_epi16(_mm256_maddubs_epi16(absA, _mm256_sign_epi8(b0, av)), ones)); \
-    c##r##1 = _mm256_add_epi32(                                                           \
-        c##r##1, _mm256_madd_epi16(_mm256_maddubs_epi16(absA, _mm256_sign_epi8(b1, av)), ones)); \
-  }
-#define CS_ROW_SAVE(r)                                                                  \
-  _mm256_store_si256(reinterpret_cast<__m256i*>(tile + (r) * kAvx2Nr), c##r##0);        \
-  _mm256_store_si256(reinterpret_cast<__m256i*>(tile + (r) * kAvx2Nr + 8), c##r##1)
+#define CS_ROW_STEP(r)                                                                                            \
+  do {                                                                                                            \
+    int word;                                                                                                     \
+    __builtin_memcpy(&word, a + (r)*4, 4);                                                                        \
+    const __m256i av = _mm256_set1_epi32(word);                                                                   \
+    const __m256i absA = _mm256_abs_epi8(av);                                                                     \
+    c##r##0 =                                                                                                     \
+        _mm256_add_epi32(c##r##0, _mm256_madd_epi16(_mm256_maddubs_epi16(absA, _mm256_sign_epi8(b0, av)), ones)); \
+    c##r##1 =                                                                                                     \
+        _mm256_add_epi32(c##r##1, _mm256_madd_epi16(_mm256_maddubs_epi16(absA, _mm256_sign_epi8(b1, av)), ones)); \
+  } while (0)
+#define CS_ROW_SAVE(r)                                                         \
+  _mm256_store_si256(reinterpret_cast<__m256i*>(tile + (r)*kAvx2Nr), c##r##0); \
+  _mm256_store_si256(reinterpret_cast<__m256i*>(tile + (r)*kAvx2Nr + 8), c##r##1)
 
 void intMicroAvx2(const IntTile& t) {
   static_assert(kAvx2Mr == 4 && kAvx2Nr == 16, "the macros below spell out 4 rows x 2 vectors");
   const __m256i z = _mm256_setzero_si256();
   const __m256i ones = _mm256_set1_epi16(1);
-  CS_ROW_DECL(0); CS_ROW_DECL(1); CS_ROW_DECL(2); CS_ROW_DECL(3);
+  CS_ROW_DECL(0);
+  CS_ROW_DECL(1);
+  CS_ROW_DECL(2);
+  CS_ROW_DECL(3);
 
   const std::uint8_t* a = t.a;
   const std::int8_t* b = t.b;
   for (int q = 0; q < t.kq; ++q) {
     const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
     const __m256i b1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 32));
-    CS_ROW_STEP(0) CS_ROW_STEP(1) CS_ROW_STEP(2) CS_ROW_STEP(3)
+    CS_ROW_STEP(0);
+    CS_ROW_STEP(1);
+    CS_ROW_STEP(2);
+    CS_ROW_STEP(3);
     a += kAvx2Mr * 4;
     b += kAvx2Nr * 4;
   }
 
   alignas(32) std::int32_t tile[kAvx2Mr * kAvx2Nr];
-  CS_ROW_SAVE(0); CS_ROW_SAVE(1); CS_ROW_SAVE(2); CS_ROW_SAVE(3);
+  CS_ROW_SAVE(0);
+  CS_ROW_SAVE(1);
+  CS_ROW_SAVE(2);
+  CS_ROW_SAVE(3);
   if (t.rows != kAvx2Mr || t.cols != kAvx2Nr) {
     intTileEpilogue(t, tile, kAvx2Nr);
     return;
@@ -62,7 +71,8 @@ void intMicroAvx2(const IntTile& t) {
       auto* p = reinterpret_cast<__m256i*>(row + v * 8);
       __m256i s = _mm256_load_si256(reinterpret_cast<const __m256i*>(tile + r * kAvx2Nr + v * 8));
       if (t.first) {
-        if (t.colOffset) s = _mm256_sub_epi32(s, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t.colOffset + v * 8)));
+        if (t.colOffset)
+          s = _mm256_sub_epi32(s, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t.colOffset + v * 8)));
       } else {
         s = _mm256_add_epi32(s, _mm256_loadu_si256(p));  // int32 partials kept in C
       }

@@ -24,39 +24,54 @@ namespace cachescope {
 // The 24 accumulators are named variables, not an array: GCC keeps an array
 // of 24 zmm in memory and reloads it every iteration.
 #define CS_ROW_DECL(r) __m512i c##r##0 = z, c##r##1 = z, c##r##2 = z, c##r##3 = z
-#define CS_ROW_STEP(r)                                          \
-  {                                                             \
-    int word;                                                   \
-    __builtin_memcpy(&word, a + (r) * 4, 4);                    \
-    const __m512i av = _mm512_set1_epi32(word);                 \
-    c##r##0 = _mm512_dpbusd_epi32(c##r##0, av, b0);             \
-    c##r##1 = _mm512_dpbusd_epi32(c##r##1, av, b1);             \
-    c##r##2 = _mm512_dpbusd_epi32(c##r##2, av, b2);             \
-    c##r##3 = _mm512_dpbusd_epi32(c##r##3, av, b3);             \
-  }
-#define CS_ROW_SAVE(r)                                          \
-  _mm512_store_si512(tile + (r) * kVnniNr + 0, c##r##0);        \
-  _mm512_store_si512(tile + (r) * kVnniNr + 16, c##r##1);       \
-  _mm512_store_si512(tile + (r) * kVnniNr + 32, c##r##2);       \
-  _mm512_store_si512(tile + (r) * kVnniNr + 48, c##r##3)
+#define CS_ROW_STEP(r)                              \
+  do {                                              \
+    int word;                                       \
+    __builtin_memcpy(&word, a + (r)*4, 4);          \
+    const __m512i av = _mm512_set1_epi32(word);     \
+    c##r##0 = _mm512_dpbusd_epi32(c##r##0, av, b0); \
+    c##r##1 = _mm512_dpbusd_epi32(c##r##1, av, b1); \
+    c##r##2 = _mm512_dpbusd_epi32(c##r##2, av, b2); \
+    c##r##3 = _mm512_dpbusd_epi32(c##r##3, av, b3); \
+  } while (0)
+#define CS_ROW_SAVE(r)                                  \
+  _mm512_store_si512(tile + (r)*kVnniNr + 0, c##r##0);  \
+  _mm512_store_si512(tile + (r)*kVnniNr + 16, c##r##1); \
+  _mm512_store_si512(tile + (r)*kVnniNr + 32, c##r##2); \
+  _mm512_store_si512(tile + (r)*kVnniNr + 48, c##r##3)
 
 void intMicroAvx512Vnni(const IntTile& t) {
   static_assert(kVnniMr == 6 && kVnniNr == 64, "the macros below spell out 6 rows x 4 vectors");
   const __m512i z = _mm512_setzero_si512();
-  CS_ROW_DECL(0); CS_ROW_DECL(1); CS_ROW_DECL(2); CS_ROW_DECL(3); CS_ROW_DECL(4); CS_ROW_DECL(5);
+  CS_ROW_DECL(0);
+  CS_ROW_DECL(1);
+  CS_ROW_DECL(2);
+  CS_ROW_DECL(3);
+  CS_ROW_DECL(4);
+  CS_ROW_DECL(5);
 
   const std::uint8_t* a = t.a;
   const std::int8_t* b = t.b;
   for (int q = 0; q < t.kq; ++q) {
     const __m512i b0 = _mm512_loadu_si512(b), b1 = _mm512_loadu_si512(b + 64);
     const __m512i b2 = _mm512_loadu_si512(b + 128), b3 = _mm512_loadu_si512(b + 192);
-    CS_ROW_STEP(0) CS_ROW_STEP(1) CS_ROW_STEP(2) CS_ROW_STEP(3) CS_ROW_STEP(4) CS_ROW_STEP(5)
+    CS_ROW_STEP(0);
+    CS_ROW_STEP(1);
+    CS_ROW_STEP(2);
+    CS_ROW_STEP(3);
+    CS_ROW_STEP(4);
+    CS_ROW_STEP(5);
     a += kVnniMr * 4;
     b += kVnniNr * 4;
   }
 
   alignas(64) std::int32_t tile[kVnniMr * kVnniNr];
-  CS_ROW_SAVE(0); CS_ROW_SAVE(1); CS_ROW_SAVE(2); CS_ROW_SAVE(3); CS_ROW_SAVE(4); CS_ROW_SAVE(5);
+  CS_ROW_SAVE(0);
+  CS_ROW_SAVE(1);
+  CS_ROW_SAVE(2);
+  CS_ROW_SAVE(3);
+  CS_ROW_SAVE(4);
+  CS_ROW_SAVE(5);
   if (t.rows != kVnniMr || t.cols != kVnniNr) {
     intTileEpilogue(t, tile, kVnniNr);
     return;

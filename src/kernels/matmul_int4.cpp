@@ -28,7 +28,7 @@ Kernel makeMatmulInt4() {
   };
   k.work = matmulWork;
   k.extraBytes = [](const Params& p) {
-    return matmulExtraBytes(p) + IntGemm::extraBytes(p.n, IntStorage::Int4) + 2.0 * p.n * p.n;
+    return matmulExtraBytes(p) + IntGemm::extraBytes(p.n, IntStorage::Int4) + 3.0 * p.n * p.n;  // + quantize temps
   };
   return k;
 }

@@ -31,7 +31,7 @@ Kernel makeMatmulInt8() {
   };
   k.work = matmulWork;
   k.extraBytes = [](const Params& p) {
-    return matmulExtraBytes(p) + IntGemm::extraBytes(p.n, IntStorage::Int8) + 2.0 * p.n * p.n;  // + quantize temps
+    return matmulExtraBytes(p) + IntGemm::extraBytes(p.n, IntStorage::Int8) + 3.0 * p.n * p.n;  // + quantize temps
   };
   return k;
 }

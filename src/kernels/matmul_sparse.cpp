@@ -12,8 +12,10 @@ namespace {
 class SparsePrepared final : public MatmulPrepared {
  public:
   SparsePrepared(const Problem& p, const Params& q)
-      : MatmulPrepared(p, q), csr_(pruneToCsr(p.a.data(), p.n, p.n, std::size_t(p.n), q.density)),
-        rows_(selectSparseRows()), strip_(std::size_t(kSparseStripFloats) * p.n) {}
+      : MatmulPrepared(p, q),
+        csr_(pruneToCsr(p.a.data(), p.n, p.n, std::size_t(p.n), q.density)),
+        rows_(selectSparseRows()),
+        strip_(std::size_t(kSparseStripFloats) * p.n) {}
 
   void run() override {
     rows_(csr_, problem_.b.data(), std::size_t(n_), c_.data(), std::size_t(n_), n_, 0, n_, strip_.data());

@@ -9,7 +9,8 @@
 namespace cachescope {
 
 int quantMax(int bits) {
-  if (bits < 2 || bits > 8) throw std::invalid_argument("quantization width must be 2..8 bits, got " + std::to_string(bits));
+  if (bits < 2 || bits > 8)
+    throw std::invalid_argument("quantization width must be 2..8 bits, got " + std::to_string(bits));
   return (1 << (bits - 1)) - 1;
 }
 

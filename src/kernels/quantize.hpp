@@ -30,7 +30,9 @@ float symmetricScale(float maxAbs, int qmax);
 // round(x / scale) clamped to [-qmax, qmax]; 0 when scale is 0 or x is NaN.
 std::int8_t quantizeValue(float x, float scale, int qmax);
 
-inline float dequantizeValue(std::int8_t q, float scale) { return float(q) * scale; }
+inline float dequantizeValue(std::int8_t q, float scale) {
+  return float(q) * scale;
+}
 
 // One scale for `count` values; returns it and writes q.
 float quantizeTensor(const float* x, std::size_t count, int bits, std::int8_t* q);
@@ -44,7 +46,9 @@ void dequantize(const std::int8_t* q, std::size_t count, float scale, float* out
 
 // int4: bytes needed for `count` values, pack (values must lie in [-8, 7];
 // throws std::invalid_argument otherwise) and unpack (sign-extends).
-inline std::size_t int4Bytes(std::size_t count) { return (count + 1) / 2; }
+inline std::size_t int4Bytes(std::size_t count) {
+  return (count + 1) / 2;
+}
 void packInt4(const std::int8_t* values, std::size_t count, std::uint8_t* packed);
 void unpackInt4(const std::uint8_t* packed, std::size_t count, std::int8_t* values);
 

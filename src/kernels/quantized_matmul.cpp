@@ -49,11 +49,13 @@ QuantizedMatmulPrepared::QuantizedMatmulPrepared(const Problem& problem, const P
   std::vector<float> sa(n_), sb(n_);
   quantizeRows(problem.a.data(), n_, n_, n_, bits, aq.data(), sa.data());
   quantizeColumns(problem.b.data(), n_, n_, n_, bits, bq.data(), sb.data());
-  tolerance_ = quantizedMatmulTolerance(n_, problem.a.data(), problem.b.data(), aq.data(), sa.data(), bq.data(),
-                                        sb.data());
+  tolerance_ =
+      quantizedMatmulTolerance(n_, problem.a.data(), problem.b.data(), aq.data(), sa.data(), bq.data(), sb.data());
   gemm_.emplace(n_, n_, n_, aq.data(), bq.data(), std::move(sa), std::move(sb), storage);
 }
 
-void QuantizedMatmulPrepared::run() { gemm_->run(c_.data(), std::size_t(n_)); }
+void QuantizedMatmulPrepared::run() {
+  gemm_->run(c_.data(), std::size_t(n_));
+}
 
 }  // namespace cachescope

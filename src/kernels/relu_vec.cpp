@@ -10,9 +10,12 @@ void reluF32Scalar(const float* x, float* y, std::size_t count, bool) {
 
 ReluF32Fn selectReluF32() {
   switch (activeSimd()) {
-    case SimdLevel::Avx512: return reluF32Avx512;
-    case SimdLevel::Avx2: return reluF32Avx2;
-    case SimdLevel::Scalar: break;
+    case SimdLevel::Avx512:
+      return reluF32Avx512;
+    case SimdLevel::Avx2:
+      return reluF32Avx2;
+    case SimdLevel::Scalar:
+      break;
   }
   return reluF32Scalar;
 }

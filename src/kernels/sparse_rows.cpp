@@ -19,9 +19,12 @@ void sparseRowsScalar(const Csr& a, const float* b, std::size_t ldb, float* c, s
 
 SparseRowsFn selectSparseRows() {
   switch (activeSimd()) {
-    case SimdLevel::Avx512: return sparseRowsAvx512;
-    case SimdLevel::Avx2: return sparseRowsAvx2;
-    case SimdLevel::Scalar: break;
+    case SimdLevel::Avx512:
+      return sparseRowsAvx512;
+    case SimdLevel::Avx2:
+      return sparseRowsAvx2;
+    case SimdLevel::Scalar:
+      break;
   }
   return sparseRowsScalar;
 }

@@ -14,13 +14,13 @@ namespace cachescope {
 // a 64-byte aligned buffer of kSparseStripFloats * a.cols floats for a copy
 // of one strip of B (the scalar version does not use it).
 inline constexpr int kSparseStripFloats = 64;
-using SparseRowsFn = void (*)(const Csr& a, const float* b, std::size_t ldb, float* c, std::size_t ldc, int n,
-                              int row0, int row1, float* strip);
+using SparseRowsFn = void (*)(const Csr& a, const float* b, std::size_t ldb, float* c, std::size_t ldc, int n, int row0,
+                              int row1, float* strip);
 
 void sparseRowsScalar(const Csr& a, const float* b, std::size_t ldb, float* c, std::size_t ldc, int n, int row0,
                       int row1, float* strip);
-void sparseRowsAvx2(const Csr& a, const float* b, std::size_t ldb, float* c, std::size_t ldc, int n, int row0,
-                      int row1, float* strip);
+void sparseRowsAvx2(const Csr& a, const float* b, std::size_t ldb, float* c, std::size_t ldc, int n, int row0, int row1,
+                    float* strip);
 void sparseRowsAvx512(const Csr& a, const float* b, std::size_t ldb, float* c, std::size_t ldc, int n, int row0,
                       int row1, float* strip);
 

@@ -7,8 +7,8 @@
 
 namespace cachescope {
 
-void sparseRowsAvx2(const Csr& a, const float* b, std::size_t ldb, float* c, std::size_t ldc, int n, int row0,
-                    int row1, float* strip) {
+void sparseRowsAvx2(const Csr& a, const float* b, std::size_t ldb, float* c, std::size_t ldc, int n, int row0, int row1,
+                    float* strip) {
   const std::int32_t* col = a.colIdx.data();
   const float* val = a.values.data();
   // Strips outermost, copied to a contiguous buffer so they stay in L2 (see

@@ -1,16 +1,16 @@
+#include "kernels/csr.hpp"
+
 #include <catch2/catch.hpp>
 #include <stdexcept>
 #include <vector>
-
-#include "kernels/csr.hpp"
 
 using namespace cachescope;
 
 TEST_CASE("CSR from dense: row pointers, columns, values", "[csr]") {
   // 3 x 4 with an empty middle row; ld 5 (a padding column that is ignored).
   std::vector<float> a{0, 2, 0, -3, 99,  //
-                       0, 0, 0, 0, 99,   //
-                       5, 0, 0, 7, 99};
+                       0, 0, 0, 0,  99,  //
+                       5, 0, 0, 7,  99};
   Csr c = csrFromDense(a.data(), 3, 4, 5);
   CHECK(c.rows == 3);
   CHECK(c.cols == 4);
@@ -41,7 +41,7 @@ TEST_CASE("density 1 keeps every nonzero", "[csr]") {
 
 TEST_CASE("pruning keeps the largest magnitudes, global threshold", "[csr]") {
   // Row 0 holds all the large values: a global threshold may empty row 1.
-  std::vector<float> a{9, -8, 7, 6,  //
+  std::vector<float> a{9,    -8,    7,    6,  //
                        0.1f, -0.2f, 0.3f, 0.4f};
   Csr c = pruneToCsr(a.data(), 2, 4, 4, 0.5);
   CHECK(c.nnz() == 4);

@@ -3,11 +3,12 @@
 // kc blocks (partial sums parked in C), k not a multiple of 4, edge tiles and
 // the extreme values +-qmax where int16 saturation or the +128 offset would
 // show.
+#include "kernels/int_gemm.hpp"
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <vector>
 
-#include "kernels/int_gemm.hpp"
 #include "platform/host.hpp"
 
 using namespace cachescope;
@@ -53,7 +54,9 @@ void checkExact(int m, int n, int k, const std::vector<std::int8_t>& aq, const s
 
 void checkAllShapes(IntStorage storage) {
   const int qmax = storage == IntStorage::Int4 ? 7 : 127;
-  struct Shape { int m, n, k; };
+  struct Shape {
+    int m, n, k;
+  };
   for (Shape s : {Shape{1, 1, 1}, Shape{7, 70, 13}, Shape{13, 65, 301}, Shape{5, 17, 1031}}) {
     checkExact(s.m, s.n, s.k, randomInts(std::size_t(s.m) * s.k, qmax, 1), randomInts(std::size_t(s.k) * s.n, qmax, 2),
                storage);
@@ -75,7 +78,9 @@ void checkEveryPath() {
 
 }  // namespace
 
-TEST_CASE("integer GEMM is exact on the best path of this CPU", "[int_gemm]") { checkEveryPath(); }
+TEST_CASE("integer GEMM is exact on the best path of this CPU", "[int_gemm]") {
+  checkEveryPath();
+}
 
 TEST_CASE("integer GEMM is exact on the AVX2 path", "[int_gemm][avx2]") {
   if (host().simd < SimdLevel::Avx2) return;

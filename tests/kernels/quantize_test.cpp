@@ -1,9 +1,9 @@
+#include "kernels/quantize.hpp"
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
-
-#include "kernels/quantize.hpp"
 
 using namespace cachescope;
 
@@ -43,7 +43,7 @@ TEST_CASE("rounding is to nearest and the largest value maps to qmax", "[quantiz
   std::vector<std::int8_t> q(3);
   quantizeTensor(x.data(), 3, 8, q.data());
   CHECK(q[0] == -127);
-  CHECK(q[1] == 32);  // 0.5 * 63.5 = 31.75
+  CHECK(q[1] == 32);                  // 0.5 * 63.5 = 31.75
   CHECK((q[2] == 63 || q[2] == 64));  // 63.5 up to float rounding of the scale
 }
 
