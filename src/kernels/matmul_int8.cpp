@@ -11,7 +11,7 @@ Kernel makeMatmulInt8() {
   Kernel k;
   k.info.id = "matmul.int8";
   k.info.family = Family::Matmul;
-  k.info.title = "int8 quantized (VNNI)";
+  k.info.title = "int8 quantized (VNNI / AVX2)";
   k.info.teaches =
       "Quantize A with one scale per row and B with one scale per column (symmetric, round to nearest, "
       "q in [-qmax, qmax]), multiply the integers with int32 accumulation, then scale back to fp32. "
