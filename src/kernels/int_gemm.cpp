@@ -171,8 +171,21 @@ void IntGemm::packA(int ic, int rows, int pc, int kcb) {
   const int mr = isa_.mr, kq = kcb / 4;
   const std::uint32_t flip = isa_.unsignedA ? 0x80808080u : 0u;  // q + 128, byte by byte
   const auto& lut = int4Lut();
+  const std::size_t segBytes = storage_ == IntStorage::Int8 ? std::size_t(kcb) : std::size_t(kcb) / 2;
+  auto source = [&](int row) {
+    return storage_ == IntStorage::Int8 ? a_.data() + std::size_t(row) * kp_ + pc
+                                        : a_.data() + (std::size_t(row) * kp_ + pc) / 2;
+  };
   for (int ir = 0; ir < rows; ir += mr) {
     std::uint8_t* panel = aPack_.data() + std::size_t(ir) * kcb;
+    // A's rows are read kc bytes at a time, 1 row apart: the hardware
+    // prefetcher sees short streams, and A has often left the caches (the C
+    // partial sums stream through them between kc blocks). Ask for the next
+    // panel's rows while this one is copied.
+    for (int r = 0; r < mr && ir + mr + r < rows; ++r) {
+      const std::uint8_t* next = source(ic + ir + mr + r);
+      for (std::size_t off = 0; off < segBytes; off += 64) __builtin_prefetch(next + off);
+    }
     for (int r = 0; r < mr; ++r) {
       const int row = ic + ir + r;
       std::uint8_t* dst = panel + r * 4;
@@ -180,8 +193,8 @@ void IntGemm::packA(int ic, int rows, int pc, int kcb) {
         for (int q = 0; q < kq; ++q) std::memset(dst + std::size_t(q) * mr * 4, 0, 4);
         continue;
       }
+      const std::uint8_t* src = source(row);
       if (storage_ == IntStorage::Int8) {
-        const std::uint8_t* src = a_.data() + std::size_t(row) * kp_ + pc;
         for (int q = 0; q < kq; ++q) {
           std::uint32_t w;
           std::memcpy(&w, src + q * 4, 4);
@@ -189,7 +202,6 @@ void IntGemm::packA(int ic, int rows, int pc, int kcb) {
           std::memcpy(dst + std::size_t(q) * mr * 4, &w, 4);
         }
       } else {
-        const std::uint8_t* src = a_.data() + (std::size_t(row) * kp_ + pc) / 2;
         for (int q = 0; q < kq; ++q) {
           std::uint32_t w = std::uint32_t(lut[src[2 * q]]) | (std::uint32_t(lut[src[2 * q + 1]]) << 16);
           w ^= flip;

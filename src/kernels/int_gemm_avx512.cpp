@@ -50,6 +50,12 @@ void intMicroAvx512Vnni(const IntTile& t) {
   CS_ROW_DECL(4);
   CS_ROW_DECL(5);
 
+  // The C tile (int32 partial sums, or the first write) is touched only after
+  // the loop; between kc blocks all of C streams through the caches, so ask
+  // for its lines now and let the loop hide the latency.
+  for (int r = 0; r < t.rows; ++r)
+    for (int v = 0; v < kVnniNr; v += 16) _mm_prefetch(reinterpret_cast<const char*>(t.c + r * t.ldc + v), _MM_HINT_T0);
+
   const std::uint8_t* a = t.a;
   const std::int8_t* b = t.b;
   for (int q = 0; q < t.kq; ++q) {
