@@ -12,8 +12,15 @@ Kernel makeMatmulReordered();
 Kernel makeMatmulBlocked();
 // [SECTION] simd/packed/parallel kernels
 // [SECTION] quantized/sparse kernels
+Kernel makeMatmulInt8();
+Kernel makeMatmulInt4();
+Kernel makeMatmulSparse();
 Kernel makeMatmulBlas();
 // [SECTION] relu kernels
+Kernel makeReluNaive();
+Kernel makeReluSimd();
+Kernel makeReluParallel();
+Kernel makeReluInt8();
 
 const std::vector<Kernel>& kernels() {
   static const std::vector<Kernel> all = [] {
@@ -23,8 +30,15 @@ const std::vector<Kernel>& kernels() {
     v.push_back(makeMatmulBlocked());
     // [SECTION] simd/packed/parallel kernels
     // [SECTION] quantized/sparse kernels
+    v.push_back(makeMatmulInt8());
+    v.push_back(makeMatmulInt4());
+    v.push_back(makeMatmulSparse());
     v.push_back(makeMatmulBlas());
     // [SECTION] relu kernels
+    v.push_back(makeReluNaive());
+    v.push_back(makeReluSimd());
+    v.push_back(makeReluParallel());
+    v.push_back(makeReluInt8());
     return v;
   }();
   return all;
