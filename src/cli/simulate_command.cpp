@@ -134,6 +134,7 @@ nlohmann::json toJson(const SimulateArgs& a, const trace::SimulationResult& r) {
             {"writes", r.writes},
             {"sampled", r.sampled},
             {"wall_s", r.wallSeconds},
+            {"cpu_s", r.cpuSeconds},
             {"accesses_per_s", r.accessesPerSecond},
             {"simulated_references", r.simulatedReferences},
             {"cancelled", r.cancelled}};
@@ -219,7 +220,11 @@ std::string toTable(const SimulateArgs& a, const trace::SimulationResult& r) {
   os << "\n"
      << grouped(r.references) << " references (" << grouped(r.writes) << " stores)";
   if (r.simulatedReferences != r.references) os << ", " << grouped(r.simulatedReferences) << " simulated with warm-up";
-  os << " in " << fixed(r.wallSeconds, 3) << " s: " << fixed(r.accessesPerSecond / 1e6, 1) << " M accesses/s\n";
+  os << " in " << fixed(r.wallSeconds, 3) << " s: " << fixed(r.accessesPerSecond / 1e6, 1) << " M accesses/s";
+  if (r.cpuSeconds > 0)
+    os << " (CPU " << fixed(r.cpuSeconds, 3) << " s: "
+       << fixed(double(r.simulatedReferences) / r.cpuSeconds / 1e6, 1) << " M/s)";
+  os << "\n";
   return os.str();
 }
 
