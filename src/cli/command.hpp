@@ -22,6 +22,7 @@ using Commands = std::vector<Command>;
 void addListCommand(CLI::App& root, Commands& commands);
 void addBenchCommand(CLI::App& root, Commands& commands);
 void addRooflineCommand(CLI::App& root, Commands& commands);
+void addSimulateCommand(CLI::App& root, Commands& commands);
 // [SECTION] further commands (simulate, roofline, gui) register here
 
 // Builds the whole command line and runs it: the testable body of main().

@@ -21,6 +21,7 @@ int runCommandLine(int argc, const char* const* argv) {
   addListCommand(root, commands);
   addBenchCommand(root, commands);
   addRooflineCommand(root, commands);
+  addSimulateCommand(root, commands);
   // [SECTION] further commands register here
 
   try {

@@ -1,0 +1,118 @@
+#include "cachesim/config.hpp"
+
+#include <bit>
+#include <sstream>
+
+#include "platform/host.hpp"
+
+namespace cachescope::sim {
+
+void validate(const LevelConfig& l) {
+  const std::string who = (l.name.empty() ? std::string("cache level") : l.name) + ": ";
+  if (l.ways == 0) throw ConfigError(who + "ways must be >= 1");
+  if (l.lineBytes == 0 || !std::has_single_bit(l.lineBytes))
+    throw ConfigError(who + "line size " + std::to_string(l.lineBytes) + " is not a power of two");
+  if (l.sizeBytes == 0) throw ConfigError(who + "size must be > 0");
+  const std::uint64_t wayBytes = std::uint64_t(l.ways) * l.lineBytes;
+  if (l.sizeBytes % wayBytes != 0)
+    throw ConfigError(who + "size " + std::to_string(l.sizeBytes) + " is not a multiple of ways x line (" +
+                      std::to_string(l.ways) + " x " + std::to_string(l.lineBytes) + ")");
+  if (l.sets() > (1ull << 32)) throw ConfigError(who + "more than 2^32 sets");
+}
+
+void validate(const HierarchyConfig& c) {
+  if (c.levels.empty()) throw ConfigError("the hierarchy needs at least one cache level");
+  if (c.levels.size() > std::size_t(kMaxLevels))
+    throw ConfigError("at most " + std::to_string(kMaxLevels) + " cache levels");
+  for (const LevelConfig& l : c.levels) {
+    validate(l);
+    if (c.replacement == Replacement::Plru && !std::has_single_bit(l.ways))
+      throw ConfigError(l.name + ": tree-PLRU needs a power-of-two number of ways, not " + std::to_string(l.ways) +
+                        " (use lru, fifo or random)");
+    if (c.replacement == Replacement::Plru && l.ways > 64)
+      throw ConfigError(l.name + ": tree-PLRU supports at most 64 ways");
+  }
+}
+
+namespace {
+bool parseUnsigned(const std::string& s, std::uint64_t& v) {
+  if (s.empty() || s.size() > 12) return false;
+  v = 0;
+  for (char ch : s) {
+    if (ch < '0' || ch > '9') return false;
+    v = v * 10 + std::uint64_t(ch - '0');
+  }
+  return true;
+}
+}  // namespace
+
+LevelConfig parseLevelSpec(const std::string& spec, const std::string& name) {
+  const std::string bad = "bad cache spec '" + spec + "' for " + name + ": ";
+  auto c1 = spec.find(':');
+  auto c2 = c1 == std::string::npos ? std::string::npos : spec.find(':', c1 + 1);
+  if (c2 == std::string::npos || spec.find(':', c2 + 1) != std::string::npos)
+    throw ConfigError(bad + "expected SIZE:WAYS:LINE, e.g. 48K:12:64");
+  LevelConfig l;
+  l.name = name;
+  std::uint64_t size = 0, ways = 0, line = 0;
+  if (!parseByteSize(spec.substr(0, c1), size)) throw ConfigError(bad + "size must be bytes with optional K/M suffix");
+  if (!parseUnsigned(spec.substr(c1 + 1, c2 - c1 - 1), ways) || ways > (1u << 31))
+    throw ConfigError(bad + "ways must be a whole number");
+  if (!parseUnsigned(spec.substr(c2 + 1), line) || line > (1u << 31))
+    throw ConfigError(bad + "line must be a whole number of bytes");
+  l.sizeBytes = size;
+  l.ways = std::uint32_t(ways);
+  l.lineBytes = std::uint32_t(line);
+  validate(l);
+  return l;
+}
+
+Replacement parseReplacement(const std::string& t) {
+  if (t == "lru") return Replacement::Lru;
+  if (t == "fifo") return Replacement::Fifo;
+  if (t == "plru") return Replacement::Plru;
+  if (t == "random") return Replacement::Random;
+  throw ConfigError("unknown replacement policy '" + t + "' (use lru, fifo, plru or random)");
+}
+
+WritePolicy parseWritePolicy(const std::string& t) {
+  if (t == "back" || t == "write-back") return WritePolicy::WriteBack;
+  if (t == "through" || t == "write-through") return WritePolicy::WriteThrough;
+  throw ConfigError("unknown write policy '" + t + "' (use back or through)");
+}
+
+const char* toString(Replacement r) {
+  switch (r) {
+    case Replacement::Lru: return "lru";
+    case Replacement::Fifo: return "fifo";
+    case Replacement::Plru: return "plru";
+    case Replacement::Random: return "random";
+  }
+  return "?";
+}
+
+const char* toString(WritePolicy w) { return w == WritePolicy::WriteThrough ? "write-through" : "write-back"; }
+
+std::string describe(const LevelConfig& l) {
+  std::ostringstream os;
+  os << formatBytes(l.sizeBytes) << ' ';
+  if (l.sets() == 1)
+    os << "fully assoc.";
+  else
+    os << l.ways << "-way";
+  os << ' ' << l.lineBytes << " B lines (" << l.sets() << (l.sets() == 1 ? " set)" : " sets)");
+  return os.str();
+}
+
+std::string toSpec(const LevelConfig& l) {
+  std::string size;
+  if (l.sizeBytes % (1024 * 1024) == 0)
+    size = std::to_string(l.sizeBytes / (1024 * 1024)) + "M";
+  else if (l.sizeBytes % 1024 == 0)
+    size = std::to_string(l.sizeBytes / 1024) + "K";
+  else
+    size = std::to_string(l.sizeBytes);
+  return size + ":" + std::to_string(l.ways) + ":" + std::to_string(l.lineBytes);
+}
+
+}  // namespace cachescope::sim

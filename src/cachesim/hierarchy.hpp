@@ -1,0 +1,310 @@
+// A cache hierarchy over one replacement policy: the simulator proper.
+//
+// Semantics (the defaults follow Cachegrind, shared/design.md section 4):
+// - Every level is looked up only on a miss of the level above; a miss
+//   fetches the line from below and fills it here (write-allocate).
+// - Write-back: a write hit marks the line dirty; evicting a dirty line writes
+//   it to the next level, where it is an ordinary write access (so L2's
+//   accesses are L1's misses plus L1's writebacks; Cachegrind, which models
+//   no writebacks, shows the misses only). Evictions of the last level go to
+//   memory.
+// - Write-through (WritePolicy::WriteThrough): every write also goes to the
+//   next level; a write miss allocates nothing (no-write-allocate).
+// - No back-invalidation unless `inclusiveLast`: then a line evicted from the
+//   last level is invalidated in every level above (a dirty copy there goes
+//   to memory and counts as a writeback of that level).
+// - An access that straddles a line boundary touches every line it covers;
+//   each line is one access at L1.
+// - Order on a miss: fetch from below, then choose the victim and fill, then
+//   write the victim back if dirty.
+//
+// `count()` is the fast counting path; `access()` also returns an
+// AccessEvent for the animation. Both update the same state.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "cachesim/config.hpp"
+#include "cachesim/level.hpp"
+#include "cachesim/ordered_level.hpp"
+#include "cachesim/shadow_lru.hpp"
+
+namespace cachescope::sim {
+
+enum class Op : std::uint8_t { Read, Write };
+
+// The level type of each policy.
+template <class Policy>
+struct LevelFor {
+  using type = Level<Policy>;
+};
+template <>
+struct LevelFor<LruPolicy> {
+  using type = OrderedLevel<true>;
+};
+template <>
+struct LevelFor<FifoPolicy> {
+  using type = OrderedLevel<false>;
+};
+
+struct LevelCounters {
+  std::uint64_t accesses = 0;  // line accesses that reached this level
+  std::uint64_t reads = 0;
+  std::uint64_t writes = 0;
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
+  std::uint64_t evictions = 0;    // valid lines replaced
+  std::uint64_t writebacks = 0;   // dirty lines that left this level
+  std::uint64_t compulsory = 0;   // three-C split of `misses` (zero when off)
+  std::uint64_t capacity = 0;
+  std::uint64_t conflict = 0;
+  std::uint64_t invalidations = 0;  // lines removed by back-invalidation
+
+  double hitRate() const { return accesses ? double(hits) / double(accesses) : 0.0; }
+};
+
+// Traffic below the last level, in lines of the last level.
+struct MemoryCounters {
+  std::uint64_t reads = 0;   // fills of the last level
+  std::uint64_t writes = 0;  // writebacks and write-through writes reaching memory
+};
+
+struct LevelEvent {
+  bool looked = false;      // the access reached this level
+  bool hit = false;
+  bool filled = false;      // the line was brought in (way = where)
+  bool evicted = false;     // a valid line was replaced
+  bool writeback = false;   // ... and it was dirty
+  std::uint32_t way = 0;    // way hit or filled
+  std::uint64_t set = 0;
+  std::uint64_t evictedAddress = 0;  // first byte of the evicted line
+};
+
+// What one access did, for the animation. For an access straddling lines,
+// `level` describes the last line and `servedBy` the deepest level any line
+// came from.
+struct AccessEvent {
+  std::uint8_t servedBy = 0;  // 0 = L1, 1 = L2, ..., levels() = memory
+  std::uint8_t lines = 0;     // lines covered (2 when straddling a boundary)
+  std::array<LevelEvent, kMaxLevels> level{};
+};
+
+template <class Policy>
+class Hierarchy {
+ public:
+  using LevelT = typename LevelFor<Policy>::type;
+
+  explicit Hierarchy(const HierarchyConfig& c)
+      : levelCount_(int(c.levels.size())),
+        writeBack_(c.write == WritePolicy::WriteBack),
+        inclusive_(c.inclusiveLast && c.levels.size() > 1),
+        classify_(c.missClasses == MissClasses::On) {
+    validate(c);
+    for (std::size_t i = 0; i < c.levels.size(); ++i) {
+      levels_.emplace_back(c.levels[i], c.seed + i * 0x9e3779b97f4a7c15ull);
+      if (classify_) shadows_.emplace_back(c.levels[i].lines());
+    }
+    shift0_ = levels_[0].lineShift();
+  }
+
+  int levels() const { return levelCount_; }
+  const LevelT& level(int i) const { return levels_[std::size_t(i)]; }
+  LevelCounters counters(int i) const {
+    // The hot path counts accesses, writes and misses only; the rest follows.
+    LevelCounters c = counters_[std::size_t(i)];
+    c.reads = c.accesses - c.writes;
+    c.hits = c.accesses - c.misses;
+    return c;
+  }
+  const MemoryCounters& memory() const { return memory_; }
+  bool classifies() const { return classify_; }
+
+  // Zeroes the counters and keeps the contents: the end of a warm-up.
+  void resetCounters() {
+    counters_ = {};
+    memory_ = {};
+  }
+
+  [[gnu::always_inline]] void count(std::uint64_t address, std::uint32_t size, Op op) {
+    const std::uint64_t line = address >> shift0_;
+    const std::uint64_t last = (address + (size ? size : 1) - 1) >> shift0_;
+    const bool write = op == Op::Write;
+    if (line == last) [[likely]] {
+      lookup<false>(0, line, write, nullptr);
+      return;
+    }
+    for (std::uint64_t l = line;; ++l) {
+      lookup<false>(0, l, write, nullptr);
+      if (l == last) break;
+    }
+  }
+
+  AccessEvent access(std::uint64_t address, std::uint32_t size, Op op) {
+    AccessEvent ev;
+    std::uint64_t line = address >> shift0_;
+    const std::uint64_t last = (address + (size ? size : 1) - 1) >> shift0_;
+    const bool write = op == Op::Write;
+    std::uint8_t deepest = 0;
+    for (;;) {
+      ev.level = {};
+      ev.servedBy = 0;
+      lookup<true>(0, line, write, &ev);
+      deepest = std::max(deepest, ev.servedBy);
+      ++ev.lines;
+      if (line == last) break;
+      ++line;
+    }
+    ev.servedBy = deepest;
+    return ev;
+  }
+
+ private:
+  // The common case inline (a hit without the three-C shadow); everything
+  // else out of line so the hot loop stays small.
+  template <bool kEvent>
+  [[gnu::always_inline]] void lookup(int lvl, std::uint64_t line, bool write, AccessEvent* ev) {
+    LevelT& L = levels_[std::size_t(lvl)];
+    LevelCounters& c = counters_[std::size_t(lvl)];
+    ++c.accesses;
+    c.writes += write;
+    if (classify_) {
+      classifiedLookup<kEvent>(lvl, line, write, ev);
+      return;
+    }
+    const std::uint64_t set = L.setOf(line);
+    const std::uint32_t way = L.lookup(set, line, write && writeBack_);
+    if (way != LevelT::kMiss) [[likely]] {
+      if constexpr (kEvent) recordHit(lvl, set, way, ev);
+      if (write && !writeBack_) writeThrough(lvl, line);
+      return;
+    }
+    miss<kEvent>(lvl, line, write, ev, set, ShadowLru::Result{true, true});
+  }
+
+  void recordHit(int lvl, std::uint64_t set, std::uint32_t way, AccessEvent* ev) {
+    LevelEvent& e = ev->level[std::size_t(lvl)];
+    e.looked = e.hit = true;
+    e.set = set;
+    e.way = way;
+    ev->servedBy = std::uint8_t(lvl);
+  }
+
+  [[gnu::noinline]] void writeThrough(int lvl, std::uint64_t line) { below<false>(lvl, line, true, nullptr); }
+
+  template <bool kEvent>
+  [[gnu::noinline]] void classifiedLookup(int lvl, std::uint64_t line, bool write, AccessEvent* ev) {
+    LevelT& L = levels_[std::size_t(lvl)];
+    const ShadowLru::Result shadow = shadows_[std::size_t(lvl)].access(line, !write || writeBack_);
+    const std::uint64_t set = L.setOf(line);
+    const std::uint32_t way = L.lookup(set, line, write && writeBack_);
+    if (way != LevelT::kMiss) {
+      if constexpr (kEvent) recordHit(lvl, set, way, ev);
+      if (write && !writeBack_) below<false>(lvl, line, true, nullptr);
+      return;
+    }
+    miss<kEvent>(lvl, line, write, ev, set, shadow);
+  }
+
+  template <bool kEvent>
+  [[gnu::noinline]] void miss(int lvl, std::uint64_t line, bool write, AccessEvent* ev, std::uint64_t set,
+                              ShadowLru::Result shadow) {
+    LevelT& L = levels_[std::size_t(lvl)];
+    LevelCounters& c = counters_[std::size_t(lvl)];
+    const bool allocate = !write || writeBack_;
+    ++c.misses;
+    if (classify_) {
+      if (!shadow.seen)
+        ++c.compulsory;
+      else if (!shadow.hit)
+        ++c.capacity;
+      else
+        ++c.conflict;
+    }
+    if constexpr (kEvent) {
+      LevelEvent& e = ev->level[std::size_t(lvl)];
+      e.looked = true;
+      e.set = set;
+    }
+    if (!allocate) {  // write-through write miss: straight on, nothing kept here
+      below<kEvent>(lvl, line, true, ev);
+      return;
+    }
+    below<kEvent>(lvl, line, false, ev);
+    const auto v = L.fill(set, line, write && writeBack_);
+    if constexpr (kEvent) {
+      LevelEvent& e = ev->level[std::size_t(lvl)];
+      e.filled = true;
+      e.way = v.way;
+      e.evicted = v.line != kInvalidLine;
+      e.writeback = e.evicted && v.dirty;
+      if (e.evicted) e.evictedAddress = v.line << L.lineShift();
+    }
+    if (v.line == kInvalidLine) return;
+    ++c.evictions;
+    if (v.dirty) {
+      ++c.writebacks;
+      below<false>(lvl, v.line, true, nullptr);
+    }
+    if (inclusive_ && lvl == levelCount_ - 1) backInvalidate(v.line << L.lineShift(), std::uint64_t(1) << L.lineShift());
+  }
+
+  // Sends a line of level `lvl` (a fetch, a write-through or a writeback) to
+  // the level below, which may have a different line size.
+  template <bool kEvent>
+  void below(int lvl, std::uint64_t line, bool write, AccessEvent* ev) {
+    if (lvl + 1 == levelCount_) {
+      if (write)
+        ++memory_.writes;
+      else
+        ++memory_.reads;
+      if constexpr (kEvent) ev->servedBy = std::uint8_t(levelCount_);
+      return;
+    }
+    const std::uint32_t from = levels_[std::size_t(lvl)].lineShift();
+    const std::uint32_t to = levels_[std::size_t(lvl) + 1].lineShift();
+    if (from == to) {
+      lookup<kEvent>(lvl + 1, line, write, ev);
+      return;
+    }
+    const std::uint64_t first = (line << from) >> to;
+    const std::uint64_t last = (((line + 1) << from) - 1) >> to;
+    for (std::uint64_t l = first;; ++l) {
+      lookup<kEvent>(lvl + 1, l, write, ev);
+      if (l == last) break;
+    }
+  }
+
+  void backInvalidate(std::uint64_t address, std::uint64_t bytes) {
+    for (int u = 0; u + 1 < levelCount_; ++u) {
+      LevelT& L = levels_[std::size_t(u)];
+      const std::uint64_t first = address >> L.lineShift();
+      const std::uint64_t last = (address + bytes - 1) >> L.lineShift();
+      for (std::uint64_t l = first;; ++l) {
+        const auto r = L.invalidate(l);
+        if (r.present) {
+          ++counters_[std::size_t(u)].invalidations;
+          if (r.dirty) {
+            ++counters_[std::size_t(u)].writebacks;
+            ++memory_.writes;
+          }
+        }
+        if (l == last) break;
+      }
+    }
+  }
+
+  int levelCount_;
+  bool writeBack_;
+  bool inclusive_;
+  bool classify_;
+  std::uint32_t shift0_ = 0;
+  std::vector<LevelT> levels_;
+  std::vector<ShadowLru> shadows_;
+  std::array<LevelCounters, kMaxLevels> counters_{};
+  MemoryCounters memory_;
+};
+
+}  // namespace cachescope::sim

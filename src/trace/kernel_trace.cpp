@@ -1,0 +1,139 @@
+#include "trace/kernel_trace.hpp"
+
+#include <algorithm>
+
+#include "kernels/registry.hpp"
+#include "trace/errors.hpp"
+
+namespace cachescope::trace {
+
+std::uint64_t TracedKernel::references() const {
+  const std::uint64_t n = std::uint64_t(spec.n);
+  switch (nest) {
+    case LoopNest::Naive: return 2 * n * n * n + n * n;
+    case LoopNest::Reordered: return 3 * n * n * n + 2 * n * n;
+    case LoopNest::Blocked: {
+      // Zeroing C; per (ii, jj, kk) a copy of the B tile (load + store);
+      // A: one load per (i, k) per jj tile; per (i, j) and group of four k:
+      // load C, four loads of the tile, store C (6); leftover k: 3 each.
+      const std::uint64_t bs = std::uint64_t(tileEdge());
+      const std::uint64_t tiles = (n + bs - 1) / bs;
+      std::uint64_t perRowAndColumn = 0;
+      for (std::uint64_t kk = 0; kk < n; kk += bs) {
+        const std::uint64_t kb = std::min(bs, n - kk);
+        perRowAndColumn += 6 * (kb / 4) + 3 * (kb % 4);
+      }
+      return n * n + 2 * tiles * n * n + tiles * n * n + n * n * perRowAndColumn;
+    }
+  }
+  return 0;
+}
+
+TracedKernel resolveKernel(const KernelTraceSpec& spec) {
+  const Kernel* kernel = findKernel(spec.kernel);
+  if (!kernel)
+    throw SimulationError("unknown kernel '" + spec.kernel + "' (did you mean '" + nearestKernelId(spec.kernel) +
+                          "'?)");
+  TracedKernel k;
+  k.spec = spec;
+  k.title = kernel->info.title;
+  k.traceNote = kernel->info.traceNote;
+  if (spec.kernel == "matmul.naive")
+    k.nest = LoopNest::Naive;
+  else if (spec.kernel == "matmul.reordered")
+    k.nest = LoopNest::Reordered;
+  else if (spec.kernel == "matmul.blocked")
+    k.nest = LoopNest::Blocked;
+  else if (!kernel->info.traceable)
+    throw SimulationError("kernel '" + spec.kernel + "' cannot be traced" +
+                          (kernel->info.traceNote.empty() ? std::string() : ": " + kernel->info.traceNote) +
+                          " (traceable: matmul.naive, matmul.reordered, matmul.blocked)");
+  else
+    throw SimulationError("kernel '" + spec.kernel + "' has no trace runner in src/trace yet " +
+                          "(traceable: matmul.naive, matmul.reordered, matmul.blocked)");
+  if (spec.n < 1) throw SimulationError("--n must be > 0");
+  if (spec.n > 16384) throw SimulationError("--n must be <= 16384 for a simulation");
+  if (k.nest == LoopNest::Blocked && spec.block < 1) throw SimulationError("--block must be > 0");
+  if (spec.ldPad < 0 || spec.ldPad > 4096) throw SimulationError("--ld-pad must be in 0..4096");
+  if (spec.bits != 32 && spec.bits != 8 && spec.bits != 4) throw SimulationError("--bits must be 32, 8 or 4");
+  k.ld = std::size_t(spec.n) + std::size_t(spec.ldPad);
+  switch (spec.bits) {
+    case 32: k.elementNote = "fp32 A, B, C (4 bytes each)"; break;
+    case 8: k.elementNote = "int8 A, B (1 byte), int32 C"; break;
+    default:
+      k.ld += k.ld % 2;  // rows of whole bytes
+      k.elementNote = "int4 A, B packed two per byte (a load reads the byte holding the element), int32 C";
+      break;
+  }
+  return k;
+}
+
+namespace {
+// Deterministic small values: the trace depends on addresses only, but the
+// loop nest still computes real products.
+template <class T>
+void fillPattern(T* p, std::size_t count, int modulo, int offset) {
+  for (std::size_t i = 0; i < count; ++i) p[i] = static_cast<T>(int((i * 7 + 3) % std::size_t(modulo)) - offset);
+}
+}  // namespace
+
+KernelTraceRun::KernelTraceRun(const TracedKernel& k) : kernel_(k) {
+  const std::size_t count = std::size_t(k.spec.n) * k.ld;
+  switch (k.spec.bits) {
+    case 32:
+      fa_ = AlignedBuffer<float>(count);
+      fb_ = AlignedBuffer<float>(count);
+      fc_ = AlignedBuffer<float>(count);
+      if (k.nest == LoopNest::Blocked) ft_ = AlignedBuffer<float>(std::size_t(k.tileEdge()) * k.tileEdge());
+      for (std::size_t i = 0; i < count; ++i) {
+        fa_[i] = float(int(i % 17) - 8) / 8.0f;
+        fb_[i] = float(int(i % 13) - 6) / 8.0f;
+      }
+      break;
+    case 8:
+      ia_ = AlignedBuffer<std::int8_t>(count);
+      ib_ = AlignedBuffer<std::int8_t>(count);
+      ic_ = AlignedBuffer<std::int32_t>(count);
+      if (k.nest == LoopNest::Blocked) it_ = AlignedBuffer<std::int8_t>(std::size_t(k.tileEdge()) * k.tileEdge());
+      fillPattern(ia_.data(), count, 255, 127);
+      fillPattern(ib_.data(), count, 253, 126);
+      break;
+    default:
+      ia_ = AlignedBuffer<std::int8_t>(count);
+      ib_ = AlignedBuffer<std::int8_t>(count);
+      ic_ = AlignedBuffer<std::int32_t>(count);
+      if (k.nest == LoopNest::Blocked) it_ = AlignedBuffer<std::int8_t>(std::size_t(k.tileEdge()) * k.tileEdge());
+      pa_ = AlignedBuffer<std::uint8_t>(count / 2);
+      pb_ = AlignedBuffer<std::uint8_t>(count / 2);
+      fillPattern(ia_.data(), count, 16, 8);
+      fillPattern(ib_.data(), count, 15, 7);
+      for (std::size_t i = 0; i < count; i += 2) {
+        pa_[i / 2] = std::uint8_t((ia_[i] & 0xf) | (ia_[i + 1] & 0xf) << 4);
+        pb_[i / 2] = std::uint8_t((ib_[i] & 0xf) | (ib_[i + 1] & 0xf) << 4);
+      }
+      break;
+  }
+}
+
+std::uintptr_t KernelTraceRun::addressA() const {
+  switch (kernel_.spec.bits) {
+    case 32: return reinterpret_cast<std::uintptr_t>(fa_.data());
+    case 8: return reinterpret_cast<std::uintptr_t>(ia_.data());
+    default: return reinterpret_cast<std::uintptr_t>(pa_.data());
+  }
+}
+
+std::uintptr_t KernelTraceRun::addressB() const {
+  switch (kernel_.spec.bits) {
+    case 32: return reinterpret_cast<std::uintptr_t>(fb_.data());
+    case 8: return reinterpret_cast<std::uintptr_t>(ib_.data());
+    default: return reinterpret_cast<std::uintptr_t>(pb_.data());
+  }
+}
+
+std::uintptr_t KernelTraceRun::addressC() const {
+  return kernel_.spec.bits == 32 ? reinterpret_cast<std::uintptr_t>(fc_.data())
+                                 : reinterpret_cast<std::uintptr_t>(ic_.data());
+}
+
+}  // namespace cachescope::trace

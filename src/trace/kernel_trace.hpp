@@ -1,0 +1,152 @@
+// Runs a traceable kernel's own loop nest (src/kernels/matmul_loops.hpp) with
+// the Traced<Sink> access policy on real, 64-byte aligned buffers, so the
+// simulator sees the addresses and the order of the timed kernel.
+//
+// Element types (--bits):
+//   32  fp32 A, B and C.
+//   8   int8 A and B, int32 C and accumulator (as an int8 GEMM would).
+//   4   int4 A and B stored two per byte: element k of a row is in byte k/2
+//       (low nibble for even k, high for odd), rows padded to whole bytes.
+//       A load of an int4 element is reported as a 1-byte load of the byte
+//       that holds it, so consecutive k share a byte and a line holds 128
+//       elements. The arithmetic runs on an unpacked int8 copy of the same
+//       values (nibble extraction is register work, not a memory access);
+//       C is int32.
+// A padded leading dimension (ldPad extra elements per row, --ld-pad) moves
+// the rows of a power-of-two matrix apart so a column walk no longer maps to
+// a handful of sets: the conflict misses of naive ijk vanish.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "kernels/access.hpp"
+#include "kernels/kernel.hpp"
+#include "kernels/matmul_loops.hpp"
+#include "platform/aligned_buffer.hpp"
+
+namespace cachescope::trace {
+
+enum class LoopNest { Naive, Reordered, Blocked };
+
+struct KernelTraceSpec {
+  std::string kernel = "matmul.naive";
+  int n = 256;
+  int block = 64;  // matmul.blocked only
+  int bits = 32;   // 32, 8 or 4
+  int ldPad = 0;   // extra elements per row of A, B and C
+};
+
+struct TracedKernel {
+  KernelTraceSpec spec;
+  LoopNest nest = LoopNest::Naive;
+  std::string title;      // "Naive ijk"
+  std::string traceNote;  // the loads and stores the nest emits
+  std::string elementNote;
+  std::size_t ld = 0;     // leading dimension of A, B and C in elements
+
+  // Loads + stores of a full run (exact).
+  std::uint64_t references() const;
+  // Granularity of the outer loop: 1 row, or `block` rows for blocked.
+  int rowStep() const { return nest == LoopNest::Blocked ? spec.block : 1; }
+  // The blocked nest's tile edge: `block`, at most n (one tile then).
+  int tileEdge() const { return spec.block < spec.n ? spec.block : spec.n; }
+};
+
+// Checks the kernel id (unknown: "did you mean"; known but not traceable:
+// says why) and the parameters. Throws SimulationError.
+TracedKernel resolveKernel(const KernelTraceSpec& spec);
+
+namespace detail {
+
+// Reports loads of the unpacked int4 copies as 1-byte loads of the packed
+// buffers (see the header comment).
+template <class Sink>
+struct PackedInt4 {
+  Sink& inner;
+  std::uintptr_t unpackedA, unpackedB, packedA, packedB;
+  std::size_t count;
+  void access(std::uint64_t address, std::uint32_t size, AccessKind kind) {
+    if (address - unpackedA < count)
+      inner.access(packedA + (address - unpackedA) / 2, 1, kind);
+    else if (address - unpackedB < count)
+      inner.access(packedB + (address - unpackedB) / 2, 1, kind);
+    else
+      inner.access(address, size, kind);
+  }
+  void point(int i, int j, int k) {
+    if constexpr (requires(Sink& s) { s.point(i, j, k); }) inner.point(i, j, k);
+  }
+};
+
+// flatten: the loop nest, the access policy, the sink and the simulator's
+// hit path become one function (the miss paths stay out of line, they are
+// noinline), so a hit costs no call.
+template <class TSum, class Acc, class TIn, class TOut>
+[[gnu::flatten]] void runNest(const TracedKernel& k, Acc& acc, const TIn* a, const TIn* b, TOut* c, TIn* tile) {
+  const int n = k.spec.n;
+  const std::size_t ld = k.ld;
+  switch (k.nest) {
+    case LoopNest::Naive: matmulNaiveLoop<Acc, TIn, TOut, TSum>(acc, n, a, ld, b, ld, c, ld); break;
+    case LoopNest::Reordered: matmulReorderedLoop<Acc, TIn, TOut, TSum>(acc, n, a, ld, b, ld, c, ld); break;
+    case LoopNest::Blocked:
+      matmulBlockedLoop<Acc, TIn, TOut, TSum>(acc, n, k.tileEdge(), a, ld, b, ld, c, ld, tile);
+      break;
+  }
+}
+
+}  // namespace detail
+
+// The buffers of one traced run, allocated and filled up front so that a
+// simulation times the loop nest only.
+class KernelTraceRun {
+ public:
+  explicit KernelTraceRun(const TracedKernel& kernel);
+
+  // Runs the whole loop nest once; every load and store goes to `sink`
+  // (sink.access(address, size, AccessKind), optional sink.point(i, j, k)).
+  template <class Sink>
+  void run(Sink& sink) {
+    const TracedKernel& k = kernel_;
+    switch (k.spec.bits) {
+      case 32: {
+        Traced<Sink> acc(sink);
+        detail::runNest<float>(k, acc, fa_.data(), fb_.data(), fc_.data(), ft_.data());
+        break;
+      }
+      case 8: {
+        Traced<Sink> acc(sink);
+        detail::runNest<std::int32_t>(k, acc, ia_.data(), ib_.data(), ic_.data(), it_.data());
+        break;
+      }
+      default: {
+        detail::PackedInt4<Sink> remap{sink,
+                                       reinterpret_cast<std::uintptr_t>(ia_.data()),
+                                       reinterpret_cast<std::uintptr_t>(ib_.data()),
+                                       reinterpret_cast<std::uintptr_t>(pa_.data()),
+                                       reinterpret_cast<std::uintptr_t>(pb_.data()),
+                                       ia_.size()};
+        Traced<detail::PackedInt4<Sink>> acc(remap);
+        detail::runNest<std::int32_t>(k, acc, ia_.data(), ib_.data(), ic_.data(), it_.data());
+        break;
+      }
+    }
+  }
+
+  const TracedKernel& kernel() const { return kernel_; }
+  // Base addresses of A, B and C as the trace reports them.
+  std::uintptr_t addressA() const;
+  std::uintptr_t addressB() const;
+  std::uintptr_t addressC() const;
+
+ private:
+  TracedKernel kernel_;
+  AlignedBuffer<float> fa_, fb_, fc_;
+  AlignedBuffer<std::int8_t> ia_, ib_;  // int8, or the unpacked int4 values
+  AlignedBuffer<std::uint8_t> pa_, pb_;  // int4, packed two per byte
+  AlignedBuffer<std::int32_t> ic_;
+  AlignedBuffer<float> ft_;             // the blocked nest's B-tile copy
+  AlignedBuffer<std::int8_t> it_;
+};
+
+}  // namespace cachescope::trace

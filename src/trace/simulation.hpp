@@ -1,0 +1,95 @@
+// The simulation API shared by `cachescope simulate` and the GUI: a request
+// (what to trace, which caches) in, per-level counters out.
+//
+//   SimulationRequest req;
+//   req.kernel = {"matmul.naive", 512};
+//   req.cache = hierarchyFor(hostPreset());
+//   SimulationResult r = simulate(req);   // r.levels[0].hitRate() ...
+//
+// Runs on the caller's thread (the GUI calls it from its worker), stops early
+// when *cancel becomes true (result.cancelled), publishes progress in
+// [0, 1] through *progress, and can hand every access with its AccessEvent
+// to an observer (for the animation: slower, meant for small n).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cachesim/cache_model.hpp"
+#include "trace/kernel_trace.hpp"
+#include "trace/presets.hpp"
+
+namespace cachescope::trace {
+
+enum class Source { Kernel, TraceFile };
+
+class EventObserver {
+ public:
+  virtual ~EventObserver() = default;
+  virtual void onAccess(std::uint64_t address, std::uint32_t size, sim::Op op, const sim::AccessEvent& event) = 0;
+  // Where the loop nest is (kernel runs only), before the accesses of (i, j, k).
+  virtual void onPoint(int i, int j, int k) {}
+};
+
+struct SimulationRequest {
+  Source source = Source::Kernel;
+  KernelTraceSpec kernel;
+  std::string tracePath;  // Source::TraceFile; "-" is standard input
+  bool skipBad = false;   // count malformed trace lines instead of failing
+  // Share of the outer loop (rows of i; tile rows for blocked) to measure,
+  // in (0, 1]. Below 1 a warm-up of the rows before the window is simulated
+  // and not counted, and the result is marked sampled.
+  double sample = 1.0;
+  sim::HierarchyConfig cache;
+  // Three-C split: nullopt = automatic (on when the run has at most
+  // kAutoMissClassesLimit references, off for standard input).
+  std::optional<bool> missClasses;
+  const std::atomic<bool>* cancel = nullptr;
+  std::atomic<double>* progress = nullptr;
+  EventObserver* observer = nullptr;
+};
+
+inline constexpr std::uint64_t kAutoMissClassesLimit = 64'000'000;
+
+struct SimulationResult {
+  Source source = Source::Kernel;
+  sim::HierarchyConfig cache;  // as simulated (missClasses resolved)
+  std::vector<sim::LevelCounters> levels;
+  sim::MemoryCounters memory;
+  std::uint64_t references = 0;  // loads + stores counted (not split in lines)
+  std::uint64_t writes = 0;      // of which stores
+  double wallSeconds = 0.0;      // the simulated loop or trace only
+  double cpuSeconds = 0.0;       // CPU time of the calling thread over the same span
+                                 // (differs from wall time on a busy machine)
+  double accessesPerSecond = 0.0;  // all simulated references (warm-up too) / wallSeconds
+  std::uint64_t simulatedReferences = 0;  // counted + warm-up
+  bool cancelled = false;
+
+  // kernel runs
+  TracedKernel kernel;
+  bool sampled = false;
+  double sampleFraction = 1.0;
+  int warmupRows = 0;         // rows [0, rowBegin) simulated, not counted
+  int rowBegin = 0, rowEnd = 0;  // the measured rows of the outer loop
+
+  // trace files
+  std::uint64_t traceLines = 0;
+  std::uint64_t skippedLines = 0;
+  std::uint64_t firstSkippedLine = 0;
+
+  // The caches after the run (contents for the GUI's cache view).
+  std::shared_ptr<const sim::CacheModel> finalState;
+};
+
+// A hierarchy config from a preset's levels with default semantics.
+sim::HierarchyConfig hierarchyFor(const CachePreset& preset);
+
+// Throws SimulationError / TraceError (bad request or trace line) and
+// sim::ConfigError (impossible cache).
+SimulationResult simulate(const SimulationRequest& request);
+
+}  // namespace cachescope::trace

@@ -1,0 +1,271 @@
+// The trace module: the trace-file parser, and textbook cache behaviour of
+// the traced loop nests (each check is small enough to run in milliseconds).
+#include <catch2/catch.hpp>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+
+#include "trace/errors.hpp"
+#include "trace/presets.hpp"
+#include "trace/simulation.hpp"
+#include "trace/trace_reader.hpp"
+
+using namespace cachescope;
+using namespace cachescope::trace;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& contents) {
+    path = (fs::temp_directory_path() / ("cachescope_trace_" + std::to_string(::getpid()) + "_" +
+                                          std::to_string(counter()++) + ".txt"))
+               .string();
+    std::ofstream(path) << contents;
+  }
+  ~TempFile() { std::remove(path.c_str()); }
+  static int& counter() {
+    static int c = 0;
+    return c;
+  }
+};
+
+sim::HierarchyConfig oneLevel(const std::string& spec) {
+  sim::HierarchyConfig c;
+  c.levels.push_back(sim::parseLevelSpec(spec, "L1"));
+  return c;
+}
+
+SimulationResult runKernel(const KernelTraceSpec& k, const sim::HierarchyConfig& cache, double sample = 1.0) {
+  SimulationRequest req;
+  req.kernel = k;
+  req.cache = cache;
+  req.missClasses = true;
+  req.sample = sample;
+  return simulate(req);
+}
+
+SimulationResult runTrace(const std::string& path, const sim::HierarchyConfig& cache, bool skipBad = false) {
+  SimulationRequest req;
+  req.source = Source::TraceFile;
+  req.tracePath = path;
+  req.cache = cache;
+  req.skipBad = skipBad;
+  req.missClasses = true;
+  return simulate(req);
+}
+
+}  // namespace
+
+TEST_CASE("trace lines: Lackey and native formats", "[trace]") {
+  auto t = parseTraceLine(" L 04222cac,8");
+  CHECK(t.kind == TraceLine::Kind::Load);
+  CHECK(t.address == 0x04222cac);
+  CHECK(t.size == 8);
+  t = parseTraceLine(" S 7ff000398,4");
+  CHECK(t.kind == TraceLine::Kind::Store);
+  CHECK(t.address == 0x7ff000398);
+  CHECK(parseTraceLine(" M 0421f14,4").kind == TraceLine::Kind::Modify);
+  CHECK(parseTraceLine("I  04016f8,3").kind == TraceLine::Kind::Ignored);
+  CHECK(parseTraceLine("==12345== Lackey, an example Valgrind tool").kind == TraceLine::Kind::Ignored);
+  CHECK(parseTraceLine("").kind == TraceLine::Kind::Ignored);
+  CHECK(parseTraceLine("# comment").kind == TraceLine::Kind::Ignored);
+  t = parseTraceLine("R 0x7fff5a10 16\r");
+  CHECK(t.kind == TraceLine::Kind::Load);
+  CHECK(t.address == 0x7fff5a10);
+  CHECK(t.size == 16);
+  CHECK(parseTraceLine("W 601040 4").kind == TraceLine::Kind::Store);
+  for (const char* bad : {"X 1234 4", "R", "R 1234", "R zz 4", "R 1234 0", "R 1234 4 extra", " L 1234,",
+                          "R 12345678901234567 4", "R ffffffffffffffff 1", "L1234,4"}) {
+    INFO(bad);
+    CHECK(parseTraceLine(bad).kind == TraceLine::Kind::Bad);
+  }
+}
+
+TEST_CASE("line reader streams through a small buffer and flags over-long lines", "[trace]") {
+  std::string text = "R 10 4\n" + std::string(100, 'x') + "\nW 20 4\nR 30 4";  // no final newline
+  TempFile f(text);
+  LineReader in(f.path, 16);
+  std::string_view line;
+  REQUIRE(in.next(line));
+  CHECK(line == "R 10 4");
+  REQUIRE(in.next(line));
+  CHECK(in.tooLong());
+  CHECK(in.lineNumber() == 2);
+  REQUIRE(in.next(line));
+  CHECK(line == "W 20 4");
+  CHECK(in.lineNumber() == 3);
+  REQUIRE(in.next(line));
+  CHECK(line == "R 30 4");
+  CHECK_FALSE(in.next(line));
+}
+
+TEST_CASE("malformed trace lines: error names the line, or --skip-bad counts them", "[trace]") {
+  TempFile f(" L 1000,4\n S 1004,4\nI  0400,3\nR 1008 4\nthis is not a trace line\nW 100c 4\n");
+  try {
+    runTrace(f.path, oneLevel("1K:2:64"));
+    FAIL("no error");
+  } catch (const TraceError& e) {
+    CHECK(e.lineNumber == 5);
+    CHECK(std::string(e.what()).find("trace line 5") == 0);
+  }
+  SimulationResult r = runTrace(f.path, oneLevel("1K:2:64"), true);
+  CHECK(r.skippedLines == 1);
+  CHECK(r.firstSkippedLine == 5);
+  CHECK(r.traceLines == 6);
+  CHECK(r.references == 4);
+  CHECK(r.levels[0].misses == 1);  // all in one 64-byte line
+  CHECK_THROWS_AS(runTrace("/nonexistent/trace.txt", oneLevel("1K:2:64")), SimulationError);
+}
+
+TEST_CASE("a Lackey modify is a load and a store", "[trace]") {
+  TempFile f("==1== header\n M 2000,8\n");
+  SimulationResult r = runTrace(f.path, oneLevel("1K:2:64"));
+  CHECK(r.references == 2);
+  CHECK(r.writes == 1);
+  CHECK(r.levels[0].accesses == 2);
+  CHECK(r.levels[0].reads == 1);
+  CHECK(r.levels[0].writes == 1);
+  CHECK(r.levels[0].misses == 1);
+  CHECK(r.levels[0].hits == 1);
+  CHECK(r.finalState->dirtyAt(0, (0x2000 / 64) % 8, 0));  // 1K:2:64 has 8 sets
+}
+
+TEST_CASE("streaming reads miss once per line", "[trace]") {
+  std::ostringstream text;
+  text << std::hex;
+  for (std::uint64_t a = 0x100000; a < 0x100000 + 64 * 1024; a += 4) text << "R " << a << " 4\n";
+  TempFile f(text.str());
+  SimulationResult r = runTrace(f.path, oneLevel("8K:4:64"));
+  CHECK(r.references == 16384);
+  CHECK(r.levels[0].misses == 1024);  // 64 KiB / 64-byte lines
+  CHECK(r.levels[0].compulsory == 1024);
+  // Straight from a kernel: reordered ikj streams C and B rows.
+  SimulationResult k = runKernel({"matmul.reordered", 64}, oneLevel("1M:16:64"));
+  CHECK(k.levels[0].misses == 3 * 64 * 64 * 4 / 64);  // A, B, C: each line once
+  CHECK(k.levels[0].misses == k.levels[0].compulsory);
+}
+
+TEST_CASE("naive ijk at a power-of-two n: conflict misses that padding removes", "[trace]") {
+  // 8 KiB, 4-way, 32 sets. Unpadded, a column of B (n = 64 floats, a row
+  // every 4 lines) maps to only 8 of the 32 sets; padded by 16 floats (5
+  // lines per row) it spreads over all of them and stays resident.
+  const auto cache = oneLevel("8K:4:64");
+  SimulationResult plain = runKernel({"matmul.naive", 64}, cache);
+  SimulationResult padded = runKernel({"matmul.naive", 64, 64, 32, 16}, cache);
+  INFO("conflict plain " << plain.levels[0].conflict << " padded " << padded.levels[0].conflict);
+  CHECK(plain.levels[0].conflict > 100000);
+  CHECK(padded.levels[0].conflict * 20 < plain.levels[0].conflict);
+  CHECK(padded.levels[0].misses * 5 < plain.levels[0].misses);
+  CHECK(plain.references == padded.references);
+}
+
+TEST_CASE("blocked with a tile that fits L1 hits above 95%", "[trace]") {
+  sim::HierarchyConfig cache;
+  cache.levels = {sim::parseLevelSpec("32K:8:64", "L1d"), sim::parseLevelSpec("1M:8:64", "L2")};
+  SimulationResult r = runKernel({"matmul.blocked", 128, 32}, cache);
+  INFO("L1 hit rate " << r.levels[0].hitRate());
+  CHECK(r.levels[0].hitRate() > 0.95);
+  SimulationResult naive = runKernel({"matmul.naive", 128}, cache);
+  CHECK(naive.levels[0].hitRate() < r.levels[0].hitRate());
+}
+
+TEST_CASE("element widths: int8 and int4 shrink the footprint of A and B", "[trace]") {
+  const auto big = oneLevel("1M:16:64");
+  SimulationResult f32 = runKernel({"matmul.reordered", 64, 64, 32}, big);
+  SimulationResult i8 = runKernel({"matmul.reordered", 64, 64, 8}, big);
+  SimulationResult i4 = runKernel({"matmul.reordered", 64, 64, 4}, big);
+  // Compulsory misses = distinct lines: A + B + C.
+  CHECK(f32.levels[0].compulsory == 256 + 256 + 256);
+  CHECK(i8.levels[0].compulsory == 64 + 64 + 256);  // int32 C
+  CHECK(i4.levels[0].compulsory == 32 + 32 + 256);  // two int4 per byte
+  CHECK(f32.references == i8.references);
+  CHECK(i8.references == i4.references);
+  CHECK(f32.references == f32.kernel.references());
+}
+
+TEST_CASE("sampling measures a window of the outer loop after a warm-up", "[trace]") {
+  const auto cache = oneLevel("4K:4:64");
+  SimulationResult full = runKernel({"matmul.naive", 64}, cache);
+  SimulationResult part = runKernel({"matmul.naive", 64}, cache, 0.25);
+  CHECK_FALSE(full.sampled);
+  CHECK(part.sampled);
+  CHECK(part.warmupRows == 4);
+  CHECK(part.rowBegin == 4);
+  CHECK(part.rowEnd == 20);
+  CHECK(part.references == 16 * (2 * 64 * 64 + 64));
+  CHECK(part.simulatedReferences > part.references);
+  CHECK(std::abs(part.levels[0].hitRate() - full.levels[0].hitRate()) < 0.02);
+  SimulationResult blocked = runKernel({"matmul.blocked", 64, 16}, cache, 0.3);
+  CHECK(blocked.sampled);
+  CHECK(blocked.rowBegin % 16 == 0);
+  CHECK(blocked.rowEnd % 16 == 0);
+}
+
+TEST_CASE("bad requests are typed errors", "[trace]") {
+  const auto cache = oneLevel("4K:4:64");
+  CHECK_THROWS_WITH(runKernel({"matmul.blokced", 64}, cache), Catch::Contains("did you mean 'matmul.blocked'"));
+  CHECK_THROWS_WITH(runKernel({"matmul.blas", 64}, cache), Catch::Contains("cannot be traced"));
+  CHECK_THROWS_WITH(runKernel({"matmul.naive", 64, 64, 16}, cache), Catch::Contains("--bits"));
+  CHECK_THROWS_WITH(runKernel({"matmul.naive", 0}, cache), Catch::Contains("--n"));
+  CHECK_THROWS_WITH(runKernel({"matmul.naive", 64}, cache, 0.0), Catch::Contains("--sample"));
+  sim::HierarchyConfig plru = oneLevel("3K:3:64");
+  plru.replacement = sim::Replacement::Plru;
+  CHECK_THROWS_AS(runKernel({"matmul.naive", 8}, plru), sim::ConfigError);
+}
+
+TEST_CASE("cancellation, progress and the event observer", "[trace]") {
+  struct Counter : EventObserver {
+    std::uint64_t accesses = 0, points = 0, memory = 0;
+    void onAccess(std::uint64_t, std::uint32_t, sim::Op, const sim::AccessEvent& e) override {
+      ++accesses;
+      memory += e.servedBy == 1;
+    }
+    void onPoint(int, int, int) override { ++points; }
+  } counter;
+  SimulationRequest req;
+  req.kernel = {"matmul.naive", 16};
+  req.cache = oneLevel("1K:2:64");
+  req.observer = &counter;
+  std::atomic<double> progress{0.0};
+  req.progress = &progress;
+  SimulationResult r = simulate(req);
+  CHECK(counter.accesses == r.references);
+  CHECK(counter.points == 16 * 16 * 16);
+  CHECK(counter.memory == r.levels[0].misses);
+  CHECK(progress.load() == 1.0);
+
+  std::atomic<bool> cancel{true};
+  SimulationRequest big;
+  big.kernel = {"matmul.naive", 128};  // 4 M references: polled after the first 1 M
+  big.cache = oneLevel("32K:8:64");
+  big.cancel = &cancel;
+  SimulationResult c = simulate(big);
+  CHECK(c.cancelled);
+  CHECK(c.references < 2 * 128 * 128 * 128);
+}
+
+TEST_CASE("cache presets: host from sysfs, documented JSON presets", "[trace]") {
+  CachePreset h = hostPreset();
+  REQUIRE_FALSE(h.levels.empty());
+  CHECK_NOTHROW(sim::validate(hierarchyFor(h)));
+  CachePreset spr = loadPreset("sapphire-rapids");
+  REQUIRE(spr.levels.size() == 3);
+  CHECK(spr.levels[2].sets() == 114688);
+  CHECK_FALSE(spr.description.empty());
+  auto all = listPresets();
+  CHECK(all.size() >= 5);
+  for (const CachePreset& p : all) {
+    INFO(p.name);
+    CHECK_FALSE(p.description.empty());
+    CHECK_NOTHROW(sim::validate(hierarchyFor(p)));
+  }
+  CHECK_THROWS_WITH(loadPreset("pentium"), Catch::Contains("teaching-tiny"));
+  TempFile bad("{\"levels\": [{\"size\": \"1K\", \"ways\": 3, \"line\": 64}]}");
+  CHECK_THROWS_WITH(loadPreset(bad.path), Catch::Contains("not a multiple"));
+}
