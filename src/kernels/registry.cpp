@@ -15,8 +15,15 @@ Kernel makeMatmulSimd();
 Kernel makeMatmulPacked();
 Kernel makeMatmulParallel();
 // [SECTION] quantized/sparse kernels
+Kernel makeMatmulInt8();
+Kernel makeMatmulInt4();
+Kernel makeMatmulSparse();
 Kernel makeMatmulBlas();
 // [SECTION] relu kernels
+Kernel makeReluNaive();
+Kernel makeReluSimd();
+Kernel makeReluParallel();
+Kernel makeReluInt8();
 
 const std::vector<Kernel>& kernels() {
   static const std::vector<Kernel> all = [] {
@@ -29,8 +36,15 @@ const std::vector<Kernel>& kernels() {
     v.push_back(makeMatmulPacked());
     v.push_back(makeMatmulParallel());
     // [SECTION] quantized/sparse kernels
+    v.push_back(makeMatmulInt8());
+    v.push_back(makeMatmulInt4());
+    v.push_back(makeMatmulSparse());
     v.push_back(makeMatmulBlas());
     // [SECTION] relu kernels
+    v.push_back(makeReluNaive());
+    v.push_back(makeReluSimd());
+    v.push_back(makeReluParallel());
+    v.push_back(makeReluInt8());
     return v;
   }();
   return all;

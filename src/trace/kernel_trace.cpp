@@ -1,5 +1,7 @@
 #include "trace/kernel_trace.hpp"
 
+#include <algorithm>
+
 #include "kernels/registry.hpp"
 #include "trace/errors.hpp"
 
@@ -11,8 +13,17 @@ std::uint64_t TracedKernel::references() const {
     case LoopNest::Naive: return 2 * n * n * n + n * n;
     case LoopNest::Reordered: return 3 * n * n * n + 2 * n * n;
     case LoopNest::Blocked: {
-      const std::uint64_t tiles = (n + std::uint64_t(spec.block) - 1) / std::uint64_t(spec.block);
-      return 3 * n * n * n + n * n * tiles + n * n;
+      // Zeroing C; per (ii, jj, kk) a copy of the B tile (load + store);
+      // A: one load per (i, k) per jj tile; per (i, j) and group of four k:
+      // load C, four loads of the tile, store C (6); leftover k: 3 each.
+      const std::uint64_t bs = std::uint64_t(tileEdge());
+      const std::uint64_t tiles = (n + bs - 1) / bs;
+      std::uint64_t perRowAndColumn = 0;
+      for (std::uint64_t kk = 0; kk < n; kk += bs) {
+        const std::uint64_t kb = std::min(bs, n - kk);
+        perRowAndColumn += 6 * (kb / 4) + 3 * (kb % 4);
+      }
+      return n * n + 2 * tiles * n * n + tiles * n * n + n * n * perRowAndColumn;
     }
   }
   return 0;
@@ -73,6 +84,7 @@ KernelTraceRun::KernelTraceRun(const TracedKernel& k) : kernel_(k) {
       fa_ = AlignedBuffer<float>(count);
       fb_ = AlignedBuffer<float>(count);
       fc_ = AlignedBuffer<float>(count);
+      if (k.nest == LoopNest::Blocked) ft_ = AlignedBuffer<float>(std::size_t(k.tileEdge()) * k.tileEdge());
       for (std::size_t i = 0; i < count; ++i) {
         fa_[i] = float(int(i % 17) - 8) / 8.0f;
         fb_[i] = float(int(i % 13) - 6) / 8.0f;
@@ -82,6 +94,7 @@ KernelTraceRun::KernelTraceRun(const TracedKernel& k) : kernel_(k) {
       ia_ = AlignedBuffer<std::int8_t>(count);
       ib_ = AlignedBuffer<std::int8_t>(count);
       ic_ = AlignedBuffer<std::int32_t>(count);
+      if (k.nest == LoopNest::Blocked) it_ = AlignedBuffer<std::int8_t>(std::size_t(k.tileEdge()) * k.tileEdge());
       fillPattern(ia_.data(), count, 255, 127);
       fillPattern(ib_.data(), count, 253, 126);
       break;
@@ -89,6 +102,7 @@ KernelTraceRun::KernelTraceRun(const TracedKernel& k) : kernel_(k) {
       ia_ = AlignedBuffer<std::int8_t>(count);
       ib_ = AlignedBuffer<std::int8_t>(count);
       ic_ = AlignedBuffer<std::int32_t>(count);
+      if (k.nest == LoopNest::Blocked) it_ = AlignedBuffer<std::int8_t>(std::size_t(k.tileEdge()) * k.tileEdge());
       pa_ = AlignedBuffer<std::uint8_t>(count / 2);
       pb_ = AlignedBuffer<std::uint8_t>(count / 2);
       fillPattern(ia_.data(), count, 16, 8);

@@ -49,6 +49,8 @@ struct TracedKernel {
   std::uint64_t references() const;
   // Granularity of the outer loop: 1 row, or `block` rows for blocked.
   int rowStep() const { return nest == LoopNest::Blocked ? spec.block : 1; }
+  // The blocked nest's tile edge: `block`, at most n (one tile then).
+  int tileEdge() const { return spec.block < spec.n ? spec.block : spec.n; }
 };
 
 // Checks the kernel id (unknown: "did you mean"; known but not traceable:
@@ -81,13 +83,15 @@ struct PackedInt4 {
 // hit path become one function (the miss paths stay out of line, they are
 // noinline), so a hit costs no call.
 template <class TSum, class Acc, class TIn, class TOut>
-[[gnu::flatten]] void runNest(const TracedKernel& k, Acc& acc, const TIn* a, const TIn* b, TOut* c) {
+[[gnu::flatten]] void runNest(const TracedKernel& k, Acc& acc, const TIn* a, const TIn* b, TOut* c, TIn* tile) {
   const int n = k.spec.n;
   const std::size_t ld = k.ld;
   switch (k.nest) {
     case LoopNest::Naive: matmulNaiveLoop<Acc, TIn, TOut, TSum>(acc, n, a, ld, b, ld, c, ld); break;
     case LoopNest::Reordered: matmulReorderedLoop<Acc, TIn, TOut, TSum>(acc, n, a, ld, b, ld, c, ld); break;
-    case LoopNest::Blocked: matmulBlockedLoop<Acc, TIn, TOut, TSum>(acc, n, k.spec.block, a, ld, b, ld, c, ld); break;
+    case LoopNest::Blocked:
+      matmulBlockedLoop<Acc, TIn, TOut, TSum>(acc, n, k.tileEdge(), a, ld, b, ld, c, ld, tile);
+      break;
   }
 }
 
@@ -107,12 +111,12 @@ class KernelTraceRun {
     switch (k.spec.bits) {
       case 32: {
         Traced<Sink> acc(sink);
-        detail::runNest<float>(k, acc, fa_.data(), fb_.data(), fc_.data());
+        detail::runNest<float>(k, acc, fa_.data(), fb_.data(), fc_.data(), ft_.data());
         break;
       }
       case 8: {
         Traced<Sink> acc(sink);
-        detail::runNest<std::int32_t>(k, acc, ia_.data(), ib_.data(), ic_.data());
+        detail::runNest<std::int32_t>(k, acc, ia_.data(), ib_.data(), ic_.data(), it_.data());
         break;
       }
       default: {
@@ -123,7 +127,7 @@ class KernelTraceRun {
                                        reinterpret_cast<std::uintptr_t>(pb_.data()),
                                        ia_.size()};
         Traced<detail::PackedInt4<Sink>> acc(remap);
-        detail::runNest<std::int32_t>(k, acc, ia_.data(), ib_.data(), ic_.data());
+        detail::runNest<std::int32_t>(k, acc, ia_.data(), ib_.data(), ic_.data(), it_.data());
         break;
       }
     }
@@ -141,6 +145,8 @@ class KernelTraceRun {
   AlignedBuffer<std::int8_t> ia_, ib_;  // int8, or the unpacked int4 values
   AlignedBuffer<std::uint8_t> pa_, pb_;  // int4, packed two per byte
   AlignedBuffer<std::int32_t> ic_;
+  AlignedBuffer<float> ft_;             // the blocked nest's B-tile copy
+  AlignedBuffer<std::int8_t> it_;
 };
 
 }  // namespace cachescope::trace

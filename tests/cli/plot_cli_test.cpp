@@ -8,29 +8,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/command.hpp"
+#include "cli/run_cli.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
+using Result = cachescope::test::CliResult;
 
-Result run(std::vector<std::string> args) {
-  args.insert(args.begin(), "cachescope");
-  std::vector<const char*> argv;
-  for (auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  auto* oldOut = std::cout.rdbuf(out.rdbuf());
-  auto* oldErr = std::cerr.rdbuf(err.rdbuf());
-  int code = cachescope::cli::runCommandLine(int(argv.size()), argv.data());
-  std::cout.rdbuf(oldOut);
-  std::cerr.rdbuf(oldErr);
-  return {code, out.str(), err.str()};
-}
+Result run(std::vector<std::string> args) { return cachescope::test::runCli(std::move(args)); }
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p);

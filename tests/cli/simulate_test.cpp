@@ -94,7 +94,10 @@ TEST_CASE("simulate --format json has per-level counters and the config", "[cli]
   CHECK(j["kernel"]["id"] == "matmul.blocked");
   CHECK(j["kernel"]["block"] == 16);
   CHECK(j["sampled"] == false);
-  CHECK(j["references"] == 3 * 32 * 32 * 32 + 32 * 32 * 2 + 32 * 32);
+  // n=32, 16x16 tiles (2 per dimension): zero C (n^2), copy each B tile once
+  // per ii tile (2 * 2 * n^2), A once per (i, k) per jj tile (2 * n^2), and per
+  // (i, j) and four k: load C, 4 tile loads, store C (6 * 16/4 * 2 tiles).
+  CHECK(j["references"] == 32 * 32 + 2 * 2 * 32 * 32 + 2 * 32 * 32 + 32 * 32 * (6 * 4 * 2));
   CHECK(j.contains("wall_s"));
   CHECK(j.contains("accesses_per_s"));
 

@@ -97,7 +97,7 @@ TEST_CASE("registry ids are unique, documented and findable", "[kernels][registr
   CHECK(nearestKernelId("naive") == "matmul.naive");
 }
 
-TEST_CASE("problems are deterministic and in [-1, 1)", "[kernels]") {
+TEST_CASE("problems are deterministic, values from -1 up to 1", "[kernels]") {
   Problem a = makeProblem(Family::Matmul, 17, 3), b = makeProblem(Family::Matmul, 17, 3);
   Problem c = makeProblem(Family::Matmul, 17, 4);
   CHECK(std::equal(a.a.begin(), a.a.end(), b.a.begin()));

@@ -1,0 +1,251 @@
+#include "kernels/int_gemm.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <stdexcept>
+
+#include "kernels/int_gemm_isa.hpp"
+#include "platform/host.hpp"
+
+namespace cachescope {
+
+namespace {
+
+// Byte of two int4 values -> the two sign-extended int8 values, low first
+// (as a little-endian uint16).
+const std::array<std::uint16_t, 256>& int4Lut() {
+  static const std::array<std::uint16_t, 256> lut = [] {
+    std::array<std::uint16_t, 256> t{};
+    for (unsigned b = 0; b < 256; ++b) {
+      auto sext = [](unsigned nib) { return std::uint8_t(std::int8_t(int(nib ^ 8u) - 8)); };
+      t[b] = std::uint16_t(sext(b & 0xFu) | (sext(b >> 4) << 8));
+    }
+    return t;
+  }();
+  return lut;
+}
+
+void unpackInt4Scalar(const std::uint8_t* packed, std::size_t count, std::int8_t* out) {
+  const auto& lut = int4Lut();
+  std::size_t pairs = count / 2;
+  for (std::size_t i = 0; i < pairs; ++i) std::memcpy(out + 2 * i, &lut[packed[i]], 2);
+  if (count % 2) out[count - 1] = std::int8_t(lut[packed[pairs]] & 0xFF);
+}
+
+// The portable reference micro-kernel: same packed layouts, plain C++.
+constexpr int kScalarMr = 4, kScalarNr = 16;
+
+void intMicroScalar(const IntTile& t) {
+  std::int32_t acc[kScalarMr * kScalarNr] = {};
+  const auto* a = reinterpret_cast<const std::int8_t*>(t.a);
+  for (int q = 0; q < t.kq; ++q) {
+    const std::int8_t* aq = a + q * kScalarMr * 4;
+    const std::int8_t* bq = t.b + q * kScalarNr * 4;
+    for (int r = 0; r < kScalarMr; ++r) {
+      const std::int32_t a0 = aq[r * 4], a1 = aq[r * 4 + 1], a2 = aq[r * 4 + 2], a3 = aq[r * 4 + 3];
+      for (int j = 0; j < kScalarNr; ++j)
+        acc[r * kScalarNr + j] += a0 * bq[j * 4] + a1 * bq[j * 4 + 1] + a2 * bq[j * 4 + 2] + a3 * bq[j * 4 + 3];
+    }
+  }
+  intTileEpilogue(t, acc, kScalarNr);
+}
+
+std::size_t cacheBytes(int level, std::size_t fallback) {
+  const CacheInfo* c = host().cache(level);
+  return c && c->sizeBytes ? c->sizeBytes : fallback;
+}
+
+}  // namespace
+
+IntGemmIsa selectIntGemmIsa() {
+  const SimdLevel level = activeSimd();
+  if (level == SimdLevel::Avx512 && host().avx512vnni)
+    return {"avx512-vnni", kVnniMr, kVnniNr, true, intMicroAvx512Vnni, unpackInt4Avx512};
+  if (level >= SimdLevel::Avx2) return {"avx2", kAvx2Mr, kAvx2Nr, false, intMicroAvx2, unpackInt4Avx2};
+  return {"scalar", kScalarMr, kScalarNr, false, intMicroScalar, unpackInt4Scalar};
+}
+
+void intTileEpilogue(const IntTile& t, const std::int32_t* acc, int nr) {
+  for (int r = 0; r < t.rows; ++r) {
+    float* row = t.c + r * t.ldc;
+    for (int j = 0; j < t.cols; ++j) {
+      // Unsigned arithmetic: the int32 sum is exact modulo 2^32, like vpaddd.
+      std::uint32_t v = std::uint32_t(acc[r * nr + j]);
+      if (t.first) {
+        if (t.colOffset) v -= std::uint32_t(t.colOffset[j]);
+      } else {
+        std::uint32_t prev;
+        std::memcpy(&prev, row + j, 4);
+        v += prev;
+      }
+      if (t.last) {
+        row[j] = float(std::int32_t(v)) * t.rowScale[r] * t.colScale[j];
+      } else {
+        std::memcpy(row + j, &v, 4);
+      }
+    }
+  }
+}
+
+IntGemm::IntGemm(int m, int n, int k, const std::int8_t* aq, const std::int8_t* bq, std::vector<float> rowScale,
+                 std::vector<float> colScale, IntStorage storage)
+    : m_(m), n_(n), k_(k), kp_((k + 3) / 4 * 4), storage_(storage), isa_(selectIntGemmIsa()) {
+  if (m < 1 || n < 1 || k < 1) throw std::invalid_argument("integer GEMM needs m, n, k >= 1");
+  if (rowScale.size() != std::size_t(m) || colScale.size() != std::size_t(n))
+    throw std::invalid_argument("integer GEMM: one scale per row of A and per column of B");
+  const int mr = isa_.mr, nr = isa_.nr;
+  const bool int4 = storage == IntStorage::Int4;
+
+  // kc: the B micro-panel (kc x nr bytes) takes half of L1, A's streams through
+  // the rest. mc: the packed A block (mc x kc) takes half of L2.
+  const std::size_t l1 = cacheBytes(1, 32 * 1024), l2 = cacheBytes(2, 1024 * 1024);
+  kc_ = std::clamp(int(l1 / 2 / std::size_t(nr)) / 4 * 4, 4, kp_);
+  const int mUp = (m + mr - 1) / mr * mr;
+  mc_ = std::clamp(int(l2 / 2 / std::size_t(kc_)) / mr * mr, mr, mUp);
+  panels_ = (n + nr - 1) / nr;
+
+  // A source, k padded with zeros to kp.
+  const std::size_t aElems = std::size_t(m) * kp_;
+  a_ = AlignedBuffer<std::uint8_t>(int4 ? aElems / 2 : aElems);
+  for (int i = 0; i < m; ++i) {
+    for (int kk = 0; kk < k; ++kk) {
+      const std::int8_t v = aq[std::size_t(i) * k + kk];
+      const std::size_t idx = std::size_t(i) * kp_ + kk;
+      if (!int4) {
+        a_[idx] = std::uint8_t(v);
+      } else {
+        if (v < -8 || v > 7) throw std::invalid_argument("int4 storage needs values in [-8, 7]");
+        a_[idx / 2] |= std::uint8_t((unsigned(v) & 0xFu) << ((idx & 1) * 4));
+      }
+    }
+  }
+
+  // B packed into panels; the padding (k >= k, columns >= n) stays zero.
+  const std::size_t bElems = std::size_t(panels_) * kp_ * nr;
+  AlignedBuffer<std::int8_t> bPacked(bElems);
+  colOffset_ = AlignedBuffer<std::int32_t>(std::size_t(panels_) * nr);
+  for (int jp = 0; jp < panels_; ++jp) {
+    std::int8_t* panel = bPacked.data() + std::size_t(jp) * kp_ * nr;
+    for (int kk = 0; kk < k; ++kk) {
+      for (int j = 0; j < nr && jp * nr + j < n; ++j) {
+        const std::int8_t v = bq[std::size_t(kk) * n + jp * nr + j];
+        panel[std::size_t(kk / 4) * nr * 4 + j * 4 + kk % 4] = v;
+        colOffset_[jp * nr + j] += 128 * v;
+      }
+    }
+  }
+  if (!isa_.unsignedA) std::fill(colOffset_.begin(), colOffset_.end(), 0);
+  if (!int4) {
+    b_ = AlignedBuffer<std::uint8_t>(bElems);
+    std::memcpy(b_.data(), bPacked.data(), bElems);
+  } else {
+    for (std::int8_t v : bPacked)
+      if (v < -8 || v > 7) throw std::invalid_argument("int4 storage needs values in [-8, 7]");
+    b_ = AlignedBuffer<std::uint8_t>(bElems / 2);  // kp * nr is even
+    for (std::size_t i = 0; i < bElems; i += 2)
+      b_[i / 2] = std::uint8_t((unsigned(bPacked[i]) & 0xFu) | ((unsigned(bPacked[i + 1]) & 0xFu) << 4));
+    bPanel_ = AlignedBuffer<std::int8_t>(std::size_t(kc_) * nr);
+  }
+
+  aPack_ = AlignedBuffer<std::uint8_t>(std::size_t(mc_) * kc_);
+  rowScale_ = AlignedBuffer<float>(std::size_t(m));
+  std::copy(rowScale.begin(), rowScale.end(), rowScale_.begin());
+  colScale_ = AlignedBuffer<float>(std::size_t(panels_) * nr);
+  std::copy(colScale.begin(), colScale.end(), colScale_.begin());
+}
+
+std::size_t IntGemm::bytes() const {
+  return a_.size() + b_.size() + aPack_.size() + bPanel_.size() + colOffset_.size() * 4 + rowScale_.size() * 4 +
+         colScale_.size() * 4;
+}
+
+double IntGemm::extraBytes(int n, IntStorage storage) {
+  // Quantized A and B (padding: at most 3 k and 63 columns), plus blocks.
+  const double kp = n + 3.0, np = n + 64.0;
+  const double perElem = storage == IntStorage::Int4 ? 0.5 : 1.0;
+  return perElem * (double(n) * kp + kp * np) + 4.0 * np * 3 + 2.0 * 1024 * 1024;
+}
+
+void IntGemm::packA(int ic, int rows, int pc, int kcb) {
+  const int mr = isa_.mr, kq = kcb / 4;
+  const std::uint32_t flip = isa_.unsignedA ? 0x80808080u : 0u;  // q + 128, byte by byte
+  const auto& lut = int4Lut();
+  const std::size_t segBytes = storage_ == IntStorage::Int8 ? std::size_t(kcb) : std::size_t(kcb) / 2;
+  auto source = [&](int row) {
+    return storage_ == IntStorage::Int8 ? a_.data() + std::size_t(row) * kp_ + pc
+                                        : a_.data() + (std::size_t(row) * kp_ + pc) / 2;
+  };
+  for (int ir = 0; ir < rows; ir += mr) {
+    std::uint8_t* panel = aPack_.data() + std::size_t(ir) * kcb;
+    // A's rows are read kc bytes at a time, 1 row apart: the hardware
+    // prefetcher sees short streams, and A has often left the caches (the C
+    // partial sums stream through them between kc blocks). Ask for the next
+    // panel's rows while this one is copied.
+    for (int r = 0; r < mr && ir + mr + r < rows; ++r) {
+      const std::uint8_t* next = source(ic + ir + mr + r);
+      for (std::size_t off = 0; off < segBytes; off += 64) __builtin_prefetch(next + off);
+    }
+    for (int r = 0; r < mr; ++r) {
+      const int row = ic + ir + r;
+      std::uint8_t* dst = panel + r * 4;
+      if (ir + r >= rows) {
+        for (int q = 0; q < kq; ++q) std::memset(dst + std::size_t(q) * mr * 4, 0, 4);
+        continue;
+      }
+      const std::uint8_t* src = source(row);
+      if (storage_ == IntStorage::Int8) {
+        for (int q = 0; q < kq; ++q) {
+          std::uint32_t w;
+          std::memcpy(&w, src + q * 4, 4);
+          w ^= flip;
+          std::memcpy(dst + std::size_t(q) * mr * 4, &w, 4);
+        }
+      } else {
+        for (int q = 0; q < kq; ++q) {
+          std::uint32_t w = std::uint32_t(lut[src[2 * q]]) | (std::uint32_t(lut[src[2 * q + 1]]) << 16);
+          w ^= flip;
+          std::memcpy(dst + std::size_t(q) * mr * 4, &w, 4);
+        }
+      }
+    }
+  }
+}
+
+void IntGemm::run(float* c, std::size_t ldc) {
+  const int mr = isa_.mr, nr = isa_.nr;
+  IntTile t;
+  t.ldc = ldc;
+  for (int pc = 0; pc < kp_; pc += kc_) {
+    const int kcb = std::min(kc_, kp_ - pc);
+    t.kq = kcb / 4;
+    t.first = pc == 0;
+    t.last = pc + kcb == kp_;
+    for (int ic = 0; ic < m_; ic += mc_) {
+      const int rows = std::min(mc_, m_ - ic);
+      packA(ic, rows, pc, kcb);
+      for (int jp = 0; jp < panels_; ++jp) {
+        const int col0 = jp * nr;
+        const std::size_t offset = std::size_t(jp) * kp_ * nr + std::size_t(pc) * nr;
+        if (storage_ == IntStorage::Int8) {
+          t.b = reinterpret_cast<const std::int8_t*>(b_.data()) + offset;
+        } else {
+          isa_.unpack(b_.data() + offset / 2, std::size_t(kcb) * nr, bPanel_.data());
+          t.b = bPanel_.data();
+        }
+        t.cols = std::min(nr, n_ - col0);
+        t.colOffset = colOffset_.data() + col0;
+        t.colScale = colScale_.data() + col0;
+        for (int ir = 0; ir < rows; ir += mr) {
+          t.a = aPack_.data() + std::size_t(ir) * kcb;
+          t.c = c + std::size_t(ic + ir) * ldc + col0;
+          t.rows = std::min(mr, rows - ir);
+          t.rowScale = rowScale_.data() + ic + ir;
+          isa_.kernel(t);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace cachescope

@@ -1,0 +1,105 @@
+// The integer GEMM engine behind matmul.int8 and matmul.int4 (BLIS layering:
+// a portable driver that packs and loops, plus one micro-kernel per ISA).
+//
+// C (fp32, m x n) = diag(sa) * (Aq * Bq) * diag(sb), where Aq (m x k) and Bq
+// (k x n) hold symmetric quantized integers (quantize.hpp) with one scale per
+// row of A (sa) and per column of B (sb). Integer dot products accumulate in
+// int32, exactly; only the final scaling is floating point.
+//
+// Layouts (k is padded to kp, a multiple of 4, with zeros):
+//   A source:  row-major int8, leading dimension kp; or int4, two values per
+//              byte, row i at byte i * kp / 2.
+//   A packed:  per micro-panel of mr rows, per group of 4 k: mr x 4 bytes.
+//              Packed inside run(), block by block (mc x kc), into a buffer
+//              allocated by prepare().
+//   B packed:  per panel of nr columns, per group of 4 k: nr x 4 bytes
+//              (column j's four k values together: what vpdpbusd and
+//              pmaddubsw consume). Packed once by prepare(), as weights are
+//              packed offline. int4: the same byte stream, two values per byte,
+//              unpacked one kc x nr micro-panel at a time into a buffer.
+//   C:         row-major fp32 (ldc). Between kc blocks a C tile holds its
+//              int32 partial sums bit for bit; the last block turns them into
+//              fp32. No separate int32 matrix is needed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "platform/aligned_buffer.hpp"
+
+namespace cachescope {
+
+// One call of a micro-kernel: an mr x nr tile of C over one kc block.
+struct IntTile {
+  int kq = 0;                       // groups of 4 k in this block
+  const std::uint8_t* a = nullptr;  // packed A micro-panel, kq x mr x 4
+  const std::int8_t* b = nullptr;   // packed B micro-panel, kq x nr x 4
+  float* c = nullptr;               // top-left of the C tile
+  std::size_t ldc = 0;
+  int rows = 0, cols = 0;                   // valid part of the tile
+  bool first = false, last = false;         // first / last kc block
+  const std::int32_t* colOffset = nullptr;  // subtracted once (first block), nr entries
+  const float* rowScale = nullptr;          // rows entries, used by the last block
+  const float* colScale = nullptr;          // nr entries (padded), used by the last block
+};
+
+using IntMicroKernel = void (*)(const IntTile&);
+using Int4Unpack = void (*)(const std::uint8_t* packed, std::size_t count, std::int8_t* out);
+
+// What one ISA path needs from the driver.
+struct IntGemmIsa {
+  const char* name = "scalar";
+  int mr = 4, nr = 16;
+  // vpdpbusd multiplies unsigned by signed bytes: A is packed as q + 128 and
+  // 128 * colsum(Bq) is subtracted once per column (colOffset), exactly.
+  bool unsignedA = false;
+  IntMicroKernel kernel = nullptr;
+  Int4Unpack unpack = nullptr;
+};
+
+// The path for the active SIMD level (CACHESCOPE_SIMD lowers it): AVX-512
+// VNNI, AVX2, or the portable scalar micro-kernel.
+IntGemmIsa selectIntGemmIsa();
+
+// Shared by the micro-kernels for partial tiles: finishes a tile from its
+// int32 accumulators (acc, row stride nr).
+void intTileEpilogue(const IntTile& t, const std::int32_t* acc, int nr);
+
+enum class IntStorage { Int8, Int4 };
+
+// The prepared operands and buffers of one n x n integer GEMM.
+class IntGemm {
+ public:
+  // aq: m x k, bq: k x n, both row-major int8 with leading dimensions k and n.
+  IntGemm(int m, int n, int k, const std::int8_t* aq, const std::int8_t* bq, std::vector<float> rowScale,
+          std::vector<float> colScale, IntStorage storage);
+
+  // C = dequantized product. No allocation.
+  void run(float* c, std::size_t ldc);
+
+  const IntGemmIsa& isa() const { return isa_; }
+  int kc() const { return kc_; }
+  int mc() const { return mc_; }
+  // Bytes held by the quantized operands and buffers.
+  std::size_t bytes() const;
+
+  // Upper bound on bytes for an n x n problem (for the memory check).
+  static double extraBytes(int n, IntStorage storage);
+
+ private:
+  void packA(int ic, int rows, int pc, int kcb);
+
+  int m_, n_, k_, kp_;
+  IntStorage storage_;
+  IntGemmIsa isa_;
+  int kc_ = 0, mc_ = 0, panels_ = 0;
+  AlignedBuffer<std::uint8_t> a_;      // A source (int8 or int4 bytes)
+  AlignedBuffer<std::uint8_t> b_;      // packed B (int8 or int4 bytes)
+  AlignedBuffer<std::uint8_t> aPack_;  // mc x kc packed A block
+  AlignedBuffer<std::int8_t> bPanel_;  // int4: one unpacked kc x nr micro-panel
+  AlignedBuffer<std::int32_t> colOffset_;
+  AlignedBuffer<float> rowScale_, colScale_;
+};
+
+}  // namespace cachescope

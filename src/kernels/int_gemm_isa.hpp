@@ -1,0 +1,22 @@
+// Micro-kernels of the integer GEMM (int_gemm.hpp), one file per ISA. Only
+// int_gemm.cpp calls them, after checking the CPU (selectIntGemmIsa).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/int_gemm.hpp"
+
+namespace cachescope {
+
+// int_gemm_avx512.cpp: 6 x 64 tile, vpdpbusd (AVX-512 VNNI), A unsigned.
+inline constexpr int kVnniMr = 6, kVnniNr = 64;
+void intMicroAvx512Vnni(const IntTile& t);
+void unpackInt4Avx512(const std::uint8_t* packed, std::size_t count, std::int8_t* out);
+
+// int_gemm_avx2.cpp: 4 x 16 tile, pmaddubsw with the sign moved onto B.
+inline constexpr int kAvx2Mr = 4, kAvx2Nr = 16;
+void intMicroAvx2(const IntTile& t);
+void unpackInt4Avx2(const std::uint8_t* packed, std::size_t count, std::int8_t* out);
+
+}  // namespace cachescope

@@ -1,0 +1,90 @@
+#include <catch2/catch.hpp>
+
+#include "bench/runner.hpp"
+
+using namespace cachescope;
+
+TEST_CASE("a sweep expands only the parameters a kernel uses", "[bench][runner]") {
+  SweepSpec spec;
+  spec.kernels = {"matmul.naive", "matmul.blocked"};
+  spec.n = {16, 32};
+  spec.block = {4, 8, 16};
+  spec.threads = {1, 2};
+  std::vector<Job> jobs = planSweep(spec);
+  // n outermost; naive ignores block and threads: 1 job per n; blocked: 3 per n.
+  REQUIRE(jobs.size() == 2 * (1 + 3));
+  CHECK(jobs[0].kernel->info.id == "matmul.naive");
+  CHECK(jobs[0].params.n == 16);
+  CHECK(jobs[1].kernel->info.id == "matmul.blocked");
+  CHECK(jobs[1].params.block == 4);
+  CHECK(jobs[3].params.block == 16);
+  CHECK(jobs[4].params.n == 32);
+  for (const Job& j : jobs) CHECK(j.params.threads == 1);
+}
+
+TEST_CASE("planSweep rejects bad values with a usage error", "[bench][runner]") {
+  auto plan = [](SweepSpec s) { return planSweep(s); };
+  SweepSpec s;
+  CHECK_THROWS_AS(plan(s), UsageError);  // no kernels
+  s.kernels = {"matmul.naive"};
+  s.n = {-1};
+  CHECK_THROWS_WITH(plan(s), Catch::Contains("--n must be > 0"));
+  s.n = {8};
+  s.density = {0.0};
+  CHECK_THROWS_WITH(plan(s), Catch::Contains("(0, 1]"));
+  s.density = {};
+  s.bits = {7};
+  CHECK_THROWS_WITH(plan(s), Catch::Contains("32, 8 or 4"));
+}
+
+TEST_CASE("runJob times reps after warmup and reports progress", "[bench][runner]") {
+  const Kernel* k = findKernel("matmul.reordered");
+  REQUIRE(k);
+  Problem p = makeProblem(Family::Matmul, 24);
+  int calls = 0, lastRun = -1;
+  ProgressFn progress = [&](const Progress& pr) {
+    ++calls;
+    lastRun = pr.run;
+    CHECK(pr.runs == 2 + 4);
+  };
+  BenchRecord r = runJob(Job{k, Params{24}}, p, RunOptions{2, 4}, nullptr, progress);
+  CHECK(r.failure.empty());
+  CHECK(r.timesS.size() == 4);
+  CHECK(r.reps == 4);
+  CHECK(r.warmup == 2);
+  CHECK(calls == 1 + 6);
+  CHECK(lastRun == 6);
+  CHECK(r.medianS > 0);
+  CHECK(r.minS <= r.medianS);
+  CHECK(r.medianS <= r.maxS);
+  CHECK(r.rate == Approx(2.0 * 24 * 24 * 24 / r.medianS / 1e9));
+  CHECK(r.unit == "GFLOP/s");
+  CHECK_FALSE(r.block.has_value());  // reordered does not use block
+}
+
+TEST_CASE("a cancelled run stops and says so", "[bench][runner]") {
+  const Kernel* k = findKernel("matmul.naive");
+  Problem p = makeProblem(Family::Matmul, 8);
+  std::atomic<bool> cancel{false};
+  ProgressFn progress = [&](const Progress& pr) {
+    if (pr.run == 2) cancel = true;
+  };
+  BenchRecord r = runJob(Job{k, Params{8}}, p, RunOptions{0, 100}, &cancel, progress);
+  CHECK(r.failure == "cancelled");
+  CHECK(r.timesS.size() == 2);
+
+  std::vector<Job> jobs = {Job{k, Params{8}}, Job{k, Params{16}}};
+  cancel = true;
+  std::vector<BenchRecord> all = runSweep(jobs, RunOptions{0, 3}, &cancel);
+  CHECK(all.size() == 1);  // the sweep stops at the first cancelled job
+}
+
+TEST_CASE("a kernel failure becomes a record, not an exception", "[bench][runner]") {
+  const Kernel* k = findKernel("matmul.blocked");
+  Problem p = makeProblem(Family::Matmul, 8);
+  Params bad{8};
+  bad.block = 0;
+  BenchRecord r;
+  REQUIRE_NOTHROW(r = runJob(Job{k, bad}, p, RunOptions{0, 1}));
+  CHECK_THAT(r.failure, Catch::Contains("block"));
+}

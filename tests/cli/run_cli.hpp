@@ -1,0 +1,32 @@
+// Runs the `cachescope` command line in-process with captured streams, as a
+// script would see it: exit code, stdout, stderr.
+#pragma once
+
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
+
+namespace cachescope::test {
+
+struct CliResult {
+  int code = 0;
+  std::string out, err;
+};
+
+inline CliResult runCli(std::vector<std::string> args) {
+  args.insert(args.begin(), "cachescope");
+  std::vector<const char*> argv;
+  for (auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  auto* oldOut = std::cout.rdbuf(out.rdbuf());
+  auto* oldErr = std::cerr.rdbuf(err.rdbuf());
+  int code = cachescope::cli::runCommandLine(int(argv.size()), argv.data());
+  std::cout.rdbuf(oldOut);
+  std::cerr.rdbuf(oldErr);
+  return {code, out.str(), err.str()};
+}
+
+}  // namespace cachescope::test
