@@ -22,6 +22,7 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include "app/cell_grid_renderer.hpp"
 #include "app/gl_support.hpp"
 #include "app/panels.hpp"
 #include "app/plot_png.hpp"
@@ -100,6 +101,7 @@ class App {
   GlfwSession glfw_;
   Window window_;
   ImGuiSetup imgui_;
+  std::unique_ptr<CellGridRenderer> grids_;  // GL objects: released before the context
   UiState state_;
   std::unique_ptr<Worker> worker_;
   std::vector<FrameSample> frames_;
@@ -149,6 +151,18 @@ void App::open() {
   if (!loadFonts(state_.fontSize)) state_.notice = std::string("font ") + kFontPath + " missing: built-in font";
   applyTheme(state_.theme, state_.fontSize);
 
+  // A shader that fails to build is reported in the Access view, not fatal.
+  grids_ = std::make_unique<CellGridRenderer>();
+  state_.grids = grids_.get();
+  const AnimationLaunch& anim = options_.animation;
+  if (!anim.caches.empty()) state_.access.caches = anim.caches;
+  if (anim.reordered >= 0) state_.access.reordered = anim.reordered;
+  state_.access.pendingStep = anim.step;
+  state_.access.pendingPlay = anim.play == 1;
+  if (anim.speed > 0) state_.access.speed = anim.speed;
+  if (anim.loop >= 0) state_.access.loop = anim.loop == 1;
+  state_.access.wantLayout = !options_.layout.empty();
+
   worker_ = std::make_unique<Worker>(Engine{}, [] { glfwPostEmptyEvent(); });
 }
 
@@ -190,6 +204,20 @@ void App::handleActions(const Snapshot& /*snap*/) {
     r.settings = state_.settings;
     worker_->post(r);
     cacheRequested_ = true;
+  }
+  if (a.animate && canSimulate()) {
+    Request r;
+    r.kind = RequestKind::Animation;
+    r.settings = state_.settings;
+    r.caches = animationCaches(state_.access, state_.settings.params.n);
+    r.animationKernels = animationKernels(state_.access, state_.settings.kernels);
+    worker_->post(r);
+  }
+  if (a.recordThreads) {
+    Request r;
+    r.kind = RequestKind::Threads;
+    r.settings = state_.settings;
+    worker_->post(r);
   }
   if (a.roofline) {
     Request r;
@@ -308,7 +336,8 @@ int App::run() {
     // worker wakes us with glfwPostEmptyEvent when it publishes.
     auto snapshot = worker_->snapshot();
     const bool quiet = !scripted && snapshot->version == drawnVersion && !worker_->progress().busy &&
-                       !state_.debounce.pending() && state_.exports.empty();
+                       !state_.debounce.pending() && state_.exports.empty() &&
+                       !(state_.view == View::Access && state_.access.playing);
     if (quiet) glfwWaitEventsTimeout(0.5);
     else glfwPollEvents();
 
@@ -323,7 +352,10 @@ int App::run() {
     ImGui::NewFrame();
     if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) state_.actions.toggleFullscreen = true;
     if (ImGui::IsKeyPressed(GLFW_KEY_F12, false)) state_.actions.screenshot = true;
+    if (grids_) grids_->beginFrame();
     drawMainWindow(state_, *snapshot, progress);
+    updateAccessRequests(state_);
+    updateThreadsRequests(state_);
     // The roofline is measured once, when its view is first shown.
     if (state_.view == View::Roofline && !snapshot->roofline && !rooflineRequested_) state_.actions.roofline = true;
     if (state_.view == View::Cache && !snapshot->cache && !cacheRequested_ && canSimulate())
@@ -348,6 +380,14 @@ int App::run() {
                  : state_.actions.screenshotPath.empty()  ? "cachescope-screenshot-" + timestamp() + ".png"
                                                           : state_.actions.screenshotPath;
       captureNext_ = false;
+      if (scripted && !options_.layout.empty()) {
+        try {
+          writeFileAtomically(options_.layout, state_.access.layoutJson.empty() ? "{}\n" : state_.access.layoutJson);
+        } catch (const std::exception& e) {
+          std::cerr << "cachescope: error: " << e.what() << '\n';
+          exitCode_ = 1;
+        }
+      }
       captureMs = std::chrono::duration<double, std::milli>(Clock::now() - c0).count();
     }
     glfwSwapBuffers(window_.handle);

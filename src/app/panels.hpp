@@ -14,6 +14,12 @@ void drawControlsPanel(UiState& state, const Snapshot& snap, const ProgressView&
 void drawTimingsView(UiState& state, const Snapshot& snap);
 void drawCacheView(UiState& state, const Snapshot& snap);
 void drawRooflineView(UiState& state, const Snapshot& snap);
+void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& progress);   // view_access.cpp
+void drawThreadsView(UiState& state, const Snapshot& snap, const ProgressView& progress);  // view_threads.cpp
+// Once per frame: ask the worker for the Access / Threads view's data when
+// the view is shown and its parameters changed (sets state.actions).
+void updateAccessRequests(UiState& state);
+void updateThreadsRequests(UiState& state);
 void drawStatusBar(UiState& state, const Snapshot& snap, const ProgressView& progress);
 
 // The whole window: control column, view tabs, status bar.

@@ -18,6 +18,8 @@ const char* toString(View view) {
     case View::Timings: return "timings";
     case View::Cache: return "cache";
     case View::Roofline: return "roofline";
+    case View::Access: return "access";
+    case View::Threads: return "threads";
   }
   return "?";
 }
@@ -35,7 +37,7 @@ const char* toString(SweepAxis axis) {
 }
 
 bool parseView(const std::string& text, View& out) {
-  for (View v : {View::Timings, View::Cache, View::Roofline})
+  for (View v : {View::Timings, View::Cache, View::Roofline, View::Access, View::Threads})
     if (text == toString(v)) {
       out = v;
       return true;
@@ -190,7 +192,7 @@ void applyScenarioFile(LaunchOptions& options, const std::string& path) {
     const std::string& key = it.key();
     if (key == "view") {
       if (!parseView(text(*it, key), options.view))
-        throw UsageError("scenario '" + path + "': view must be timings, cache or roofline");
+        throw UsageError("scenario '" + path + "': view must be timings, cache, roofline, access or threads");
     } else if (key == "theme") {
       if (!parseTheme(text(*it, key), options.theme))
         throw UsageError("scenario '" + path + "': theme must be light or dark");
@@ -202,8 +204,10 @@ void applyScenarioFile(LaunchOptions& options, const std::string& path) {
         throw UsageError("scenario '" + path + "': sweep must be n, block, threads or none");
     } else if (key == "set") {
       if (!it->is_object()) throw UsageError("scenario '" + path + "': 'set' must be an object of key: value");
-      for (auto s = it->begin(); s != it->end(); ++s)
-        applySetting(options.settings, s.key() + "=" + text(*s, s.key()), &options.sweep);
+      for (auto s = it->begin(); s != it->end(); ++s) {
+        const std::string kv = s.key() + "=" + text(*s, s.key());
+        if (!applyAnimationSetting(options.animation, kv)) applySetting(options.settings, kv, &options.sweep);
+      }
     } else if (key == "title" || key == "notes") {
       // For the lecturer reading the file; the app shows nothing of it.
     } else {

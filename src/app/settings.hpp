@@ -6,11 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "app/animation_launch.hpp"
 #include "kernels/kernel.hpp"
 
 namespace cachescope::app {
 
-enum class View { Timings, Cache, Roofline };
+enum class View { Timings, Cache, Roofline, Access, Threads };
 enum class Theme { Dark, Light };
 enum class SweepAxis { None, N, Block, Threads };
 
@@ -63,6 +64,8 @@ struct LaunchOptions {
   // slider moved (through the same debounce and auto-rerun); the app reports
   // the time from that change to the first updated number.
   std::vector<std::string> thenSet;
+  AnimationLaunch animation;          // --set step= / caches= / play= ... (Access view)
+  std::string layout;                 // --layout: JSON of the grids drawn in the screenshot
   int width = 1600, height = 900;
 };
 

@@ -11,10 +11,13 @@
 
 #include "app/debounce.hpp"
 #include "app/settings.hpp"
+#include "app/view_state.hpp"
 #include "app/worker.hpp"
 #include "plot/plot.hpp"
 
 namespace cachescope::app {
+
+class CellGridRenderer;  // cell_grid_renderer.hpp (GL)
 
 // Requests a panel makes during a frame; the loop clears them after acting.
 struct Actions {
@@ -23,6 +26,8 @@ struct Actions {
   SweepAxis sweep = SweepAxis::None;  // start a sweep
   bool simulate = false;       // cache view: run the simulation
   bool roofline = false;       // measure the roofline
+  bool animate = false;        // access view: record the animation's traces
+  bool recordThreads = false;  // threads view: run matmul.parallel with tiles recorded
   bool rebuildFonts = false;   // font size changed (atlas is rebuilt between frames)
   bool applyTheme = false;
   bool toggleFullscreen = false;
@@ -56,6 +61,10 @@ struct UiState {
   std::string exportDir = ".";
   std::string notice;                    // last export / screenshot message
   bool fullscreen = false;
+
+  AccessViewState access;
+  ThreadsViewState threads;
+  CellGridRenderer* grids = nullptr;     // owned by the app; null without GL (tests)
 };
 
 // Called once per frame with the current time: notices a settings change and,

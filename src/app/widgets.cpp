@@ -100,6 +100,8 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
         {View::Timings, "Timings", "Measured speed of the selected kernels: bars, speedup over naive, sweeps."},
         {View::Cache, "Cache", "Simulated L1/L2/L3 on the exact access stream of naive vs blocked matmul."},
         {View::Roofline, "Roofline", "Peak FLOP/s and memory bandwidth of this machine, and where each kernel sits."},
+        {View::Access, "Access", "Every load and store of naive vs blocked matmul, animated on A, B and C: which cache served it."},
+        {View::Threads, "Threads", "Which thread computed which block of C in a real parallel run, and when."},
     };
     for (const Tab& t : tabs) {
       ImGuiTabItemFlags tf = 0;
@@ -113,6 +115,8 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
           case View::Timings: drawTimingsView(state, snap); break;
           case View::Cache: drawCacheView(state, snap); break;
           case View::Roofline: drawRooflineView(state, snap); break;
+          case View::Access: drawAccessView(state, snap, progress); break;
+          case View::Threads: drawThreadsView(state, snap, progress); break;
         }
         ImGui::EndChild();
         ImGui::EndTabItem();

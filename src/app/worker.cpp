@@ -18,6 +18,8 @@ const char* toString(RequestKind kind) {
     case RequestKind::Sweep: return "sweep";
     case RequestKind::Cache: return "cache simulation";
     case RequestKind::Roofline: return "roofline";
+    case RequestKind::Animation: return "access animation";
+    case RequestKind::Threads: return "threads recording";
   }
   return "?";
 }
@@ -232,6 +234,8 @@ void Worker::execute(const Request& request, std::uint64_t id) {
     case RequestKind::Sweep: runSweep(request, id); break;
     case RequestKind::Roofline: runRoofline(request, id); break;
     case RequestKind::Cache: runCache(request, id); break;
+    case RequestKind::Animation: runAnimation(request, id); break;
+    case RequestKind::Threads: runThreads(request, id); break;
   }
 }
 

@@ -32,14 +32,21 @@
 
 namespace cachescope::app {
 
-enum class RequestKind { Timing, Sweep, Cache, Roofline };
-inline constexpr int kRequestKinds = 4;
+struct AnimationData;  // access_animation.hpp
+struct ThreadsRun;     // threads_run.hpp
+
+enum class RequestKind { Timing, Sweep, Cache, Roofline, Animation, Threads };
+inline constexpr int kRequestKinds = 6;
 const char* toString(RequestKind kind);
 
 struct Request {
   RequestKind kind = RequestKind::Timing;
   RunSettings settings;
   SweepAxis axis = SweepAxis::None;  // Sweep only
+  // Animation only: the cache preset (name or JSON file) and the kernels
+  // side by side (naive and blocked, reordered when asked).
+  std::string caches;
+  std::vector<std::string> animationKernels;
 };
 
 // One timing request's results, filled in as kernels finish.
@@ -117,6 +124,8 @@ struct Snapshot {
   std::optional<SweepRun> sweep;
   std::optional<RooflineRun> roofline;
   std::optional<CacheRun> cache;
+  std::shared_ptr<const AnimationData> animation;  // the Access view's recorded traces (large: shared)
+  std::shared_ptr<const ThreadsRun> threads;       // the Threads view's tile records
   std::string error;                   // last failure, shown in the UI ("" none)
   std::uint64_t lastFinished = 0;      // id of the newest request that completed
 };
@@ -187,6 +196,8 @@ class Worker {
   void runSweep(const Request& request, std::uint64_t id);
   void runRoofline(const Request& request, std::uint64_t id);
   void runCache(const Request& request, std::uint64_t id);
+  void runAnimation(const Request& request, std::uint64_t id);  // worker_views.cpp
+  void runThreads(const Request& request, std::uint64_t id);    // worker_views.cpp
   void publish();
   void setWhat(std::string what);
   bool cancelled() const { return cancel_.load(std::memory_order_relaxed); }

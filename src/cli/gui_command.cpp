@@ -14,7 +14,7 @@ namespace cachescope::cli {
 namespace {
 
 struct GuiArgs {
-  std::string view, theme, scenario, screenshot, frameTimes;
+  std::string view, theme, scenario, screenshot, frameTimes, layout;
   std::vector<std::string> sets, thenSets;
   int frames = -1;
   float fontSize = 0;
@@ -25,13 +25,14 @@ int runGui(const GuiArgs& a) {
   // Scenario first; explicit options override it.
   if (!a.scenario.empty()) app::applyScenarioFile(o, a.scenario);
   if (!a.view.empty() && !app::parseView(a.view, o.view))
-    throw UsageError("--view must be timings, cache or roofline (got '" + a.view + "')");
+    throw UsageError("--view must be timings, cache, roofline, access or threads (got '" + a.view + "')");
   if (!a.theme.empty() && !app::parseTheme(a.theme, o.theme))
     throw UsageError("--theme must be light or dark (got '" + a.theme + "')");
   if (a.fontSize != 0) o.fontSize = a.fontSize;
   if (o.fontSize < app::kMinFontSize || o.fontSize > app::kMaxFontSize)
     throw UsageError("--font-size must be in 10..48 pixels");
-  for (const std::string& kv : a.sets) app::applySetting(o.settings, kv, &o.sweep);
+  for (const std::string& kv : a.sets)
+    if (!app::applyAnimationSetting(o.animation, kv)) app::applySetting(o.settings, kv, &o.sweep);
   // Checked now so a typo fails before the window opens.
   for (const std::string& kv : a.thenSets) {
     app::RunSettings probe = o.settings;
@@ -43,6 +44,7 @@ int runGui(const GuiArgs& a) {
   if ((!a.screenshot.empty() || !a.frameTimes.empty()) && o.frames < 0) o.frames = 1;
   o.screenshot = a.screenshot;
   o.frameTimes = a.frameTimes;
+  o.layout = a.layout;
   try {
     return app::runApp(o);
   } catch (const app::DisplayError& e) {
@@ -56,9 +58,10 @@ int runGui(const GuiArgs& a) {
 void addGuiCommand(CLI::App& root, Commands& commands) {
   auto* app = root.add_subcommand("gui", "Open the desktop app (the default without a command)");
   auto a = std::make_shared<GuiArgs>();
-  app->add_option("--view", a->view, "Tab to open: timings | cache | roofline");
+  app->add_option("--view", a->view, "Tab to open: timings | cache | roofline | access | threads");
   app->add_option("--set", a->sets,
-                  "Start with KEY=VALUE (repeatable): n, block, threads, bits, density, kernels=ID,ID, sweep=n|block|threads");
+                  "Start with KEY=VALUE (repeatable): n, block, threads, bits, density, kernels=ID,ID, sweep=n|block|threads; "
+                  "Access view: step=ACCESS, caches=PRESET, reordered=0|1, play=0|1, speed=ACCESSES_PER_S, loop=0|1");
   app->add_option("--scenario", a->scenario, "Lecture scenario (JSON: view, theme, font_size, sweep, set)");
   app->add_option("--screenshot", a->screenshot, "After the results are in and --frames more frames: save the window as PNG and exit");
   app->add_option("--frames", a->frames, "Scripted run: wait for the results, draw N more frames, exit");
@@ -66,6 +69,8 @@ void addGuiCommand(CLI::App& root, Commands& commands) {
   app->add_option("--then-set", a->thenSets,
                   "Scripted run: once the first results are in, change KEY=VALUE as a slider would, and report "
                   "the time to the first updated number");
+  app->add_option("--layout", a->layout,
+                  "Scripted run: write where the Access view drew its grids (JSON) next to the screenshot, for tests");
   app->add_option("--font-size", a->fontSize, "Text size in pixels (10..48, default 18)");
   app->add_option("--theme", a->theme, "dark | light (light reads best on a projector)");
   commands.push_back({app, [a] { return runGui(*a); }});

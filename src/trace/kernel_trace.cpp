@@ -1,6 +1,11 @@
 #include "trace/kernel_trace.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <new>
+#include <vector>
 
 #include "kernels/registry.hpp"
 #include "trace/errors.hpp"
@@ -77,34 +82,83 @@ void fillPattern(T* p, std::size_t count, int modulo, int offset) {
 }
 }  // namespace
 
+void KernelTraceRun::FreeArena::operator()(unsigned char* p) const { std::free(p); }
+
+namespace {
+
+constexpr std::size_t kPage = 4096;
+
+std::size_t pageRound(std::size_t bytes) { return (bytes + kPage - 1) / kPage * kPage; }
+
+// Hands out page-aligned, zeroed slices of one allocation, in call order.
+class ArenaPlan {
+ public:
+  template <class T>
+  void add(ArenaSlice<T>& slice, std::size_t count) {
+    slots_.push_back({offset_, [&slice, count](unsigned char* base, std::size_t at) {
+                        slice = ArenaSlice<T>(reinterpret_cast<T*>(base + at), count);
+                      }});
+    offset_ += pageRound(std::max<std::size_t>(1, count * sizeof(T)));
+  }
+  unsigned char* allocate() {
+    void* p = std::aligned_alloc(kPage, std::max(offset_, kPage));
+    if (!p) throw std::bad_alloc();
+    std::memset(p, 0, std::max(offset_, kPage));
+    auto* base = static_cast<unsigned char*>(p);
+    for (const Slot& s : slots_) s.bind(base, s.offset);
+    return base;
+  }
+
+ private:
+  struct Slot {
+    std::size_t offset;
+    std::function<void(unsigned char*, std::size_t)> bind;
+  };
+  std::vector<Slot> slots_;
+  std::size_t offset_ = 0;
+};
+
+}  // namespace
+
 KernelTraceRun::KernelTraceRun(const TracedKernel& k) : kernel_(k) {
   const std::size_t count = std::size_t(k.spec.n) * k.ld;
+  const std::size_t tile = k.nest == LoopNest::Blocked ? std::size_t(k.tileEdge()) * k.tileEdge() : 0;
+  ArenaPlan plan;
   switch (k.spec.bits) {
     case 32:
-      fa_ = AlignedBuffer<float>(count);
-      fb_ = AlignedBuffer<float>(count);
-      fc_ = AlignedBuffer<float>(count);
-      if (k.nest == LoopNest::Blocked) ft_ = AlignedBuffer<float>(std::size_t(k.tileEdge()) * k.tileEdge());
+      plan.add(fa_, count);
+      plan.add(fb_, count);
+      plan.add(fc_, count);
+      if (tile) plan.add(ft_, tile);
+      break;
+    case 8:
+      plan.add(ia_, count);
+      plan.add(ib_, count);
+      plan.add(ic_, count);
+      if (tile) plan.add(it_, tile);
+      break;
+    default:
+      plan.add(pa_, count / 2);
+      plan.add(pb_, count / 2);
+      plan.add(ic_, count);
+      if (tile) plan.add(it_, tile);
+      plan.add(ia_, count);
+      plan.add(ib_, count);
+      break;
+  }
+  arena_.reset(plan.allocate());
+  switch (k.spec.bits) {
+    case 32:
       for (std::size_t i = 0; i < count; ++i) {
         fa_[i] = float(int(i % 17) - 8) / 8.0f;
         fb_[i] = float(int(i % 13) - 6) / 8.0f;
       }
       break;
     case 8:
-      ia_ = AlignedBuffer<std::int8_t>(count);
-      ib_ = AlignedBuffer<std::int8_t>(count);
-      ic_ = AlignedBuffer<std::int32_t>(count);
-      if (k.nest == LoopNest::Blocked) it_ = AlignedBuffer<std::int8_t>(std::size_t(k.tileEdge()) * k.tileEdge());
       fillPattern(ia_.data(), count, 255, 127);
       fillPattern(ib_.data(), count, 253, 126);
       break;
     default:
-      ia_ = AlignedBuffer<std::int8_t>(count);
-      ib_ = AlignedBuffer<std::int8_t>(count);
-      ic_ = AlignedBuffer<std::int32_t>(count);
-      if (k.nest == LoopNest::Blocked) it_ = AlignedBuffer<std::int8_t>(std::size_t(k.tileEdge()) * k.tileEdge());
-      pa_ = AlignedBuffer<std::uint8_t>(count / 2);
-      pb_ = AlignedBuffer<std::uint8_t>(count / 2);
       fillPattern(ia_.data(), count, 16, 8);
       fillPattern(ib_.data(), count, 15, 7);
       for (std::size_t i = 0; i < count; i += 2) {
@@ -134,6 +188,11 @@ std::uintptr_t KernelTraceRun::addressB() const {
 std::uintptr_t KernelTraceRun::addressC() const {
   return kernel_.spec.bits == 32 ? reinterpret_cast<std::uintptr_t>(fc_.data())
                                  : reinterpret_cast<std::uintptr_t>(ic_.data());
+}
+
+std::uintptr_t KernelTraceRun::addressTile() const {
+  return kernel_.spec.bits == 32 ? reinterpret_cast<std::uintptr_t>(ft_.data())
+                                 : reinterpret_cast<std::uintptr_t>(it_.data());
 }
 
 }  // namespace cachescope::trace

@@ -17,7 +17,9 @@
 // a handful of sets: the conflict misses of naive ijk vanish.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "kernels/access.hpp"
@@ -97,8 +99,34 @@ template <class TSum, class Acc, class TIn, class TOut>
 
 }  // namespace detail
 
+// A typed window into KernelTraceRun's arena (the arena owns the memory).
+template <class T>
+class ArenaSlice {
+ public:
+  ArenaSlice() = default;
+  ArenaSlice(T* data, std::size_t size) : data_(data), size_(size) {}
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  T& operator[](std::size_t i) { return data_[i]; }
+  const T& operator[](std::size_t i) const { return data_[i]; }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
 // The buffers of one traced run, allocated and filled up front so that a
 // simulation times the loop nest only.
+//
+// All buffers live in one page-aligned arena, each at a page-aligned offset
+// in a fixed order (A, B, C, the tile copy, then the unpacked int4 copies
+// that the trace never reports). The set a line maps to depends on its
+// address, so with separate heap allocations the counts would depend on
+// where malloc happened to put each matrix (a different answer in the GUI
+// than on the command line, or after other allocations). With one arena the
+// matrices keep the same distances whatever the base, and moving all of
+// them together only renames the sets: every run counts the same.
 class KernelTraceRun {
  public:
   explicit KernelTraceRun(const TracedKernel& kernel);
@@ -134,19 +162,26 @@ class KernelTraceRun {
   }
 
   const TracedKernel& kernel() const { return kernel_; }
-  // Base addresses of A, B and C as the trace reports them.
+  // Base addresses of A, B and C as the trace reports them (page aligned).
   std::uintptr_t addressA() const;
   std::uintptr_t addressB() const;
   std::uintptr_t addressC() const;
+  // The blocked nest's copy of the B tile (tileEdge()^2 elements); 0 for
+  // the other nests.
+  std::uintptr_t addressTile() const;
 
  private:
+  struct FreeArena {
+    void operator()(unsigned char* p) const;
+  };
   TracedKernel kernel_;
-  AlignedBuffer<float> fa_, fb_, fc_;
-  AlignedBuffer<std::int8_t> ia_, ib_;  // int8, or the unpacked int4 values
-  AlignedBuffer<std::uint8_t> pa_, pb_;  // int4, packed two per byte
-  AlignedBuffer<std::int32_t> ic_;
-  AlignedBuffer<float> ft_;             // the blocked nest's B-tile copy
-  AlignedBuffer<std::int8_t> it_;
+  std::unique_ptr<unsigned char, FreeArena> arena_;
+  ArenaSlice<float> fa_, fb_, fc_;
+  ArenaSlice<std::int8_t> ia_, ib_;  // int8, or the unpacked int4 values
+  ArenaSlice<std::uint8_t> pa_, pb_;  // int4, packed two per byte
+  ArenaSlice<std::int32_t> ic_;
+  ArenaSlice<float> ft_;             // the blocked nest's B-tile copy
+  ArenaSlice<std::int8_t> it_;
 };
 
 }  // namespace cachescope::trace

@@ -1,0 +1,38 @@
+// The Threads view's data: one real run of matmul.parallel with a
+// TileRecorder attached (which arena thread computed which block of C, from
+// when to when), and the summaries the view draws. GL-free.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/matmul_parallel.hpp"
+
+namespace cachescope::app {
+
+struct ThreadsRun {
+  std::uint64_t request = 0;
+  int n = 0, threads = 0;
+  std::vector<TileRecord> records;  // the recorded run shown
+  std::size_t dropped = 0;
+  double shownSeconds = 0;          // wall time of that run
+  // Medians of runs with recording off and on, interleaved: what recording costs.
+  double plainMedianS = 0, recordedMedianS = 0;
+  int runsEach = 0;
+};
+
+struct ThreadLoad {
+  int tasks = 0;
+  double busyS = 0;   // sum of task durations
+  double firstS = 0, lastS = 0;
+};
+
+// Per arena thread slot 0 .. threads-1 (slots that never ran a task: zero).
+std::vector<ThreadLoad> threadLoads(const ThreadsRun& run);
+// Busiest thread's busy time over the mean (1 = perfectly balanced).
+double imbalance(const std::vector<ThreadLoad>& loads);
+// C as cellRows x cellCols cells (cell = `factor` x `factor` elements): the
+// slot that spent the most time on each cell over all k passes, -1 none.
+std::vector<int> ownerGrid(const ThreadsRun& run, int factor, int cellRows, int cellCols);
+
+}  // namespace cachescope::app

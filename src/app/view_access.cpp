@@ -1,0 +1,534 @@
+// The Access view: naive and blocked matmul (and reordered, if chosen) side
+// by side on one clock, each access of their traced loop nests played back
+// on A, B and C drawn as cell grids by our shaders (cell_grid_renderer.cpp):
+// the colour of a cell is the level that served its last access, a fresh
+// touch glows and fades, an outline marks cells whose line is in L1.
+//
+// The traces are recorded on the worker (Worker::runAnimation); this file
+// only rolls the prepared playback states forward (access_animation.hpp).
+//
+// [SECTION] requests
+// [SECTION] colours and legend
+// [SECTION] transport (play, step, speed, timeline)
+// [SECTION] one side: grids, indices, hit rates, code
+// [SECTION] view
+#include <algorithm>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "app/cell_grid_renderer.hpp"
+#include "app/panels.hpp"
+#include "trace/presets.hpp"
+
+namespace cachescope::app {
+
+std::vector<std::string> animationKernels(const AccessViewState& view, const std::vector<std::string>& selected) {
+  const bool reordered = view.reordered == 1 ||
+                         (view.reordered < 0 && std::find(selected.begin(), selected.end(), "matmul.reordered") != selected.end());
+  std::vector<std::string> k = {"matmul.naive"};
+  if (reordered) k.push_back("matmul.reordered");
+  k.push_back("matmul.blocked");
+  return k;
+}
+
+std::string animationCaches(const AccessViewState& view, int n) {
+  if (!view.caches.empty()) return view.caches;
+  return n <= 32 ? "teaching-tiny" : n <= 128 ? "teaching-small" : "host";
+}
+
+namespace {
+
+// [SECTION] requests
+
+std::string animationKey(const UiState& state) {
+  std::string key = std::to_string(state.settings.params.n) + "/" + std::to_string(state.settings.params.block) + "/" +
+                    animationCaches(state.access, state.settings.params.n);
+  for (const std::string& k : animationKernels(state.access, state.settings.kernels)) key += "/" + k;
+  return key;
+}
+
+std::string grouped(std::uint64_t v) {
+  std::string s = std::to_string(v);
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(std::size_t(i), ",");
+  return s;
+}
+
+// [SECTION] colours and legend
+
+struct Colors {
+  GridPalette grid;
+  ImU32 levelU32[4];
+};
+
+Colors colorsFor(Theme theme) {
+  Colors c;
+  GridPalette& p = c.grid;
+  // Green, yellow, orange, red: "near to far" reads without the legend, and
+  // the four stay apart on a washed-out projector.
+  p.level = {ImVec4(0.16f, 0.68f, 0.29f, 1), ImVec4(0.96f, 0.80f, 0.12f, 1), ImVec4(0.96f, 0.49f, 0.09f, 1),
+             ImVec4(0.84f, 0.13f, 0.16f, 1)};
+  if (theme == Theme::Light) {
+    p.untouched = ImVec4(0.84f, 0.85f, 0.88f, 1);
+    p.glow = ImVec4(0.20f, 0.45f, 1.00f, 1);
+    p.resident = ImVec4(0.05f, 0.15f, 0.60f, 1);
+    p.resident2 = ImVec4(0.35f, 0.35f, 0.35f, 1);
+    p.current = ImVec4(0.85f, 0.05f, 0.75f, 1);
+    p.gap = ImVec4(0.97f, 0.97f, 0.98f, 1);
+  } else {
+    p.untouched = ImVec4(0.20f, 0.22f, 0.26f, 1);
+    p.glow = ImVec4(1.00f, 1.00f, 1.00f, 1);
+    p.resident = ImVec4(0.35f, 0.85f, 1.00f, 1);
+    p.resident2 = ImVec4(0.70f, 0.70f, 0.70f, 1);
+    p.current = ImVec4(1.00f, 0.25f, 0.90f, 1);
+    p.gap = ImVec4(0.09f, 0.10f, 0.12f, 1);
+  }
+  for (int i = 0; i < 4; ++i) c.levelU32[i] = ImGui::ColorConvertFloat4ToU32(p.level[std::size_t(i)]);
+  return c;
+}
+
+void legendChip(ImU32 fill, ImU32 outline, const char* label, const char* tip) {
+  const float fs = ImGui::GetFontSize();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float y = p.y + (ImGui::GetFrameHeight() - fs) * 0.5f;
+  dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + fs, y + fs), fill);
+  if (outline) dl->AddRect(ImVec2(p.x, y), ImVec2(p.x + fs, y + fs), outline, 0, 0, std::max(2.0f, fs * 0.14f));
+  ImGui::Dummy(ImVec2(fs * 1.25f, ImGui::GetFrameHeight()));
+  ImGui::SameLine(0, fs * 0.1f);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(label);
+  tooltip(tip);
+  ImGui::SameLine(0, fs * 1.0f);
+}
+
+void drawLegend(const Colors& c, const AnimationData& data) {
+  const std::vector<std::string> names =
+      data.sides.empty() ? std::vector<std::string>{"L1", "L2", "L3"} : data.sides.front()->levelNames;
+  const char* tips[] = {"Served by the first level: the line was already in L1 (a hit).",
+                        "Missed L1, found in L2.", "Missed L1 and L2, found in L3.",
+                        "Missed every cache: fetched from memory."};
+  for (std::size_t l = 0; l < names.size() && l < 3; ++l)
+    legendChip(c.levelU32[l], 0, (names[l] + " hit").c_str(), tips[l]);
+  legendChip(c.levelU32[3], 0, "memory", tips[3]);
+  legendChip(ImGui::ColorConvertFloat4ToU32(c.grid.untouched), ImGui::ColorConvertFloat4ToU32(c.grid.resident),
+             "line in L1", "Outlined cells: the cache line holding this element is in L1 right now.");
+  legendChip(ImGui::ColorConvertFloat4ToU32(c.grid.glow), 0, "just touched",
+             "A cell lights up when it is accessed and fades back to its level colour.");
+  legendChip(ImGui::ColorConvertFloat4ToU32(c.grid.untouched), ImGui::ColorConvertFloat4ToU32(c.grid.current),
+             "this access", "The element the current access reads or writes.");
+  ImGui::NewLine();
+}
+
+// [SECTION] transport (play, step, speed, timeline)
+
+void drawTransport(UiState& state, const AnimationData& data) {
+  AccessViewState& v = state.access;
+  const float fs = ImGui::GetFontSize();
+  const std::uint64_t length = data.length();
+  if (ImGui::Button(v.playing ? "Pause" : "Play", ImVec2(fs * 4.5f, 0))) {
+    if (!v.playing && v.t >= double(length)) v.t = 0;
+    v.playing = !v.playing;
+  }
+  tooltip("Play the accesses in program order at the speed on the right (Space).");
+  ImGui::SameLine();
+  if (ImGui::Button("Step")) {
+    v.playing = false;
+    v.t = std::min(double(length), std::floor(v.t) + 1);
+  }
+  tooltip("One access further: one load or store of the loop nest.");
+  ImGui::SameLine();
+  if (ImGui::Button("Step iteration")) {
+    v.playing = false;
+    if (!data.sides.empty()) v.t = double(nextPointStart(*data.sides.front(), std::uint64_t(v.t)));
+  }
+  tooltip("To the end of the current inner iteration (i, j, k) of the first kernel: all of its loads and stores.");
+  ImGui::SameLine();
+  if (ImGui::Button("Restart")) v.t = 0;
+  tooltip("Back to the first access: empty caches.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 11);
+  ImGui::SliderScalar("##speed", ImGuiDataType_Double, &v.speed, &kMinSpeed, &kMaxSpeed, "%.0f accesses/s",
+                      ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
+  tooltip("Playback speed (log scale): a few per second to follow single accesses, millions to see whole sweeps.");
+  ImGui::SameLine();
+  ImGui::Checkbox("loop", &v.loop);
+  tooltip("Start over at the end.");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 10);
+  const std::string current = v.caches.empty() ? "auto: " + animationCaches(v, state.settings.params.n) : v.caches;
+  if (ImGui::BeginCombo("##caches", current.c_str())) {
+    if (ImGui::Selectable("auto (by n)", v.caches.empty())) v.caches.clear();
+    tooltip("teaching-tiny up to n = 32, teaching-small up to n = 128, this machine's caches above.");
+    for (const trace::CachePreset& p : trace::listPresets()) {
+      if (ImGui::Selectable(p.name.c_str(), p.name == v.caches)) v.caches = p.name;
+      tooltip(p.description.empty() ? p.name : p.description);
+    }
+    ImGui::EndCombo();
+  }
+  tooltip("Cache hierarchy simulated (assets/caches). teaching-small and teaching-tiny are scaled down so n = 32..64 "
+          "shows what n = 1000 does on a real machine.");
+  ImGui::SameLine();
+  bool reordered = animationKernels(v, state.settings.kernels).size() == 3;
+  if (ImGui::Checkbox("reordered", &reordered)) v.reordered = reordered ? 1 : 0;
+  tooltip("Also show the loop-interchanged ikj kernel (B and C walked along rows).");
+
+  // Timeline.
+  std::uint64_t t = std::uint64_t(v.t);
+  const std::uint64_t zero = 0;
+  char fmt[96];
+  std::snprintf(fmt, sizeof fmt, "access %%llu of %s", grouped(length).c_str());
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::SliderScalar("##timeline", ImGuiDataType_U64, &t, &zero, &length, fmt, ImGuiSliderFlags_AlwaysClamp)) {
+    v.t = double(t);
+    v.playing = false;
+  }
+  tooltip("Drag to any instant. Going back replays from the nearest checkpoint of the recorded run.");
+}
+
+// [SECTION] one side: grids, indices, hit rates, code
+
+struct SideLayout {
+  float gridPx = 0;   // edge of A, B and C
+  float tilePx = 0;   // edge of T
+  float infoW = 0;
+  float height = 0;
+};
+
+// Fills the grid's texels for the state at its instant.
+void fillTexels(const AccessTrace& tr, const PlaybackState& s, Grid g, double fade, std::vector<std::uint8_t>& out) {
+  const GridShape& shape = tr.grids[std::size_t(g)];
+  const std::size_t cells = std::size_t(shape.cells());
+  out.resize(cells * 4);
+  const auto& last = s.lastTouch[std::size_t(g)];
+  const auto& level = s.level[std::size_t(g)];
+  const auto& lines = tr.cellLine[std::size_t(g)];
+  const double now = double(s.t);
+  for (std::size_t c = 0; c < cells; ++c) {
+    std::uint8_t* px = &out[c * 4];
+    const std::uint32_t lt = last[c];
+    if (lt == 0) {
+      px[0] = px[1] = 0;
+    } else {
+      const double age = now - double(lt);
+      px[0] = std::uint8_t(255.0 * std::clamp(1.0 - age / fade, 0.0, 1.0) + 0.5);
+      const int l = level[c];
+      px[1] = std::uint8_t(l >= tr.levels ? 4 : std::min(l, 2) + 1);
+    }
+    std::uint8_t flags = s.inL1[lines[c]] ? kCellInL1 : 0;
+    const std::size_t col = c % std::size_t(shape.cellCols);
+    if (col > 0 && lines[c - 1] == lines[c]) flags |= kCellLineLeft;
+    if (col + 1 < std::size_t(shape.cellCols) && lines[c + 1] == lines[c]) flags |= kCellLineRight;
+    px[2] = flags;
+    px[3] = 255;
+  }
+  if (s.t > 0) {
+    const Event e = tr.events[s.t - 1];
+    if (e.grid() == g) out[std::size_t(e.cell()) * 4 + 2] |= kCellCurrent;
+  }
+}
+
+void appendLayout(std::ostringstream& os, bool& first, int side, const AccessTrace& tr, Grid g, ImVec2 pos, float px) {
+  const GridShape& shape = tr.grids[std::size_t(g)];
+  os << (first ? "" : ",\n") << "    {\"side\": " << side << ", \"kernel\": \"" << tr.kernel << "\", \"grid\": \""
+     << toString(g) << "\", \"x\": " << pos.x << ", \"y\": " << pos.y << ", \"w\": " << px << ", \"h\": " << px
+     << ", \"cols\": " << shape.cellCols << ", \"rows\": " << shape.cellRows << ", \"factor\": " << shape.factor << "}";
+  first = false;
+}
+
+// Where the grid goes: whole pixels per cell where cells are large enough.
+float gridEdge(float room, int cells) {
+  const float per = room / float(cells);
+  return per >= 5 ? std::floor(per) * float(cells) : std::floor(room);
+}
+
+void drawGrid(UiState& state, const AccessTrace& tr, const PlaybackState& s, Grid g, float px, const Colors& colors,
+              double fade, int side, std::ostringstream* layout, bool& firstLayout) {
+  const float fs = ImGui::GetFontSize();
+  const GridShape& shape = tr.grids[std::size_t(g)];
+  ImGui::BeginGroup();
+  const char* caption = g == Grid::A ? "A" : g == Grid::B ? "B" : g == Grid::C ? "C = A x B" : "T";
+  ImGui::TextUnformatted(caption);
+  if (g == Grid::Tile) {
+    tooltip("T: the blocked kernel's copy of the current b x b tile of B. It copies the tile once per (ii, jj, kk) "
+            "and then reads T, which lies contiguously in memory and so maps onto all the cache sets.");
+  }
+  const float edge = gridEdge(px, std::max(shape.cellCols, shape.cellRows));
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImVec2 size(edge * float(shape.cellCols) / float(std::max(shape.cellCols, shape.cellRows)),
+                    edge * float(shape.cellRows) / float(std::max(shape.cellCols, shape.cellRows)));
+  fillTexels(tr, s, g, fade, state.access.texels);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  bool drawn = false;
+  if (state.grids)
+    drawn = state.grids->draw(dl, pos, size, shape.cellCols, shape.cellRows,
+                              reinterpret_cast<const CellTexel*>(state.access.texels.data()), colors.grid);
+  if (!drawn) dl->AddRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), ImGui::GetColorU32(ImGuiCol_Border));
+  ImGui::Dummy(size);
+  if (ImGui::IsItemHovered()) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const int cc = int((m.x - pos.x) / size.x * float(shape.cellCols));
+    const int cr = int((m.y - pos.y) / size.y * float(shape.cellRows));
+    if (cc >= 0 && cr >= 0 && cc < shape.cellCols && cr < shape.cellRows) {
+      const std::size_t cell = std::size_t(cr * shape.cellCols + cc);
+      const std::uint32_t lt = s.lastTouch[std::size_t(g)][cell];
+      std::string text = std::string(toString(g)) + "[" + std::to_string(cr * shape.factor) + "][" +
+                         std::to_string(cc * shape.factor) + "]";
+      if (shape.factor > 1) text += " (cell of " + std::to_string(shape.factor) + " x " + std::to_string(shape.factor) + ")";
+      if (lt == 0) text += "\nnot touched yet";
+      else {
+        const int l = s.level[std::size_t(g)][cell];
+        text += "\nlast access #" + grouped(lt - 1) + ", served by " +
+                (l >= tr.levels ? std::string("memory") : tr.levelNames[std::size_t(l)]);
+      }
+      text += s.inL1[tr.cellLine[std::size_t(g)][cell]] ? "\nits line is in L1" : "\nits line is not in L1";
+      tooltip(text);
+    }
+  }
+  ImGui::EndGroup();
+  (void)fs;
+  if (layout) appendLayout(*layout, firstLayout, side, tr, g, pos, size.x);
+}
+
+void drawRates(const AccessTrace& tr, const PlaybackState& s, const Colors& colors, float width) {
+  const float fs = ImGui::GetFontSize();
+  for (int l = 0; l < tr.levels; ++l) {
+    const double rate = s.hitRate(l);
+    char overlay[96];
+    std::snprintf(overlay, sizeof overlay, "%s %5.1f%%  (%s of %s)", tr.levelNames[std::size_t(l)].c_str(),
+                  100 * rate, grouped(s.hits[std::size_t(l)]).c_str(), grouped(s.accesses[std::size_t(l)]).c_str());
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, colors.levelU32[std::min(l, 2)]);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_Text));
+    ImGui::ProgressBar(float(rate), ImVec2(width, fs * 1.3f), "");
+    // The text drawn over the bar with a shadow: readable on green and grey.
+    const ImVec2 a = ImGui::GetItemRectMin();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 tp(a.x + fs * 0.3f, a.y + (fs * 1.3f - fs) * 0.5f);
+    dl->AddText(ImVec2(tp.x + 1, tp.y + 1), IM_COL32(0, 0, 0, 160), overlay);
+    dl->AddText(tp, IM_COL32(255, 255, 255, 255), overlay);
+    ImGui::PopStyleColor(2);
+    tooltip("Hit rate of " + tr.levelNames[std::size_t(l)] + " over the accesses so far (accesses that reached it; " +
+            "L2 also sees the lines L1 writes back).");
+  }
+}
+
+void drawCode(const AccessTrace& tr, const PlaybackState& s, float width) {
+  const std::vector<std::string>& code = tr.code();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float lineH = ImGui::GetTextLineHeightWithSpacing();
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const bool current = int(i) == s.codeLine && s.t > 0;
+    if (current) {
+      dl->AddRectFilled(ImVec2(p.x - 2, p.y - 1), ImVec2(p.x + width, p.y + lineH - 1),
+                        ImGui::GetColorU32(ImGuiCol_PlotHistogram, 0.35f));
+      dl->AddRectFilled(ImVec2(p.x - 2, p.y - 1), ImVec2(p.x + 3, p.y + lineH - 1),
+                        ImGui::GetColorU32(ImGuiCol_PlotHistogram));
+    }
+    ImGui::TextUnformatted(code[i].c_str());
+  }
+}
+
+std::string indicesText(const AccessTrace& tr, const PlaybackState& s) {
+  if (s.pointCursor == 0) return tr.nest == trace::LoopNest::Blocked ? "zeroing C, copying the first tile" : "start";
+  char buf[128];
+  if (tr.nest == trace::LoopNest::Blocked) {
+    const int b = tr.tileEdge;
+    std::snprintf(buf, sizeof buf, "ii=%d jj=%d kk=%d   i=%d j=%d k=%d", s.i() / b * b, s.j() / b * b, s.k() / b * b,
+                  s.i(), s.j(), s.k());
+  } else {
+    std::snprintf(buf, sizeof buf, "i=%d  j=%d  k=%d", s.i(), s.j(), s.k());
+  }
+  return buf;
+}
+
+void drawSide(UiState& state, const AnimationData& data, std::size_t index, const SideLayout& lay, const Colors& colors,
+              double fade, std::ostringstream* layout, bool& firstLayout) {
+  const AccessTrace& tr = *data.sides[index];
+  const PlaybackState& s = state.access.states[index];
+  const float fs = ImGui::GetFontSize();
+  ImGui::PushID(int(index));
+  // Title: kernel, where the loops are, how far.
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_PlotHistogram));
+  std::string title = tr.title;
+  if (tr.nest == trace::LoopNest::Blocked) title += " (b=" + std::to_string(tr.tileEdge) + ")";
+  ImGui::TextUnformatted(title.c_str());
+  ImGui::PopStyleColor();
+  ImGui::SameLine(0, fs * 1.2f);
+  ImGui::TextUnformatted(indicesText(tr, s).c_str());
+  ImGui::SameLine(0, fs * 1.2f);
+  if (s.t >= tr.size())
+    ImGui::TextDisabled(tr.truncated ? "end of the recorded part" : "done: %s accesses", grouped(tr.size()).c_str());
+  else
+    ImGui::TextDisabled("%s of %s", grouped(s.t).c_str(), grouped(tr.size()).c_str());
+
+  const float gap = fs * 0.6f;
+  drawGrid(state, tr, s, Grid::A, lay.gridPx, colors, fade, int(index), layout, firstLayout);
+  ImGui::SameLine(0, gap);
+  drawGrid(state, tr, s, Grid::B, lay.gridPx, colors, fade, int(index), layout, firstLayout);
+  ImGui::SameLine(0, gap);
+  drawGrid(state, tr, s, Grid::C, lay.gridPx, colors, fade, int(index), layout, firstLayout);
+  ImGui::SameLine(0, gap);
+  if (tr.grids[std::size_t(Grid::Tile)].present) {
+    drawGrid(state, tr, s, Grid::Tile, lay.tilePx, colors, fade, int(index), layout, firstLayout);
+    ImGui::SameLine(0, gap);
+  } else if (lay.tilePx > 0) {
+    ImGui::Dummy(ImVec2(lay.tilePx, 1));
+    ImGui::SameLine(0, gap);
+  }
+  ImGui::BeginGroup();
+  drawRates(tr, s, colors, lay.infoW);
+  ImGui::Spacing();
+  drawCode(tr, s, lay.infoW);
+  ImGui::EndGroup();
+  ImGui::PopID();
+}
+
+// [SECTION] view
+
+// Moves the shared clock and every side's playback state to it.
+void advance(AccessViewState& v, const AnimationData& data) {
+  const std::uint64_t length = data.length();
+  if (v.playing) {
+    v.t += v.speed * double(ImGui::GetIO().DeltaTime);
+    if (v.t >= double(length)) {
+      if (v.loop) v.t = 0;
+      else {
+        v.t = double(length);
+        v.playing = false;
+      }
+    }
+  }
+  v.t = std::clamp(v.t, 0.0, double(length));
+  for (std::size_t i = 0; i < data.sides.size(); ++i) seek(*data.sides[i], v.states[i], std::uint64_t(v.t));
+}
+
+}  // namespace
+
+void updateAccessRequests(UiState& state) {
+  if (state.view != View::Access || state.debounce.pending()) return;
+  const std::string key = animationKey(state);
+  if (key == state.access.postedKey) return;
+  state.access.postedKey = key;
+  state.actions.animate = true;
+}
+
+void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& progress) {
+  AccessViewState& v = state.access;
+  if (!canSimulate()) {
+    ImGui::TextWrapped("This build has no cache simulator (the src/trace module): the Access view needs it.");
+    return;
+  }
+  const float fs = ImGui::GetFontSize();
+  const Colors colors = colorsFor(state.theme);
+  if (state.grids && !state.grids->error().empty())
+    ImGui::TextColored(ImVec4(0.95f, 0.45f, 0.35f, 1), "Cannot draw the grids: %s", state.grids->error().c_str());
+
+  const bool recording = progress.busy && progress.kind == RequestKind::Animation;
+  const AnimationData* data = snap.animation && snap.animation->complete ? snap.animation.get() : nullptr;
+  if (!data) {
+    ImGui::TextWrapped(recording ? "Recording every access of the loop nests on the simulated caches..."
+                                 : "The animation records the accesses of naive and blocked matmul when this view opens.");
+    return;
+  }
+  if (data->request != v.shownRequest) {
+    v.shownRequest = data->request;
+    v.states.clear();
+    for (const auto& side : data->sides) v.states.push_back(initialState(*side));
+    if (v.pendingStep >= 0) {
+      v.t = double(v.pendingStep);
+      v.pendingStep = -1;
+      v.playing = false;
+    } else {
+      v.t = std::min(v.t, double(data->length()));
+    }
+    if (v.pendingPlay) {
+      v.playing = true;
+      v.pendingPlay = false;
+    }
+  }
+  if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false) && !ImGui::GetIO().WantTextInput) v.playing = !v.playing;
+
+  drawTransport(state, *data);
+  advance(v, *data);
+
+  drawLegend(colors, *data);
+  const AccessTrace& first = *data->sides.front();
+  {
+    std::string note = "n=" + std::to_string(data->spec.n) + ", " + data->spec.cacheName + " caches: ";
+    for (std::size_t l = 0; l < data->spec.cache.levels.size(); ++l)
+      note += (l ? ", " : "") + sim::describe(data->spec.cache.levels[l]);
+    const GridShape& a = first.grids[std::size_t(Grid::A)];
+    if (a.factor > 1)
+      note += ".  One cell = " + std::to_string(a.factor) + " x " + std::to_string(a.factor) + " elements (n > " +
+              std::to_string(kMaxGridCells) + "): it shows the last of their accesses.";
+    for (const auto& side : data->sides)
+      if (side->truncated) {
+        note += "  " + side->title + ": the first " + grouped(side->size()) + " of " + grouped(side->totalReferences) +
+                " accesses (memory cap; choose a smaller n for the whole run).";
+      }
+    if (recording) note += "  Recording the new settings...";
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", note.c_str());
+    ImGui::PopStyleColor();
+  }
+
+  // Sides stacked, each a row: A | B | C | T | hit rates and code.
+  const std::size_t sides = data->sides.size();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float gap = fs * 0.6f;
+  const float lineH = ImGui::GetTextLineHeightWithSpacing();
+  std::size_t codeLines = 0;
+  int levels = 0;
+  bool tile = false;
+  for (const auto& side : data->sides) {
+    codeLines = std::max(codeLines, side->code().size());
+    levels = std::max(levels, side->levels);
+    tile = tile || side->grids[std::size_t(Grid::Tile)].present;
+  }
+  SideLayout lay;
+  float codeW = 0;
+  for (const auto& side : data->sides)
+    for (const std::string& line : side->code()) codeW = std::max(codeW, ImGui::CalcTextSize(line.c_str()).x);
+  lay.infoW = std::max(codeW + fs, fs * 16);
+  const float infoH = float(levels) * (fs * 1.3f + ImGui::GetStyle().ItemSpacing.y) + float(codeLines) * lineH + fs;
+  const float rowChrome = lineH * 2 + ImGui::GetStyle().ItemSpacing.y * 2;  // title + grid captions
+  const float perSide = (avail.y - float(sides - 1) * gap) / float(sides);
+  const float tileShare = tile ? std::clamp(float(first.n > 0 ? data->sides.back()->tileEdge : 0) / float(first.n), 0.25f, 0.5f) : 0;
+  float g = (avail.x - lay.infoW - gap * (tile ? 4 : 3)) / (3 + tileShare);
+  g = std::min(g, perSide - rowChrome);
+  g = std::max(g, fs * 4);
+  lay.gridPx = std::floor(g);
+  lay.tilePx = tile ? std::floor(g * tileShare) : 0;
+  if (infoH > perSide - lineH) lay.infoW = std::max(lay.infoW, fs * 16);  // it scrolls; nothing to squeeze
+
+  const double fade = std::max(8.0, v.speed * 0.6);
+  std::ostringstream layout;
+  bool firstLayout = true;
+  if (v.wantLayout) {
+    const Colors& c = colors;
+    auto rgb = [](const ImVec4& x) {
+      char b[48];
+      std::snprintf(b, sizeof b, "[%d, %d, %d]", int(x.x * 255 + 0.5f), int(x.y * 255 + 0.5f), int(x.z * 255 + 0.5f));
+      return std::string(b);
+    };
+    layout << "{\n  \"t\": " << std::uint64_t(v.t) << ", \"fade\": " << fade << ", \"n\": " << data->spec.n
+           << ", \"block\": " << data->spec.block << ", \"caches\": \"" << data->spec.cacheName << "\",\n"
+           << "  \"untouched\": " << rgb(c.grid.untouched) << ", \"levels\": [" << rgb(c.grid.level[0]) << ", "
+           << rgb(c.grid.level[1]) << ", " << rgb(c.grid.level[2]) << ", " << rgb(c.grid.level[3]) << "],\n"
+           << "  \"kernels\": [";
+    for (std::size_t i = 0; i < sides; ++i) layout << (i ? ", " : "") << "\"" << data->sides[i]->kernel << "\"";
+    layout << "],\n  \"grids\": [\n";
+  }
+  for (std::size_t i = 0; i < sides; ++i) {
+    if (i) ImGui::Dummy(ImVec2(1, gap * 0.5f));
+    drawSide(state, *data, i, lay, colors, fade, v.wantLayout ? &layout : nullptr, firstLayout);
+  }
+  if (v.wantLayout) {
+    layout << "\n  ]\n}\n";
+    v.layoutJson = layout.str();
+  }
+}
+
+}  // namespace cachescope::app

@@ -1,0 +1,43 @@
+// The Access and Threads views' own UI state (part of UiState). GL-free.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app/access_animation.hpp"
+
+namespace cachescope::app {
+
+struct AccessViewState {
+  std::string caches;                     // preset the animation simulates ("": chosen by n)
+  int reordered = -1;                     // 1/0 shown; -1: when matmul.reordered is selected
+  bool playing = false;
+  bool loop = false;
+  double t = 0;                           // the shared clock: accesses applied on every side
+  double speed = 2000;                    // accesses per second
+  std::int64_t pendingStep = -1;          // --set step: applied when the traces arrive
+  bool pendingPlay = false;
+
+  std::uint64_t shownRequest = 0;         // AnimationData::request the states below belong to
+  std::vector<PlaybackState> states;      // one per side
+  std::string postedKey;                  // what the last animation request was for
+
+  std::vector<std::uint8_t> texels;       // scratch for the grid textures
+  bool wantLayout = false;                // scripted --layout: describe the grids drawn
+  std::string layoutJson;                 // ... of the last frame
+};
+
+struct ThreadsViewState {
+  std::string postedKey;  // n and threads of the last recording request
+};
+
+// The preset the Access view simulates: the chosen one, or by n where none
+// is chosen: teaching-tiny up to n = 32, teaching-small up to 128 (both make
+// the effect visible at that size), the host's caches above.
+std::string animationCaches(const AccessViewState& view, int n);
+
+// The kernels the Access view shows side by side for these settings.
+std::vector<std::string> animationKernels(const AccessViewState& view, const std::vector<std::string>& selected);
+
+}  // namespace cachescope::app

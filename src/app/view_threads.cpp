@@ -1,0 +1,207 @@
+// The Threads view: one real run of matmul.parallel with its TileRecorder
+// attached (Worker::runThreads). C coloured by the arena thread that computed
+// each block, and a timeline of the tile tasks per thread (start, end), so
+// load imbalance and the effect of the threads slider are visible. The
+// recording's own cost is measured beside it (runs with it off and on).
+//
+// [SECTION] requests
+// [SECTION] C by thread
+// [SECTION] timeline
+// [SECTION] view
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app/panels.hpp"
+#include "app/threads_run.hpp"
+#include "kernels/registry.hpp"
+#include "plot/plot.hpp"
+
+namespace cachescope::app {
+
+namespace {
+
+// [SECTION] requests
+
+std::string threadsKey(const UiState& state) {
+  return std::to_string(state.settings.params.n) + "/" + std::to_string(state.settings.params.threads);
+}
+
+ImU32 threadColor(int t) {
+  const std::uint32_t rgba = plot::paletteColor(std::size_t(t));
+  return IM_COL32((rgba >> 24) & 0xff, (rgba >> 16) & 0xff, (rgba >> 8) & 0xff, 255);
+}
+
+std::string ms(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s < 0.01 ? "%.2f ms" : "%.1f ms", s * 1e3);
+  return buf;
+}
+
+// [SECTION] C by thread
+
+void drawOwnerGrid(const ThreadsRun& run, float edge) {
+  const int n = run.n;
+  const int factor = (n + 127) / 128;
+  const int cells = (n + factor - 1) / factor;
+  const std::vector<int> owner = ownerGrid(run, factor, cells, cells);
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("C, by the thread that computed it");
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const float cell = edge / float(cells);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, ImVec2(pos.x + edge, pos.y + edge), ImGui::GetColorU32(ImGuiCol_FrameBg));
+  // Runs of equal owners along a row become one rectangle: at most a few
+  // hundred per frame.
+  for (int r = 0; r < cells; ++r)
+    for (int c = 0; c < cells;) {
+      const int o = owner[std::size_t(r * cells + c)];
+      int e = c + 1;
+      while (e < cells && owner[std::size_t(r * cells + e)] == o) ++e;
+      if (o >= 0)
+        dl->AddRectFilled(ImVec2(pos.x + float(c) * cell, pos.y + float(r) * cell),
+                          ImVec2(pos.x + float(e) * cell, pos.y + float(r + 1) * cell), threadColor(o));
+      c = e;
+    }
+  // The task boundaries of the first k pass: the row chunks and column blocks.
+  const ImU32 line = ImGui::GetColorU32(ImGuiCol_WindowBg);
+  for (const TileRecord& t : run.records) {
+    if (t.k0 != 0) continue;
+    const float x0 = pos.x + float(t.col0) / float(n) * edge, y0 = pos.y + float(t.row0) / float(n) * edge;
+    const float x1 = pos.x + float(t.col0 + t.cols) / float(n) * edge, y1 = pos.y + float(t.row0 + t.rows) / float(n) * edge;
+    dl->AddRect(ImVec2(x0, y0), ImVec2(x1, y1), line, 0, 0, 2.0f);
+  }
+  ImGui::Dummy(ImVec2(edge, edge));
+  tooltip("Each block of C is coloured by the thread that spent the most time on it (over all k passes). Lines: "
+          "the tasks of the first pass, one row chunk per thread and column block.");
+  ImGui::EndGroup();
+}
+
+// [SECTION] timeline
+
+void drawTimeline(const ThreadsRun& run, const std::vector<ThreadLoad>& loads, ImVec2 size) {
+  const float fs = ImGui::GetFontSize();
+  double end = 0;
+  for (const TileRecord& r : run.records) end = std::max(end, r.t1);
+  if (end <= 0) end = 1e-6;
+  ImGui::BeginGroup();
+  ImGui::TextUnformatted("Tile tasks per thread over time");
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const float labelW = fs * 5.5f;
+  const float axisH = ImGui::GetTextLineHeightWithSpacing() * 1.2f;
+  const int lanes = std::max<int>(1, int(loads.size()));
+  const float laneH = std::min(fs * 3.0f, (size.y - axisH) / float(lanes));
+  const float x0 = pos.x + labelW, x1 = pos.x + size.x - fs * 0.5f;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 frame = ImGui::GetColorU32(ImGuiCol_FrameBg);
+  for (int t = 0; t < lanes; ++t) {
+    const float y = pos.y + float(t) * laneH;
+    dl->AddRectFilled(ImVec2(x0, y + laneH * 0.1f), ImVec2(x1, y + laneH * 0.9f), frame);
+    char label[32];
+    std::snprintf(label, sizeof label, "thread %d", t);
+    dl->AddText(ImVec2(pos.x, y + (laneH - fs) * 0.5f), text, label);
+  }
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const TileRecord* hovered = nullptr;
+  for (const TileRecord& r : run.records) {
+    const float y = pos.y + float(r.thread) * laneH;
+    const float a = x0 + float(r.t0 / end) * (x1 - x0), b = std::max(a + 1.0f, x0 + float(r.t1 / end) * (x1 - x0));
+    const ImVec2 p0(a, y + laneH * 0.15f), p1(b, y + laneH * 0.85f);
+    dl->AddRectFilled(p0, p1, threadColor(r.thread));
+    dl->AddRect(p0, p1, ImGui::GetColorU32(ImGuiCol_WindowBg), 0, 0, 1.0f);
+    if (mouse.x >= p0.x && mouse.x < p1.x && mouse.y >= p0.y && mouse.y < p1.y) hovered = &r;
+  }
+  // Time axis.
+  const float axisY = pos.y + float(lanes) * laneH + 2;
+  dl->AddLine(ImVec2(x0, axisY), ImVec2(x1, axisY), text);
+  for (const plot::Tick& tick : plot::niceTicks(0, end * 1e3, plot::Scale::Linear, 6)) {
+    const float x = x0 + float(tick.value / (end * 1e3)) * (x1 - x0);
+    if (x > x1 + 0.5f || x < x0 - 0.5f) continue;
+    dl->AddLine(ImVec2(x, axisY), ImVec2(x, axisY + fs * 0.3f), text);
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%s ms", tick.label.c_str());
+    dl->AddText(ImVec2(x - ImGui::CalcTextSize(buf).x * 0.5f, axisY + fs * 0.3f), text, buf);
+  }
+  ImGui::Dummy(ImVec2(size.x, float(lanes) * laneH + axisH + fs * 0.4f));
+  if (hovered) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "thread %d: C rows %d..%d, columns %d..%d, k %d..%d\n%.3f .. %.3f ms (%.3f ms)",
+                  hovered->thread, hovered->row0, hovered->row0 + hovered->rows - 1, hovered->col0,
+                  hovered->col0 + hovered->cols - 1, hovered->k0, hovered->k0 + hovered->depth - 1, hovered->t0 * 1e3,
+                  hovered->t1 * 1e3, (hovered->t1 - hovered->t0) * 1e3);
+    ImGui::BeginTooltip();
+    ImGui::TextUnformatted(buf);
+    ImGui::EndTooltip();
+  }
+  ImGui::EndGroup();
+  (void)loads;
+}
+
+}  // namespace
+
+// [SECTION] view
+
+void updateThreadsRequests(UiState& state) {
+  if (state.view != View::Threads || state.debounce.pending()) return;
+  const std::string key = threadsKey(state);
+  if (key == state.threads.postedKey) return;
+  state.threads.postedKey = key;
+  state.actions.recordThreads = true;
+}
+
+void drawThreadsView(UiState& state, const Snapshot& snap, const ProgressView& progress) {
+  const float fs = ImGui::GetFontSize();
+  if (!findKernel("matmul.parallel")) {
+    ImGui::TextWrapped("matmul.parallel is not registered in this build: there are no threads to show.");
+    return;
+  }
+  const bool recording = progress.busy && progress.kind == RequestKind::Threads;
+  if (!snap.threads) {
+    ImGui::TextWrapped(recording ? "Running matmul.parallel with its tiles recorded..."
+                                 : "The view runs matmul.parallel with the threads slider's count when it opens.");
+    return;
+  }
+  const ThreadsRun& run = *snap.threads;
+  const std::vector<ThreadLoad> loads = threadLoads(run);
+  const double ratio = imbalance(loads);
+
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_PlotHistogram));
+  ImGui::Text("matmul.parallel, n=%d, %d thread%s: %s", run.n, run.threads, run.threads == 1 ? "" : "s",
+              ms(run.shownSeconds).c_str());
+  ImGui::PopStyleColor();
+  ImGui::SameLine(0, fs);
+  if (ImGui::Button("Record again")) state.actions.recordThreads = true;
+  tooltip("Run it again with the current n and threads (also happens when they change).");
+  ImGui::Text("Busiest thread: %.2fx the mean busy time%s", ratio,
+              ratio < 1.1 ? " (well balanced)" : ratio < 1.5 ? " (some imbalance)" : " (imbalanced: threads wait)");
+  tooltip("Sum of each thread's task durations; the run ends when the busiest thread is done, so 1.5x means a third "
+          "of the others' time is spent waiting.");
+  ImGui::TextDisabled("Recording costs: median %s off, %s on (%d runs each, interleaved)%s", ms(run.plainMedianS).c_str(),
+                      ms(run.recordedMedianS).c_str(), run.runsEach,
+                      run.dropped ? ", some tasks not recorded (recorder full)" : "");
+  tooltip("The recorder is a pointer test per task when off, and two clock reads and one store per task when on; a "
+          "task computes thousands of micro-kernel tiles.");
+  if (recording) ImGui::TextDisabled("recording the new settings...");
+
+  // Per-thread chips: colour, tasks, busy time.
+  for (std::size_t t = 0; t < loads.size(); ++t) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + fs * 0.15f), ImVec2(p.x + fs, p.y + fs * 1.15f),
+                                              threadColor(int(t)));
+    ImGui::Dummy(ImVec2(fs * 1.2f, fs));
+    ImGui::SameLine();
+    ImGui::Text("thread %zu: %d tasks, busy %s", t, loads[t].tasks, ms(loads[t].busyS).c_str());
+    ImGui::SameLine(0, fs * 1.5f);
+  }
+  ImGui::NewLine();
+  if (run.threads == 1) ImGui::TextDisabled("Move the threads slider (left) to split C between threads.");
+
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float edge = std::floor(std::max(fs * 6, std::min(avail.y - ImGui::GetTextLineHeightWithSpacing() * 2, avail.x * 0.42f)));
+  drawOwnerGrid(run, edge);
+  ImGui::SameLine(0, fs * 1.5f);
+  drawTimeline(run, loads, ImVec2(ImGui::GetContentRegionAvail().x, edge));
+}
+
+}  // namespace cachescope::app
