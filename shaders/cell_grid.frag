@@ -41,7 +41,7 @@ void main() {
   float right = (flags & 16) != 0 ? 1e6 : uCellPx.x - f.x;
   float lineEdge = min(min(f.y, uCellPx.y - f.y), min(left, right));
   float cellPx = min(uCellPx.x, uCellPx.y);
-  bool gaps = cellPx >= 4.0;
+  bool gaps = cellPx >= 6.0;  // below, a 1-pixel gap would eat a quarter of the colour
   float gap = gaps ? 1.0 : 0.0;
   float ring = max(1.0, floor(cellPx * 0.2));
   if ((flags & 2) != 0 && edge < gap + max(ring, 1.5) * 1.5) c = uCurrent;

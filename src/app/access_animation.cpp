@@ -24,6 +24,8 @@ std::uint64_t packPoint(int i, int j, int k) {
 }
 
 const std::vector<std::string>& AccessTrace::code() const {
+  // Closing braces left out: no access belongs to them, and the lines they
+  // would take are the difference between fitting beside the grids or not.
   static const std::vector<std::string> naive = {
       "for (i = 0; i < n; i++)",
       "  for (j = 0; j < n; j++) {",
@@ -31,7 +33,6 @@ const std::vector<std::string>& AccessTrace::code() const {
       "    for (k = 0; k < n; k++)",
       "      sum += A[i][k] * B[k][j];",
       "    C[i][j] = sum;",
-      "  }",
   };
   static const std::vector<std::string> reordered = {
       "for (i = 0; i < n; i++) {",
@@ -40,8 +41,6 @@ const std::vector<std::string>& AccessTrace::code() const {
       "    a = A[i][k];",
       "    for (j = 0; j < n; j++)",
       "      C[i][j] += a * B[k][j];",
-      "  }",
-      "}",
   };
   static const std::vector<std::string> blocked = {
       "C = 0;",
@@ -52,8 +51,6 @@ const std::vector<std::string>& AccessTrace::code() const {
       "      a0..a3 = A[i][k..k+3];",
       "      for (j = 0; j < b; j++)",
       "        C[i][jj+j] += a0*T[k][j] + ... + a3*T[k+3][j];",
-      "    }",
-      "}",
   };
   switch (nest) {
     case trace::LoopNest::Naive: return naive;

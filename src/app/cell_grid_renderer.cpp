@@ -1,8 +1,6 @@
 #include "app/cell_grid_renderer.hpp"
 
-#define GL_GLEXT_PROTOTYPES
-#define GLFW_INCLUDE_GLCOREARB
-#include <GLFW/glfw3.h>
+#include <GLFW/glfw3.h>  // with GL_GLEXT_PROTOTYPES + GLFW_INCLUDE_GLCOREARB (cachescope_gui_deps)
 
 #include "app/embedded_shaders.hpp"
 

@@ -72,7 +72,7 @@ Colors colorsFor(Theme theme) {
   if (theme == Theme::Light) {
     p.untouched = ImVec4(0.84f, 0.85f, 0.88f, 1);
     p.glow = ImVec4(0.20f, 0.45f, 1.00f, 1);
-    p.resident = ImVec4(0.05f, 0.15f, 0.60f, 1);
+    p.resident = ImVec4(0.02f, 0.02f, 0.05f, 1);
     p.resident2 = ImVec4(0.35f, 0.35f, 0.35f, 1);
     p.current = ImVec4(0.85f, 0.05f, 0.75f, 1);
     p.gap = ImVec4(0.97f, 0.97f, 0.98f, 1);
@@ -156,7 +156,7 @@ void drawTransport(UiState& state, const AnimationData& data) {
   ImGui::Checkbox("loop", &v.loop);
   tooltip("Start over at the end.");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(fs * 10);
+  ImGui::SetNextItemWidth(fs * 12);
   const std::string current = v.caches.empty() ? "auto: " + animationCaches(v, state.settings.params.n) : v.caches;
   if (ImGui::BeginCombo("##caches", current.c_str())) {
     if (ImGui::Selectable("auto (by n)", v.caches.empty())) v.caches.clear();
@@ -189,11 +189,15 @@ void drawTransport(UiState& state, const AnimationData& data) {
 
 // [SECTION] one side: grids, indices, hit rates, code
 
+// Vertical spacing inside the hit-rate and code column: tight, so that the
+// whole loop nest fits beside the grids.
+constexpr float kInfoSpacing = 2.0f;
+
 struct SideLayout {
   float gridPx = 0;   // edge of A, B and C
   float tilePx = 0;   // edge of T
   float infoW = 0;
-  float height = 0;
+  bool compact = false;  // only the current line of the code (three sides)
 };
 
 // Fills the grid's texels for the state at its instant.
@@ -313,11 +317,12 @@ void drawRates(const AccessTrace& tr, const PlaybackState& s, const Colors& colo
   }
 }
 
-void drawCode(const AccessTrace& tr, const PlaybackState& s, float width) {
+void drawCode(const AccessTrace& tr, const PlaybackState& s, float width, bool compact) {
   const std::vector<std::string>& code = tr.code();
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  const float lineH = ImGui::GetTextLineHeightWithSpacing();
+  const float lineH = ImGui::GetTextLineHeight() + kInfoSpacing;
   for (std::size_t i = 0; i < code.size(); ++i) {
+    if (compact && int(i) != std::max(0, s.codeLine)) continue;
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const bool current = int(i) == s.codeLine && s.t > 0;
     if (current) {
@@ -378,9 +383,11 @@ void drawSide(UiState& state, const AnimationData& data, std::size_t index, cons
     ImGui::SameLine(0, gap);
   }
   ImGui::BeginGroup();
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, kInfoSpacing));
   drawRates(tr, s, colors, lay.infoW);
-  ImGui::Spacing();
-  drawCode(tr, s, lay.infoW);
+  ImGui::Dummy(ImVec2(1, fs * 0.3f));
+  drawCode(tr, s, lay.infoW, lay.compact);
+  ImGui::PopStyleVar();
   ImGui::EndGroup();
   ImGui::PopID();
 }
@@ -479,6 +486,7 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = fs * 0.6f;
   const float lineH = ImGui::GetTextLineHeightWithSpacing();
+  const float codeLineH = ImGui::GetTextLineHeight() + kInfoSpacing;
   std::size_t codeLines = 0;
   int levels = 0;
   bool tile = false;
@@ -492,7 +500,7 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
   for (const auto& side : data->sides)
     for (const std::string& line : side->code()) codeW = std::max(codeW, ImGui::CalcTextSize(line.c_str()).x);
   lay.infoW = std::max(codeW + fs, fs * 16);
-  const float infoH = float(levels) * (fs * 1.3f + ImGui::GetStyle().ItemSpacing.y) + float(codeLines) * lineH + fs;
+  const float infoH = float(levels) * (fs * 1.3f + kInfoSpacing) + float(codeLines) * codeLineH + fs * 0.3f;
   const float rowChrome = lineH * 2 + ImGui::GetStyle().ItemSpacing.y * 2;  // title + grid captions
   const float perSide = (avail.y - float(sides - 1) * gap) / float(sides);
   const float tileShare = tile ? std::clamp(float(first.n > 0 ? data->sides.back()->tileEdge : 0) / float(first.n), 0.25f, 0.5f) : 0;
@@ -501,7 +509,9 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
   g = std::max(g, fs * 4);
   lay.gridPx = std::floor(g);
   lay.tilePx = tile ? std::floor(g * tileShare) : 0;
-  if (infoH > perSide - lineH) lay.infoW = std::max(lay.infoW, fs * 16);  // it scrolls; nothing to squeeze
+  // Where the whole loop nest does not fit beside the grids (three sides),
+  // show its current line only.
+  lay.compact = infoH > perSide - lineH * 0.5f;
 
   const double fade = std::max(8.0, v.speed * 0.6);
   std::ostringstream layout;
@@ -517,9 +527,20 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
            << ", \"block\": " << data->spec.block << ", \"caches\": \"" << data->spec.cacheName << "\",\n"
            << "  \"untouched\": " << rgb(c.grid.untouched) << ", \"levels\": [" << rgb(c.grid.level[0]) << ", "
            << rgb(c.grid.level[1]) << ", " << rgb(c.grid.level[2]) << ", " << rgb(c.grid.level[3]) << "],\n"
-           << "  \"kernels\": [";
-    for (std::size_t i = 0; i < sides; ++i) layout << (i ? ", " : "") << "\"" << data->sides[i]->kernel << "\"";
-    layout << "],\n  \"grids\": [\n";
+           << "  \"resident\": " << rgb(c.grid.resident) << ",\n  \"sides\": [\n";
+    // Each side's counters at this instant (after the frame's playback).
+    for (std::size_t i = 0; i < sides; ++i) {
+      const AccessTrace& tr = *data->sides[i];
+      const PlaybackState& s = v.states[i];
+      layout << "    {\"kernel\": \"" << tr.kernel << "\", \"t\": " << s.t << ", \"accesses_recorded\": " << tr.size()
+             << ", \"accesses_total\": " << tr.totalReferences << ", \"levels\": [";
+      for (int l = 0; l < tr.levels; ++l)
+        layout << (l ? ", " : "") << "{\"name\": \"" << tr.levelNames[std::size_t(l)] << "\", \"accesses\": "
+               << s.accesses[std::size_t(l)] << ", \"hits\": " << s.hits[std::size_t(l)]
+               << ", \"misses\": " << s.accesses[std::size_t(l)] - s.hits[std::size_t(l)] << "}";
+      layout << "]}" << (i + 1 < sides ? ",\n" : "\n");
+    }
+    layout << "  ],\n  \"grids\": [\n";
   }
   for (std::size_t i = 0; i < sides; ++i) {
     if (i) ImGui::Dummy(ImVec2(1, gap * 0.5f));

@@ -77,6 +77,46 @@ void drawOwnerGrid(const ThreadsRun& run, float edge) {
   ImGui::EndGroup();
 }
 
+// One small C per k pass: the same block of C is updated once per pass of
+// the packed GEMM, not always by the same thread.
+void drawPasses(const ThreadsRun& run, float width) {
+  const float fs = ImGui::GetFontSize();
+  std::vector<int> passes;
+  for (const TileRecord& r : run.records)
+    if (std::find(passes.begin(), passes.end(), r.k0) == passes.end()) passes.push_back(r.k0);
+  std::sort(passes.begin(), passes.end());
+  if (passes.empty()) return;
+  const float gap = fs * 0.8f;
+  // Wrapped into rows of mini grids at least 5 font sizes wide (the label).
+  const int perRow = std::max(1, std::min(int(passes.size()), int((width + gap) / (fs * 5 + gap))));
+  const float edge = std::floor(std::min(fs * 9, (width - gap * float(perRow - 1)) / float(perRow)));
+  ImGui::TextUnformatted("C in each k pass (every block of C is updated once per pass)");
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImU32 frame = ImGui::GetColorU32(ImGuiCol_FrameBg), line = ImGui::GetColorU32(ImGuiCol_WindowBg);
+  for (std::size_t p = 0; p < passes.size(); ++p) {
+    if (p % std::size_t(perRow)) ImGui::SameLine(0, gap);
+    ImGui::BeginGroup();
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    dl->AddRectFilled(pos, ImVec2(pos.x + edge, pos.y + edge), frame);
+    int depth = 0;
+    for (const TileRecord& r : run.records) {
+      if (r.k0 != passes[p]) continue;
+      depth = r.depth;
+      const float x0 = pos.x + float(r.col0) / float(run.n) * edge, y0 = pos.y + float(r.row0) / float(run.n) * edge;
+      const float x1 = pos.x + float(r.col0 + r.cols) / float(run.n) * edge;
+      const float y1 = pos.y + float(r.row0 + r.rows) / float(run.n) * edge;
+      dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), threadColor(r.thread));
+      dl->AddRect(ImVec2(x0, y0), ImVec2(x1, y1), line, 0, 0, 1.5f);
+    }
+    ImGui::Dummy(ImVec2(edge, edge));
+    char label[48];
+    std::snprintf(label, sizeof label, "k %d..%d", passes[p], passes[p] + depth - 1);
+    if (ImGui::CalcTextSize(label).x > edge) std::snprintf(label, sizeof label, "k %d..", passes[p]);
+    ImGui::TextUnformatted(label);
+    ImGui::EndGroup();
+  }
+}
+
 // [SECTION] timeline
 
 void drawTimeline(const ThreadsRun& run, const std::vector<ThreadLoad>& loads, ImVec2 size) {
@@ -90,8 +130,8 @@ void drawTimeline(const ThreadsRun& run, const std::vector<ThreadLoad>& loads, I
   const float labelW = fs * 5.5f;
   const float axisH = ImGui::GetTextLineHeightWithSpacing() * 1.2f;
   const int lanes = std::max<int>(1, int(loads.size()));
-  const float laneH = std::min(fs * 3.0f, (size.y - axisH) / float(lanes));
-  const float x0 = pos.x + labelW, x1 = pos.x + size.x - fs * 0.5f;
+  const float laneH = std::max(fs * 1.2f, std::min(fs * 3.0f, (size.y - axisH) / float(lanes)));
+  const float x0 = pos.x + labelW, x1 = pos.x + size.x - fs * 2.0f;  // room for the last tick label
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
   const ImU32 frame = ImGui::GetColorU32(ImGuiCol_FrameBg);
@@ -201,7 +241,12 @@ void drawThreadsView(UiState& state, const Snapshot& snap, const ProgressView& p
   const float edge = std::floor(std::max(fs * 6, std::min(avail.y - ImGui::GetTextLineHeightWithSpacing() * 2, avail.x * 0.42f)));
   drawOwnerGrid(run, edge);
   ImGui::SameLine(0, fs * 1.5f);
-  drawTimeline(run, loads, ImVec2(ImGui::GetContentRegionAvail().x, edge));
+  ImGui::BeginGroup();
+  const float right = ImGui::GetContentRegionAvail().x;
+  drawTimeline(run, loads, ImVec2(right, std::min(edge * 0.5f, fs * 3.2f * float(std::max<std::size_t>(1, loads.size())) + fs * 2)));
+  ImGui::Spacing();
+  drawPasses(run, right);
+  ImGui::EndGroup();
 }
 
 }  // namespace cachescope::app

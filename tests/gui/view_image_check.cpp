@@ -1,0 +1,213 @@
+// Pixel checks of the Access and Threads views' screenshots.
+//
+//   view_image_check access SHOT.png LAYOUT.json
+// LAYOUT.json is what `cachescope gui --layout` wrote: where each grid was
+// drawn, the instant t, the fade length and the palette. This program records
+// the same loop nests on the same caches itself (access_animation.hpp, the
+// simulator's own trace), works out at t which level served each cell's last
+// access and which lines are in L1, and checks the screenshot's pixels there:
+// cell centres in the level's colour (cells that no longer glow), untouched
+// cells grey, the L1 outline at the top edge of resident cells.
+//
+//   view_image_check threads SHOT.png
+// The Threads view: the C grid is coloured by thread (palette colours), the
+// timeline lanes are drawn.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <stb_image.h>
+
+#include "app/access_animation.hpp"
+#include "plot/plot.hpp"
+#include "trace/presets.hpp"
+#include "trace/simulation.hpp"
+
+namespace {
+
+using namespace cachescope;
+using namespace cachescope::app;
+
+int failures = 0;
+
+void expect(bool ok, const std::string& what) {
+  std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
+  if (!ok) ++failures;
+}
+
+struct Image {
+  int w = 0, h = 0;
+  std::vector<unsigned char> px;
+  unsigned rgb(int x, int y) const {
+    const unsigned char* p = &px[(std::size_t(y) * std::size_t(w) + std::size_t(x)) * 4];
+    return (unsigned(p[0]) << 16) | (unsigned(p[1]) << 8) | p[2];
+  }
+};
+
+bool load(const std::string& path, Image& img) {
+  int n = 0;
+  unsigned char* data = stbi_load(path.c_str(), &img.w, &img.h, &n, 4);
+  if (!data) return false;
+  img.px.assign(data, data + std::size_t(img.w) * std::size_t(img.h) * 4);
+  stbi_image_free(data);
+  return true;
+}
+
+bool near(unsigned a, unsigned b, int tol) {
+  for (int s = 0; s < 24; s += 8)
+    if (std::abs(int((a >> s) & 0xff) - int((b >> s) & 0xff)) > tol) return false;
+  return true;
+}
+
+unsigned fromJson(const nlohmann::json& c) {
+  return (c.at(0).get<unsigned>() << 16) | (c.at(1).get<unsigned>() << 8) | c.at(2).get<unsigned>();
+}
+
+std::string hex(unsigned c) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "#%06x", c);
+  return buf;
+}
+
+int checkAccess(const std::string& shot, const std::string& layoutPath) {
+  Image img;
+  expect(load(shot, img), "screenshot loads: " + shot);
+  std::ifstream in(layoutPath);
+  nlohmann::json j;
+  try {
+    in >> j;
+  } catch (const std::exception& e) {
+    expect(false, std::string("layout JSON parses: ") + e.what());
+    return 1;
+  }
+  if (failures) return 1;
+  const std::uint64_t t = j.at("t").get<std::uint64_t>();
+  const double fade = j.at("fade").get<double>();
+  AnimationSpec spec;
+  spec.n = j.at("n").get<int>();
+  spec.block = j.at("block").get<int>();
+  spec.cacheName = j.at("caches").get<std::string>();
+  spec.cache = trace::hierarchyFor(trace::loadPreset(spec.cacheName));
+  const unsigned untouched = fromJson(j.at("untouched"));
+  const unsigned resident = fromJson(j.at("resident"));
+  unsigned levelColor[4];
+  for (int i = 0; i < 4; ++i) levelColor[i] = fromJson(j.at("levels").at(std::size_t(i)));
+  std::printf("instant t = %llu, fade %.0f accesses, n = %d, block = %d, %s caches\n", (unsigned long long)t, fade,
+              spec.n, spec.block, spec.cacheName.c_str());
+
+  std::map<std::string, std::shared_ptr<const AccessTrace>> traces;
+  for (const auto& side : j.at("sides")) {
+    const std::string kernel = side.at("kernel").get<std::string>();
+    auto tr = recordAccessTrace(spec, kernel);
+    traces[kernel] = tr;
+    // The app's counters at t are those of an independent playback here.
+    PlaybackState s = initialState(*tr);
+    seek(*tr, s, t);
+    const auto& levels = side.at("levels");
+    bool same = levels.size() == std::size_t(tr->levels);
+    for (int l = 0; same && l < tr->levels; ++l)
+      same = levels.at(std::size_t(l)).at("accesses").get<std::uint64_t>() == s.accesses[std::size_t(l)] &&
+             levels.at(std::size_t(l)).at("hits").get<std::uint64_t>() == s.hits[std::size_t(l)];
+    expect(same, kernel + ": the app's hit counters at t equal a fresh recording's");
+  }
+
+  int gridsChecked = 0;
+  for (const auto& g : j.at("grids")) {
+    const std::string kernel = g.at("kernel").get<std::string>();
+    const std::string name = g.at("grid").get<std::string>();
+    const AccessTrace& tr = *traces.at(kernel);
+    const Grid grid = name == "A" ? Grid::A : name == "B" ? Grid::B : name == "C" ? Grid::C : Grid::Tile;
+    const GridShape& shape = tr.grids[std::size_t(grid)];
+    const double x = g.at("x").get<double>(), y = g.at("y").get<double>();
+    const double w = g.at("w").get<double>(), h = g.at("h").get<double>();
+    expect(g.at("cols").get<int>() == shape.cellCols && g.at("rows").get<int>() == shape.cellRows,
+           kernel + " " + name + ": grid shape as recorded");
+    const double cw = w / shape.cellCols, ch = h / shape.cellRows;
+    PlaybackState s = initialState(tr);
+    seek(tr, s, t);
+    const std::size_t currentCell =
+        s.t > 0 && tr.events[s.t - 1].grid() == grid ? tr.events[s.t - 1].cell() : std::size_t(-1);
+    int checked[5] = {}, wrong = 0, outlines = 0, outlineWrong = 0;
+    std::string firstWrong;
+    for (int r = 0; r < shape.cellRows; ++r)
+      for (int c = 0; c < shape.cellCols; ++c) {
+        const std::size_t cell = std::size_t(r * shape.cellCols + c);
+        if (cell == currentCell) continue;
+        const std::uint32_t lt = s.lastTouch[std::size_t(grid)][cell];
+        if (lt != 0 && double(s.t) - double(lt) < fade) continue;  // still glowing
+        int slot = 4;  // untouched
+        unsigned want = untouched;
+        if (lt != 0) {
+          const int l = s.level[std::size_t(grid)][cell];
+          slot = l >= tr.levels ? 3 : std::min(l, 2);
+          want = levelColor[slot];
+        }
+        const int px = int(x + (c + 0.5) * cw), py = int(y + (r + 0.5) * ch);
+        if (px < 0 || py < 0 || px >= img.w || py >= img.h) continue;
+        ++checked[slot];
+        if (!near(img.rgb(px, py), want, 4)) {
+          if (wrong++ == 0)
+            firstWrong = " (first: cell " + std::to_string(r) + "," + std::to_string(c) + " is " + hex(img.rgb(px, py)) +
+                         ", want " + hex(want) + ")";
+        }
+        // L1 outline: the band just inside the cell's top edge (cells of 7 px and more).
+        if (cw >= 7 && ch >= 7 && s.inL1[tr.cellLine[std::size_t(grid)][cell]]) {
+          ++outlines;
+          const int oy = int(y + r * ch + 1.5);
+          if (!near(img.rgb(px, oy), resident, 4)) ++outlineWrong;
+        }
+      }
+    const int total = checked[0] + checked[1] + checked[2] + checked[3] + checked[4];
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "%s %s: %d cell centres in their level's colour (L1 %d, L2 %d, L3 %d, memory %d, untouched %d)",
+                  kernel.c_str(), name.c_str(), total - wrong, checked[0], checked[1], checked[2], checked[3], checked[4]);
+    // T (b x b) may be all aglow right after a tile copy: nothing to check then.
+    expect((total > 0 || grid == Grid::Tile) && wrong == 0, buf + firstWrong);
+    if (outlines) {
+      std::snprintf(buf, sizeof buf, "%s %s: %d cells whose line is in L1 outlined (%d not)", kernel.c_str(),
+                    name.c_str(), outlines - outlineWrong, outlineWrong);
+      expect(outlineWrong == 0, buf);
+    }
+    ++gridsChecked;
+  }
+  expect(gridsChecked >= 6, "at least two kernels' A, B and C checked (" + std::to_string(gridsChecked) + " grids)");
+  return failures ? 1 : 0;
+}
+
+int checkThreads(const std::string& shot) {
+  Image img;
+  expect(load(shot, img), "screenshot loads: " + shot);
+  if (failures) return 1;
+  auto count = [&](unsigned color) {
+    int n = 0;
+    for (int yy = 0; yy < img.h; ++yy)
+      for (int xx = 0; xx < img.w; ++xx) n += near(img.rgb(xx, yy), color, 3) ? 1 : 0;
+    return n;
+  };
+  const unsigned t0 = unsigned(plot::paletteColor(0) >> 8), t1 = unsigned(plot::paletteColor(1) >> 8);
+  const int n0 = count(t0), n1 = count(t1);
+  std::printf("thread 0 colour %s: %d px, thread 1 colour %s: %d px\n", hex(t0).c_str(), n0, hex(t1).c_str(), n1);
+  // C alone is hundreds of pixels square: the threads together cover a good part of the window.
+  expect(n0 + n1 > img.w * img.h / 10, "C coloured by thread covers over a tenth of the window");
+  expect(n0 > 0, "thread 0 drew tasks");
+  return failures ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const std::string mode = argc > 1 ? argv[1] : "";
+    if (mode == "access" && argc == 4) return checkAccess(argv[2], argv[3]);
+    if (mode == "threads" && argc == 3) return checkThreads(argv[2]);
+  } catch (const std::exception& e) {
+    std::printf("FAIL %s\n", e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "usage: view_image_check access SHOT.png LAYOUT.json | threads SHOT.png\n");
+  return 2;
+}
