@@ -77,9 +77,6 @@ CellGridRenderer::CellGridRenderer() {
   uCells_ = glGetUniformLocation(p, "uCells");
   uGrid_ = glGetUniformLocation(p, "uGrid");
   uCellPx_ = glGetUniformLocation(p, "uCellPx");
-  uUntouched_ = glGetUniformLocation(p, "uUntouched");
-  uLevel_ = glGetUniformLocation(p, "uLevel");
-  uGlow_ = glGetUniformLocation(p, "uGlow");
   uResident_ = glGetUniformLocation(p, "uResident");
   uResident2_ = glGetUniformLocation(p, "uResident2");
   uCurrent_ = glGetUniformLocation(p, "uCurrent");
@@ -158,9 +155,6 @@ void CellGridRenderer::render(const Item& item, const ImVec4& clip) const {
   glUniform2i(uGrid_, item.cols, item.rows);
   glUniform2f(uCellPx_, w / float(item.cols), h / float(item.rows));
   const GridPalette& p = item.palette;
-  setColor(uUntouched_, p.untouched);
-  glUniform4fv(uLevel_, 4, &p.level[0].x);
-  setColor(uGlow_, p.glow);
   setColor(uResident_, p.resident);
   setColor(uResident2_, p.resident2);
   setColor(uCurrent_, p.current);

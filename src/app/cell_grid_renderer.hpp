@@ -18,6 +18,8 @@
 
 namespace cachescope::app {
 
+// Colours of a grid. The fills (levels, untouched, glow) are blended per
+// cell by the caller into CellTexel; the outlines are drawn by the shader.
 struct GridPalette {
   ImVec4 untouched, glow, resident, resident2, current, gap;
   std::array<ImVec4, 4> level;  // L1, L2, L3, memory
@@ -25,7 +27,7 @@ struct GridPalette {
 
 // Per-cell texel of the grid texture (see shaders/cell_grid.frag).
 struct CellTexel {
-  std::uint8_t glow = 0, level = 0, flags = 0, unused = 255;
+  std::uint8_t r = 0, g = 0, b = 0, flags = 0;
 };
 inline constexpr std::uint8_t kCellInL1 = 1, kCellCurrent = 2, kCellInL2 = 4, kCellLineLeft = 8, kCellLineRight = 16;
 
@@ -54,8 +56,7 @@ class CellGridRenderer {
 
   std::string error_;
   unsigned program_ = 0, vao_ = 0;
-  int uCells_ = -1, uGrid_ = -1, uCellPx_ = -1, uUntouched_ = -1, uLevel_ = -1, uGlow_ = -1, uResident_ = -1,
-      uResident2_ = -1, uCurrent_ = -1, uGap_ = -1;
+  int uCells_ = -1, uGrid_ = -1, uCellPx_ = -1, uResident_ = -1, uResident2_ = -1, uCurrent_ = -1, uGap_ = -1;
   std::vector<std::unique_ptr<Item>> items_;  // one texture each, reused frame to frame
   std::size_t used_ = 0;
 };

@@ -200,8 +200,29 @@ struct SideLayout {
   bool compact = false;  // only the current line of the code (three sides)
 };
 
-// Fills the grid's texels for the state at its instant.
-void fillTexels(const AccessTrace& tr, const PlaybackState& s, Grid g, double fade, std::vector<std::uint8_t>& out) {
+// Fill colours as bytes: 0 untouched, 1..4 L1, L2, L3, memory; and the glow.
+struct FillBytes {
+  std::uint8_t rgb[5][3];
+  std::uint8_t glow[3];
+};
+
+FillBytes fillBytes(const GridPalette& p) {
+  FillBytes f{};
+  auto put = [](std::uint8_t* out, const ImVec4& c) {
+    out[0] = std::uint8_t(c.x * 255 + 0.5f);
+    out[1] = std::uint8_t(c.y * 255 + 0.5f);
+    out[2] = std::uint8_t(c.z * 255 + 0.5f);
+  };
+  put(f.rgb[0], p.untouched);
+  for (int i = 0; i < 4; ++i) put(f.rgb[i + 1], p.level[std::size_t(i)]);
+  put(f.glow, p.glow);
+  return f;
+}
+
+// Fills the grid's texels for the state at its instant: the level colour of
+// each cell's last access, blended towards the glow colour while fresh.
+void fillTexels(const AccessTrace& tr, const PlaybackState& s, Grid g, double fade, const FillBytes& colors,
+                std::vector<std::uint8_t>& out) {
   const GridShape& shape = tr.grids[std::size_t(g)];
   const std::size_t cells = std::size_t(shape.cells());
   out.resize(cells * 4);
@@ -209,27 +230,30 @@ void fillTexels(const AccessTrace& tr, const PlaybackState& s, Grid g, double fa
   const auto& level = s.level[std::size_t(g)];
   const auto& lines = tr.cellLine[std::size_t(g)];
   const double now = double(s.t);
+  const std::size_t cols = std::size_t(shape.cellCols);
   for (std::size_t c = 0; c < cells; ++c) {
     std::uint8_t* px = &out[c * 4];
     const std::uint32_t lt = last[c];
     if (lt == 0) {
-      px[0] = px[1] = 0;
+      px[0] = colors.rgb[0][0];
+      px[1] = colors.rgb[0][1];
+      px[2] = colors.rgb[0][2];
     } else {
-      const double age = now - double(lt);
-      px[0] = std::uint8_t(255.0 * std::clamp(1.0 - age / fade, 0.0, 1.0) + 0.5);
       const int l = level[c];
-      px[1] = std::uint8_t(l >= tr.levels ? 4 : std::min(l, 2) + 1);
+      const std::uint8_t* base = colors.rgb[l >= tr.levels ? 4 : std::min(l, 2) + 1];
+      const double age = now - double(lt);
+      const int w = age >= fade ? 0 : int(256.0 * 0.75 * (1.0 - age / fade));
+      for (int k = 0; k < 3; ++k) px[k] = std::uint8_t(base[k] + ((int(colors.glow[k]) - int(base[k])) * w >> 8));
     }
     std::uint8_t flags = s.inL1[lines[c]] ? kCellInL1 : 0;
-    const std::size_t col = c % std::size_t(shape.cellCols);
+    const std::size_t col = c % cols;
     if (col > 0 && lines[c - 1] == lines[c]) flags |= kCellLineLeft;
-    if (col + 1 < std::size_t(shape.cellCols) && lines[c + 1] == lines[c]) flags |= kCellLineRight;
-    px[2] = flags;
-    px[3] = 255;
+    if (col + 1 < cols && lines[c + 1] == lines[c]) flags |= kCellLineRight;
+    px[3] = flags;
   }
   if (s.t > 0) {
     const Event e = tr.events[s.t - 1];
-    if (e.grid() == g) out[std::size_t(e.cell()) * 4 + 2] |= kCellCurrent;
+    if (e.grid() == g) out[std::size_t(e.cell()) * 4 + 3] |= kCellCurrent;
   }
 }
 
@@ -262,7 +286,7 @@ void drawGrid(UiState& state, const AccessTrace& tr, const PlaybackState& s, Gri
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const ImVec2 size(edge * float(shape.cellCols) / float(std::max(shape.cellCols, shape.cellRows)),
                     edge * float(shape.cellRows) / float(std::max(shape.cellCols, shape.cellRows)));
-  fillTexels(tr, s, g, fade, state.access.texels);
+  fillTexels(tr, s, g, fade, fillBytes(colors.grid), state.access.texels);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   bool drawn = false;
   if (state.grids)
