@@ -65,6 +65,8 @@ std::int32_t ShadowLru::pushFront(std::uint64_t line) {
 }
 
 ShadowLru::Result ShadowLru::access(std::uint64_t line, bool allocate) {
+  // The most recent line again (a row walked element by element): no probe.
+  if (head_ >= 0 && nodeLine_[std::size_t(head_)] == line) return {true, true};
   std::uint64_t s = slotOf(line);
   if (keys_[s] == kEmpty) {
     // Keep the load factor <= 1/2 so probes stay short.

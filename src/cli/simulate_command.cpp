@@ -134,6 +134,7 @@ nlohmann::json toJson(const SimulateArgs& a, const trace::SimulationResult& r) {
             {"writes", r.writes},
             {"sampled", r.sampled},
             {"wall_s", r.wallSeconds},
+            {"cpu_s", r.cpuSeconds},
             {"accesses_per_s", r.accessesPerSecond},
             {"simulated_references", r.simulatedReferences},
             {"cancelled", r.cancelled}};
@@ -215,11 +216,15 @@ std::string toTable(const SimulateArgs& a, const trace::SimulationResult& r) {
   }
   os << "memory: " << grouped(r.memory.reads) << " line reads, " << grouped(r.memory.writes) << " line writes\n";
   if (!classes)
-    os << "three-C split off (--miss-classes on computes it; a fully associative shadow per level costs ~2x time)\n";
+    os << "three-C split off (--miss-classes on computes it; a fully associative shadow per level costs 2-3x the time)\n";
   os << "\n"
      << grouped(r.references) << " references (" << grouped(r.writes) << " stores)";
   if (r.simulatedReferences != r.references) os << ", " << grouped(r.simulatedReferences) << " simulated with warm-up";
-  os << " in " << fixed(r.wallSeconds, 3) << " s: " << fixed(r.accessesPerSecond / 1e6, 1) << " M accesses/s\n";
+  os << " in " << fixed(r.wallSeconds, 3) << " s: " << fixed(r.accessesPerSecond / 1e6, 1) << " M accesses/s";
+  if (r.cpuSeconds > 0)
+    os << " (CPU " << fixed(r.cpuSeconds, 3) << " s: "
+       << fixed(double(r.simulatedReferences) / r.cpuSeconds / 1e6, 1) << " M/s)";
+  os << "\n";
   return os.str();
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <climits>
 #include <cmath>
+#include <ctime>
 
 #include "platform/host.hpp"
 #include "trace/errors.hpp"
@@ -86,6 +87,12 @@ struct WindowSink {
   }
 };
 
+double threadCpuSeconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
 std::uint64_t roundUp(std::uint64_t v, std::uint64_t step) { return (v + step - 1) / step * step; }
 
 void collect(const sim::CacheModel& model, SimulationResult& r) {
@@ -165,6 +172,7 @@ SimulationResult simulate(const SimulationRequest& req) {
   if (kernel) {
     KernelTraceRun run(*kernel);
     const auto start = std::chrono::steady_clock::now();
+    const double cpu0 = threadCpuSeconds();
     model->visit([&](auto& h) {
       if (!r.sampled && !req.observer) {
         CountingSink<std::remove_reference_t<decltype(h)>> sink{h, poll};
@@ -190,7 +198,9 @@ SimulationResult simulate(const SimulationRequest& req) {
       }
     });
     r.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.cpuSeconds = threadCpuSeconds() - cpu0;
   } else {
+    const double cpu0 = threadCpuSeconds();
     if (reader->fileBytes() > 0) poll.expected = double(reader->fileBytes());
     model->visit([&](auto& h) {
       auto sink = [&](std::uint64_t a, std::uint32_t s, sim::Op op) {
@@ -212,6 +222,7 @@ SimulationResult simulate(const SimulationRequest& req) {
       }
     });
     r.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.cpuSeconds = threadCpuSeconds() - cpu0;
   }
   if (r.wallSeconds > 0) r.accessesPerSecond = double(r.simulatedReferences) / r.wallSeconds;
   if (req.progress && !r.cancelled) req.progress->store(1.0, std::memory_order_relaxed);

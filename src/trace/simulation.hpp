@@ -63,6 +63,8 @@ struct SimulationResult {
   std::uint64_t references = 0;  // loads + stores counted (not split in lines)
   std::uint64_t writes = 0;      // of which stores
   double wallSeconds = 0.0;      // the simulated loop or trace only
+  double cpuSeconds = 0.0;       // CPU time of the calling thread over the same span
+                                 // (differs from wall time on a busy machine)
   double accessesPerSecond = 0.0;  // all simulated references (warm-up too) / wallSeconds
   std::uint64_t simulatedReferences = 0;  // counted + warm-up
   bool cancelled = false;
