@@ -24,6 +24,9 @@ void addBenchCommand(CLI::App& root, Commands& commands);
 void addRooflineCommand(CLI::App& root, Commands& commands);
 void addSimulateCommand(CLI::App& root, Commands& commands);
 // [SECTION] further commands (simulate, roofline, gui) register here
+#ifdef CACHESCOPE_HAVE_GUI
+void addGuiCommand(CLI::App& root, Commands& commands);
+#endif
 
 // Builds the whole command line and runs it: the testable body of main().
 int runCommandLine(int argc, const char* const* argv);

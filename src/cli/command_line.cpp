@@ -23,6 +23,9 @@ int runCommandLine(int argc, const char* const* argv) {
   addRooflineCommand(root, commands);
   addSimulateCommand(root, commands);
   // [SECTION] further commands register here
+#ifdef CACHESCOPE_HAVE_GUI
+  addGuiCommand(root, commands);
+#endif
 
   try {
     root.parse(argc, argv);

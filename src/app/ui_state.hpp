@@ -1,0 +1,66 @@
+// The UI's own state: what the user has chosen and what the frame loop has
+// to do between frames. Panels read and write it; they never call the worker
+// or GL directly but leave requests here (`Actions`), which the frame loop
+// carries out after the frame. GL-free.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app/debounce.hpp"
+#include "app/settings.hpp"
+#include "app/worker.hpp"
+#include "plot/plot.hpp"
+
+namespace cachescope::app {
+
+// Requests a panel makes during a frame; the loop clears them after acting.
+struct Actions {
+  bool run = false;            // Run button / auto-rerun
+  bool stop = false;
+  SweepAxis sweep = SweepAxis::None;  // start a sweep
+  bool simulate = false;       // cache view: run the simulation
+  bool roofline = false;       // measure the roofline
+  bool rebuildFonts = false;   // font size changed (atlas is rebuilt between frames)
+  bool applyTheme = false;
+  bool toggleFullscreen = false;
+  bool screenshot = false;     // F12: the whole window
+  std::string screenshotPath;  // empty: a timestamped name
+};
+
+// A plot the user asked to export; written between frames.
+struct ExportRequest {
+  std::string name;    // file stem, e.g. "timings-rates"
+  std::string format;  // "png", "svg", "csv"
+  plot::Plot plot;     // a copy: the snapshot it came from may be gone by then
+};
+
+struct UiState {
+  RunSettings settings = defaultRunSettings();
+  View view = View::Timings;
+  bool viewChangedByProgram = true;  // select the tab once after --view
+  Theme theme = Theme::Dark;
+  float fontSize = 18.0f;
+  bool autoRerun = true;
+  SweepAxis sweepAxis = SweepAxis::N;   // the axis the sweep buttons use
+
+  // Auto-rerun: fires once the settings have been still for this long.
+  Debouncer debounce{std::chrono::milliseconds(150)};
+  RunSettings lastSeen = settings;       // to notice changes
+  std::uint64_t lastPosted = 0;          // id of the last timing request
+
+  Actions actions;
+  std::vector<ExportRequest> exports;
+  std::string exportDir = ".";
+  std::string notice;                    // last export / screenshot message
+  bool fullscreen = false;
+};
+
+// Called once per frame with the current time: notices a settings change and,
+// when auto-rerun is on and the debounce delay passed, asks for a run.
+// Returns true when it set `actions.run`.
+bool updateAutoRerun(UiState& state, Debouncer::Clock::time_point now);
+
+}  // namespace cachescope::app

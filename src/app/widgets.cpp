@@ -1,0 +1,139 @@
+#include <cstdio>
+
+#include "app/panels.hpp"
+
+namespace cachescope::app {
+
+PlotTheme plotTheme(const UiState& state) {
+  PlotTheme t = state.theme == Theme::Light ? lightPlotTheme() : darkPlotTheme();
+  t.fill = false;
+  t.background = ImGui::GetColorU32(ImGuiCol_WindowBg);
+  return t;
+}
+
+void tooltip(const char* text) {
+  if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28.0f);
+  ImGui::TextUnformatted(text);
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
+void tooltip(const std::string& text) { tooltip(text.c_str()); }
+
+void drawExportButtons(UiState& state, const plot::Plot& plot, const char* stem) {
+  ImGui::PushID(stem);
+  for (const char* format : {"png", "svg", "csv"}) {
+    char label[16];
+    std::snprintf(label, sizeof label, "%s", format);
+    for (char* c = label; *c; ++c) *c = char(*c - 'a' + 'A');
+    if (ImGui::SmallButton(label)) state.exports.push_back({stem, format, plot});
+    tooltip(std::string("Save this plot as ") + label + " in " + state.exportDir +
+            (std::string(format) == "csv" ? " (the plotted numbers: series, x, y, error bars)"
+             : std::string(format) == "svg" ? " (vector graphics, same layout as here)"
+                                            : " (for slides)"));
+    ImGui::SameLine();
+  }
+  ImGui::NewLine();
+  ImGui::PopID();
+}
+
+void sectionHeading(const char* text) {
+  ImGui::Spacing();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_PlotHistogram));
+  ImGui::TextUnformatted(text);
+  ImGui::PopStyleColor();
+  ImGui::Separator();
+}
+
+std::string formatSeconds(double s) {
+  char buf[48];
+  if (s < 0) return "?";
+  if (s < 1e-3) std::snprintf(buf, sizeof buf, "%.0f us", s * 1e6);
+  else if (s < 0.01) std::snprintf(buf, sizeof buf, "%.1f ms", s * 1e3);
+  else if (s < 1) std::snprintf(buf, sizeof buf, "%.0f ms", s * 1e3);
+  else if (s < 60) std::snprintf(buf, sizeof buf, "%.1f s", s);
+  else std::snprintf(buf, sizeof buf, "%d min %02d s", int(s) / 60, int(s) % 60);
+  return buf;
+}
+
+void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& progress) {
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(vp->WorkPos);
+  ImGui::SetNextWindowSize(vp->WorkSize);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
+  // No background: the frame loop clears to WindowBg, and a software
+  // rasterizer pays for every full-window fill.
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                                 ImGuiWindowFlags_NoBackground;
+  ImGui::Begin("##main", nullptr, flags);
+  ImGui::PopStyleVar(3);
+
+  const float fs = ImGui::GetFontSize();
+  const float statusPadY = fs * 0.3f;
+  const float statusH = ImGui::GetFrameHeight() + statusPadY * 2;
+  const float controlsW = std::min(std::max(fs * 17.0f, 260.0f), vp->WorkSize.x * 0.35f);
+
+  // The control column has its own background so it reads as a panel.
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_MenuBarBg));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(fs * 0.7f, fs * 0.6f));
+  ImGui::BeginChild("##controls", ImVec2(controlsW, -statusH), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  drawControlsPanel(state, snap, progress);
+  ImGui::EndChild();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
+
+  ImGui::SameLine(0, 0);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(fs * 0.6f, fs * 0.4f));
+  ImGui::BeginChild("##views", ImVec2(0, -statusH), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  if (ImGui::BeginTabBar("##viewtabs")) {
+    struct Tab {
+      View view;
+      const char* label;
+      const char* tip;
+    };
+    const Tab tabs[] = {
+        {View::Timings, "Timings", "Measured speed of the selected kernels: bars, speedup over naive, sweeps."},
+        {View::Cache, "Cache", "Simulated L1/L2/L3 on the exact access stream of naive vs blocked matmul."},
+        {View::Roofline, "Roofline", "Peak FLOP/s and memory bandwidth of this machine, and where each kernel sits."},
+    };
+    for (const Tab& t : tabs) {
+      ImGuiTabItemFlags tf = 0;
+      if (state.viewChangedByProgram && state.view == t.view) tf |= ImGuiTabItemFlags_SetSelected;
+      const bool open = ImGui::BeginTabItem(t.label, nullptr, tf);
+      tooltip(t.tip);
+      if (open) {
+        if (!state.viewChangedByProgram) state.view = t.view;
+        ImGui::BeginChild("##view", ImVec2(0, 0), false);
+        switch (t.view) {
+          case View::Timings: drawTimingsView(state, snap); break;
+          case View::Cache: drawCacheView(state, snap); break;
+          case View::Roofline: drawRooflineView(state, snap); break;
+        }
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+      }
+    }
+    state.viewChangedByProgram = false;
+    ImGui::EndTabBar();
+  }
+  ImGui::EndChild();
+  ImGui::PopStyleVar();
+
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_TitleBgActive));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(fs * 0.6f, statusPadY));
+  ImGui::BeginChild("##status", ImVec2(0, 0), false,
+                    ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar |
+                        ImGuiWindowFlags_NoScrollWithMouse);
+  drawStatusBar(state, snap, progress);
+  ImGui::EndChild();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
+  ImGui::End();
+}
+
+}  // namespace cachescope::app

@@ -1,0 +1,609 @@
+#include "app/worker.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+
+#include "kernels/registry.hpp"
+#include "platform/host.hpp"
+
+namespace cachescope::app {
+
+using Clock = std::chrono::steady_clock;
+
+const char* toString(RequestKind kind) {
+  switch (kind) {
+    case RequestKind::Timing: return "timing";
+    case RequestKind::Sweep: return "sweep";
+    case RequestKind::Cache: return "cache simulation";
+    case RequestKind::Roofline: return "roofline";
+  }
+  return "?";
+}
+
+RunOptions repsForEstimate(double seconds) {
+  if (seconds < 0.02) return {1, 7};
+  if (seconds < 0.25) return {1, 5};
+  if (seconds < 1.0) return {1, 3};
+  if (seconds < 4.0) return {0, 2};
+  return {0, 1};
+}
+
+namespace {
+
+// Params a kernel actually runs with: the settings, with the quantization
+// width replaced by the kernel's own where it does not accept the chosen one.
+Params paramsFor(const Kernel& k, Params p) {
+  if (k.uses(Param::Bits)) {
+    if (std::find(k.info.bits.begin(), k.info.bits.end(), p.bits) == k.info.bits.end() && !k.info.bits.empty())
+      p.bits = k.info.bits.front();
+  } else {
+    p.bits = 32;
+  }
+  return p;
+}
+
+std::vector<Job> jobsFor(const RunSettings& s, int n) {
+  std::vector<Job> jobs;
+  for (const std::string& id : s.kernels) {
+    const Kernel* k = findKernel(id);
+    if (!k) throw UsageError("unknown kernel '" + id + "'");
+    Params p = paramsFor(*k, s.params);
+    p.n = n;
+    p.block = std::min(p.block, n);
+    jobs.push_back({k, p});
+  }
+  return jobs;
+}
+
+void checkMemory(const std::vector<Job>& jobs) {
+  const double available = double(availableMemoryBytes());
+  if (available <= 0) return;
+  for (const Job& j : jobs)
+    if (jobBytes(j) > 0.8 * available)
+      throw UsageError(j.kernel->info.id + " at n=" + std::to_string(j.params.n) + " does not fit in memory");
+}
+
+std::string describe(const Job& j, int run, int runs) {
+  return j.kernel->info.id + " n=" + std::to_string(j.params.n) + "  run " + std::to_string(run) + "/" +
+         std::to_string(runs);
+}
+
+// Rough seconds of one run before anything is measured: 1 GFLOP/s is the
+// slow end of the ladder, so the first ETA errs on the long side.
+double guessSeconds(const Job& j) { return j.kernel->work(j.params) / 1e9; }
+
+}  // namespace
+
+std::vector<int> sweepValues(SweepAxis axis, const RunSettings& settings) {
+  auto anyUses = [&](Param p) {
+    for (const std::string& id : settings.kernels)
+      if (const Kernel* k = findKernel(id); k && k->uses(p)) return true;
+    return false;
+  };
+  std::vector<int> v;
+  const int n = settings.params.n;
+  switch (axis) {
+    case SweepAxis::None: break;
+    case SweepAxis::N:
+      for (int x = 64; x <= std::max(n, 256); x *= 2) v.push_back(x);
+      break;
+    case SweepAxis::Block:
+      if (anyUses(Param::Block))
+        for (int b = 4; b <= std::min(n, 256); b *= 2) v.push_back(b);
+      break;
+    case SweepAxis::Threads:
+      if (anyUses(Param::Threads))
+        for (int t = 1; t <= host().logicalCores; ++t) v.push_back(t);
+      break;
+  }
+  return v;
+}
+
+Worker::Worker(Engine engine, std::function<void()> onPublish)
+    : engine_(std::move(engine)), onPublish_(std::move(onPublish)), published_(std::make_shared<const Snapshot>()), thread_([this] { loop(); }) {}
+
+Worker::~Worker() {
+  {
+    std::lock_guard lock(mutex_);
+    quit_ = true;
+    cancel_.store(true);
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+std::uint64_t Worker::post(Request request) {
+  std::uint64_t id;
+  {
+    std::lock_guard lock(mutex_);
+    id = ++nextId_;
+    const int k = int(request.kind);
+    if (current_) {
+      const bool sameKind = current_->kind == request.kind;
+      const bool preempt = request.kind == RequestKind::Timing &&
+                           (current_->kind == RequestKind::Sweep || current_->kind == RequestKind::Cache);
+      if (sameKind || preempt) cancel_.store(true);
+      // A preempted request runs again after the timing, unless replaced.
+      if (preempt && !pending_[int(current_->kind)]) {
+        pending_[int(current_->kind)] = *current_;
+        pendingId_[int(current_->kind)] = currentId_;
+      }
+    }
+    pending_[k] = std::move(request);
+    pendingId_[k] = id;
+  }
+  wake_.notify_all();
+  return id;
+}
+
+void Worker::stop() {
+  std::lock_guard lock(mutex_);
+  for (auto& p : pending_) p.reset();
+  if (current_) cancel_.store(true);
+}
+
+std::shared_ptr<const Snapshot> Worker::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return published_;
+}
+
+ProgressView Worker::progress() const {
+  ProgressView v;
+  v.busy = busy_.load();
+  if (!v.busy) return v;
+  v.kind = RequestKind(busyKind_.load());
+  v.fraction = std::clamp(fraction_.load(), 0.0, 1.0);
+  v.elapsedS = std::chrono::duration<double>(Clock::now().time_since_epoch()).count() - startNs_.load() * 1e-9;
+  const double est = estTotalS_.load();
+  if (est > 0) v.etaS = std::max(0.0, est * (1.0 - v.fraction));
+  else if (v.fraction > 0.05) v.etaS = v.elapsedS * (1.0 - v.fraction) / v.fraction;
+  {
+    std::lock_guard lock(mutex_);
+    v.what = what_;
+  }
+  return v;
+}
+
+bool Worker::idle() const {
+  std::lock_guard lock(mutex_);
+  if (current_) return false;
+  for (const auto& p : pending_)
+    if (p) return false;
+  return true;
+}
+
+bool Worker::waitIdle(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  return idleCv_.wait_for(lock, timeout, [&] {
+    if (current_) return false;
+    for (const auto& p : pending_)
+      if (p) return false;
+    return true;
+  });
+}
+
+void Worker::loop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [&] {
+      if (quit_) return true;
+      for (const auto& p : pending_)
+        if (p) return true;
+      return false;
+    });
+    if (quit_) return;
+    // Lowest kind first: timing before sweeps, simulations and roofline.
+    int k = 0;
+    while (!pending_[k]) ++k;
+    current_ = std::move(pending_[k]);
+    currentId_ = pendingId_[k];
+    pending_[k].reset();
+    cancel_.store(false);
+    const Request request = *current_;
+    const std::uint64_t id = currentId_;
+    lock.unlock();
+
+    busyKind_.store(int(request.kind));
+    fraction_.store(0);
+    estTotalS_.store(-1);
+    startNs_.store(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count());
+    busy_.store(true);
+    try {
+      execute(request, id);
+    } catch (const std::exception& e) {
+      // Errors on the worker become UI state, never cross threads as exceptions.
+      draft_.error = std::string(toString(request.kind)) + ": " + e.what();
+      publish();
+    }
+    busy_.store(false);
+
+    lock.lock();
+    current_.reset();
+    idleCv_.notify_all();
+    if (onPublish_) onPublish_();  // the status bar changes from busy to idle
+  }
+}
+
+void Worker::execute(const Request& request, std::uint64_t id) {
+  switch (request.kind) {
+    case RequestKind::Timing: runTiming(request, id); break;
+    case RequestKind::Sweep: runSweep(request, id); break;
+    case RequestKind::Roofline: runRoofline(request, id); break;
+    case RequestKind::Cache: runCache(request, id); break;
+  }
+}
+
+void Worker::publish() {
+  ++draft_.version;
+  auto next = std::make_shared<const Snapshot>(draft_);
+  {
+    std::lock_guard lock(mutex_);
+    published_ = std::move(next);
+  }
+  if (onPublish_) onPublish_();
+}
+
+void Worker::setWhat(std::string what) {
+  std::lock_guard lock(mutex_);
+  what_ = std::move(what);
+}
+
+void Worker::runTiming(const Request& request, std::uint64_t id) {
+  const auto t0 = Clock::now();
+  const RunSettings& s = request.settings;
+  const int n = s.params.n;
+  std::vector<Job> jobs = jobsFor(s, n);
+  if (jobs.empty()) throw UsageError("select at least one kernel");
+  checkMemory(jobs);
+  draft_.error.clear();
+
+  std::map<Family, Problem> problems;
+  auto problemFor = [&](Family f, int size) -> const Problem& {
+    auto it = problems.find(f);
+    if (it == problems.end() || it->second.n != size) it = problems.insert_or_assign(f, engine_.makeProblem(f, size)).first;
+    return it->second;
+  };
+
+  // Seconds of one run of each job: measured at the probe size and scaled
+  // by the work, or guessed.
+  std::vector<double> est(jobs.size());
+  for (std::size_t i = 0; i < jobs.size(); ++i) est[i] = guessSeconds(jobs[i]);
+
+  draft_.preview.reset();
+  if (n > kProbeN) {
+    TimingRun probe;
+    probe.request = id;
+    probe.settings = s;
+    probe.n = kProbeN;
+    probe.preview = true;
+    std::vector<Job> probeJobs = jobsFor(s, kProbeN);
+    for (std::size_t i = 0; i < probeJobs.size(); ++i) {
+      if (cancelled()) break;
+      const Job& j = probeJobs[i];
+      setWhat("quick look: " + describe(j, 0, 1));
+      fraction_.store(0.02 * double(i) / probeJobs.size());
+      BenchRecord r = engine_.runJob(j, problemFor(j.kernel->info.family, kProbeN), {0, 1}, &cancel_, {});
+      if (r.failure == "cancelled") break;
+      if (r.failure.empty() && r.medianS > 0) est[i] = r.medianS * j.kernel->work(jobs[i].params) / r.work;
+      probe.records.push_back(std::move(r));
+      probe.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+      draft_.preview = probe;
+      publish();
+    }
+    problems.clear();
+  }
+
+  // Two passes, fastest kernel first: one run of each at the real size (a
+  // number for every kernel as early as possible; it also serves as the
+  // warm-up), then the repetitions for a trustworthy median. A kernel whose
+  // single run takes seconds keeps its one run.
+  std::vector<std::size_t> order(jobs.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return est[a] < est[b]; });
+  std::vector<RunOptions> opts(jobs.size());
+  double total = 0;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const RunOptions r = repsForEstimate(est[i]);
+    // The first pass ran it once already: no warm-up, and no second pass
+    // when one run is all there would be.
+    opts[i] = {0, r.reps > 1 ? r.reps : 0};
+    total += est[i] * (1 + opts[i].reps);
+  }
+  const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+  estTotalS_.store(total + elapsed);
+  fraction_.store(elapsed / (total + elapsed));
+
+  TimingRun run;
+  run.request = id;
+  run.settings = s;
+  run.n = n;
+  draft_.timing = run;
+  publish();
+  auto store = [&](BenchRecord r) {
+    if (!r.failure.empty()) draft_.error = r.kernel + ": " + r.failure;
+    auto same = std::find_if(run.records.begin(), run.records.end(),
+                             [&](const BenchRecord& o) { return o.kernel == r.kernel; });
+    if (same != run.records.end()) *same = std::move(r);
+    else run.records.push_back(std::move(r));
+    run.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    draft_.timing = run;
+    publish();
+  };
+  double doneS = elapsed;
+  std::vector<bool> failed(jobs.size(), false);
+  for (int pass = 0; pass < 2 && !cancelled(); ++pass) {
+    for (std::size_t i : order) {
+      if (cancelled()) break;
+      const Job& j = jobs[i];
+      const RunOptions o = pass == 0 ? RunOptions{0, 1} : opts[i];
+      if (o.reps == 0 || failed[i]) continue;
+      const double jobS = est[i] * o.reps;
+      ProgressFn progress = [&](const Progress& p) {
+        setWhat(describe(j, p.run, p.runs) + (pass == 0 ? " (first look)" : ""));
+        fraction_.store((doneS + jobS * p.run / std::max(1, p.runs)) / (total + elapsed));
+      };
+      BenchRecord r = engine_.runJob(j, problemFor(j.kernel->info.family, n), o, &cancel_, progress);
+      doneS += jobS;
+      if (r.failure == "cancelled") break;
+      failed[i] = !r.failure.empty();
+      store(std::move(r));
+    }
+  }
+  run.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (cancelled()) {
+    run.stopped = true;
+  } else {
+    run.complete = true;
+    draft_.history.push_back(run);
+    if (draft_.history.size() > kHistoryLength) draft_.history.erase(draft_.history.begin());
+    draft_.lastFinished = id;
+  }
+  draft_.timing = run;
+  publish();
+}
+
+void Worker::runSweep(const Request& request, std::uint64_t id) {
+  const RunSettings& s = request.settings;
+  SweepRun sweep;
+  sweep.request = id;
+  sweep.settings = s;
+  sweep.axis = request.axis;
+  sweep.values = sweepValues(request.axis, s);
+  if (sweep.values.empty())
+    throw UsageError(std::string("no selected kernel uses '") + toString(request.axis) + "'");
+
+  // Jobs: each kernel that reads the swept parameter, at each value.
+  std::vector<Job> jobs;
+  for (int v : sweep.values) {
+    RunSettings at = s;
+    if (request.axis == SweepAxis::N) at.params.n = v;
+    if (request.axis == SweepAxis::Block) at.params.block = v;
+    if (request.axis == SweepAxis::Threads) at.params.threads = v;
+    for (const Job& j : jobsFor(at, at.params.n)) {
+      const bool applies = request.axis == SweepAxis::N ||
+                           (request.axis == SweepAxis::Block && j.kernel->uses(Param::Block)) ||
+                           (request.axis == SweepAxis::Threads && j.kernel->uses(Param::Threads));
+      if (applies) jobs.push_back(j);
+    }
+  }
+  checkMemory(jobs);
+  draft_.error.clear();
+  draft_.sweep = sweep;
+  publish();
+
+  // A kernel's last measured rate predicts its next point (work scales, the
+  // rate roughly stays), which sets repetitions and the ETA.
+  std::map<std::string, double> rate;
+  auto estimate = [&](const Job& j) {
+    auto it = rate.find(j.kernel->info.id);
+    return it != rate.end() && it->second > 0 ? j.kernel->work(j.params) / it->second : guessSeconds(j);
+  };
+  double total = 0;
+  for (const Job& j : jobs) total += estimate(j) * 4;
+  double done = 0;
+  estTotalS_.store(-1);  // guesses only: let the status bar extrapolate from the fraction
+  Problem problem;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (cancelled()) break;
+    const Job& j = jobs[i];
+    const double e = estimate(j);
+    const RunOptions opts = repsForEstimate(e);
+    const double jobS = e * (opts.warmup + opts.reps);
+    ProgressFn progress = [&](const Progress& p) {
+      setWhat("sweep " + describe(j, p.run, p.runs));
+      fraction_.store((done + jobS * p.run / std::max(1, p.runs)) / std::max(total, 1e-9));
+    };
+    if (problem.n != j.params.n || problem.family != j.kernel->info.family)
+      problem = engine_.makeProblem(j.kernel->info.family, j.params.n);
+    BenchRecord r = engine_.runJob(j, problem, opts, &cancel_, progress);
+    done += jobS;
+    if (r.failure == "cancelled") break;
+    if (r.failure.empty() && r.medianS > 0) rate[r.kernel] = r.work / r.medianS;
+    // Re-estimate what is left with what was just learned.
+    total = done;
+    for (std::size_t k = i + 1; k < jobs.size(); ++k) {
+      const RunOptions o = repsForEstimate(estimate(jobs[k]));
+      total += estimate(jobs[k]) * (o.warmup + o.reps);
+    }
+    sweep.records.push_back(std::move(r));
+    draft_.sweep = sweep;
+    publish();
+  }
+  if (cancelled()) sweep.stopped = true;
+  else sweep.complete = true;
+  draft_.sweep = sweep;
+  publish();
+}
+
+bool canSimulate() {
+#ifdef CACHESCOPE_HAVE_TRACE
+  return true;
+#else
+  return false;
+#endif
+}
+
+#ifdef CACHESCOPE_HAVE_TRACE
+namespace {
+
+// Exact reference count of a full traced run, for the sampling budget.
+double referencesOf(const std::string& kernel, int n, int block) {
+  trace::KernelTraceSpec spec;
+  spec.kernel = kernel;
+  spec.n = n;
+  spec.block = block;
+  return double(trace::resolveKernel(spec).references());
+}
+
+}  // namespace
+#endif
+
+void Worker::runCache(const Request& request, std::uint64_t id) {
+#ifndef CACHESCOPE_HAVE_TRACE
+  (void)request;
+  (void)id;
+  throw std::runtime_error("this build has no cache simulator (src/trace)");
+#else
+  const RunSettings& s = request.settings;
+  const int n = s.params.n;
+  const int block = std::min(s.params.block, n);
+  const trace::CachePreset host = trace::hostPreset();
+  CacheRun run;
+  run.request = id;
+  run.settings = s;
+  run.n = n;
+  run.block = block;
+  for (const sim::LevelConfig& l : host.levels) {
+    run.levelNames.push_back(l.name);
+    run.levelBytes.push_back(l.sizeBytes);
+  }
+  for (int b = 4; b <= std::min(n, 512); b *= 2) run.sweepBlocks.push_back(b);
+  draft_.error.clear();
+  draft_.cache = run;
+  publish();
+
+  struct Job {
+    std::string kernel;
+    int block;
+    double budget;
+    bool side;
+  };
+  std::vector<Job> jobs = {{"matmul.naive", block, kCacheSideBudget, true},
+                           {"matmul.blocked", block, kCacheSideBudget, true}};
+  for (int b : run.sweepBlocks) jobs.push_back({"matmul.blocked", b, kCacheSweepBudget, false});
+  // Progress in simulated references: a sampled run costs its window plus a
+  // quarter of it for the warm-up.
+  std::vector<double> cost;
+  double total = 0;
+  for (const Job& j : jobs) {
+    const double refs = referencesOf(j.kernel, n, j.block);
+    const double counted = std::min(refs, std::max(j.budget, refs * double(j.block) / n));
+    cost.push_back(counted < refs ? counted * 1.25 : refs);
+    total += cost.back();
+  }
+  estTotalS_.store(-1);
+  double done = 0;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (cancelled()) break;
+    const Job& j = jobs[i];
+    trace::SimulationRequest req;
+    req.kernel.kernel = j.kernel;
+    req.kernel.n = n;
+    req.kernel.block = j.block;
+    req.cache = trace::hierarchyFor(host);
+    const double refs = referencesOf(j.kernel, n, j.block);
+    req.sample = std::clamp(j.budget / refs, 1e-6, 1.0);
+    // The 3C split costs 2-3x: only for the side-by-side numbers.
+    req.missClasses = j.side;
+    req.cancel = &cancel_;
+    std::atomic<double> progress{0};
+    req.progress = &progress;
+    setWhat("simulating " + j.kernel + " n=" + std::to_string(n) + (j.kernel == "matmul.blocked" ? " block=" + std::to_string(j.block) : ""));
+    std::atomic<bool> finished{false};
+    std::thread ticker([&] {
+      while (!finished.load()) {
+        fraction_.store((done + cost[i] * progress.load()) / total);
+        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      }
+    });
+    trace::SimulationResult r;
+    try {
+      r = engine_.simulate(req);
+    } catch (...) {
+      finished = true;
+      ticker.join();
+      throw;
+    }
+    finished = true;
+    ticker.join();
+    done += cost[i];
+    fraction_.store(done / total);
+    if (r.cancelled) break;
+    if (j.side) {
+      CacheSide side;
+      side.kernel = j.kernel;
+      side.missClasses = r.cache.missClasses == sim::MissClasses::On;
+      side.sampleFraction = r.sampleFraction;
+      side.references = r.references;
+      side.seconds = r.wallSeconds;
+      for (const sim::LevelCounters& c : r.levels) {
+        side.accesses.push_back(c.accesses);
+        side.hits.push_back(c.hits);
+        side.misses.push_back(c.misses);
+        side.compulsory.push_back(c.compulsory);
+        side.capacity.push_back(c.capacity);
+        side.conflict.push_back(c.conflict);
+      }
+      run.sides.push_back(std::move(side));
+    } else {
+      CacheSweepPoint p;
+      p.block = j.block;
+      p.sampleFraction = r.sampleFraction;
+      for (const sim::LevelCounters& c : r.levels) p.hitRate.push_back(c.hitRate());
+      run.sweep.push_back(std::move(p));
+    }
+    draft_.cache = run;
+    publish();
+  }
+  if (cancelled()) run.stopped = true;
+  else run.complete = true;
+  draft_.cache = run;
+  publish();
+#endif
+}
+
+void Worker::runRoofline(const Request& request, std::uint64_t id) {
+  const auto t0 = Clock::now();
+  RooflineOptions options;
+  options.threads = std::max(1, request.settings.params.threads);
+  // Peak and triad take `seconds` each (plus filling the triad arrays).
+  estTotalS_.store(2 * options.seconds + 0.5);
+  setWhat("roofline: FMA peak and triad bandwidth, " + std::to_string(options.threads) + " thread(s)");
+  std::atomic<bool> done{false};
+  // The measurement reports no progress of its own: advance the bar by time.
+  std::thread ticker([&] {
+    while (!done.load()) {
+      const double t = std::chrono::duration<double>(Clock::now() - t0).count();
+      fraction_.store(std::min(0.95, t / estTotalS_.load()));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
+  std::optional<RooflineMachine> machine;
+  try {
+    machine = engine_.measureRoofline(options, &cancel_);
+  } catch (...) {
+    done = true;
+    ticker.join();
+    throw;
+  }
+  done = true;
+  ticker.join();
+  if (!machine) return;  // cancelled
+  draft_.error.clear();
+  draft_.roofline = RooflineRun{id, *machine, options.threads, std::chrono::duration<double>(Clock::now() - t0).count()};
+  publish();
+}
+
+}  // namespace cachescope::app

@@ -1,0 +1,229 @@
+// The app's engine thread (shared/design.md section 2). The GUI thread never
+// runs a kernel or a simulation: it posts requests (copies of the settings)
+// and reads the newest immutable Snapshot once per frame. Progress is plain
+// atomics; cancellation is the flag runJob() checks between repetitions.
+//
+// Scheduling: one pending slot per request kind. A new request of the kind in
+// flight cancels it (the user moved a slider: the old numbers are stale). A
+// timing request also preempts a running sweep or simulation, which is queued
+// again behind it, so a number appears at once whatever else is going on.
+//
+// GL-free: tests drive it with a fake Engine.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/settings.hpp"
+#include "bench/roofline.hpp"
+#include "bench/runner.hpp"
+#ifdef CACHESCOPE_HAVE_TRACE
+#include "trace/simulation.hpp"
+#endif
+
+namespace cachescope::app {
+
+enum class RequestKind { Timing, Sweep, Cache, Roofline };
+inline constexpr int kRequestKinds = 4;
+const char* toString(RequestKind kind);
+
+struct Request {
+  RequestKind kind = RequestKind::Timing;
+  RunSettings settings;
+  SweepAxis axis = SweepAxis::None;  // Sweep only
+};
+
+// One timing request's results, filled in as kernels finish.
+struct TimingRun {
+  std::uint64_t request = 0;
+  RunSettings settings;
+  // Kernels measured so far, in the order they first ran. After the first
+  // pass a record holds one run (reps == 1); the second pass replaces it
+  // with the median of the repetitions.
+  std::vector<BenchRecord> records;
+  int n = 0;                         // the size the records are at
+  bool preview = false;              // quick numbers at a smaller n, shown first
+  bool complete = false;
+  bool stopped = false;
+  double seconds = 0;                // wall time of the run so far
+};
+
+struct SweepRun {
+  std::uint64_t request = 0;
+  RunSettings settings;
+  SweepAxis axis = SweepAxis::None;
+  std::vector<int> values;
+  std::vector<BenchRecord> records;
+  bool complete = false;
+  bool stopped = false;
+};
+
+struct RooflineRun {
+  std::uint64_t request = 0;
+  RooflineMachine machine;
+  int threads = 1;
+  double seconds = 0;  // how long the measurement took
+};
+
+// The Cache view's data: naive and blocked on the simulated host hierarchy,
+// then a hit rate against block size sweep of the blocked kernel.
+struct CacheSide {
+  std::string kernel;
+  std::vector<std::uint64_t> accesses, hits, misses, compulsory, capacity, conflict;  // per level
+  bool missClasses = false;  // the three-C split was computed
+  double sampleFraction = 1;  // share of the rows counted (after a warm-up)
+  std::uint64_t references = 0;
+  double seconds = 0;
+  double hitRate(std::size_t level) const {
+    return level < accesses.size() && accesses[level] ? double(hits[level]) / double(accesses[level]) : 0.0;
+  }
+};
+
+struct CacheSweepPoint {
+  int block = 0;
+  std::vector<double> hitRate;  // per level
+  double sampleFraction = 1;
+};
+
+struct CacheRun {
+  std::uint64_t request = 0;
+  RunSettings settings;
+  int n = 0, block = 0;
+  std::vector<std::string> levelNames;            // "L1d", "L2", "L3"
+  std::vector<std::uint64_t> levelBytes;          // capacities
+  std::vector<CacheSide> sides;                   // naive, blocked
+  std::vector<int> sweepBlocks;                   // blocks the sweep visits
+  std::vector<CacheSweepPoint> sweep;             // filled in as they finish
+  bool complete = false;
+  bool stopped = false;
+};
+
+// Everything the views show. Immutable once published; the UI holds a
+// shared_ptr for the frame.
+struct Snapshot {
+  std::uint64_t version = 0;           // bumps on every publication
+  std::optional<TimingRun> preview;    // smaller-n numbers for the current request
+  std::optional<TimingRun> timing;     // current (maybe partial) run
+  std::vector<TimingRun> history;      // completed runs, oldest first
+  std::optional<SweepRun> sweep;
+  std::optional<RooflineRun> roofline;
+  std::optional<CacheRun> cache;
+  std::string error;                   // last failure, shown in the UI ("" none)
+  std::uint64_t lastFinished = 0;      // id of the newest request that completed
+};
+
+inline constexpr std::size_t kHistoryLength = 8;
+
+// Progress of the request in flight, for the status bar.
+struct ProgressView {
+  bool busy = false;
+  RequestKind kind = RequestKind::Timing;
+  double fraction = 0;   // 0..1
+  double elapsedS = 0;
+  double etaS = -1;      // < 0: not known yet
+  std::string what;      // "matmul.naive n=2048 run 1/2"
+};
+
+// The work itself, replaceable in tests.
+struct Engine {
+  std::function<Problem(Family, int)> makeProblem = [](Family f, int n) { return cachescope::makeProblem(f, n); };
+  std::function<BenchRecord(const Job&, const Problem&, const RunOptions&, const std::atomic<bool>*,
+                            const ProgressFn&)>
+      runJob = [](const Job& j, const Problem& p, const RunOptions& o, const std::atomic<bool>* c,
+                  const ProgressFn& f) { return cachescope::runJob(j, p, o, c, f); };
+  std::function<std::optional<RooflineMachine>(const RooflineOptions&, const std::atomic<bool>*)> measureRoofline =
+      [](const RooflineOptions& o, const std::atomic<bool>* c) { return cachescope::measureRoofline(o, c); };
+#ifdef CACHESCOPE_HAVE_TRACE
+  std::function<trace::SimulationResult(const trace::SimulationRequest&)> simulate =
+      [](const trace::SimulationRequest& r) { return trace::simulate(r); };
+#endif
+};
+
+// Whether this build can simulate caches (the trace module is there).
+bool canSimulate();
+
+// References a simulation counts at most per run (the rest is sampled):
+// the cache view answers in about a second instead of a minute.
+inline constexpr double kCacheSideBudget = 24e6, kCacheSweepBudget = 6e6;
+
+// Sizes above this get a quick probe at this size first: its numbers appear
+// at once and give the estimate for the real run's ETA and repetitions.
+inline constexpr int kProbeN = 256;
+
+class Worker {
+ public:
+  // `onPublish` runs on the worker thread after each new snapshot (the app
+  // wakes its event loop with it); it must be thread-safe and quick.
+  explicit Worker(Engine engine = Engine{}, std::function<void()> onPublish = {});
+  ~Worker();  // cancels and joins
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Queues a request; returns its id (increasing).
+  std::uint64_t post(Request request);
+  // Cancels the request in flight and drops the queued ones.
+  void stop();
+
+  std::shared_ptr<const Snapshot> snapshot() const;
+  ProgressView progress() const;
+  // Nothing queued and nothing running.
+  bool idle() const;
+  // Waits until idle; false on timeout.
+  bool waitIdle(std::chrono::milliseconds timeout) const;
+
+ private:
+  void loop();
+  void execute(const Request& request, std::uint64_t id);
+  void runTiming(const Request& request, std::uint64_t id);
+  void runSweep(const Request& request, std::uint64_t id);
+  void runRoofline(const Request& request, std::uint64_t id);
+  void runCache(const Request& request, std::uint64_t id);
+  void publish();
+  void setWhat(std::string what);
+  bool cancelled() const { return cancel_.load(std::memory_order_relaxed); }
+
+  Engine engine_;
+  std::function<void()> onPublish_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable wake_;     // worker waits for requests
+  mutable std::condition_variable idleCv_;   // waitIdle waits for the worker
+  std::optional<Request> pending_[kRequestKinds];
+  std::uint64_t pendingId_[kRequestKinds] = {};
+  std::optional<Request> current_;
+  std::uint64_t currentId_ = 0;
+  std::uint64_t nextId_ = 0;
+  bool quit_ = false;
+  std::shared_ptr<const Snapshot> published_;
+  std::string what_;
+
+  // Worker-thread only: the snapshot being built.
+  Snapshot draft_;
+
+  std::atomic<bool> cancel_{false};
+  std::atomic<bool> busy_{false};
+  std::atomic<int> busyKind_{0};
+  std::atomic<double> fraction_{0};
+  std::atomic<double> estTotalS_{-1};
+  std::atomic<std::int64_t> startNs_{0};
+
+  std::thread thread_;  // last: starts after everything above exists
+};
+
+// Repetitions for a job whose single run is estimated at `seconds`: many
+// for fast kernels (stable medians), one for runs of seconds (naive n=2048).
+RunOptions repsForEstimate(double seconds);
+
+// The values a sweep visits for these settings (empty: the axis does not
+// apply to any selected kernel).
+std::vector<int> sweepValues(SweepAxis axis, const RunSettings& settings);
+
+}  // namespace cachescope::app

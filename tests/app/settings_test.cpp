@@ -1,0 +1,129 @@
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+
+#include "app/settings.hpp"
+#include "bench/param_list.hpp"
+#include "kernels/registry.hpp"
+#include "platform/host.hpp"
+#include "report/atomic_file.hpp"
+
+using namespace cachescope;
+using namespace cachescope::app;
+
+TEST_CASE("set option: applies each key") {
+  RunSettings s = defaultRunSettings();
+  SweepAxis sweep = SweepAxis::None;
+  applySetting(s, "n=256", &sweep);
+  applySetting(s, "block=32", &sweep);
+  applySetting(s, "threads=1", &sweep);
+  applySetting(s, "bits=8", &sweep);
+  applySetting(s, "density=0.25", &sweep);
+  applySetting(s, "sweep=block", &sweep);
+  CHECK(s.params.n == 256);
+  CHECK(s.params.block == 32);
+  CHECK(s.params.threads == 1);
+  CHECK(s.params.bits == 8);
+  CHECK(s.params.density == 0.25);
+  CHECK(sweep == SweepAxis::Block);
+}
+
+TEST_CASE("set option: kernels keep the ladder order of the registry") {
+  RunSettings s;
+  applySetting(s, "kernels=matmul.blocked,matmul.naive");
+  REQUIRE(s.kernels.size() == 2);
+  CHECK(s.kernels[0] == "matmul.naive");
+  CHECK(s.kernels[1] == "matmul.blocked");
+}
+
+TEST_CASE("set option: bad keys and values fail with one line") {
+  RunSettings s = defaultRunSettings();
+  auto fails = [&](const std::string& kv, const std::string& part) {
+    try {
+      applySetting(s, kv);
+    } catch (const UsageError& e) {
+      std::string what = e.what();
+      CHECK(what.find('\n') == std::string::npos);
+      CHECK_THAT(what, Catch::Contains(part));
+      return true;
+    }
+    return false;
+  };
+  CHECK(fails("colour=red", "unknown key 'colour'"));
+  CHECK(fails("n", "key=value"));
+  CHECK(fails("=5", "key=value"));
+  CHECK(fails("n=abc", "not an integer"));
+  CHECK(fails("n=12x", "not an integer"));
+  CHECK(fails("n=8", "16..4096"));
+  CHECK(fails("n=100000", "16..4096"));
+  CHECK(fails("block=0", "4..512"));
+  CHECK(fails("threads=0", "1.."));
+  CHECK(fails("threads=" + std::to_string(host().logicalCores + 1), "1.."));
+  CHECK(fails("bits=16", "32, 8 or 4"));
+  CHECK(fails("density=0", "(0, 1]"));
+  CHECK(fails("density=1.5", "(0, 1]"));
+  CHECK(fails("density=x", "(0, 1]"));
+  CHECK(fails("kernels=matmul.blokced", "did you mean 'matmul.blocked'"));
+  CHECK(fails("kernels=", "at least one"));
+  CHECK(fails("sweep=diagonal", "n, block, threads"));
+  // A failed --set leaves the settings as they were.
+  CHECK(s.params.n == defaultRunSettings().params.n);
+}
+
+TEST_CASE("view and theme names round-trip") {
+  for (View v : {View::Timings, View::Cache, View::Roofline}) {
+    View back;
+    REQUIRE(parseView(toString(v), back));
+    CHECK(back == v);
+  }
+  Theme t;
+  CHECK(parseTheme("light", t));
+  CHECK(t == Theme::Light);
+  CHECK_FALSE(parseTheme("solarized", t));
+  View v;
+  CHECK_FALSE(parseView("memory", v));
+}
+
+TEST_CASE("scenario files set view, theme and parameters") {
+  const std::string path = "app_scenario_test.json";
+  {
+    std::ofstream f(path);
+    f << R"({"title": "blocking", "view": "cache", "theme": "light", "font_size": 26,
+             "sweep": "block", "set": {"n": 384, "block": 48, "kernels": "matmul.naive,matmul.blocked"}})";
+  }
+  LaunchOptions o;
+  applyScenarioFile(o, path);
+  CHECK(o.view == View::Cache);
+  CHECK(o.theme == Theme::Light);
+  CHECK(o.fontSize == 26.0f);
+  CHECK(o.sweep == SweepAxis::Block);
+  CHECK(o.settings.params.n == 384);
+  CHECK(o.settings.params.block == 48);
+  CHECK(o.settings.kernels == std::vector<std::string>{"matmul.naive", "matmul.blocked"});
+
+  {
+    std::ofstream f(path);
+    f << R"({"view": "cache", "zoom": 2})";
+  }
+  CHECK_THROWS_WITH(applyScenarioFile(o, path), Catch::Contains("unknown key 'zoom'"));
+  {
+    std::ofstream f(path);
+    f << R"({"set": {"n": 5}})";
+  }
+  CHECK_THROWS_AS(applyScenarioFile(o, path), UsageError);
+  {
+    std::ofstream f(path);
+    f << "{ not json";
+  }
+  CHECK_THROWS_WITH(applyScenarioFile(o, path), Catch::Contains("not valid JSON"));
+  std::remove(path.c_str());
+  CHECK_THROWS_AS(applyScenarioFile(o, "no/such/scenario.json"), FileError);
+}
+
+TEST_CASE("quantization choices map to registered kernels only") {
+  for (int bits : {32, 8, 4}) {
+    std::string id = quantKernelId(bits);
+    if (!id.empty()) CHECK(findKernel(id) != nullptr);
+  }
+}

@@ -1,0 +1,162 @@
+// Checks a screenshot of the app and its frame-times file:
+//   gui_image_check SHOT.png TIMES.csv VIEW THEME
+// - the image is the window size and not blank (many colours);
+// - the control column has its panel background down the left edge;
+// - the view drew its plot: the expected series colours cover enough pixels;
+// - the frame-times CSV has a header and positive, finite times.
+//   gui_image_check --plot-png OUT.png
+// writes a sample plot through app::writePlotPng and checks the file.
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <stb_image.h>
+
+#include "app/plot_png.hpp"
+#include "plot/plot.hpp"
+
+namespace {
+
+int failures = 0;
+
+void expect(bool ok, const std::string& what) {
+  std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
+  if (!ok) ++failures;
+}
+
+struct Image {
+  int w = 0, h = 0;
+  std::vector<unsigned char> px;
+  unsigned rgb(int x, int y) const {
+    const unsigned char* p = &px[(std::size_t(y) * w + x) * 4];
+    return (unsigned(p[0]) << 16) | (unsigned(p[1]) << 8) | p[2];
+  }
+};
+
+bool load(const std::string& path, Image& img) {
+  int n = 0;
+  unsigned char* data = stbi_load(path.c_str(), &img.w, &img.h, &n, 4);
+  if (!data) return false;
+  img.px.assign(data, data + std::size_t(img.w) * img.h * 4);
+  stbi_image_free(data);
+  return true;
+}
+
+bool near(unsigned a, unsigned b, int tol = 3) {
+  for (int s = 0; s < 24; s += 8)
+    if (std::abs(int((a >> s) & 0xff) - int((b >> s) & 0xff)) > tol) return false;
+  return true;
+}
+
+unsigned fromImGui(float r, float g, float b) {
+  auto c = [](float v) { return unsigned(v * 255.0f + 0.5f); };
+  return (c(r) << 16) | (c(g) << 8) | c(b);
+}
+
+int countColor(const Image& img, unsigned color, int x0, int y0, int x1, int y1) {
+  int n = 0;
+  for (int y = y0; y < y1 && y < img.h; ++y)
+    for (int x = x0; x < x1 && x < img.w; ++x) n += near(img.rgb(x, y), color) ? 1 : 0;
+  return n;
+}
+
+unsigned paletteRgb(std::size_t i) { return unsigned(cachescope::plot::paletteColor(i) >> 8); }
+
+void checkFrameTimes(const std::string& path) {
+  std::ifstream in(path);
+  std::string header;
+  expect(bool(std::getline(in, header)), "frame times file readable");
+  expect(header.rfind("frame,ms", 0) == 0, "frame times header starts with frame,ms (got '" + header + "')");
+  int rows = 0;
+  bool sane = true;
+  double worst = 0;
+  for (std::string line; std::getline(in, line);) {
+    std::stringstream ss(line);
+    std::string frame, ms;
+    std::getline(ss, frame, ',');
+    std::getline(ss, ms, ',');
+    double v = std::atof(ms.c_str());
+    sane = sane && std::isfinite(v) && v > 0 && v < 60000;
+    worst = std::max(worst, v);
+    ++rows;
+  }
+  expect(rows >= 5, "at least 5 frames recorded (" + std::to_string(rows) + ")");
+  expect(sane, "every frame time positive and finite (max " + std::to_string(worst) + " ms)");
+}
+
+int checkPlotPng(const std::string& path) {
+  cachescope::plot::Plot p;
+  p.title = "check";
+  p.x.label = "n";
+  p.y.label = "GFLOP/s";
+  cachescope::plot::Series s;
+  s.name = "bars";
+  s.kind = cachescope::plot::SeriesKind::Bars;
+  s.points = {{0, 3}, {1, 9}, {2, 5}};
+  p.x.categories = {"a", "b", "c"};
+  p.series.push_back(s);
+  cachescope::app::writePlotPng(p, path, 800, 450);
+  Image img;
+  expect(load(path, img), "plot PNG loads");
+  expect(img.w == 800 && img.h == 450, "plot PNG is 800x450");
+  expect(countColor(img, 0xffffff, 0, 0, img.w, img.h) > img.w * img.h / 3, "plot PNG has a white background");
+  expect(countColor(img, paletteRgb(0), 0, 0, img.w, img.h) > 5000, "plot PNG shows the bars");
+  return failures ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--plot-png") return checkPlotPng(argv[2]);
+  if (argc != 5) {
+    std::fprintf(stderr, "usage: gui_image_check SHOT.png TIMES.csv VIEW THEME | --plot-png OUT.png\n");
+    return 2;
+  }
+  const std::string view = argv[3], theme = argv[4];
+  Image img;
+  if (!load(argv[1], img)) {
+    std::printf("FAIL cannot read %s\n", argv[1]);
+    return 1;
+  }
+  expect(img.w == 1600 && img.h == 900, "screenshot is 1600x900 (" + std::to_string(img.w) + "x" +
+                                            std::to_string(img.h) + ")");
+  std::set<unsigned> colours;
+  for (int y = 0; y < img.h; y += 3)
+    for (int x = 0; x < img.w; x += 3) colours.insert(img.rgb(x, y));
+  expect(colours.size() > 60, "not blank: " + std::to_string(colours.size()) + " distinct colours");
+
+  // Theme colours from theme.cpp: control column (MenuBarBg) and window.
+  const bool light = theme == "light";
+  const unsigned panel = light ? fromImGui(0.88f, 0.90f, 0.94f) : fromImGui(0.14f, 0.16f, 0.20f);
+  const unsigned window = light ? fromImGui(0.97f, 0.97f, 0.98f) : fromImGui(0.09f, 0.10f, 0.12f);
+  // The left edge, below the widgets and above the status bar.
+  const int panelPx = countColor(img, panel, 0, 100, 6, 840);
+  expect(panelPx > 6 * 700, "control column background down the left edge (" + std::to_string(panelPx) + " px)");
+  const int windowPx = countColor(img, window, 300, 0, img.w, img.h);
+  expect(windowPx > 100000, "view area on the window background (" + std::to_string(windowPx) + " px)");
+
+  // The view's plots: series colours in the view area (right of the controls).
+  const int x0 = 300;
+  if (view == "timings") {
+    const int bars = countColor(img, paletteRgb(0), x0, 0, img.w, img.h);
+    expect(bars > 3000, "rate bars drawn in the first palette colour (" + std::to_string(bars) + " px)");
+  } else if (view == "cache") {
+    const int a = countColor(img, paletteRgb(0), x0, 0, img.w, img.h);
+    const int b = countColor(img, paletteRgb(1), x0, 0, img.w, img.h);
+    expect(a > 2000 && b > 2000, "hit-rate bars of two series (" + std::to_string(a) + ", " + std::to_string(b) + " px)");
+  } else if (view == "roofline") {
+    // The roof line (view_roofline.cpp: #333333, #e0e0e0 on dark) and the
+    // kernels' points in palette colours.
+    const int roof = countColor(img, light ? 0x333333 : 0xe0e0e0, x0, 0, img.w, img.h);
+    int points = 0;
+    for (std::size_t i = 0; i < 4; ++i) points += countColor(img, paletteRgb(i), x0, 0, img.w, img.h);
+    expect(roof > 400, "roofline roof drawn (" + std::to_string(roof) + " px)");
+    expect(points > 60, "kernel points drawn (" + std::to_string(points) + " px)");
+  }
+  checkFrameTimes(argv[2]);
+  return failures ? 1 : 0;
+}
