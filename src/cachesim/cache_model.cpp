@@ -25,6 +25,10 @@ void CacheModel::count(std::uint64_t address, std::uint32_t size, Op op) {
   visit([&](auto& h) { h.count(address, size, op); });
 }
 
+void CacheModel::countBatch(const Reference* refs, std::size_t n) {
+  visit([&](auto& h) { h.countBatch(refs, n); });
+}
+
 LevelCounters CacheModel::counters(int level) const {
   return visit([&](const auto& h) { return h.counters(level); });
 }

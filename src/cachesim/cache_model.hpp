@@ -26,6 +26,8 @@ class CacheModel {
 
   AccessEvent access(std::uint64_t address, std::uint32_t size, Op op);
   void count(std::uint64_t address, std::uint32_t size, Op op);
+  // count() on each reference in order (the batched fast path).
+  void countBatch(const Reference* refs, std::size_t n);
 
   LevelCounters counters(int level) const;
   std::vector<LevelCounters> allCounters() const;

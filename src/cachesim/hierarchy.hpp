@@ -24,17 +24,25 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <vector>
 
 #include "cachesim/config.hpp"
 #include "cachesim/level.hpp"
-#include "cachesim/ordered_level.hpp"
+#include "cachesim/recency_level.hpp"
 #include "cachesim/shadow_lru.hpp"
 
 namespace cachescope::sim {
 
 enum class Op : std::uint8_t { Read, Write };
+
+// One memory reference of a batch (Hierarchy::countBatch).
+struct Reference {
+  std::uint64_t address;
+  std::uint32_t size;
+  Op op;
+};
 
 // The level type of each policy.
 template <class Policy>
@@ -43,11 +51,11 @@ struct LevelFor {
 };
 template <>
 struct LevelFor<LruPolicy> {
-  using type = OrderedLevel<true>;
+  using type = RecencyLevel<true>;
 };
 template <>
 struct LevelFor<FifoPolicy> {
-  using type = OrderedLevel<false>;
+  using type = RecencyLevel<false>;
 };
 
 struct LevelCounters {
@@ -108,6 +116,10 @@ class Hierarchy {
       if (classify_) shadows_.emplace_back(c.levels[i].lines());
     }
     shift0_ = levels_[0].lineShift();
+    if constexpr (kHasView) {
+      batchLoop_ = !classify_ && writeBack_ && levels_[0].narrow() &&
+                   (levelCount_ == 1 || (levels_[1].narrow() && levels_[1].lineShift() == shift0_));
+    }
   }
 
   int levels() const { return levelCount_; }
@@ -121,6 +133,8 @@ class Hierarchy {
   }
   const MemoryCounters& memory() const { return memory_; }
   bool classifies() const { return classify_; }
+  // Whether countBatch runs its inline loop (else count() per reference).
+  bool batchesInline() const { return batchLoop_; }
 
   // Zeroes the counters and keeps the contents: the end of a warm-up.
   void resetCounters() {
@@ -140,6 +154,26 @@ class Hierarchy {
       lookup<false>(0, l, write, nullptr);
       if (l == last) break;
     }
+  }
+
+  // The same as count() on each reference in order, for the counting hot
+  // path: with LRU/FIFO levels of at most 16 ways, write-back and no
+  // three-C shadow, a loop over the first two levels' Views with the
+  // counters in locals (levels below L2 and every rare event take the
+  // general code); otherwise count() per reference.
+  void countBatch(const Reference* refs, std::size_t n) {
+    if constexpr (kHasView) {
+      if (batchLoop_) {
+        const bool pow2 = std::has_single_bit(levels_[0].sets()) &&
+                          (levelCount_ == 1 || std::has_single_bit(levels_[1].sets()));
+        if (levelCount_ == 1)
+          pow2 ? batchLoop<false, true>(refs, n) : batchLoop<false, false>(refs, n);
+        else
+          pow2 ? batchLoop<true, true>(refs, n) : batchLoop<true, false>(refs, n);
+        return;
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) count(refs[i].address, refs[i].size, refs[i].op);
   }
 
   AccessEvent access(std::uint64_t address, std::uint32_t size, Op op) {
@@ -162,6 +196,64 @@ class Hierarchy {
   }
 
  private:
+  static constexpr bool kHasView = requires(const LevelT& l) { l.view(); };
+
+  // countBatch's fast loop. Order of events per reference as in lookup()
+  // and miss(): L1 lookup; on a miss the fetch from L2 (whose own miss goes
+  // to the general code), then L1's fill, then the writeback of a dirty
+  // victim.
+  // kPow2: both levels' set counts are powers of two (a mask, no modulo).
+  template <bool kTwo, bool kPow2>
+  void batchLoop(const Reference* refs, std::size_t n) {
+    const auto l1 = levels_[0].view();
+    const auto l2 = levels_[kTwo ? 1 : 0].view();
+    const std::uint64_t mask1 = levels_[0].sets() - 1, mask2 = l2.index.sets() - 1;
+    const std::uint32_t shift = shift0_;
+    const std::uint64_t offsetMask = (std::uint64_t(1) << shift) - 1;
+    std::uint64_t straddling = 0, writes = 0, misses = 0, evictions = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t address = refs[i].address;
+      if ((address & offsetMask) + refs[i].size > offsetMask + 1) [[unlikely]] {  // straddles a line boundary
+        ++straddling;
+        countOutOfLine(refs[i]);
+        continue;
+      }
+      const bool write = refs[i].op == Op::Write;
+      const typename LevelT::Key key(address >> shift);
+      const std::uint64_t line = key.line;
+      writes += write;
+      const std::uint64_t set1 = kPow2 ? line & mask1 : l1.setOf(line);
+      if (l1.lookup(set1, key, write) != LevelT::kMiss) continue;
+      ++misses;
+      if constexpr (kTwo) {
+        const std::uint64_t set2 = kPow2 ? line & mask2 : l2.setOf(line);
+        if (l2.lookup(set2, key, false) == LevelT::kMiss) missBelow(line, set2);
+      } else {
+        ++memory_.reads;
+      }
+      const auto v = l1.fill(set1, key, write);
+      if (v.line != kInvalidLine) {
+        ++evictions;
+        if (v.dirty) writeBackFromL1(v.line);
+      }
+    }
+    LevelCounters& c = counters_[0];
+    c.accesses += n - straddling;
+    c.writes += writes;
+    c.misses += misses;
+    c.evictions += evictions;
+    if constexpr (kTwo) counters_[1].accesses += misses;  // the fetches, all reads
+  }
+
+  [[gnu::noinline]] void countOutOfLine(const Reference& r) { count(r.address, r.size, r.op); }
+  [[gnu::noinline]] void missBelow(std::uint64_t line, std::uint64_t set) {
+    miss<false>(1, line, false, nullptr, set, ShadowLru::Result{true, true});
+  }
+  [[gnu::noinline]] void writeBackFromL1(std::uint64_t line) {
+    ++counters_[0].writebacks;
+    below<false>(0, line, true, nullptr);
+  }
+
   // The common case inline (a hit without the three-C shadow); everything
   // else out of line so the hot loop stays small.
   template <bool kEvent>
@@ -300,6 +392,7 @@ class Hierarchy {
   bool writeBack_;
   bool inclusive_;
   bool classify_;
+  bool batchLoop_ = false;
   std::uint32_t shift0_ = 0;
   std::vector<LevelT> levels_;
   std::vector<ShadowLru> shadows_;

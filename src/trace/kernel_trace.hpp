@@ -79,11 +79,11 @@ struct PackedInt4 {
   }
 };
 
-// flatten: the loop nest, the access policy, the sink and the simulator's
-// hit path become one function (the miss paths stay out of line, they are
-// noinline), so a hit costs no call.
+// The sinks' access() is always_inline: a reference costs the loop nest a
+// few stores into the sink's batch; the simulation runs per batch
+// (trace/batch_sink.hpp).
 template <class TSum, class Acc, class TIn, class TOut>
-[[gnu::flatten]] void runNest(const TracedKernel& k, Acc& acc, const TIn* a, const TIn* b, TOut* c, TIn* tile) {
+void runNest(const TracedKernel& k, Acc& acc, const TIn* a, const TIn* b, TOut* c, TIn* tile) {
   const int n = k.spec.n;
   const std::size_t ld = k.ld;
   switch (k.nest) {
