@@ -25,8 +25,8 @@ void CacheModel::count(std::uint64_t address, std::uint32_t size, Op op) {
   visit([&](auto& h) { h.count(address, size, op); });
 }
 
-void CacheModel::countBatch(const Reference* refs, std::size_t n) {
-  visit([&](auto& h) { h.countBatch(refs, n); });
+void CacheModel::countBatch(const std::uint64_t* addresses, const RefFlags* flags, std::size_t n) {
+  visit([&](auto& h) { h.countBatch(addresses, flags, n); });
 }
 
 LevelCounters CacheModel::counters(int level) const {

@@ -37,12 +37,23 @@ namespace cachescope::sim {
 
 enum class Op : std::uint8_t { Read, Write };
 
-// One memory reference of a batch (Hierarchy::countBatch).
-struct Reference {
-  std::uint64_t address;
-  std::uint32_t size;
-  Op op;
-};
+// Batches (Hierarchy::countBatch) hold aligned references only: the size a
+// power of two from 1 to 8 bytes and the address a multiple of it, as every
+// load and store of a traced loop nest is. Such a reference straddles a line
+// only when it is larger than the line, so the batch loop needs no
+// per-reference boundary check. Anything else goes through count().
+inline constexpr std::uint32_t kMaxBatchedSize = 8;
+constexpr bool batchable(std::uint64_t address, std::uint32_t size) {
+  return size - 1 < kMaxBatchedSize && (size & (size - 1)) == 0 && (address & (size - 1)) == 0;
+}
+// The per-reference byte of a batch: bit 0 write, bits 1-2 log2 of the size.
+// An enum, not a uint8_t: a store through a character type may alias
+// anything, and the loop nest that fills a batch would reload all its
+// pointers after each one.
+enum class RefFlags : std::uint8_t {};
+constexpr RefFlags batchFlags(std::uint32_t size, Op op) {
+  return RefFlags((size >= 8 ? 3 : size >= 4 ? 2 : size >= 2 ? 1 : 0) << 1 | (op == Op::Write ? 1 : 0));
+}
 
 // The level type of each policy.
 template <class Policy>
@@ -156,24 +167,27 @@ class Hierarchy {
     }
   }
 
-  // The same as count() on each reference in order, for the counting hot
-  // path: with LRU/FIFO levels of at most 16 ways, write-back and no
-  // three-C shadow, a loop over the first two levels' Views with the
-  // counters in locals (levels below L2 and every rare event take the
-  // general code); otherwise count() per reference.
-  void countBatch(const Reference* refs, std::size_t n) {
+  // The same as count() on each reference in order (see batchable() and
+  // batchFlags()), for the counting hot path: with LRU/FIFO levels of at
+  // most 16 ways, write-back and no three-C shadow, a loop over the first
+  // two levels' Views with the counters in locals (levels below L2 and every
+  // rare event take the general code); otherwise count() per reference.
+  void countBatch(const std::uint64_t* addresses, const RefFlags* flags, std::size_t n) {
     if constexpr (kHasView) {
       if (batchLoop_) {
-        const bool pow2 = std::has_single_bit(levels_[0].sets()) &&
+        const bool fast = shift0_ == 6 && std::has_single_bit(levels_[0].sets()) &&
                           (levelCount_ == 1 || std::has_single_bit(levels_[1].sets()));
         if (levelCount_ == 1)
-          pow2 ? batchLoop<false, true>(refs, n) : batchLoop<false, false>(refs, n);
+          fast ? batchLoop<false, true>(addresses, flags, n) : batchLoop<false, false>(addresses, flags, n);
         else
-          pow2 ? batchLoop<true, true>(refs, n) : batchLoop<true, false>(refs, n);
+          fast ? batchLoop<true, true>(addresses, flags, n) : batchLoop<true, false>(addresses, flags, n);
         return;
       }
     }
-    for (std::size_t i = 0; i < n; ++i) count(refs[i].address, refs[i].size, refs[i].op);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t f = std::uint32_t(flags[i]);
+      count(addresses[i], std::uint32_t(1) << (f >> 1), Op(f & 1));
+    }
   }
 
   AccessEvent access(std::uint64_t address, std::uint32_t size, Op op) {
@@ -202,31 +216,36 @@ class Hierarchy {
   // and miss(): L1 lookup; on a miss the fetch from L2 (whose own miss goes
   // to the general code), then L1's fill, then the writeback of a dirty
   // victim.
-  // kPow2: both levels' set counts are powers of two (a mask, no modulo).
-  template <bool kTwo, bool kPow2>
-  void batchLoop(const Reference* refs, std::size_t n) {
+  // kFast: both levels' set counts are powers of two (a mask, no modulo)
+  // and lines are 64 bytes (shifts by a constant, and no batched reference
+  // can straddle a line). Otherwise the general set index and shift.
+  template <bool kTwo, bool kFast>
+  void batchLoop(const std::uint64_t* addresses, const RefFlags* flags, std::size_t n) {
+    static_assert(int(Op::Read) == 0 && int(Op::Write) == 1);
     const auto l1 = levels_[0].view();
     const auto l2 = levels_[kTwo ? 1 : 0].view();
     const std::uint64_t mask1 = levels_[0].sets() - 1, mask2 = l2.index.sets() - 1;
-    const std::uint32_t shift = shift0_;
-    const std::uint64_t offsetMask = (std::uint64_t(1) << shift) - 1;
+    const std::uint32_t shift = kFast ? 6 : shift0_;
     std::uint64_t straddling = 0, writes = 0, misses = 0, evictions = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const std::uint64_t address = refs[i].address;
-      if ((address & offsetMask) + refs[i].size > offsetMask + 1) [[unlikely]] {  // straddles a line boundary
-        ++straddling;
-        countOutOfLine(refs[i]);
-        continue;
+      const std::uint64_t address = addresses[i];
+      const std::uint32_t f = std::uint32_t(flags[i]);
+      if constexpr (!kFast) {
+        if ((f >> 1) > shift) [[unlikely]] {  // larger than a line
+          ++straddling;
+          countOutOfLine(address, f);
+          continue;
+        }
       }
-      const bool write = refs[i].op == Op::Write;
-      const typename LevelT::Key key(address >> shift);
-      const std::uint64_t line = key.line;
+      const std::uint64_t line = address >> shift;
+      const std::uint32_t write = f & 1;
       writes += write;
-      const std::uint64_t set1 = kPow2 ? line & mask1 : l1.setOf(line);
+      const std::uint64_t set1 = kFast ? line & mask1 : l1.setOf(line);
+      const typename LevelT::Key key(line);
       if (l1.lookup(set1, key, write) != LevelT::kMiss) continue;
       ++misses;
       if constexpr (kTwo) {
-        const std::uint64_t set2 = kPow2 ? line & mask2 : l2.setOf(line);
+        const std::uint64_t set2 = kFast ? line & mask2 : l2.setOf(line);
         if (l2.lookup(set2, key, false) == LevelT::kMiss) missBelow(line, set2);
       } else {
         ++memory_.reads;
@@ -245,7 +264,9 @@ class Hierarchy {
     if constexpr (kTwo) counters_[1].accesses += misses;  // the fetches, all reads
   }
 
-  [[gnu::noinline]] void countOutOfLine(const Reference& r) { count(r.address, r.size, r.op); }
+  [[gnu::noinline]] void countOutOfLine(std::uint64_t address, std::uint32_t flags) {
+    count(address, std::uint32_t(1) << (flags >> 1), Op(flags & 1));
+  }
   [[gnu::noinline]] void missBelow(std::uint64_t line, std::uint64_t set) {
     miss<false>(1, line, false, nullptr, set, ShadowLru::Result{true, true});
   }

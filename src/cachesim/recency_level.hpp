@@ -200,6 +200,7 @@ class RecencyLevel {
     empty.order = unusedFields_;
     for (std::uint32_t p = 0; p < ways_; ++p) empty.order |= std::uint64_t(ways_ - 1 - p) << (4 * p);
     empty.mru = kInvalidLine;
+    for (std::uint32_t w = 0; w < 16; ++w) hashMask_[w] = w < ways_ ? 0x7f : 0xff;
     heads_.assign(c.sets(), empty);
     tags_.assign(c.sets() << tagShift_, kInvalidLine);
   }
@@ -215,9 +216,7 @@ class RecencyLevel {
     View v{const_cast<SetHead*>(heads_.data()), const_cast<std::uint64_t*>(tags_.data()), tagShift_, victimShift_,
            unusedFields_, index_, {}};
 #if defined(__SSE2__)
-    alignas(16) std::uint8_t mask[16];
-    for (std::uint32_t w = 0; w < 16; ++w) mask[w] = w < ways_ ? 0x7f : 0xff;
-    v.hashMask = _mm_load_si128(reinterpret_cast<const __m128i*>(mask));
+    v.hashMask = _mm_load_si128(reinterpret_cast<const __m128i*>(hashMask_));
 #else
     v.waysMask = (std::uint32_t(1) << ways_) - 1;
 #endif
@@ -296,6 +295,7 @@ class RecencyLevel {
   std::uint32_t tagShift_ = 0;    // log2 of the tag stride of a set
   std::uint32_t victimShift_ = 0;
   std::uint64_t unusedFields_ = 0;
+  alignas(16) std::uint8_t hashMask_[16] = {};
   SetIndex index_;
   std::vector<SetHead> heads_;
   std::vector<std::uint64_t> tags_;

@@ -66,7 +66,7 @@ struct PackedInt4 {
   Sink& inner;
   std::uintptr_t unpackedA, unpackedB, packedA, packedB;
   std::size_t count;
-  void access(std::uint64_t address, std::uint32_t size, AccessKind kind) {
+  [[gnu::always_inline]] void access(std::uint64_t address, std::uint32_t size, AccessKind kind) {
     if (address - unpackedA < count)
       inner.access(packedA + (address - unpackedA) / 2, 1, kind);
     else if (address - unpackedB < count)
@@ -74,7 +74,7 @@ struct PackedInt4 {
     else
       inner.access(address, size, kind);
   }
-  void point(int i, int j, int k) {
+  [[gnu::always_inline]] void point(int i, int j, int k) {
     if constexpr (requires(Sink& s) { s.point(i, j, k); }) inner.point(i, j, k);
   }
 };

@@ -61,10 +61,13 @@ struct WindowSink {
       nextPoll += kPollEvery;
     }
   }
-  void point(int i, int j, int k) {
+  [[gnu::always_inline]] void point(int i, int j, int k) {
     if (observer) observer->onPoint(i, j, k);
     if (i == lastRow) [[likely]]
       return;
+    nextRow(i);
+  }
+  [[gnu::noinline]] void nextRow(int i) {
     lastRow = i;
     if (!observer) batch.flush();
     if (!measuring && i >= begin) {
