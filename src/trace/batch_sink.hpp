@@ -7,6 +7,7 @@
 // the batch and is counted on its own, so the order is kept.
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 
@@ -29,6 +30,7 @@ class BatchSink {
   // would be a second rare call path in the nest, and with it GCC keeps the
   // nest's accumulator in memory: 2x slower.
   [[gnu::always_inline]] void access(std::uint64_t address, std::uint32_t size, AccessKind kind) {
+    assert(!sim::batchable(0, size) || sim::batchable(address, size));
     const sim::Op op = kind == AccessKind::Write ? sim::Op::Write : sim::Op::Read;
     if (!sim::batchable(0, size)) [[unlikely]] {
       single(address, size, op);
