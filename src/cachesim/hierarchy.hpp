@@ -179,6 +179,8 @@ class Hierarchy {
                           (levelCount_ == 1 || std::has_single_bit(levels_[1].sets()));
         if (levelCount_ == 1)
           fast ? batchLoop<false, true>(addresses, flags, n) : batchLoop<false, false>(addresses, flags, n);
+        else if (fast && levels_[0].ways() == 8)  // the common L1d (AMD, older Intel)
+          batchLoop<true, true, 8>(addresses, flags, n);
         else
           fast ? batchLoop<true, true>(addresses, flags, n) : batchLoop<true, false>(addresses, flags, n);
         return;
@@ -219,10 +221,12 @@ class Hierarchy {
   // kFast: both levels' set counts are powers of two (a mask, no modulo)
   // and lines are 64 bytes (shifts by a constant, and no batched reference
   // can straddle a line). Otherwise the general set index and shift.
-  template <bool kTwo, bool kFast>
+  // kWays1: L1's ways when known at compile time (0: not).
+  template <bool kTwo, bool kFast, std::uint32_t kWays1 = 0>
   void batchLoop(const std::uint64_t* addresses, const RefFlags* flags, std::size_t n) {
     static_assert(int(Op::Read) == 0 && int(Op::Write) == 1);
-    const auto l1 = levels_[0].view();
+    auto l1 = levels_[0].view();
+    if constexpr (kWays1 != 0) l1.template assumeWays<kWays1>();
     const auto l2 = levels_[kTwo ? 1 : 0].view();
     const std::uint64_t mask1 = levels_[0].sets() - 1, mask2 = l2.index.sets() - 1;
     const std::uint32_t shift = kFast ? 6 : shift0_;

@@ -110,6 +110,16 @@ class RecencyLevel {
 
     [[gnu::always_inline]] std::uint64_t setOf(std::uint64_t line) const { return index(line); }
 
+    // For a caller that knows the way count at compile time: the same
+    // values, now constants the compiler can fold into the code.
+    template <std::uint32_t kWays>
+    [[gnu::always_inline]] void assumeWays() {
+      static_assert(kWays >= 1 && kWays <= kMaxNarrowWays);
+      tagShift = std::uint32_t(std::bit_width(kWays - 1));
+      victimShift = 4 * (kWays - 1);
+      unusedFields = kWays == 16 ? 0 : ~std::uint64_t(0) << (4 * (kWays % 16));
+    }
+
     // Brings a set's head and tags towards the host's L1 ahead of a lookup.
     [[gnu::always_inline]] void prefetch(std::uint64_t set) const {
       __builtin_prefetch(&heads[set]);

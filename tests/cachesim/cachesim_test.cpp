@@ -324,8 +324,8 @@ TEST_CASE("batched counting equals the reference model", "[cachesim]") {
                                   Replacement::Random};
   const std::uint32_t wayChoices[] = {1, 2, 3, 4, 7, 8, 12, 15, 16, 17, 24};
   const std::uint32_t setChoices[] = {1, 2, 3, 4, 5, 8, 12, 16};
-  int inlineRuns = 0, rounds = 0;
-  for (int round = 0; round < 150; ++round) {
+  int inlineRuns = 0, fastRuns = 0, fast8Runs = 0, rounds = 0;
+  for (int round = 0; round < 300; ++round) {
     HierarchyConfig c;
     c.replacement = policies[round % 5];
     c.seed = rng();
@@ -333,17 +333,33 @@ TEST_CASE("batched counting equals the reference model", "[cachesim]") {
     c.inclusiveLast = rng() % 4 == 0;
     c.missClasses = rng() % 5 == 0 ? MissClasses::On : MissClasses::Off;
     const int nLevels = 1 + int(rng() % 3);
-    const std::uint32_t line = 1u << (2 + rng() % 4);
+    // 64-byte lines with power-of-two set counts take the specialised loop
+    // (an 8-way L1 one more), other geometries the general one.
+    // Every sixth round is shaped like a host: 64-byte lines, power-of-two
+    // sets, an 8-way L1.
+    const bool hostLike = round % 6 == 0;
+    const std::uint32_t line = hostLike || rng() % 3 == 0 ? 64 : 1u << (2 + rng() % 4);
     for (int l = 0; l < nLevels; ++l) {
       std::uint32_t ways = c.replacement == Replacement::Plru ? (1u << (rng() % 5)) : wayChoices[rng() % 11];
-      const std::uint32_t sets = setChoices[rng() % 8] * std::uint32_t(l + 1);
-      const std::uint32_t lineBytes = rng() % 8 == 0 ? line * 2 : line;
+      std::uint32_t sets = setChoices[rng() % 8] * std::uint32_t(l + 1);
+      std::uint32_t lineBytes = rng() % 8 == 0 ? line * 2 : line;
+      if (hostLike) {
+        sets = 1u << (rng() % 4 + std::uint32_t(l));
+        lineBytes = 64;
+        if (l == 0) ways = 8;
+      }
       c.levels.push_back({"L" + std::to_string(l + 1), std::uint64_t(sets) * ways * lineBytes, ways, lineBytes});
     }
     CacheModel fast(c);
     refmodel::RefHierarchy ref(c);
-    inlineRuns += fast.visit([](const auto& h) { return h.batchesInline(); }) ? 1 : 0;
-    const std::uint64_t span = 256 + rng() % 4096;
+    const bool inlineLoop = fast.visit([](const auto& h) { return h.batchesInline(); });
+    inlineRuns += inlineLoop ? 1 : 0;
+    const auto pow2 = [](std::uint64_t v) { return (v & (v - 1)) == 0; };
+    fastRuns += inlineLoop && c.levels[0].lineBytes == 64 && pow2(c.levels[0].sets()) &&
+                (nLevels == 1 || pow2(c.levels[1].sets()));
+    fast8Runs += inlineLoop && c.levels[0].lineBytes == 64 && c.levels[0].ways == 8 && nLevels > 1 &&
+                 pow2(c.levels[0].sets()) && pow2(c.levels[1].sets());
+    const std::uint64_t span = 256 + rng() % 4096 + (line == 64 ? rng() % 16384 : 0);
     const std::uint64_t base = rng() % 4 == 0 ? (std::uint64_t(1) << 60) : 0x10000;
     std::uint64_t cursor = 0;
     std::vector<std::uint64_t> addresses;
@@ -404,9 +420,12 @@ TEST_CASE("batched counting equals the reference model", "[cachesim]") {
     REQUIRE(fast.memory().writes == ref.memory().writes);
     ++rounds;
   }
-  CHECK(rounds == 150);
-  // The inline loop itself must have been exercised, not only the fallback.
-  CHECK(inlineRuns >= 30);
+  CHECK(rounds == 300);
+  // The inline loops themselves must have been exercised, not only the
+  // fallback.
+  CHECK(inlineRuns >= 60);
+  CHECK(fastRuns >= 20);
+  CHECK(fast8Runs >= 10);
 }
 
 TEST_CASE("host-like geometry takes the inline batch loop", "[cachesim]") {
