@@ -18,8 +18,9 @@
 // - Order on a miss: fetch from below, then choose the victim and fill, then
 //   write the victim back if dirty.
 //
-// `count()` is the fast counting path; `access()` also returns an
-// AccessEvent for the animation. Both update the same state.
+// `countBatch()` is the counting hot path (a traced kernel's references, a
+// batch at a time), `count()` counts one reference, `access()` also returns
+// an AccessEvent for the animation. All three update the same state.
 #pragma once
 
 #include <algorithm>
