@@ -348,7 +348,9 @@ TEST_CASE("batched counting equals the reference model", "[cachesim]") {
         lineBytes = 64;
         if (l == 0) ways = 8;
       }
-      c.levels.push_back({"L" + std::to_string(l + 1), std::uint64_t(sets) * ways * lineBytes, ways, lineBytes});
+      std::string name = "L";  // (not "L" + to_string: a GCC 12 -Wrestrict false positive)
+      name += std::to_string(l + 1);
+      c.levels.push_back({name, std::uint64_t(sets) * ways * lineBytes, ways, lineBytes});
     }
     CacheModel fast(c);
     refmodel::RefHierarchy ref(c);
