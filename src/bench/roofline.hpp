@@ -20,7 +20,7 @@ namespace cachescope {
 
 struct RooflineOptions {
   int threads = 1;
-  double seconds = 0.3;        // per measurement (peak, bandwidth), best of several rounds
+  double seconds = 0.3;        // per measurement (peak: fastest chunk; bandwidth: best of rounds)
   std::size_t triadBytes = 0;  // all three arrays together; 0: defaultTriadBytes()
 };
 
@@ -30,7 +30,9 @@ std::size_t defaultTriadBytes();
 
 // Peak fp32 FLOP/s of an FMA loop with independent accumulators (enough to
 // hide the FMA latency on every port), on `threads` threads; the SIMD level
-// is activeSimd()'s. `simd` receives the variant that ran.
+// is activeSimd()'s. `simd` receives the variant that ran. The result is the
+// sum over threads of each one's fastest ~0.5 ms chunk (robust to other
+// processes on a shared machine); threads beyond the core count do not count.
 std::optional<double> measurePeakGflops(int threads, double seconds, SimdLevel simd,
                                         const std::atomic<bool>* cancel = nullptr);
 

@@ -25,6 +25,10 @@ void CacheModel::count(std::uint64_t address, std::uint32_t size, Op op) {
   visit([&](auto& h) { h.count(address, size, op); });
 }
 
+void CacheModel::countBatch(const std::uint64_t* addresses, const RefFlags* flags, std::size_t n) {
+  visit([&](auto& h) { h.countBatch(addresses, flags, n); });
+}
+
 LevelCounters CacheModel::counters(int level) const {
   return visit([&](const auto& h) { return h.counters(level); });
 }

@@ -26,6 +26,9 @@ class CacheModel {
 
   AccessEvent access(std::uint64_t address, std::uint32_t size, Op op);
   void count(std::uint64_t address, std::uint32_t size, Op op);
+  // count() on each reference in order (the batched fast path; see
+  // batchable() and batchFlags() in hierarchy.hpp).
+  void countBatch(const std::uint64_t* addresses, const RefFlags* flags, std::size_t n);
 
   LevelCounters counters(int level) const;
   std::vector<LevelCounters> allCounters() const;

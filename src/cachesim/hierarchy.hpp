@@ -18,23 +18,43 @@
 // - Order on a miss: fetch from below, then choose the victim and fill, then
 //   write the victim back if dirty.
 //
-// `count()` is the fast counting path; `access()` also returns an
-// AccessEvent for the animation. Both update the same state.
+// `countBatch()` is the counting hot path (a traced kernel's references, a
+// batch at a time), `count()` counts one reference, `access()` also returns
+// an AccessEvent for the animation. All three update the same state.
 #pragma once
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <vector>
 
 #include "cachesim/config.hpp"
 #include "cachesim/level.hpp"
-#include "cachesim/ordered_level.hpp"
+#include "cachesim/recency_level.hpp"
 #include "cachesim/shadow_lru.hpp"
 
 namespace cachescope::sim {
 
 enum class Op : std::uint8_t { Read, Write };
+
+// Batches (Hierarchy::countBatch) hold aligned references only: the size a
+// power of two from 1 to 8 bytes and the address a multiple of it, as every
+// load and store of a traced loop nest is. Such a reference straddles a line
+// only when it is larger than the line, so the batch loop needs no
+// per-reference boundary check. Anything else goes through count().
+inline constexpr std::uint32_t kMaxBatchedSize = 8;
+constexpr bool batchable(std::uint64_t address, std::uint32_t size) {
+  return size - 1 < kMaxBatchedSize && (size & (size - 1)) == 0 && (address & (size - 1)) == 0;
+}
+// The per-reference byte of a batch: bit 0 write, bits 1-2 log2 of the size.
+// An enum, not a uint8_t: a store through a character type may alias
+// anything, and the loop nest that fills a batch would reload all its
+// pointers after each one.
+enum class RefFlags : std::uint8_t {};
+constexpr RefFlags batchFlags(std::uint32_t size, Op op) {
+  return RefFlags((size >= 8 ? 3 : size >= 4 ? 2 : size >= 2 ? 1 : 0) << 1 | (op == Op::Write ? 1 : 0));
+}
 
 // The level type of each policy.
 template <class Policy>
@@ -43,11 +63,11 @@ struct LevelFor {
 };
 template <>
 struct LevelFor<LruPolicy> {
-  using type = OrderedLevel<true>;
+  using type = RecencyLevel<true>;
 };
 template <>
 struct LevelFor<FifoPolicy> {
-  using type = OrderedLevel<false>;
+  using type = RecencyLevel<false>;
 };
 
 struct LevelCounters {
@@ -108,6 +128,10 @@ class Hierarchy {
       if (classify_) shadows_.emplace_back(c.levels[i].lines());
     }
     shift0_ = levels_[0].lineShift();
+    if constexpr (kHasView) {
+      batchLoop_ = !classify_ && writeBack_ && levels_[0].narrow() &&
+                   (levelCount_ == 1 || (levels_[1].narrow() && levels_[1].lineShift() == shift0_));
+    }
   }
 
   int levels() const { return levelCount_; }
@@ -121,6 +145,8 @@ class Hierarchy {
   }
   const MemoryCounters& memory() const { return memory_; }
   bool classifies() const { return classify_; }
+  // Whether countBatch runs its inline loop (else count() per reference).
+  bool batchesInline() const { return batchLoop_; }
 
   // Zeroes the counters and keeps the contents: the end of a warm-up.
   void resetCounters() {
@@ -139,6 +165,31 @@ class Hierarchy {
     for (std::uint64_t l = line;; ++l) {
       lookup<false>(0, l, write, nullptr);
       if (l == last) break;
+    }
+  }
+
+  // The same as count() on each reference in order (see batchable() and
+  // batchFlags()), for the counting hot path: with LRU/FIFO levels of at
+  // most 16 ways, write-back and no three-C shadow, a loop over the first
+  // two levels' Views with the counters in locals (levels below L2 and every
+  // rare event take the general code); otherwise count() per reference.
+  void countBatch(const std::uint64_t* addresses, const RefFlags* flags, std::size_t n) {
+    if constexpr (kHasView) {
+      if (batchLoop_) {
+        const bool fast = shift0_ == 6 && std::has_single_bit(levels_[0].sets()) &&
+                          (levelCount_ == 1 || std::has_single_bit(levels_[1].sets()));
+        if (levelCount_ == 1)
+          fast ? batchLoop<false, true>(addresses, flags, n) : batchLoop<false, false>(addresses, flags, n);
+        else if (fast && levels_[0].ways() == 8)  // the common L1d (AMD, older Intel)
+          batchLoop<true, true, 8>(addresses, flags, n);
+        else
+          fast ? batchLoop<true, true>(addresses, flags, n) : batchLoop<true, false>(addresses, flags, n);
+        return;
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t f = std::uint32_t(flags[i]);
+      count(addresses[i], std::uint32_t(1) << (f >> 1), Op(f & 1));
     }
   }
 
@@ -162,6 +213,73 @@ class Hierarchy {
   }
 
  private:
+  static constexpr bool kHasView = requires(const LevelT& l) { l.view(); };
+
+  // countBatch's fast loop. Order of events per reference as in lookup()
+  // and miss(): L1 lookup; on a miss the fetch from L2 (whose own miss goes
+  // to the general code), then L1's fill, then the writeback of a dirty
+  // victim.
+  // kFast: both levels' set counts are powers of two (a mask, no modulo)
+  // and lines are 64 bytes (shifts by a constant, and no batched reference
+  // can straddle a line). Otherwise the general set index and shift.
+  // kWays1: L1's ways when known at compile time (0: not).
+  template <bool kTwo, bool kFast, std::uint32_t kWays1 = 0>
+  void batchLoop(const std::uint64_t* addresses, const RefFlags* flags, std::size_t n) {
+    static_assert(int(Op::Read) == 0 && int(Op::Write) == 1);
+    auto l1 = levels_[0].view();
+    if constexpr (kWays1 != 0) l1.template assumeWays<kWays1>();
+    const auto l2 = levels_[kTwo ? 1 : 0].view();
+    const std::uint64_t mask1 = levels_[0].sets() - 1, mask2 = l2.index.sets() - 1;
+    const std::uint32_t shift = kFast ? 6 : shift0_;
+    std::uint64_t straddling = 0, writes = 0, misses = 0, evictions = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t address = addresses[i];
+      const std::uint32_t f = std::uint32_t(flags[i]);
+      if constexpr (!kFast) {
+        if ((f >> 1) > shift) [[unlikely]] {  // larger than a line
+          ++straddling;
+          countOutOfLine(address, f);
+          continue;
+        }
+      }
+      const std::uint64_t line = address >> shift;
+      const std::uint32_t write = f & 1;
+      writes += write;
+      const std::uint64_t set1 = kFast ? line & mask1 : l1.setOf(line);
+      const typename LevelT::Key key(line);
+      if (l1.lookup(set1, key, write) != LevelT::kMiss) continue;
+      ++misses;
+      if constexpr (kTwo) {
+        const std::uint64_t set2 = kFast ? line & mask2 : l2.setOf(line);
+        if (l2.lookup(set2, key, false) == LevelT::kMiss) missBelow(line, set2);
+      } else {
+        ++memory_.reads;
+      }
+      const auto v = l1.fill(set1, key, write);
+      if (v.line != kInvalidLine) {
+        ++evictions;
+        if (v.dirty) writeBackFromL1(v.line);
+      }
+    }
+    LevelCounters& c = counters_[0];
+    c.accesses += n - straddling;
+    c.writes += writes;
+    c.misses += misses;
+    c.evictions += evictions;
+    if constexpr (kTwo) counters_[1].accesses += misses;  // the fetches, all reads
+  }
+
+  [[gnu::noinline]] void countOutOfLine(std::uint64_t address, std::uint32_t flags) {
+    count(address, std::uint32_t(1) << (flags >> 1), Op(flags & 1));
+  }
+  [[gnu::noinline]] void missBelow(std::uint64_t line, std::uint64_t set) {
+    miss<false>(1, line, false, nullptr, set, ShadowLru::Result{true, true});
+  }
+  [[gnu::noinline]] void writeBackFromL1(std::uint64_t line) {
+    ++counters_[0].writebacks;
+    below<false>(0, line, true, nullptr);
+  }
+
   // The common case inline (a hit without the three-C shadow); everything
   // else out of line so the hot loop stays small.
   template <bool kEvent>
@@ -300,6 +418,7 @@ class Hierarchy {
   bool writeBack_;
   bool inclusive_;
   bool classify_;
+  bool batchLoop_ = false;
   std::uint32_t shift0_ = 0;
   std::vector<LevelT> levels_;
   std::vector<ShadowLru> shadows_;

@@ -1,7 +1,7 @@
 // A set-associative level for the policies with per-way state (tree-PLRU,
 // random): an array of line numbers, `ways` per set, set after set, each line
 // in a fixed physical way. The replacement policy is a template parameter.
-// (LRU and FIFO use ordered_level.hpp; LevelFor picks.)
+// (LRU and FIFO use recency_level.hpp; LevelFor picks.)
 // Tags are whole line numbers (address >> log2(line)), so a resident line's
 // address is tag << log2(line) without knowing the set.
 #pragma once

@@ -1,4 +1,7 @@
-// A set-associative level for LRU and FIFO, stored the way Cachegrind does:
+// A set-associative level for LRU and FIFO with any number of ways, stored
+// the way Cachegrind does (RecencyLevel uses it for sets of more than 16
+// ways, fully associative teaching caches; narrower sets take its faster
+// representation):
 // each set's lines in order, most recently used (LRU) or most recently
 // filled (FIFO) first. The victim is always the last entry, and under LRU
 // the line hit is usually the first, so the common hit is one compare and a

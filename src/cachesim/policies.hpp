@@ -38,9 +38,9 @@ inline std::uint32_t firstInvalid(const std::uint64_t* tags, std::uint32_t ways)
   return ways;
 }
 
-// LRU and FIFO keep no state of their own: their levels store each set's
-// lines in recency order (ordered_level.hpp). These are the names the
-// hierarchy is instantiated with.
+// LRU and FIFO keep no state of their own: their levels keep each set's
+// recency order (recency_level.hpp). These are the names the hierarchy is
+// instantiated with.
 struct LruPolicy {
   static constexpr const char* kName = "lru";
 };

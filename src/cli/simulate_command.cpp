@@ -216,7 +216,7 @@ std::string toTable(const SimulateArgs& a, const trace::SimulationResult& r) {
   }
   os << "memory: " << grouped(r.memory.reads) << " line reads, " << grouped(r.memory.writes) << " line writes\n";
   if (!classes)
-    os << "three-C split off (--miss-classes on computes it; a fully associative shadow per level costs 2-3x the time)\n";
+    os << "three-C split off (--miss-classes on computes it; a fully associative shadow per level costs about 5x the time)\n";
   os << "\n"
      << grouped(r.references) << " references (" << grouped(r.writes) << " stores)";
   if (r.simulatedReferences != r.references) os << ", " << grouped(r.simulatedReferences) << " simulated with warm-up";

@@ -35,22 +35,24 @@ struct Direct {
 
 // A sink has: void access(std::uint64_t address, std::uint32_t size, AccessKind kind);
 // and optionally: void point(int i, int j, int k);
+// load/store are always_inline so that the sink's access() lands inside the
+// loop nest instead of behind a call per reference.
 template <class Sink>
 class Traced {
  public:
   explicit Traced(Sink& sink) : sink_(sink) {}
 
   template <class T>
-  T load(const T* p) {
+  [[gnu::always_inline]] T load(const T* p) {
     sink_.access(reinterpret_cast<std::uintptr_t>(p), sizeof(T), AccessKind::Read);
     return *p;
   }
   template <class T, class V>
-  void store(T* p, V v) {
+  [[gnu::always_inline]] void store(T* p, V v) {
     sink_.access(reinterpret_cast<std::uintptr_t>(p), sizeof(T), AccessKind::Write);
     *p = static_cast<T>(v);
   }
-  void point(int i, int j, int k) {
+  [[gnu::always_inline]] void point(int i, int j, int k) {
     if constexpr (requires(Sink& s) { s.point(i, j, k); }) sink_.point(i, j, k);
   }
 

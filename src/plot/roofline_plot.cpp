@@ -33,12 +33,13 @@ Plot rooflinePlot(const RooflineMachine& m, const std::vector<RooflinePoint>& po
   plot.y.scale = Scale::Log10;
 
   const double ridge = m.ridge();
-  double lo = ridge > 0 ? ridge : 1, hi = lo, yLo = m.peakGflops;
+  double lo = ridge > 0 ? ridge : 1, hi = lo, yLo = m.peakGflops, yHi = m.peakGflops;
   for (const RooflinePoint& p : points) {
     if (!(p.intensity > 0) || !std::isfinite(p.intensity)) continue;
     lo = std::min(lo, p.intensity);
     hi = std::max(hi, p.intensity);
     if (p.gflops > 0) yLo = std::min(yLo, p.gflops);
+    if (std::isfinite(p.gflops)) yHi = std::max(yHi, p.gflops);  // a point above a mismeasured roof stays visible
   }
   // Room on both sides of the ridge so both roofs show, whole decades at the ends.
   lo = std::pow(10.0, std::floor(std::log10(lo / 3)));
@@ -48,7 +49,7 @@ Plot rooflinePlot(const RooflineMachine& m, const std::vector<RooflinePoint>& po
   if (m.peakGflops > 0) {
     double bottom = std::min(yLo, rooflineAt(m, lo));
     plot.y.min = std::pow(10.0, std::floor(std::log10(bottom / 2)));
-    plot.y.max = m.peakGflops * 2.5;  // some air above the roof, not a whole empty decade
+    plot.y.max = yHi * 2.5;  // some air above the roof, not a whole empty decade
   }
 
   if (m.peakGflops > 0 && m.bandwidthGBs > 0) {

@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "platform/host.hpp"
+#include "trace/batch_sink.hpp"
 #include "trace/errors.hpp"
 #include "trace/trace_reader.hpp"
 
@@ -18,37 +19,22 @@ constexpr std::uint64_t kPollEvery = 1 << 20;
 struct Cancelled {};
 struct WindowDone {};
 
-// Progress and cancellation, polled every kPollEvery references so that the
-// per-access cost is one increment and one compare.
+// Progress and cancellation, polled after every batch of references (every
+// kPollEvery references on the event path).
 struct Poller {
   const std::atomic<bool>* cancel;
   std::atomic<double>* progress;
   double expected;
-  void operator()(std::uint64_t done) const {
+  [[gnu::noinline]] void operator()(std::uint64_t done) const {
     if (progress && expected > 0) progress->store(std::min(1.0, double(done) / expected), std::memory_order_relaxed);
     if (cancel && cancel->load(std::memory_order_relaxed)) throw Cancelled{};
   }
 };
 
-// The fast path: count every access, nothing else.
-template <class H>
-struct CountingSink {
-  H& h;
-  const Poller& poll;
-  std::uint64_t refs = 0, writes = 0;
-  std::uint64_t nextPoll = kPollEvery;
-  [[gnu::always_inline]] void access(std::uint64_t address, std::uint32_t size, AccessKind kind) {
-    const bool w = kind == AccessKind::Write;
-    h.count(address, size, w ? sim::Op::Write : sim::Op::Read);
-    writes += w;
-    if (++refs == nextPoll) {
-      poll(refs);
-      nextPoll += kPollEvery;
-    }
-  }
-};
-
-// Sampling window and/or events: follows the loop nest's position.
+// Sampling window and/or events: follows the loop nest's position. Without
+// an observer the references are batched like the full run's (BatchSink);
+// the batch is flushed whenever the outer loop moves on, so the counters are
+// reset and the window closed exactly at row boundaries.
 template <class H>
 struct WindowSink {
   H& h;
@@ -56,35 +42,47 @@ struct WindowSink {
   EventObserver* observer;
   int begin, end;  // measured rows [begin, end); counters reset at `begin`
   bool measuring;
-  std::uint64_t refs = 0, writes = 0, countedFrom = 0, writesFrom = 0;
+  BatchSink<H, Poller> batch{h, poll};
+  std::uint64_t eventRefs = 0, eventWrites = 0, countedFrom = 0, writesFrom = 0;
   std::uint64_t nextPoll = kPollEvery;
   int lastRow = -1;
 
-  void access(std::uint64_t address, std::uint32_t size, AccessKind kind) {
+  [[gnu::always_inline]] void access(std::uint64_t address, std::uint32_t size, AccessKind kind) {
+    if (!observer) [[likely]] {
+      batch.access(address, size, kind);
+      return;
+    }
     const bool w = kind == AccessKind::Write;
     const sim::Op op = w ? sim::Op::Write : sim::Op::Read;
-    if (observer)
-      observer->onAccess(address, size, op, h.access(address, size, op));
-    else
-      h.count(address, size, op);
-    writes += w;
-    if (++refs == nextPoll) {
-      poll(refs);
+    observer->onAccess(address, size, op, h.access(address, size, op));
+    eventWrites += w;
+    if (++eventRefs == nextPoll) {
+      poll(eventRefs);
       nextPoll += kPollEvery;
     }
   }
-  void point(int i, int j, int k) {
+  [[gnu::always_inline]] void point(int i, int j, int k) {
     if (observer) observer->onPoint(i, j, k);
-    if (i == lastRow) return;
+    if (i == lastRow) [[likely]]
+      return;
+    nextRow(i);
+  }
+  [[gnu::noinline]] void nextRow(int i) {
     lastRow = i;
+    if (!observer) batch.flush();
     if (!measuring && i >= begin) {
       h.resetCounters();
-      countedFrom = refs;
-      writesFrom = writes;
+      countedFrom = refs();
+      writesFrom = writes();
       measuring = true;
     }
     if (i >= end) throw WindowDone{};
   }
+  void finish() {
+    if (!observer) batch.flush();
+  }
+  std::uint64_t refs() const { return observer ? eventRefs : batch.references(); }
+  std::uint64_t writes() const { return observer ? eventWrites : batch.writes(); }
 };
 
 double threadCpuSeconds() {
@@ -174,27 +172,29 @@ SimulationResult simulate(const SimulationRequest& req) {
     const auto start = std::chrono::steady_clock::now();
     const double cpu0 = threadCpuSeconds();
     model->visit([&](auto& h) {
+      using HT = std::remove_reference_t<decltype(h)>;
       if (!r.sampled && !req.observer) {
-        CountingSink<std::remove_reference_t<decltype(h)>> sink{h, poll};
+        BatchSink<HT, Poller> sink(h, poll);
         try {
           run.run(sink);
+          sink.flush();
         } catch (const Cancelled&) {
           r.cancelled = true;
         }
-        r.references = r.simulatedReferences = sink.refs;
-        r.writes = sink.writes;
+        r.references = r.simulatedReferences = sink.references();
+        r.writes = sink.writes();
       } else {
-        WindowSink<std::remove_reference_t<decltype(h)>> sink{h, poll, req.observer, r.rowBegin, r.sampled ? r.rowEnd : INT_MAX,
-                                                           !r.sampled};
+        WindowSink<HT> sink{h, poll, req.observer, r.rowBegin, r.sampled ? r.rowEnd : INT_MAX, !r.sampled};
         try {
           run.run(sink);
+          sink.finish();
         } catch (const Cancelled&) {
           r.cancelled = true;
         } catch (const WindowDone&) {
         }
-        r.simulatedReferences = sink.refs;
-        r.references = sink.refs - sink.countedFrom;
-        r.writes = sink.writes - sink.writesFrom;
+        r.simulatedReferences = sink.refs();
+        r.references = sink.refs() - sink.countedFrom;
+        r.writes = sink.writes() - sink.writesFrom;
       }
     });
     r.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -203,14 +203,20 @@ SimulationResult simulate(const SimulationRequest& req) {
     const double cpu0 = threadCpuSeconds();
     if (reader->fileBytes() > 0) poll.expected = double(reader->fileBytes());
     model->visit([&](auto& h) {
+      // Progress and cancellation come from readTrace's callback.
+      BatchSink batch(h, [](std::uint64_t) {});
       auto sink = [&](std::uint64_t a, std::uint32_t s, sim::Op op) {
         if (req.observer)
           req.observer->onAccess(a, s, op, h.access(a, s, op));
         else
-          h.count(a, s, op);
+          batch.add(a, s, op);
       };
       try {
-        TraceStats st = readTrace(*reader, req.skipBad, sink, [&](const TraceStats&) { poll(reader->bytesRead()); });
+        TraceStats st = readTrace(*reader, req.skipBad, sink, [&](const TraceStats&) {
+          batch.flush();
+          poll(reader->bytesRead());
+        });
+        batch.flush();
         r.traceLines = st.lines;
         r.references = r.simulatedReferences = st.references;
         r.writes = st.writes;

@@ -68,6 +68,10 @@ class RefHierarchy {
     const Way& w = levels_[std::size_t(lvl)].data[set][std::size_t(way)];
     return w.valid ? w.line : kInvalidLine;
   }
+  bool dirtyAt(int lvl, std::uint64_t set, int way) const {
+    const Way& w = levels_[std::size_t(lvl)].data[set][std::size_t(way)];
+    return w.valid && w.dirty;
+  }
 
  private:
   bool writeBack() const { return cfg_.write == WritePolicy::WriteBack; }
