@@ -22,7 +22,9 @@ namespace cachescope {
 
 // C[mr x nr] (row-major, leading dimension ldc floats) = or += the product of
 // a packed A micro-panel (kc x mr, a[k*mr + i]) and a packed B micro-panel
-// (kc x nr, b[k*nr + j]). Both panels are 64-byte aligned. `accumulate`
+// (kc x nr, b[k*nr + j]). B panels start 64-byte aligned whenever nr is a
+// multiple of 16 (every SIMD kernel's is); A is read by scalar broadcasts and
+// needs no alignment. `accumulate`
 // false: C = AB (the first kc block overwrites whatever C held); true: C += AB.
 using GemmMicroKernel = void (*)(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc,
                                  bool accumulate);
@@ -51,9 +53,9 @@ GemmCaches hostGemmCaches();
 GemmBlocking deriveGemmBlocking(int mr, int nr, const GemmCaches& caches);
 
 // The blocking for one m x k times k x n product: blocks no larger than the
-// matrices (so small problems get small buffers), and kc / mc / nc evened out over
-// the passes (k = 129 with kc = 128 becomes two passes of 72 and 57 rather
-// than 128 and 1).
+// matrices (so small problems get small buffers), and kc / mc / nc evened
+// out over the passes (k = 400 with kc = 336 becomes two passes of 200
+// rather than 336 and 64).
 GemmBlocking fitGemmBlocking(const GemmBlocking& b, int m, int n, int k);
 
 struct GemmPlan {
