@@ -32,11 +32,17 @@ GemmBlocking deriveGemmBlocking(int mr, int nr, const GemmCaches& caches) {
   GemmBlocking b;
   b.mr = std::max(1, mr);
   b.nr = std::max(1, nr);
-  // L1: the B micro-panel (kc x nr) is reused by every A micro-panel of the
-  // block, so it must stay resident; the A micro-panel streaming past and the
-  // C tile's lines need the other half.
-  long kc = long(caches.l1 / 2) / (long(b.nr) * long(sizeof(float)));
-  b.kc = std::clamp(roundDown(int(std::min<long>(kc, kKcMax)), kKcStep), kKcMin, kKcMax);
+  // L1: each micro-kernel call walks one A micro-panel (mr x kc) while the
+  // next one is coming in; both take at most half of L1, leaving the rest to
+  // the B row and C lines passing through. The B micro-panel (kc x nr) is
+  // reused by every A micro-panel of the block; it need only stay in L2
+  // (a quarter of it), whose bandwidth easily feeds one B row per k step.
+  // A deeper kc means fewer passes over C (each pass loads and stores the
+  // whole C tile), which is why kc is not simply sized for B to sit in L1.
+  long kcA = long(caches.l1 / 2) / (2L * b.mr * long(sizeof(float)));
+  long kcB = long(caches.l2 / 4) / (long(b.nr) * long(sizeof(float)));
+  long kc = std::min({kcA, kcB, long(kKcMax)});
+  b.kc = std::clamp(roundDown(int(kc), kKcStep), kKcMin, kKcMax);
   // L2: the packed A block (mc x kc) is read once per B micro-panel; half of
   // L2 leaves room for the B panels and C tiles passing through.
   long mc = long(caches.l2 / 2) / (long(b.kc) * long(sizeof(float)));
@@ -67,9 +73,9 @@ GemmPlan makeGemmPlan(SimdLevel simd, const GemmCaches& caches) {
   plan.simd = simd;
   switch (simd) {
     case SimdLevel::Avx512:
-      plan.kernel = gemmUkernel14x32Avx512;
-      plan.blocking = deriveGemmBlocking(14, 32, caches);
-      plan.kernelName = "avx512 14x32";
+      plan.kernel = gemmUkernel6x64Avx512;
+      plan.blocking = deriveGemmBlocking(6, 64, caches);
+      plan.kernelName = "avx512 6x64";
       break;
     case SimdLevel::Avx2:
       plan.kernel = gemmUkernel6x16Avx2;
@@ -136,8 +142,7 @@ void packA(const GemmBlocking& b, int rows, int depth, const float* a, std::ptrd
   for (int i0 = 0; i0 < rows; i0 += b.mr) {
     int r = std::min(b.mr, rows - i0);
     const float* src = a + i0 * lda;
-    if (r == b.mr && b.mr == 14) packAPanelFixed<14>(depth, src, lda, dst);
-    else if (r == b.mr && b.mr == 6) packAPanelFixed<6>(depth, src, lda, dst);
+    if (r == b.mr && b.mr == 6) packAPanelFixed<6>(depth, src, lda, dst);
     else if (r == b.mr && b.mr == 4) packAPanelFixed<4>(depth, src, lda, dst);
     else packAPanelAny(b.mr, r, depth, src, lda, dst);
     dst += std::ptrdiff_t(depth) * b.mr;

@@ -4,8 +4,8 @@
 //   for jc in steps of nc        B block kc x nc  -> lives in L3
 //     for pc in steps of kc      pack B[pc.., jc..] into nr-column panels
 //       for ic in steps of mc    pack A[ic.., pc..] into mr-row panels (L2)
-//         for jr in steps of nr  one B micro-panel kc x nr stays in L1 ...
-//           for ir in steps of mr  ... while A micro-panels stream past it
+//         for jr in steps of nr  one B micro-panel kc x nr (L1 or L2) ...
+//           for ir in steps of mr  ... meets each A micro-panel (L1)
 //             micro-kernel: an mr x nr tile of C held in registers
 //
 // The micro-kernel is the only ISA-specific part (one file per kernel, see
@@ -22,14 +22,16 @@ namespace cachescope {
 
 // C[mr x nr] (row-major, leading dimension ldc floats) = or += the product of
 // a packed A micro-panel (kc x mr, a[k*mr + i]) and a packed B micro-panel
-// (kc x nr, b[k*nr + j]). Both panels are 64-byte aligned. `accumulate`
+// (kc x nr, b[k*nr + j]). B panels start 64-byte aligned whenever nr is a
+// multiple of 16 (every SIMD kernel's is); A is read by scalar broadcasts and
+// needs no alignment. `accumulate`
 // false: C = AB (the first kc block overwrites whatever C held); true: C += AB.
 using GemmMicroKernel = void (*)(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc,
                                  bool accumulate);
 
 struct GemmBlocking {
   int mr = 1, nr = 1;  // register tile (fixed by the micro-kernel)
-  int kc = 1;          // depth of one pass: a kc x nr B micro-panel fits in half of L1
+  int kc = 1;          // depth of one pass: two A micro-panels (mr x kc) fit in half of L1
   int mc = 1;          // rows of the packed A block: mc x kc fits in half of L2
   int nc = 1;          // columns of the packed B block: kc x nc fits in half of this core's L3 share
 };
@@ -45,21 +47,22 @@ struct GemmCaches {
 GemmCaches hostGemmCaches();
 
 // Pure function of the register tile and the cache sizes, so tests can give
-// any hierarchy. kc is a multiple of 8 in [16, 1024], mc a multiple of mr,
-// nc a multiple of nr.
+// any hierarchy. kc is a multiple of 8 in [16, 1024] (and small enough that
+// a B micro-panel, kc x nr, takes at most a quarter of L2), mc a multiple of
+// mr, nc a multiple of nr.
 GemmBlocking deriveGemmBlocking(int mr, int nr, const GemmCaches& caches);
 
 // The blocking for one m x k times k x n product: blocks no larger than the
-// matrices (so small problems get small buffers), and kc / mc / nc evened out over
-// the passes (k = 129 with kc = 128 becomes two passes of 72 and 57 rather
-// than 128 and 1).
+// matrices (so small problems get small buffers), and kc / mc / nc evened
+// out over the passes (k = 400 with kc = 336 becomes two passes of 200
+// rather than 336 and 64).
 GemmBlocking fitGemmBlocking(const GemmBlocking& b, int m, int n, int k);
 
 struct GemmPlan {
   SimdLevel simd = SimdLevel::Scalar;
   GemmMicroKernel kernel = nullptr;
   GemmBlocking blocking;
-  std::string kernelName;  // "avx512 14x32"
+  std::string kernelName;  // "avx512 6x64"
 };
 
 // The micro-kernel for a SIMD level (never above what the CPU has) with the
@@ -102,6 +105,6 @@ void gemmPacked(const GemmPlan& plan, int m, int n, int k, const float* a, std::
 // called on CPUs that have the instructions (makeGemmPlan checks).
 void gemmUkernelRef4x8(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate);
 void gemmUkernel6x16Avx2(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate);
-void gemmUkernel14x32Avx512(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate);
+void gemmUkernel6x64Avx512(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate);
 
 }  // namespace cachescope

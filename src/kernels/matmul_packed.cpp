@@ -53,7 +53,7 @@ Kernel makeMatmulPacked() {
   k.info.title = "Packed panels + register-blocked micro-kernel";
   k.info.teaches =
       "Copy a block of B (sized for L3) and of A (sized for L2) into contiguous panels, then let a "
-      "tiny micro-kernel keep a whole C tile (14 x 32 with AVX-512) in vector registers while it "
+      "tiny micro-kernel keep a whole C tile (6 x 64 with AVX-512) in vector registers while it "
       "streams the panels: every value loaded feeds many FMAs, so the core stays busy at nearly "
       "its peak. Block sizes come from this machine's cache sizes.";
   k.info.traceable = false;

@@ -21,6 +21,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
 
 #include "kernels/gemm_packed.hpp"

@@ -35,7 +35,8 @@ struct TileRecord {
 
 // A fixed-capacity, thread-safe log of TileRecords. All memory is taken in
 // the constructor: adding a record inside the timed run never allocates.
-// Records past the capacity are counted in dropped(), not stored.
+// Records past the capacity are counted in dropped(), not stored. Read
+// records() and call restart() between runs, not while one is recording.
 class TileRecorder {
  public:
   explicit TileRecorder(std::size_t capacity);

@@ -43,42 +43,52 @@ std::vector<double> reference(int m, int n, int k, const std::vector<float>& a, 
 
 void checkBlockingFits(const GemmBlocking& b, const GemmCaches& caches) {
   INFO("mr " << b.mr << " nr " << b.nr << " kc " << b.kc << " mc " << b.mc << " nc " << b.nc);
+  const std::size_t f = sizeof(float);
   CHECK(b.kc % 8 == 0);
   CHECK(b.mc % b.mr == 0);
   CHECK(b.nc % b.nr == 0);
-  CHECK(std::size_t(b.kc) * b.nr * sizeof(float) <= caches.l1 / 2);
-  CHECK(std::size_t(b.mc) * b.kc * sizeof(float) <= caches.l2 / 2);
-  CHECK(std::size_t(b.kc) * b.nc * sizeof(float) <= caches.l3 / 2);
+  // Two A micro-panels in half of L1, a B micro-panel in a quarter of L2.
+  CHECK(2 * std::size_t(b.mr) * b.kc * f <= caches.l1 / 2);
+  CHECK(std::size_t(b.kc) * b.nr * f <= caches.l2 / 4);
+  CHECK(std::size_t(b.mc) * b.kc * f <= caches.l2 / 2);
+  CHECK(std::size_t(b.kc) * b.nc * f <= caches.l3 / 2);
   // ... and each is as large as that allows (one more step would not fit).
-  CHECK(std::size_t(b.kc + 8) * b.nr * sizeof(float) > caches.l1 / 2);
-  CHECK(std::size_t(b.mc + b.mr) * b.kc * sizeof(float) > caches.l2 / 2);
-  CHECK(std::size_t(b.kc) * (b.nc + b.nr) * sizeof(float) > caches.l3 / 2);
+  const int kc = b.kc + 8;
+  CHECK((2 * std::size_t(b.mr) * kc * f > caches.l1 / 2 || std::size_t(kc) * b.nr * f > caches.l2 / 4));
+  CHECK(std::size_t(b.mc + b.mr) * b.kc * f > caches.l2 / 2);
+  CHECK(std::size_t(b.kc) * (b.nc + b.nr) * f > caches.l3 / 2);
 }
 
 }  // namespace
 
 TEST_CASE("block sizes follow the cache sizes", "[kernels][gemm]") {
   GemmCaches zen4{32 * 1024, 1024 * 1024, 16 * 1024 * 1024};
-  GemmBlocking b = deriveGemmBlocking(14, 32, zen4);
-  CHECK(b.mr == 14);
-  CHECK(b.nr == 32);
-  CHECK(b.kc == 128);  // 128 x 32 floats = 16 KiB: half of a 32 KiB L1
+  GemmBlocking b = deriveGemmBlocking(6, 64, zen4);
+  CHECK(b.mr == 6);
+  CHECK(b.nr == 64);
+  CHECK(b.kc == 336);  // 2 x 6 x 336 floats = 15.75 KiB: half of a 32 KiB L1
+  CHECK(b.mc == 390);  // 390 x 336 floats = 512 KiB: half of L2
   checkBlockingFits(b, zen4);
 
   GemmCaches spr{48 * 1024, 2 * 1024 * 1024, 52 * 1024 * 1024};
-  GemmBlocking s = deriveGemmBlocking(14, 32, spr);
-  CHECK(s.kc == 192);
+  GemmBlocking s = deriveGemmBlocking(6, 64, spr);
+  CHECK(s.kc == 512);
   checkBlockingFits(s, spr);
-  CHECK(s.mc > b.mc / 2);  // a bigger L2 holds a comparable A block despite the deeper kc
+  CHECK(s.mc > b.mc);
 
   checkBlockingFits(deriveGemmBlocking(6, 16, zen4), zen4);
   checkBlockingFits(deriveGemmBlocking(4, 8, spr), spr);
+  // A small L2 bounds kc through the B micro-panel instead of L1.
+  GemmCaches smallL2{64 * 1024, 128 * 1024, 4 * 1024 * 1024};
+  GemmBlocking w = deriveGemmBlocking(6, 64, smallL2);
+  CHECK(w.kc == 128);
+  checkBlockingFits(w, smallL2);
 
   // Degenerate hierarchies still give usable, clamped blocks.
-  GemmBlocking tiny = deriveGemmBlocking(14, 32, {256, 1024, 4096});
+  GemmBlocking tiny = deriveGemmBlocking(6, 64, {256, 1024, 4096});
   CHECK(tiny.kc == 16);
-  CHECK(tiny.mc == 14);
-  CHECK(tiny.nc == 32);
+  CHECK(tiny.mc == 6);
+  CHECK(tiny.nc == 64);
   GemmBlocking huge = deriveGemmBlocking(4, 8, {std::size_t(1) << 30, std::size_t(1) << 32, std::size_t(1) << 34});
   CHECK(huge.kc == 1024);
 }
@@ -97,19 +107,24 @@ TEST_CASE("the host's blocking comes from its own caches", "[kernels][gemm]") {
 }
 
 TEST_CASE("blocks shrink to the problem and even out the passes", "[kernels][gemm]") {
-  GemmBlocking b = deriveGemmBlocking(14, 32, {32 * 1024, 1024 * 1024, 16 * 1024 * 1024});
+  GemmBlocking b = deriveGemmBlocking(6, 64, {32 * 1024, 1024 * 1024, 16 * 1024 * 1024});
+  REQUIRE(b.kc == 336);
+  REQUIRE(b.mc == 390);
   GemmBlocking one = fitGemmBlocking(b, 1, 1, 1);
-  CHECK(one.mc == 14);
-  CHECK(one.nc == 32);
+  CHECK(one.mc == 6);
+  CHECK(one.nc == 64);
   CHECK(one.kc == 8);
-  CHECK(packedBBlockFloats(one) == 8 * 32);
+  CHECK(packedBBlockFloats(one) == 8 * 64);
+  CHECK(packedABlockFloats(one) == 8 * 6);
 
-  GemmBlocking odd = fitGemmBlocking(b, 129, 129, 129);
-  CHECK(odd.kc == 72);  // two passes of 72 and 57 instead of 128 and 1
-  CHECK(odd.mc == 140);
-  CHECK(odd.nc == 160);
-  CHECK(fitGemmBlocking(b, 2048, 2048, 2048).kc == 128);
-  CHECK(fitGemmBlocking(b, 1000, 1000, 1000).kc == 128);  // 8 passes: 125 rounds up to 128
+  GemmBlocking odd = fitGemmBlocking(b, 129, 129, 400);
+  CHECK(odd.kc == 200);  // two passes of 200 rather than 336 and 64
+  CHECK(odd.mc == 132);
+  CHECK(odd.nc == 192);
+  GemmBlocking big = fitGemmBlocking(b, 1024, 2048, 2048);
+  CHECK(big.kc == 296);  // 7 passes: 2048 / 7 = 292.6, rounded up to a multiple of 8
+  CHECK(big.mc == 342);  // 3 row blocks of 342, 342, 340 rather than 390, 390, 244
+  CHECK(big.nc == 2048);
 }
 
 TEST_CASE("packing lays panels out k-major and zero-pads the edges", "[kernels][gemm]") {
