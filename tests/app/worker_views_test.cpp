@@ -1,0 +1,114 @@
+// The worker's Access and Threads requests (real recordings at tiny sizes),
+// and the Threads view's summaries with records worked out by hand.
+#include <catch2/catch.hpp>
+
+#include "app/access_animation.hpp"
+#include "app/threads_run.hpp"
+#include "app/view_state.hpp"
+#include "app/worker.hpp"
+#include "kernels/registry.hpp"
+
+using namespace cachescope;
+using namespace cachescope::app;
+using namespace std::chrono_literals;
+
+TEST_CASE("worker: an animation request records every side on the chosen caches") {
+  Worker w;
+  Request r;
+  r.kind = RequestKind::Animation;
+  r.settings.params.n = 16;
+  r.settings.params.block = 4;
+  r.caches = "teaching-tiny";
+  r.animationKernels = {"matmul.naive", "matmul.blocked"};
+  w.post(r);
+  REQUIRE(w.waitIdle(20s));
+  auto snap = w.snapshot();
+  REQUIRE(snap->error.empty());
+  REQUIRE(snap->animation);
+  const AnimationData& d = *snap->animation;
+  CHECK(d.complete);
+  REQUIRE(d.sides.size() == 2);
+  CHECK(d.spec.cacheName == "teaching-tiny");
+  CHECK(d.sides[0]->kernel == "matmul.naive");
+  CHECK(d.sides[0]->size() == 2 * 16 * 16 * 16 + 16 * 16);
+  CHECK(d.sides[1]->tileEdge == 4);
+  CHECK(d.length() == std::max(d.sides[0]->size(), d.sides[1]->size()));
+}
+
+TEST_CASE("worker: a bad preset becomes an error message, not a crash") {
+  Worker w;
+  Request r;
+  r.kind = RequestKind::Animation;
+  r.settings.params.n = 16;
+  r.caches = "no-such-preset";
+  r.animationKernels = {"matmul.naive"};
+  w.post(r);
+  REQUIRE(w.waitIdle(20s));
+  auto snap = w.snapshot();
+  CHECK_FALSE(snap->error.empty());
+  CHECK_FALSE(snap->animation);
+}
+
+TEST_CASE("worker: a threads request records the tiles of a real matmul.parallel run") {
+  if (!findKernel("matmul.parallel")) return;
+  Worker w;
+  Request r;
+  r.kind = RequestKind::Threads;
+  r.settings.params.n = 96;
+  r.settings.params.threads = 1;
+  w.post(r);
+  REQUIRE(w.waitIdle(30s));
+  auto snap = w.snapshot();
+  REQUIRE(snap->error.empty());
+  REQUIRE(snap->threads);
+  const ThreadsRun& run = *snap->threads;
+  CHECK(run.n == 96);
+  CHECK(run.threads == 1);
+  REQUIRE_FALSE(run.records.empty());
+  CHECK(run.dropped == 0);
+  CHECK(run.plainMedianS > 0);
+  CHECK(run.recordedMedianS > 0);
+  // Every element of C is covered once per k pass: the tasks tile C x k.
+  std::uint64_t covered = 0;
+  for (const TileRecord& t : run.records) {
+    CHECK(t.thread == 0);
+    CHECK(t.t1 >= t.t0);
+    covered += std::uint64_t(t.rows) * std::uint64_t(t.cols) * std::uint64_t(t.depth);
+  }
+  CHECK(covered == 96ull * 96 * 96);
+}
+
+TEST_CASE("threads: loads, imbalance and owners of hand-made records") {
+  ThreadsRun run;
+  run.n = 4;
+  run.threads = 2;
+  // Thread 0: rows 0-1 in two passes (1 ms each); thread 1: rows 2-3 once (3 ms), once 1 ms.
+  run.records = {{0, 0, 0, 2, 4, 0, 2, 0.000, 0.001},
+                 {0, 0, 0, 2, 4, 2, 2, 0.001, 0.002},
+                 {1, 2, 0, 2, 4, 0, 2, 0.000, 0.003},
+                 {1, 2, 0, 2, 4, 2, 2, 0.003, 0.004}};
+  const std::vector<ThreadLoad> loads = threadLoads(run);
+  REQUIRE(loads.size() == 2);
+  CHECK(loads[0].tasks == 2);
+  CHECK(loads[0].busyS == Approx(0.002));
+  CHECK(loads[1].busyS == Approx(0.004));
+  CHECK(loads[1].lastS == Approx(0.004));
+  // Busiest 4 ms over a mean of 3 ms.
+  CHECK(imbalance(loads) == Approx(4.0 / 3.0));
+  const std::vector<int> owner = ownerGrid(run, 2, 2, 2);  // 2 x 2 cells of 2 x 2 elements
+  CHECK(owner == std::vector<int>{0, 0, 1, 1});
+  CHECK(imbalance({}) == 1.0);
+}
+
+TEST_CASE("access view: kernels and caches follow the settings") {
+  AccessViewState v;
+  CHECK(animationKernels(v, {"matmul.naive"}) == std::vector<std::string>{"matmul.naive", "matmul.blocked"});
+  CHECK(animationKernels(v, {"matmul.reordered"}).size() == 3);
+  v.reordered = 0;
+  CHECK(animationKernels(v, {"matmul.reordered"}).size() == 2);
+  CHECK(animationCaches(v, 32) == "teaching-tiny");
+  CHECK(animationCaches(v, 64) == "teaching-small");
+  CHECK(animationCaches(v, 512) == "host");
+  v.caches = "zen4";
+  CHECK(animationCaches(v, 32) == "zen4");
+}
