@@ -409,6 +409,15 @@ bool applyAnimationSetting(AnimationLaunch& launch, const std::string& keyValue)
     launch.caches = value;
     return true;
   }
+  if (key == "l1") {
+    try {
+      sim::parseLevelSpec(value, "L1");  // checked now: a typo fails before the window opens
+    } catch (const sim::ConfigError& e) {
+      throw UsageError("--set l1=" + value + ": " + e.what());
+    }
+    launch.l1 = value;
+    return true;
+  }
   auto flag = [&](int& out) {
     if (value != "0" && value != "1") throw UsageError("--set " + key + "=" + value + ": must be 0 or 1");
     out = value == "1";

@@ -157,6 +157,7 @@ void App::open() {
   const AnimationLaunch& anim = options_.animation;
   if (!anim.caches.empty()) state_.access.caches = anim.caches;
   if (anim.reordered >= 0) state_.access.reordered = anim.reordered;
+  state_.access.l1 = anim.l1;
   state_.access.pendingStep = anim.step;
   state_.access.pendingPlay = anim.play == 1;
   if (anim.speed > 0) state_.access.speed = anim.speed;
@@ -210,6 +211,7 @@ void App::handleActions(const Snapshot& /*snap*/) {
     r.kind = RequestKind::Animation;
     r.settings = state_.settings;
     r.caches = animationCaches(state_.access, state_.settings.params.n);
+    r.l1 = state_.access.l1;
     r.animationKernels = animationKernels(state_.access, state_.settings.kernels);
     worker_->post(r);
   }

@@ -44,7 +44,7 @@ namespace {
 
 std::string animationKey(const UiState& state) {
   std::string key = std::to_string(state.settings.params.n) + "/" + std::to_string(state.settings.params.block) + "/" +
-                    animationCaches(state.access, state.settings.params.n);
+                    animationCaches(state.access, state.settings.params.n) + "/" + state.access.l1;
   for (const std::string& k : animationKernels(state.access, state.settings.kernels)) key += "/" + k;
   return key;
 }
@@ -123,6 +123,31 @@ void drawLegend(const Colors& c, const AnimationData& data) {
 
 // [SECTION] transport (play, step, speed, timeline)
 
+// L1 size and ways over the preset's (its line size kept): what changes when
+// L1 is doubled, or made direct-mapped.
+void drawL1Override(AccessViewState& v, const AnimationData& data) {
+  const float fs = ImGui::GetFontSize();
+  if (data.spec.cache.levels.empty()) return;
+  const sim::LevelConfig& shown = data.spec.cache.levels.front();
+  ImGui::SetNextItemWidth(fs * 8);
+  const std::string label = v.l1.empty() ? "L1 as preset" : "L1 " + v.l1;
+  if (ImGui::BeginCombo("##l1", label.c_str())) {
+    if (ImGui::Selectable("as preset", v.l1.empty())) v.l1.clear();
+    const std::uint32_t line = shown.lineBytes;
+    for (std::uint64_t size = 256; size <= 64 * 1024; size *= 2)
+      for (std::uint32_t ways : {1u, 2u, 4u, 8u}) {
+        if (size < std::uint64_t(ways) * line) continue;
+        const std::string spec = (size >= 1024 ? std::to_string(size / 1024) + "K" : std::to_string(size)) + ":" +
+                                 std::to_string(ways) + ":" + std::to_string(line);
+        const std::string text = spec + (ways == 1 ? "  (direct-mapped)" : "");
+        if (ImGui::Selectable(text.c_str(), spec == v.l1)) v.l1 = spec;
+      }
+    ImGui::EndCombo();
+  }
+  tooltip("Override the first level: size, ways, the preset's line size (SIZE:WAYS:LINE, as --l1 of cachescope "
+          "simulate). Now: " + sim::describe(shown));
+}
+
 void drawTransport(UiState& state, const AnimationData& data) {
   AccessViewState& v = state.access;
   const float fs = ImGui::GetFontSize();
@@ -169,6 +194,8 @@ void drawTransport(UiState& state, const AnimationData& data) {
   }
   tooltip("Cache hierarchy simulated (assets/caches). teaching-small and teaching-tiny are scaled down so n = 32..64 "
           "shows what n = 1000 does on a real machine.");
+  ImGui::SameLine();
+  drawL1Override(v, data);
   ImGui::SameLine();
   bool reordered = animationKernels(v, state.settings.kernels).size() == 3;
   if (ImGui::Checkbox("reordered", &reordered)) v.reordered = reordered ? 1 : 0;
@@ -481,6 +508,7 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
   }
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false) && !ImGui::GetIO().WantTextInput) v.playing = !v.playing;
 
+  if (data->sides.empty()) return;
   drawTransport(state, *data);
   advance(v, *data);
 

@@ -11,6 +11,7 @@ namespace cachescope::app {
 
 struct AccessViewState {
   std::string caches;                     // preset the animation simulates ("": chosen by n)
+  std::string l1;                         // SIZE:WAYS:LINE replacing the preset's L1 ("" keep it)
   int reordered = -1;                     // 1/0 shown; -1: when matmul.reordered is selected
   bool playing = false;
   bool loop = false;

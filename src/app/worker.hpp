@@ -46,6 +46,7 @@ struct Request {
   // Animation only: the cache preset (name or JSON file) and the kernels
   // side by side (naive and blocked, reordered when asked).
   std::string caches;
+  std::string l1;  // SIZE:WAYS:LINE replacing the preset's first level ("" keep it)
   std::vector<std::string> animationKernels;
 };
 

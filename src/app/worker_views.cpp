@@ -28,6 +28,10 @@ void Worker::runAnimation(const Request& request, std::uint64_t id) {
   spec.block = std::min(request.settings.params.block, spec.n);
   spec.cacheName = request.caches.empty() ? "host" : request.caches;
   spec.cache = trace::hierarchyFor(trace::loadPreset(spec.cacheName));
+  if (!request.l1.empty()) {
+    spec.cache.levels.front() = sim::parseLevelSpec(request.l1, spec.cache.levels.front().name);
+    spec.cacheName += " with L1 " + request.l1;
+  }
   if (spec.kernels.empty()) throw UsageError("no kernel to animate");
   draft_.error.clear();
   draft_.animation = std::make_shared<const AnimationData>(data);

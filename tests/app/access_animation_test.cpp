@@ -156,6 +156,9 @@ TEST_CASE("animation: launch settings") {
   CHECK(applyAnimationSetting(l, "speed=2e6"));
   CHECK(l.speed == 2e6);
   CHECK_THROWS_AS(applyAnimationSetting(l, "speed=0"), UsageError);
+  CHECK(applyAnimationSetting(l, "l1=1K:2:64"));
+  CHECK(l.l1 == "1K:2:64");
+  CHECK_THROWS_AS(applyAnimationSetting(l, "l1=1K:3:64"), UsageError);
   CHECK(applyAnimationSetting(l, "play=1"));
   CHECK(l.play == 1);
 }
