@@ -11,6 +11,9 @@ Kernel makeMatmulNaive();
 Kernel makeMatmulReordered();
 Kernel makeMatmulBlocked();
 // [SECTION] simd/packed/parallel kernels
+Kernel makeMatmulSimd();
+Kernel makeMatmulPacked();
+Kernel makeMatmulParallel();
 // [SECTION] quantized/sparse kernels
 Kernel makeMatmulInt8();
 Kernel makeMatmulInt4();
@@ -29,6 +32,9 @@ const std::vector<Kernel>& kernels() {
     v.push_back(makeMatmulReordered());
     v.push_back(makeMatmulBlocked());
     // [SECTION] simd/packed/parallel kernels
+    v.push_back(makeMatmulSimd());
+    v.push_back(makeMatmulPacked());
+    v.push_back(makeMatmulParallel());
     // [SECTION] quantized/sparse kernels
     v.push_back(makeMatmulInt8());
     v.push_back(makeMatmulInt4());
