@@ -143,8 +143,12 @@ void drawParameters(UiState& state) {
     tooltip(
         "fp32: 4 bytes per value. int8 / int4 store 1 byte / half a byte: 4x / 8x more values per cache line and "
         "per byte of bandwidth, paid for with rounding error (shown beside the rate).");
+    // The choices go on their own line: beside the label, int4 ran off the
+    // control column.
+    bool first = true;
     for (const auto& [bits, id] : quant) {
-      ImGui::SameLine();
+      if (!first) ImGui::SameLine();
+      first = false;
       const bool selected = std::find(state.settings.kernels.begin(), state.settings.kernels.end(), id) !=
                             state.settings.kernels.end();
       const char* label = bits == 32 ? "fp32" : bits == 8 ? "int8" : "int4";
