@@ -56,6 +56,7 @@ const std::vector<std::string>& AccessTrace::code() const {
     case trace::LoopNest::Naive: return naive;
     case trace::LoopNest::Reordered: return reordered;
     case trace::LoopNest::Blocked: return blocked;
+    case trace::LoopNest::Relu: break;  // the animation shows the matmul nests only
   }
   return naive;
 }
@@ -215,6 +216,7 @@ int codeLineOf(trace::LoopNest nest, Grid g, bool write, bool previousWasRead) {
       if (g == Grid::A) return 5;
       if (g == Grid::C && write) return previousWasRead ? 7 : 0;
       return 7;
+    case trace::LoopNest::Relu: break;
   }
   return 0;
 }

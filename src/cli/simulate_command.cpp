@@ -276,7 +276,7 @@ void addSimulateCommand(CLI::App& root, Commands& commands) {
       "(write-back, write-allocate, no back-invalidation by default, as Cachegrind)");
   auto a = std::make_shared<SimulateArgs>();
   auto* kernel = app->add_option("--kernel", a->kernel,
-                                 "Traceable kernel: matmul.naive, matmul.reordered, matmul.blocked");
+                                 "Traceable kernel: matmul.naive, matmul.reordered, matmul.blocked, relu.naive, relu.int8");
   app->add_option("--n", a->n, "Matrix size n (default 256)");
   app->add_option("--block", a->block, "Tile size for matmul.blocked (default 64)");
   app->add_option("--bits", a->bits, "Element width: 32 (fp32), 8 (int8, int32 C), 4 (int4 two per byte)");

@@ -17,6 +17,7 @@ std::uint64_t TracedKernel::references() const {
   switch (nest) {
     case LoopNest::Naive: return 2 * n * n * n + n * n;
     case LoopNest::Reordered: return 3 * n * n * n + 2 * n * n;
+    case LoopNest::Relu: return 2 * n * n;
     case LoopNest::Blocked: {
       // Zeroing C; per (ii, jj, kk) a copy of the B tile (load + store);
       // A: one load per (i, k) per jj tile; per (i, j) and group of four k:
@@ -49,19 +50,32 @@ TracedKernel resolveKernel(const KernelTraceSpec& spec) {
     k.nest = LoopNest::Reordered;
   else if (spec.kernel == "matmul.blocked")
     k.nest = LoopNest::Blocked;
-  else if (!kernel->info.traceable)
+  else if (spec.kernel == "relu.naive" || spec.kernel == "relu.int8") {
+    // Each traces its real element type; --bits cannot change it (32 is the
+    // default, so relu.int8 takes it as "not given").
+    k.nest = LoopNest::Relu;
+    const int own = spec.kernel == "relu.int8" ? 8 : 32;
+    if (spec.bits != own && !(own == 8 && spec.bits == 32))
+      throw SimulationError(spec.kernel + " traces " + (own == 8 ? "int8" : "fp32") + " elements; --bits " +
+                            std::to_string(spec.bits) + " does not apply (relu.naive: fp32, relu.int8: int8)");
+    k.spec.bits = own;
+  } else if (!kernel->info.traceable)
     throw SimulationError("kernel '" + spec.kernel + "' cannot be traced" +
                           (kernel->info.traceNote.empty() ? std::string() : ": " + kernel->info.traceNote) +
-                          " (traceable: matmul.naive, matmul.reordered, matmul.blocked)");
+                          " (traceable: matmul.naive, matmul.reordered, matmul.blocked, relu.naive, relu.int8)");
   else
     throw SimulationError("kernel '" + spec.kernel + "' has no trace runner in src/trace yet " +
-                          "(traceable: matmul.naive, matmul.reordered, matmul.blocked)");
+                          "(traceable: matmul.naive, matmul.reordered, matmul.blocked, relu.naive, relu.int8)");
   if (spec.n < 1) throw SimulationError("--n must be > 0");
   if (spec.n > 16384) throw SimulationError("--n must be <= 16384 for a simulation");
   if (k.nest == LoopNest::Blocked && spec.block < 1) throw SimulationError("--block must be > 0");
   if (spec.ldPad < 0 || spec.ldPad > 4096) throw SimulationError("--ld-pad must be in 0..4096");
   if (spec.bits != 32 && spec.bits != 8 && spec.bits != 4) throw SimulationError("--bits must be 32, 8 or 4");
   k.ld = std::size_t(spec.n) + std::size_t(spec.ldPad);
+  if (k.nest == LoopNest::Relu) {
+    k.elementNote = k.spec.bits == 32 ? "fp32 x and y (4 bytes each)" : "int8 x and y (1 byte each)";
+    return k;
+  }
   switch (spec.bits) {
     case 32: k.elementNote = "fp32 A, B, C (4 bytes each)"; break;
     case 8: k.elementNote = "int8 A, B (1 byte), int32 C"; break;
@@ -124,6 +138,21 @@ KernelTraceRun::KernelTraceRun(const TracedKernel& k) : kernel_(k) {
   const std::size_t count = std::size_t(k.spec.n) * k.ld;
   const std::size_t tile = k.nest == LoopNest::Blocked ? std::size_t(k.tileEdge()) * k.tileEdge() : 0;
   ArenaPlan plan;
+  if (k.nest == LoopNest::Relu) {  // x in the A slot, y in the C slot (int8: the B slot)
+    if (k.spec.bits == 32) {
+      plan.add(fa_, count);
+      plan.add(fc_, count);
+    } else {
+      plan.add(ia_, count);
+      plan.add(ib_, count);
+    }
+    arena_.reset(plan.allocate());
+    for (std::size_t i = 0; i < count; ++i) {
+      if (k.spec.bits == 32) fa_[i] = float(int(i % 17) - 8) / 8.0f;  // both signs: ReLU has work to do
+    }
+    if (k.spec.bits == 8) fillPattern(ia_.data(), count, 255, 127);
+    return;
+  }
   switch (k.spec.bits) {
     case 32:
       plan.add(fa_, count);
@@ -186,6 +215,7 @@ std::uintptr_t KernelTraceRun::addressB() const {
 }
 
 std::uintptr_t KernelTraceRun::addressC() const {
+  if (kernel_.nest == LoopNest::Relu && kernel_.spec.bits == 8) return reinterpret_cast<std::uintptr_t>(ib_.data());
   return kernel_.spec.bits == 32 ? reinterpret_cast<std::uintptr_t>(fc_.data())
                                  : reinterpret_cast<std::uintptr_t>(ic_.data());
 }

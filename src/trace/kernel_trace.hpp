@@ -12,6 +12,8 @@
 //       elements. The arithmetic runs on an unpacked int8 copy of the same
 //       values (nibble extraction is register work, not a memory access);
 //       C is int32.
+// ReLU (relu.naive: fp32, relu.int8: int8) runs its own nest over an n x n
+// matrix: per element a load of x and a store of y; A is x and C is y.
 // A padded leading dimension (ldPad extra elements per row, --ld-pad) moves
 // the rows of a power-of-two matrix apart so a column walk no longer maps to
 // a handful of sets: the conflict misses of naive ijk vanish.
@@ -25,11 +27,12 @@
 #include "kernels/access.hpp"
 #include "kernels/kernel.hpp"
 #include "kernels/matmul_loops.hpp"
+#include "kernels/relu_loops.hpp"
 #include "platform/aligned_buffer.hpp"
 
 namespace cachescope::trace {
 
-enum class LoopNest { Naive, Reordered, Blocked };
+enum class LoopNest { Naive, Reordered, Blocked, Relu };
 
 struct KernelTraceSpec {
   std::string kernel = "matmul.naive";
@@ -94,6 +97,7 @@ void runNest(const TracedKernel& k, Acc& acc, const TIn* a, const TIn* b, TOut* 
     case LoopNest::Blocked:
       matmulBlockedLoop<Acc, TIn, TOut, TSum>(acc, n, k.tileEdge(), a, ld, b, ld, c, ld, tile);
       break;
+    case LoopNest::Relu: break;  // KernelTraceRun::run handles it (one element type in and out)
   }
 }
 
@@ -136,6 +140,14 @@ class KernelTraceRun {
   template <class Sink>
   void run(Sink& sink) {
     const TracedKernel& k = kernel_;
+    if (k.nest == LoopNest::Relu) {
+      Traced<Sink> acc(sink);
+      if (k.spec.bits == 32)
+        reluLoop(acc, k.spec.n, k.spec.n, fa_.data(), k.ld, fc_.data(), k.ld);
+      else
+        reluLoop(acc, k.spec.n, k.spec.n, ia_.data(), k.ld, ib_.data(), k.ld);
+      return;
+    }
     switch (k.spec.bits) {
       case 32: {
         Traced<Sink> acc(sink);

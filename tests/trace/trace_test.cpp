@@ -346,3 +346,21 @@ TEST_CASE("cache presets: host from sysfs, documented JSON presets", "[trace]") 
   TempFile bad("{\"levels\": [{\"size\": \"1K\", \"ways\": 3, \"line\": 64}]}");
   CHECK_THROWS_WITH(loadPreset(bad.path), Catch::Contains("not a multiple"));
 }
+
+TEST_CASE("ReLU streams x and y: one miss per line, at its real element size", "[trace]") {
+  // n = 64: 4096 elements. fp32: 16 per line -> 256 lines of x, 256 of y.
+  SimulationResult f = runKernel({"relu.naive", 64}, oneLevel("4K:4:64"));
+  CHECK(f.references == 2 * 64 * 64);
+  CHECK(f.levels[0].reads == 64 * 64);
+  CHECK(f.levels[0].writes == 64 * 64);
+  CHECK(f.levels[0].misses == 2 * 64 * 64 * 4 / 64);
+  CHECK(f.levels[0].misses == f.levels[0].compulsory);
+  // int8: 64 per line, a quarter of the misses for the same n.
+  SimulationResult q = runKernel({"relu.int8", 64}, oneLevel("4K:4:64"));
+  CHECK(q.references == 2 * 64 * 64);
+  CHECK(q.levels[0].misses == 2 * 64 * 64 / 64);
+  // Each kernel traces its own element type.
+  KernelTraceSpec wrong{"relu.naive", 64};
+  wrong.bits = 8;
+  CHECK_THROWS_AS(resolveKernel(wrong), SimulationError);
+}
