@@ -96,7 +96,12 @@ int checkPlotPng(const std::string& path) {
   cachescope::plot::Series s;
   s.name = "bars";
   s.kind = cachescope::plot::SeriesKind::Bars;
-  s.points = {{0, 3}, {1, 9}, {2, 5}};
+  for (double x : {0.0, 1.0, 2.0}) {
+    cachescope::plot::Point pt;
+    pt.x = x;
+    pt.y = x == 1.0 ? 9 : x == 2.0 ? 5 : 3;
+    s.points.push_back(pt);
+  }
   p.x.categories = {"a", "b", "c"};
   p.series.push_back(s);
   cachescope::app::writePlotPng(p, path, 800, 450);
