@@ -5,6 +5,7 @@
 #include <map>
 #include <numeric>
 
+#include "app/progress_ticker.hpp"
 #include "kernels/registry.hpp"
 #include "platform/host.hpp"
 
@@ -525,23 +526,11 @@ void Worker::runCache(const Request& request, std::uint64_t id) {
     std::atomic<double> progress{0};
     req.progress = &progress;
     setWhat("simulating " + j.kernel + " n=" + std::to_string(n) + (j.kernel == "matmul.blocked" ? " block=" + std::to_string(j.block) : ""));
-    std::atomic<bool> finished{false};
-    std::thread ticker([&] {
-      while (!finished.load()) {
-        fraction_.store((done + cost[i] * progress.load()) / total);
-        std::this_thread::sleep_for(std::chrono::milliseconds(30));
-      }
-    });
     trace::SimulationResult r;
-    try {
+    {
+      ProgressTicker ticker([&] { fraction_.store((done + cost[i] * progress.load()) / total); });
       r = engine_.simulate(req);
-    } catch (...) {
-      finished = true;
-      ticker.join();
-      throw;
     }
-    finished = true;
-    ticker.join();
     done += cost[i];
     fraction_.store(done / total);
     if (r.cancelled) break;
@@ -585,25 +574,17 @@ void Worker::runRoofline(const Request& request, std::uint64_t id) {
   // Peak and triad take `seconds` each (plus filling the triad arrays).
   estTotalS_.store(2 * options.seconds + 0.5);
   setWhat("roofline: FMA peak and triad bandwidth, " + std::to_string(options.threads) + " thread(s)");
-  std::atomic<bool> done{false};
-  // The measurement reports no progress of its own: advance the bar by time.
-  std::thread ticker([&] {
-    while (!done.load()) {
-      const double t = std::chrono::duration<double>(Clock::now() - t0).count();
-      fraction_.store(std::min(0.95, t / estTotalS_.load()));
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  });
   std::optional<RooflineMachine> machine;
-  try {
+  {
+    // The measurement reports no progress of its own: advance the bar by time.
+    ProgressTicker ticker(
+        [&] {
+          const double t = std::chrono::duration<double>(Clock::now() - t0).count();
+          fraction_.store(std::min(0.95, t / estTotalS_.load()));
+        },
+        std::chrono::milliseconds(50));
     machine = engine_.measureRoofline(options, &cancel_);
-  } catch (...) {
-    done = true;
-    ticker.join();
-    throw;
   }
-  done = true;
-  ticker.join();
   if (!machine) return;  // cancelled
   draft_.error.clear();
   draft_.roofline = RooflineRun{id, *machine, options.threads, std::chrono::duration<double>(Clock::now() - t0).count()};

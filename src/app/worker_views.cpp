@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/access_animation.hpp"
+#include "app/progress_ticker.hpp"
 #include "app/threads_run.hpp"
 #include "app/worker.hpp"
 #include "kernels/registry.hpp"
@@ -42,23 +43,12 @@ void Worker::runAnimation(const Request& request, std::uint64_t id) {
     setWhat("recording the accesses of " + spec.kernels[i] + " n=" + std::to_string(spec.n) + " on " +
             spec.cacheName + " caches");
     std::atomic<double> progress{0};
-    std::atomic<bool> finished{false};
-    std::thread ticker([&] {
-      while (!finished.load()) {
-        fraction_.store((double(i) + progress.load()) / double(spec.kernels.size()));
-        std::this_thread::sleep_for(std::chrono::milliseconds(30));
-      }
-    });
     std::shared_ptr<const AccessTrace> trace;
-    try {
+    {
+      ProgressTicker ticker(
+          [&] { fraction_.store((double(i) + progress.load()) / double(spec.kernels.size())); });
       trace = recordAccessTrace(spec, spec.kernels[i], &cancel_, &progress);
-    } catch (...) {
-      finished = true;
-      ticker.join();
-      throw;
     }
-    finished = true;
-    ticker.join();
     if (!trace) return;  // cancelled: a newer request follows
     data.sides.push_back(std::move(trace));
   }

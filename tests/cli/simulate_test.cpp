@@ -10,26 +10,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/command.hpp"
+#include "cli/run_cli.hpp"
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out, err;
-};
+using Run = cachescope::test::CliResult;
 
 Run simulate(std::vector<std::string> args) {
-  args.insert(args.begin(), {"cachescope", "simulate"});
-  std::vector<const char*> argv;
-  for (auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  auto* oldOut = std::cout.rdbuf(out.rdbuf());
-  auto* oldErr = std::cerr.rdbuf(err.rdbuf());
-  int code = cachescope::cli::runCommandLine(int(argv.size()), argv.data());
-  std::cout.rdbuf(oldOut);
-  std::cerr.rdbuf(oldErr);
-  return {code, out.str(), err.str()};
+  args.insert(args.begin(), "simulate");
+  return cachescope::test::runCli(std::move(args));
 }
 
 void requireOneLineError(std::vector<std::string> args, const std::string& needle) {

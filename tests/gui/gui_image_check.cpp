@@ -14,43 +14,14 @@
 #include <string>
 #include <vector>
 
-#include <stb_image.h>
+#include "image_check.hpp"
 
 #include "app/plot_png.hpp"
 #include "plot/plot.hpp"
 
 namespace {
 
-int failures = 0;
-
-void expect(bool ok, const std::string& what) {
-  std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
-  if (!ok) ++failures;
-}
-
-struct Image {
-  int w = 0, h = 0;
-  std::vector<unsigned char> px;
-  unsigned rgb(int x, int y) const {
-    const unsigned char* p = &px[(std::size_t(y) * w + x) * 4];
-    return (unsigned(p[0]) << 16) | (unsigned(p[1]) << 8) | p[2];
-  }
-};
-
-bool load(const std::string& path, Image& img) {
-  int n = 0;
-  unsigned char* data = stbi_load(path.c_str(), &img.w, &img.h, &n, 4);
-  if (!data) return false;
-  img.px.assign(data, data + std::size_t(img.w) * img.h * 4);
-  stbi_image_free(data);
-  return true;
-}
-
-bool near(unsigned a, unsigned b, int tol = 3) {
-  for (int s = 0; s < 24; s += 8)
-    if (std::abs(int((a >> s) & 0xff) - int((b >> s) & 0xff)) > tol) return false;
-  return true;
-}
+using namespace image_check;
 
 unsigned fromImGui(float r, float g, float b) {
   auto c = [](float v) { return unsigned(v * 255.0f + 0.5f); };

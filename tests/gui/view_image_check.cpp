@@ -20,7 +20,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-#include <stb_image.h>
+#include "image_check.hpp"
 
 #include "app/access_animation.hpp"
 #include "plot/plot.hpp"
@@ -29,39 +29,10 @@
 
 namespace {
 
+using namespace image_check;
+
 using namespace cachescope;
 using namespace cachescope::app;
-
-int failures = 0;
-
-void expect(bool ok, const std::string& what) {
-  std::printf("%s %s\n", ok ? "ok  " : "FAIL", what.c_str());
-  if (!ok) ++failures;
-}
-
-struct Image {
-  int w = 0, h = 0;
-  std::vector<unsigned char> px;
-  unsigned rgb(int x, int y) const {
-    const unsigned char* p = &px[(std::size_t(y) * std::size_t(w) + std::size_t(x)) * 4];
-    return (unsigned(p[0]) << 16) | (unsigned(p[1]) << 8) | p[2];
-  }
-};
-
-bool load(const std::string& path, Image& img) {
-  int n = 0;
-  unsigned char* data = stbi_load(path.c_str(), &img.w, &img.h, &n, 4);
-  if (!data) return false;
-  img.px.assign(data, data + std::size_t(img.w) * std::size_t(img.h) * 4);
-  stbi_image_free(data);
-  return true;
-}
-
-bool near(unsigned a, unsigned b, int tol) {
-  for (int s = 0; s < 24; s += 8)
-    if (std::abs(int((a >> s) & 0xff) - int((b >> s) & 0xff)) > tol) return false;
-  return true;
-}
 
 unsigned fromJson(const nlohmann::json& c) {
   return (c.at(0).get<unsigned>() << 16) | (c.at(1).get<unsigned>() << 8) | c.at(2).get<unsigned>();
