@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 #include <new>
 
@@ -27,8 +28,19 @@ int runCommandLine(int argc, const char* const* argv) {
   addGuiCommand(root, commands);
 #endif
 
+  // `gui` is optional (shared/design.md section 4): options without a command,
+  // such as `cachescope --theme light`, are the GUI's.
+  std::vector<const char*> args(argv, argv + argc);
+  const bool hasGui = std::any_of(commands.begin(), commands.end(),
+                                  [](const Command& c) { return c.app->get_name() == "gui"; });
+  if (hasGui && argc > 1) {
+    const std::string first = argv[1];
+    if (first.size() > 1 && first[0] == '-' && first != "-h" && first != "--help" && first != "--version")
+      args.insert(args.begin() + 1, "gui");
+  }
+
   try {
-    root.parse(argc, argv);
+    root.parse(int(args.size()), args.data());
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return root.exit(e);  // --help, --version
     std::string what = e.what();

@@ -97,3 +97,13 @@ TEST_CASE("bench --out writes CSV atomically, and list works", "[cli]") {
   CHECK(j["kernels"].size() >= 4);
   CHECK(run({"list"}).out.find("matmul.naive") != std::string::npos);
 }
+
+#ifdef CACHESCOPE_HAVE_GUI
+TEST_CASE("options without a command are the GUI's", "[cli]") {
+  // A bad --set is rejected before any window opens: no display needed.
+  requireUsageError({"--set", "bogus=1"}, "bogus");
+  requireUsageError({"gui", "--set", "bogus=1"}, "bogus");
+  // --help and --version stay the root's.
+  CHECK(run({"--version"}).code == 0);
+}
+#endif
