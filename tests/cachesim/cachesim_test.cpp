@@ -28,6 +28,38 @@ std::string hitMiss(CacheModel& m, const std::vector<std::uint64_t>& addresses) 
   return s;
 }
 
+// The fast model and the plain reference agree on everything observable:
+// every counter of every level, each way's line and dirty bit, and the
+// traffic to memory.
+void requireSameState(CacheModel& fast, refmodel::RefHierarchy& ref, const HierarchyConfig& c, int round) {
+  for (int l = 0; l < int(c.levels.size()); ++l) {
+    INFO("round " << round << " level " << l << " policy " << toString(c.replacement) << " "
+                  << describe(c.levels[std::size_t(l)]) << " " << toString(c.write)
+                  << (c.inclusiveLast ? " inclusive" : "") << (c.missClasses == MissClasses::On ? " classes" : ""));
+    const LevelCounters a = fast.counters(l), b = ref.counters(l);
+    REQUIRE(a.accesses == b.accesses);
+    REQUIRE(a.reads == b.reads);
+    REQUIRE(a.writes == b.writes);
+    REQUIRE(a.hits == b.hits);
+    REQUIRE(a.misses == b.misses);
+    REQUIRE(a.evictions == b.evictions);
+    REQUIRE(a.writebacks == b.writebacks);
+    REQUIRE(a.compulsory == b.compulsory);
+    REQUIRE(a.capacity == b.capacity);
+    REQUIRE(a.conflict == b.conflict);
+    REQUIRE(a.invalidations == b.invalidations);
+    if (c.missClasses == MissClasses::On) REQUIRE(a.compulsory + a.capacity + a.conflict == a.misses);
+    const LevelConfig& lc = c.levels[std::size_t(l)];
+    for (std::uint64_t s = 0; s < lc.sets(); ++s)
+      for (std::uint32_t w = 0; w < lc.ways; ++w) {
+        REQUIRE(fast.lineAt(l, s, w) == ref.lineAt(l, s, int(w)));
+        REQUIRE(fast.dirtyAt(l, s, w) == ref.dirtyAt(l, s, int(w)));
+      }
+  }
+  REQUIRE(fast.memory().reads == ref.memory().reads);
+  REQUIRE(fast.memory().writes == ref.memory().writes);
+}
+
 }  // namespace
 
 TEST_CASE("spec parsing and validation give one-line errors", "[cachesim]") {
@@ -284,29 +316,7 @@ TEST_CASE("fast simulator equals the reference model on random traces", "[caches
         fast.access(addr, size, write ? Op::Write : Op::Read);
       ref.access(addr, size, write);
     }
-    for (int l = 0; l < nLevels; ++l) {
-      INFO("round " << round << " level " << l << " policy " << toString(c.replacement) << " "
-                    << describe(c.levels[std::size_t(l)]) << " " << toString(c.write)
-                    << (c.inclusiveLast ? " inclusive" : ""));
-      const LevelCounters a = fast.counters(l), b = ref.counters(l);
-      REQUIRE(a.accesses == b.accesses);
-      REQUIRE(a.reads == b.reads);
-      REQUIRE(a.writes == b.writes);
-      REQUIRE(a.hits == b.hits);
-      REQUIRE(a.misses == b.misses);
-      REQUIRE(a.evictions == b.evictions);
-      REQUIRE(a.writebacks == b.writebacks);
-      REQUIRE(a.compulsory == b.compulsory);
-      REQUIRE(a.capacity == b.capacity);
-      REQUIRE(a.conflict == b.conflict);
-      REQUIRE(a.invalidations == b.invalidations);
-      REQUIRE(a.compulsory + a.capacity + a.conflict == a.misses);
-      const LevelConfig& lc = c.levels[std::size_t(l)];
-      for (std::uint64_t s = 0; s < lc.sets(); ++s)
-        for (std::uint32_t w = 0; w < lc.ways; ++w) REQUIRE(fast.lineAt(l, s, w) == ref.lineAt(l, s, int(w)));
-    }
-    REQUIRE(fast.memory().reads == ref.memory().reads);
-    REQUIRE(fast.memory().writes == ref.memory().writes);
+    requireSameState(fast, ref, c, round);
     ++configs;
   }
   CHECK(configs == 160);
@@ -395,31 +405,7 @@ TEST_CASE("batched counting equals the reference model", "[cachesim]") {
       }
     }
     flush();
-    for (int l = 0; l < nLevels; ++l) {
-      INFO("round " << round << " level " << l << " policy " << toString(c.replacement) << " "
-                    << describe(c.levels[std::size_t(l)]) << " " << toString(c.write)
-                    << (c.inclusiveLast ? " inclusive" : "")
-                    << (c.missClasses == MissClasses::On ? " classes" : ""));
-      const LevelCounters a = fast.counters(l), b = ref.counters(l);
-      REQUIRE(a.accesses == b.accesses);
-      REQUIRE(a.writes == b.writes);
-      REQUIRE(a.hits == b.hits);
-      REQUIRE(a.misses == b.misses);
-      REQUIRE(a.evictions == b.evictions);
-      REQUIRE(a.writebacks == b.writebacks);
-      REQUIRE(a.compulsory == b.compulsory);
-      REQUIRE(a.capacity == b.capacity);
-      REQUIRE(a.conflict == b.conflict);
-      REQUIRE(a.invalidations == b.invalidations);
-      const LevelConfig& lc = c.levels[std::size_t(l)];
-      for (std::uint64_t s = 0; s < lc.sets(); ++s)
-        for (std::uint32_t w = 0; w < lc.ways; ++w) {
-          REQUIRE(fast.lineAt(l, s, w) == ref.lineAt(l, s, int(w)));
-          REQUIRE(fast.dirtyAt(l, s, w) == ref.dirtyAt(l, s, int(w)));
-        }
-    }
-    REQUIRE(fast.memory().reads == ref.memory().reads);
-    REQUIRE(fast.memory().writes == ref.memory().writes);
+    requireSameState(fast, ref, c, round);
     ++rounds;
   }
   CHECK(rounds == 300);
