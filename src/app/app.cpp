@@ -28,7 +28,7 @@
 #include "app/plot_png.hpp"
 #include "app/theme.hpp"
 #include "app/ui_state.hpp"
-#include "app/worker.hpp"
+#include "engine/worker.hpp"
 #include "report/atomic_file.hpp"
 
 namespace cachescope::app {
@@ -198,15 +198,15 @@ void App::handleActions(const Snapshot& /*snap*/) {
     worker_->post(r);
   }
   // The cache view simulates on demand and again when the settings move.
-  if (a.run && state_.view == View::Cache && canSimulate()) a.simulate = true;
-  if (a.simulate && canSimulate()) {
+  if (a.run && state_.view == View::Cache) a.simulate = true;
+  if (a.simulate) {
     Request r;
     r.kind = RequestKind::Cache;
     r.settings = state_.settings;
     worker_->post(r);
     cacheRequested_ = true;
   }
-  if (a.animate && canSimulate()) {
+  if (a.animate) {
     Request r;
     r.kind = RequestKind::Animation;
     r.settings = state_.settings;
@@ -360,7 +360,7 @@ int App::run() {
     updateThreadsRequests(state_);
     // The roofline is measured once, when its view is first shown.
     if (state_.view == View::Roofline && !snapshot->roofline && !rooflineRequested_) state_.actions.roofline = true;
-    if (state_.view == View::Cache && !snapshot->cache && !cacheRequested_ && canSimulate())
+    if (state_.view == View::Cache && !snapshot->cache && !cacheRequested_)
       state_.actions.simulate = true;
     updateAutoRerun(state_, t0);
     ImGui::Render();

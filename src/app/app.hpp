@@ -1,9 +1,11 @@
 // The desktop app's entry point (`cachescope` / `cachescope gui`).
 #pragma once
 
-#include "app/settings.hpp"
+#include "engine/settings.hpp"
 
 namespace cachescope::app {
+
+using namespace cachescope::engine;  // the engine's types are the app's vocabulary
 
 // Opens the window and runs until it is closed, or, with options.frames >= 0,
 // until the results the launch settings trigger are in and that many more

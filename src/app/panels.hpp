@@ -6,9 +6,11 @@
 
 #include "app/plot_renderer.hpp"
 #include "app/ui_state.hpp"
-#include "app/worker.hpp"
+#include "engine/worker.hpp"
 
 namespace cachescope::app {
+
+using namespace cachescope::engine;  // the engine's types are the app's vocabulary
 
 void drawControlsPanel(UiState& state, const Snapshot& snap, const ProgressView& progress);
 void drawTimingsView(UiState& state, const Snapshot& snap);

@@ -3,9 +3,11 @@
 // FontGlobalScale).
 #pragma once
 
-#include "app/settings.hpp"
+#include "engine/settings.hpp"
 
 namespace cachescope::app {
+
+using namespace cachescope::engine;  // the engine's types are the app's vocabulary
 
 inline constexpr const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 

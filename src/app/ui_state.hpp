@@ -10,12 +10,14 @@
 #include <vector>
 
 #include "app/debounce.hpp"
-#include "app/settings.hpp"
+#include "engine/settings.hpp"
 #include "app/view_state.hpp"
-#include "app/worker.hpp"
+#include "engine/worker.hpp"
 #include "plot/plot.hpp"
 
 namespace cachescope::app {
+
+using namespace cachescope::engine;  // the engine's types are the app's vocabulary
 
 class CellGridRenderer;  // cell_grid_renderer.hpp (GL)
 

@@ -474,10 +474,6 @@ void updateAccessRequests(UiState& state) {
 
 void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& progress) {
   AccessViewState& v = state.access;
-  if (!canSimulate()) {
-    ImGui::TextWrapped("This build has no cache simulator (the src/trace module): the Access view needs it.");
-    return;
-  }
   const float fs = ImGui::GetFontSize();
   const Colors colors = colorsFor(state.theme);
   if (state.grids && !state.grids->error().empty())

@@ -5,9 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "app/access_animation.hpp"
+#include "engine/access_animation.hpp"
 
 namespace cachescope::app {
+
+using namespace cachescope::engine;  // the engine's types are the app's vocabulary
 
 struct AccessViewState {
   std::string caches;                     // preset the animation simulates ("": chosen by n)

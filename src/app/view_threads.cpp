@@ -13,7 +13,7 @@
 #include <cstdio>
 
 #include "app/panels.hpp"
-#include "app/threads_run.hpp"
+#include "engine/threads_run.hpp"
 #include "kernels/registry.hpp"
 #include "plot/plot.hpp"
 

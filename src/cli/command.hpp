@@ -23,13 +23,16 @@ void addListCommand(CLI::App& root, Commands& commands);
 void addBenchCommand(CLI::App& root, Commands& commands);
 void addRooflineCommand(CLI::App& root, Commands& commands);
 void addSimulateCommand(CLI::App& root, Commands& commands);
-// [SECTION] further commands (simulate, roofline, gui) register here
-#ifdef CACHESCOPE_HAVE_GUI
-void addGuiCommand(CLI::App& root, Commands& commands);
-#endif
+// [SECTION] further commands register here
+
+// A command the executable adds to the core ones (the desktop app's `gui`,
+// which the CLI core cannot link).
+using AddCommand = void (*)(CLI::App& root, Commands& commands);
 
 // Builds the whole command line and runs it: the testable body of main().
-int runCommandLine(int argc, const char* const* argv);
+// When one of `extra` registers a command named "gui", options without a
+// command go to it.
+int runCommandLine(int argc, const char* const* argv, const std::vector<AddCommand>& extra = {});
 
 // One-line error on stderr: "cachescope: error: <message>".
 void printError(const std::string& message);

@@ -10,7 +10,7 @@ namespace cachescope::cli {
 
 void printError(const std::string& message) { std::cerr << "cachescope: error: " << message << '\n'; }
 
-int runCommandLine(int argc, const char* const* argv) {
+int runCommandLine(int argc, const char* const* argv, const std::vector<AddCommand>& extra) {
   CLI::App root{
       "cachescope: makes cache and parallelism behaviour visible.\n"
       "Runs real matmul/ReLU kernels, times them and simulates the cache hierarchy on their exact\n"
@@ -24,9 +24,7 @@ int runCommandLine(int argc, const char* const* argv) {
   addRooflineCommand(root, commands);
   addSimulateCommand(root, commands);
   // [SECTION] further commands register here
-#ifdef CACHESCOPE_HAVE_GUI
-  addGuiCommand(root, commands);
-#endif
+  for (AddCommand add : extra) add(root, commands);
 
   // `gui` is optional (shared/design.md section 4): options without a command,
   // such as `cachescope --theme light`, are the GUI's.

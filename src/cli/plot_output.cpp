@@ -6,10 +6,6 @@
 
 #include "bench/param_list.hpp"
 
-#if defined(CACHESCOPE_HAVE_GUI) && __has_include("app/plot_png.hpp")
-#include "app/plot_png.hpp"
-#define CACHESCOPE_PLOT_PNG 1
-#endif
 
 namespace cachescope::cli {
 
@@ -33,14 +29,7 @@ PlotOutput::PlotOutput(const std::string& path) : path_(path) {
     return;
   }
   if (ext != ".png") throw UsageError("--plot '" + path + "': use a file name ending in .svg or .png");
-#ifdef CACHESCOPE_PLOT_PNG
-  png_ = true;
-  // The PNG writer makes its own file; check now that the place is writable
-  // so a bad path fails before the run, as for SVG.
-  AtomicFile probe(path);
-#else
   throw UsageError("PNG plots need a GL context (GUI build with a display); use --plot FILE.svg");
-#endif
 }
 
 void PlotOutput::write(const plot::Plot& plot) {
@@ -48,9 +37,6 @@ void PlotOutput::write(const plot::Plot& plot) {
     svg_->commit(plot::toSvg(plot, kPlotWidth, kPlotHeight));
     return;
   }
-#ifdef CACHESCOPE_PLOT_PNG
-  if (png_) writePlotPng(plot, path_, kPlotWidth, kPlotHeight);
-#endif
 }
 
 }  // namespace cachescope::cli

@@ -4,6 +4,7 @@
 #include "app/ui_state.hpp"
 
 using namespace cachescope::app;
+using namespace cachescope::engine;
 using namespace std::chrono_literals;
 using Clock = Debouncer::Clock;
 

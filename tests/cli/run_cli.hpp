@@ -16,14 +16,14 @@ struct CliResult {
   std::string out, err;
 };
 
-inline CliResult runCli(std::vector<std::string> args) {
+inline CliResult runCli(std::vector<std::string> args, const std::vector<cli::AddCommand>& extra = {}) {
   args.insert(args.begin(), "cachescope");
   std::vector<const char*> argv;
   for (auto& a : args) argv.push_back(a.c_str());
   std::ostringstream out, err;
   auto* oldOut = std::cout.rdbuf(out.rdbuf());
   auto* oldErr = std::cerr.rdbuf(err.rdbuf());
-  int code = cachescope::cli::runCommandLine(int(argv.size()), argv.data());
+  int code = cachescope::cli::runCommandLine(int(argv.size()), argv.data(), extra);
   std::cout.rdbuf(oldOut);
   std::cerr.rdbuf(oldErr);
   return {code, out.str(), err.str()};

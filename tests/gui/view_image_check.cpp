@@ -22,7 +22,7 @@
 #include <nlohmann/json.hpp>
 #include "image_check.hpp"
 
-#include "app/access_animation.hpp"
+#include "engine/access_animation.hpp"
 #include "plot/plot.hpp"
 #include "trace/presets.hpp"
 #include "trace/simulation.hpp"
@@ -33,6 +33,7 @@ using namespace image_check;
 
 using namespace cachescope;
 using namespace cachescope::app;
+using namespace cachescope::engine;
 
 unsigned fromJson(const nlohmann::json& c) {
   return (c.at(0).get<unsigned>() << 16) | (c.at(1).get<unsigned>() << 8) | c.at(2).get<unsigned>();

@@ -1,4 +1,4 @@
-#include "app/settings.hpp"
+#include "engine/settings.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -11,7 +11,7 @@
 #include "platform/host.hpp"
 #include "report/atomic_file.hpp"
 
-namespace cachescope::app {
+namespace cachescope::engine {
 
 const char* toString(View view) {
   switch (view) {
@@ -217,4 +217,4 @@ void applyScenarioFile(LaunchOptions& options, const std::string& path) {
   }
 }
 
-}  // namespace cachescope::app
+}  // namespace cachescope::engine

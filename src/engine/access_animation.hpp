@@ -29,12 +29,12 @@
 #include <string>
 #include <vector>
 
-#include "app/animation_launch.hpp"
+#include "engine/animation_launch.hpp"
 #include "cachesim/config.hpp"
 #include "cachesim/hierarchy.hpp"
 #include "trace/kernel_trace.hpp"
 
-namespace cachescope::app {
+namespace cachescope::engine {
 
 // [SECTION] recorded trace
 
@@ -176,4 +176,4 @@ struct AnimationData {
   }
 };
 
-}  // namespace cachescope::app
+}  // namespace cachescope::engine

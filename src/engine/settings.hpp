@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "app/animation_launch.hpp"
+#include "engine/animation_launch.hpp"
 #include "kernels/kernel.hpp"
 
-namespace cachescope::app {
+namespace cachescope::engine {
 
 enum class View { Timings, Cache, Roofline, Access, Threads };
 enum class Theme { Dark, Light };
@@ -76,4 +76,4 @@ void applyScenarioFile(LaunchOptions& options, const std::string& path);
 
 inline constexpr float kMinFontSize = 10.0f, kMaxFontSize = 48.0f;
 
-}  // namespace cachescope::app
+}  // namespace cachescope::engine

@@ -1,7 +1,5 @@
 // `cachescope [gui]`: the desktop app, and its scripted mode for tests and
 // lecture preparation (--frames/--screenshot/--frame-times).
-#ifdef CACHESCOPE_HAVE_GUI
-
 #include <memory>
 
 #include "app/app.hpp"
@@ -10,6 +8,8 @@
 #include "cli/command.hpp"
 
 namespace cachescope::cli {
+
+void addGuiCommand(CLI::App& root, Commands& commands);
 
 namespace {
 
@@ -21,22 +21,22 @@ struct GuiArgs {
 };
 
 int runGui(const GuiArgs& a) {
-  app::LaunchOptions o;
+  engine::LaunchOptions o;
   // Scenario first; explicit options override it.
-  if (!a.scenario.empty()) app::applyScenarioFile(o, a.scenario);
-  if (!a.view.empty() && !app::parseView(a.view, o.view))
+  if (!a.scenario.empty()) engine::applyScenarioFile(o, a.scenario);
+  if (!a.view.empty() && !engine::parseView(a.view, o.view))
     throw UsageError("--view must be timings, cache, roofline, access or threads (got '" + a.view + "')");
-  if (!a.theme.empty() && !app::parseTheme(a.theme, o.theme))
+  if (!a.theme.empty() && !engine::parseTheme(a.theme, o.theme))
     throw UsageError("--theme must be light or dark (got '" + a.theme + "')");
   if (a.fontSize != 0) o.fontSize = a.fontSize;
-  if (o.fontSize < app::kMinFontSize || o.fontSize > app::kMaxFontSize)
+  if (o.fontSize < engine::kMinFontSize || o.fontSize > engine::kMaxFontSize)
     throw UsageError("--font-size must be in 10..48 pixels");
   for (const std::string& kv : a.sets)
-    if (!app::applyAnimationSetting(o.animation, kv)) app::applySetting(o.settings, kv, &o.sweep);
+    if (!engine::applyAnimationSetting(o.animation, kv)) engine::applySetting(o.settings, kv, &o.sweep);
   // Checked now so a typo fails before the window opens.
   for (const std::string& kv : a.thenSets) {
-    app::RunSettings probe = o.settings;
-    app::applySetting(probe, kv, nullptr);
+    engine::RunSettings probe = o.settings;
+    engine::applySetting(probe, kv, nullptr);
   }
   o.thenSet = a.thenSets;
   if (a.frames < -1) throw UsageError("--frames must be >= 0");
@@ -77,5 +77,3 @@ void addGuiCommand(CLI::App& root, Commands& commands) {
 }
 
 }  // namespace cachescope::cli
-
-#endif  // CACHESCOPE_HAVE_GUI

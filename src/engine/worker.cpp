@@ -1,15 +1,15 @@
-#include "app/worker.hpp"
+#include "engine/worker.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <numeric>
 
-#include "app/progress_ticker.hpp"
+#include "engine/progress_ticker.hpp"
 #include "kernels/registry.hpp"
 #include "platform/host.hpp"
 
-namespace cachescope::app {
+namespace cachescope::engine {
 
 using Clock = std::chrono::steady_clock;
 
@@ -442,15 +442,6 @@ void Worker::runSweep(const Request& request, std::uint64_t id) {
   publish();
 }
 
-bool canSimulate() {
-#ifdef CACHESCOPE_HAVE_TRACE
-  return true;
-#else
-  return false;
-#endif
-}
-
-#ifdef CACHESCOPE_HAVE_TRACE
 namespace {
 
 // Exact reference count of a full traced run, for the sampling budget.
@@ -463,14 +454,8 @@ double referencesOf(const std::string& kernel, int n, int block) {
 }
 
 }  // namespace
-#endif
 
 void Worker::runCache(const Request& request, std::uint64_t id) {
-#ifndef CACHESCOPE_HAVE_TRACE
-  (void)request;
-  (void)id;
-  throw std::runtime_error("this build has no cache simulator (src/trace)");
-#else
   const RunSettings& s = request.settings;
   const int n = s.params.n;
   const int block = std::min(s.params.block, n);
@@ -564,7 +549,6 @@ void Worker::runCache(const Request& request, std::uint64_t id) {
   else run.complete = true;
   draft_.cache = run;
   publish();
-#endif
 }
 
 void Worker::runRoofline(const Request& request, std::uint64_t id) {
@@ -591,4 +575,4 @@ void Worker::runRoofline(const Request& request, std::uint64_t id) {
   publish();
 }
 
-}  // namespace cachescope::app
+}  // namespace cachescope::engine

@@ -23,14 +23,12 @@
 #include <thread>
 #include <vector>
 
-#include "app/settings.hpp"
+#include "engine/settings.hpp"
 #include "bench/roofline.hpp"
 #include "bench/runner.hpp"
-#ifdef CACHESCOPE_HAVE_TRACE
 #include "trace/simulation.hpp"
-#endif
 
-namespace cachescope::app {
+namespace cachescope::engine {
 
 struct AnimationData;  // access_animation.hpp
 struct ThreadsRun;     // threads_run.hpp
@@ -152,14 +150,9 @@ struct Engine {
                   const ProgressFn& f) { return cachescope::runJob(j, p, o, c, f); };
   std::function<std::optional<RooflineMachine>(const RooflineOptions&, const std::atomic<bool>*)> measureRoofline =
       [](const RooflineOptions& o, const std::atomic<bool>* c) { return cachescope::measureRoofline(o, c); };
-#ifdef CACHESCOPE_HAVE_TRACE
   std::function<trace::SimulationResult(const trace::SimulationRequest&)> simulate =
       [](const trace::SimulationRequest& r) { return trace::simulate(r); };
-#endif
 };
-
-// Whether this build can simulate caches (the trace module is there).
-bool canSimulate();
 
 // References a simulation counts at most per run (the rest is sampled):
 // the cache view answers in about a second instead of a minute.
@@ -238,4 +231,4 @@ RunOptions repsForEstimate(double seconds);
 // apply to any selected kernel).
 std::vector<int> sweepValues(SweepAxis axis, const RunSettings& settings);
 
-}  // namespace cachescope::app
+}  // namespace cachescope::engine

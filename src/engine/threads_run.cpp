@@ -1,8 +1,8 @@
-#include "app/threads_run.hpp"
+#include "engine/threads_run.hpp"
 
 #include <algorithm>
 
-namespace cachescope::app {
+namespace cachescope::engine {
 
 std::vector<ThreadLoad> threadLoads(const ThreadsRun& run) {
   int slots = run.threads;
@@ -60,4 +60,4 @@ std::vector<int> ownerGrid(const ThreadsRun& run, int factor, int cellRows, int 
   return owner;
 }
 
-}  // namespace cachescope::app
+}  // namespace cachescope::engine

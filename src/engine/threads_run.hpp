@@ -8,7 +8,7 @@
 
 #include "kernels/matmul_parallel.hpp"
 
-namespace cachescope::app {
+namespace cachescope::engine {
 
 struct ThreadsRun {
   std::uint64_t request = 0;
@@ -35,4 +35,4 @@ double imbalance(const std::vector<ThreadLoad>& loads);
 // slot that spent the most time on each cell over all k passes, -1 none.
 std::vector<int> ownerGrid(const ThreadsRun& run, int factor, int cellRows, int cellCols);
 
-}  // namespace cachescope::app
+}  // namespace cachescope::engine

@@ -1,4 +1,4 @@
-#include "app/access_animation.hpp"
+#include "engine/access_animation.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -7,7 +7,7 @@
 #include "cachesim/cache_model.hpp"
 #include "trace/errors.hpp"
 
-namespace cachescope::app {
+namespace cachescope::engine {
 
 const char* toString(Grid g) {
   switch (g) {
@@ -444,4 +444,4 @@ bool applyAnimationSetting(AnimationLaunch& launch, const std::string& keyValue)
   return false;
 }
 
-}  // namespace cachescope::app
+}  // namespace cachescope::engine

@@ -10,7 +10,7 @@
 #include <functional>
 #include <thread>
 
-namespace cachescope::app {
+namespace cachescope::engine {
 
 class ProgressTicker {
  public:
@@ -34,4 +34,4 @@ class ProgressTicker {
   std::thread thread_;
 };
 
-}  // namespace cachescope::app
+}  // namespace cachescope::engine

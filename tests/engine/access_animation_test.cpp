@@ -3,14 +3,14 @@
 // animation equal `cachescope simulate`; playback and seeking agree.
 #include <catch2/catch.hpp>
 
-#include "app/access_animation.hpp"
+#include "engine/access_animation.hpp"
 #include "bench/param_list.hpp"
 #include "cachesim/config.hpp"
 #include "trace/presets.hpp"
 #include "trace/simulation.hpp"
 
 using namespace cachescope;
-using namespace cachescope::app;
+using namespace cachescope::engine;
 
 namespace {
 

@@ -2,14 +2,13 @@
 // and the Threads view's summaries with records worked out by hand.
 #include <catch2/catch.hpp>
 
-#include "app/access_animation.hpp"
-#include "app/threads_run.hpp"
-#include "app/view_state.hpp"
-#include "app/worker.hpp"
+#include "engine/access_animation.hpp"
+#include "engine/threads_run.hpp"
+#include "engine/worker.hpp"
 #include "kernels/registry.hpp"
 
 using namespace cachescope;
-using namespace cachescope::app;
+using namespace cachescope::engine;
 using namespace std::chrono_literals;
 
 TEST_CASE("worker: an animation request records every side on the chosen caches") {
@@ -98,17 +97,4 @@ TEST_CASE("threads: loads, imbalance and owners of hand-made records") {
   const std::vector<int> owner = ownerGrid(run, 2, 2, 2);  // 2 x 2 cells of 2 x 2 elements
   CHECK(owner == std::vector<int>{0, 0, 1, 1});
   CHECK(imbalance({}) == 1.0);
-}
-
-TEST_CASE("access view: kernels and caches follow the settings") {
-  AccessViewState v;
-  CHECK(animationKernels(v, {"matmul.naive"}) == std::vector<std::string>{"matmul.naive", "matmul.blocked"});
-  CHECK(animationKernels(v, {"matmul.reordered"}).size() == 3);
-  v.reordered = 0;
-  CHECK(animationKernels(v, {"matmul.reordered"}).size() == 2);
-  CHECK(animationCaches(v, 32) == "teaching-tiny");
-  CHECK(animationCaches(v, 64) == "teaching-small");
-  CHECK(animationCaches(v, 512) == "host");
-  v.caches = "zen4";
-  CHECK(animationCaches(v, 32) == "zen4");
 }

@@ -7,16 +7,16 @@
 #include <chrono>
 #include <thread>
 
-#include "app/access_animation.hpp"
-#include "app/progress_ticker.hpp"
-#include "app/threads_run.hpp"
-#include "app/worker.hpp"
+#include "engine/access_animation.hpp"
+#include "engine/progress_ticker.hpp"
+#include "engine/threads_run.hpp"
+#include "engine/worker.hpp"
 #include "kernels/registry.hpp"
 #include "platform/host.hpp"
 #include "trace/presets.hpp"
 #include "trace/simulation.hpp"
 
-namespace cachescope::app {
+namespace cachescope::engine {
 
 using Clock = std::chrono::steady_clock;
 
@@ -109,4 +109,4 @@ void Worker::runThreads(const Request& request, std::uint64_t id) {
   publish();
 }
 
-}  // namespace cachescope::app
+}  // namespace cachescope::engine

@@ -6,11 +6,11 @@
 #include <mutex>
 #include <thread>
 
-#include "app/worker.hpp"
+#include "engine/worker.hpp"
 #include "kernels/registry.hpp"
 
 using namespace cachescope;
-using namespace cachescope::app;
+using namespace cachescope::engine;
 using namespace std::chrono_literals;
 
 namespace {
@@ -259,7 +259,6 @@ TEST_CASE("repetitions shrink as runs get long") {
   CHECK(repsForEstimate(60.0).warmup == 0);
 }
 
-#ifdef CACHESCOPE_HAVE_TRACE
 TEST_CASE("a cache request simulates naive and blocked, then the block sweep") {
   FakeEngine fake;
   Engine e = fake.engine();
@@ -314,4 +313,3 @@ TEST_CASE("a cache request simulates naive and blocked, then the block sweep") {
   CHECK_FALSE(seen[2].missClasses.value_or(true));  // sweeps skip the costly 3C split
   for (const auto& q : seen) CHECK(q.cancel != nullptr);
 }
-#endif

@@ -3,14 +3,14 @@
 #include <cstdio>
 #include <fstream>
 
-#include "app/settings.hpp"
+#include "engine/settings.hpp"
 #include "bench/param_list.hpp"
 #include "kernels/registry.hpp"
 #include "platform/host.hpp"
 #include "report/atomic_file.hpp"
 
 using namespace cachescope;
-using namespace cachescope::app;
+using namespace cachescope::engine;
 
 TEST_CASE("set option: applies each key") {
   RunSettings s = defaultRunSettings();

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-namespace cachescope::app {
+namespace cachescope::engine {
 
 // Playback speed range, accesses per second (a log slider).
 inline constexpr double kMinSpeed = 1, kMaxSpeed = 5e6;
@@ -25,4 +25,4 @@ struct AnimationLaunch {
 // and change nothing. Throws UsageError for a bad value.
 bool applyAnimationSetting(AnimationLaunch& launch, const std::string& keyValue);
 
-}  // namespace cachescope::app
+}  // namespace cachescope::engine
