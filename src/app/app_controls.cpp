@@ -42,7 +42,9 @@ std::string whereItFits(double bytes) {
 }
 
 bool isQuantId(const std::string& id) {
-  return id == "matmul.packed" || id == "matmul.int8" || id == "matmul.int4";
+  for (const auto& [bits, kernel] : kernelRoles().precision)
+    if (id == kernel) return true;
+  return false;
 }
 
 void toggleKernel(RunSettings& s, const std::string& id, bool on) {

@@ -33,28 +33,18 @@
 #include "cachesim/level.hpp"
 #include "cachesim/recency_level.hpp"
 #include "cachesim/shadow_lru.hpp"
+#include "platform/ref_batch.hpp"
 
 namespace cachescope::sim {
 
 enum class Op : std::uint8_t { Read, Write };
 
-// Batches (Hierarchy::countBatch) hold aligned references only: the size a
-// power of two from 1 to 8 bytes and the address a multiple of it, as every
-// load and store of a traced loop nest is. Such a reference straddles a line
-// only when it is larger than the line, so the batch loop needs no
-// per-reference boundary check. Anything else goes through count().
-inline constexpr std::uint32_t kMaxBatchedSize = 8;
-constexpr bool batchable(std::uint64_t address, std::uint32_t size) {
-  return size - 1 < kMaxBatchedSize && (size & (size - 1)) == 0 && (address & (size - 1)) == 0;
-}
-// The per-reference byte of a batch: bit 0 write, bits 1-2 log2 of the size.
-// An enum, not a uint8_t: a store through a character type may alias
-// anything, and the loop nest that fills a batch would reload all its
-// pointers after each one.
-enum class RefFlags : std::uint8_t {};
-constexpr RefFlags batchFlags(std::uint32_t size, Op op) {
-  return RefFlags((size >= 8 ? 3 : size >= 4 ? 2 : size >= 2 ? 1 : 0) << 1 | (op == Op::Write ? 1 : 0));
-}
+// The batch format (aligned references of 1-8 bytes, one flags byte each)
+// is platform/ref_batch.hpp's, shared with the loop nests that fill batches.
+using cachescope::batchable;
+using cachescope::kMaxBatchedSize;
+using cachescope::RefFlags;
+constexpr RefFlags batchFlags(std::uint32_t size, Op op) { return refFlags(size, op == Op::Write); }
 
 // The level type of each policy.
 template <class Policy>

@@ -23,7 +23,7 @@ int runList(const std::string& format) {
       for (Param p : k.info.uses) uses.push_back(toString(p));
       nlohmann::json j = {{"id", k.info.id},           {"family", toString(k.info.family)},
                           {"title", k.info.title},     {"teaches", k.info.teaches},
-                          {"params", uses},            {"traceable", k.info.traceable},
+                          {"params", uses},            {"traceable", k.traceable()},
                           {"trace_note", k.info.traceNote}, {"unit", rateUnit(k.info.unit)},
                           {"quantized", k.info.quantized}};
       if (!k.info.bits.empty()) j["bits"] = k.info.bits;
@@ -43,7 +43,7 @@ int runList(const std::string& format) {
   std::cout << std::string(wId + wTitle + wUses + 21, '-') << '\n';
   for (const Kernel& k : kernels())
     std::cout << pad(k.info.id, wId) << "  " << pad(k.info.title, wTitle) << "  " << pad(usesText(k), wUses) << "  "
-              << pad(rateUnit(k.info.unit), 7) << "  " << (k.info.traceable ? "yes" : "no") << '\n';
+              << pad(rateUnit(k.info.unit), 7) << "  " << (k.traceable() ? "yes" : "no") << '\n';
   return 0;
 }
 

@@ -24,8 +24,6 @@ namespace {
 
 // The ladder as far as this build registers it; relu is left out by default
 // because at a moderate n its data fits in cache, above the DRAM roof.
-const char* const kDefaultKernels[] = {"matmul.naive",  "matmul.reordered", "matmul.blocked", "matmul.simd",
-                                       "matmul.packed", "matmul.parallel",  "matmul.blas"};
 
 struct RooflineArgs {
   int threads = 1;
@@ -55,7 +53,7 @@ std::string rateText(double v) { return fixed(v, v < 10 ? 2 : 1); }
 std::vector<std::string> kernelIds(const std::string& text) {
   std::vector<std::string> ids;
   if (text.empty()) {
-    for (const char* id : kDefaultKernels)
+    for (const std::string& id : kernelRoles().roofline)
       if (findKernel(id)) ids.push_back(id);
     return ids;
   }

@@ -26,6 +26,7 @@ struct SimulateArgs {
   std::string kernel;
   int n = 256;
   int block = 64;
+  double density = 1.0;
   int bits = 32;
   int ldPad = 0;
   std::string trace;
@@ -141,14 +142,17 @@ nlohmann::json toJson(const SimulateArgs& a, const trace::SimulationResult& r) {
   if (r.source == trace::Source::Kernel) {
     const trace::TracedKernel& k = r.kernel;
     j["kernel"] = {{"id", k.spec.kernel}, {"title", k.title},       {"n", k.spec.n},
-                   {"block", k.spec.block}, {"bits", k.spec.bits},   {"ld", k.ld},
+                   {"block", k.spec.block}, {"bits", k.spec.bits},   {"ld", k.ld()},
                    {"ld_pad", k.spec.ldPad}, {"elements", k.elementNote}, {"trace_note", k.traceNote}};
+    if (k.description().usesDensity) j["kernel"]["density"] = k.spec.density;
+    if (!k.caveat.empty()) j["kernel"]["caveat"] = k.caveat;
     if (r.sampled)
       j["sample"] = {{"fraction", r.sampleFraction},
                      {"requested", a.sample},
-                     {"warmup_rows", r.warmupRows},
-                     {"row_begin", r.rowBegin},
-                     {"row_end", r.rowEnd}};
+                     {"outer_count", r.outerCount},
+                     {"warmup_outer", r.warmupOuter},
+                     {"outer_begin", r.outerBegin},
+                     {"outer_end", r.outerEnd}};
   } else {
     j["trace"] = {{"file", a.trace},
                   {"lines", r.traceLines},
@@ -164,9 +168,11 @@ std::string toTable(const SimulateArgs& a, const trace::SimulationResult& r) {
   if (r.source == trace::Source::Kernel) {
     const trace::TracedKernel& k = r.kernel;
     os << k.spec.kernel << " (" << k.title << "), n=" << k.spec.n;
-    if (k.nest == trace::LoopNest::Blocked) os << ", block=" << k.spec.block;
-    os << ", " << k.elementNote << ", ld=" << k.ld << "\n";
+    if (k.description().usesBlock) os << ", block=" << k.spec.block;
+    if (k.description().usesDensity) os << ", density=" << k.spec.density;
+    os << ", " << k.elementNote << ", ld=" << k.ld() << "\n";
     os << "  trace: " << k.traceNote << "\n";
+    if (!k.caveat.empty()) os << "  note: " << k.caveat << "\n";
   } else {
     os << "trace " << (a.trace == "-" ? std::string("(standard input)") : a.trace) << ": " << grouped(r.traceLines)
        << " lines";
@@ -180,9 +186,9 @@ std::string toTable(const SimulateArgs& a, const trace::SimulationResult& r) {
                                                       : "write-through + no-write-allocate")
      << ", " << (r.cache.inclusiveLast ? "inclusive last level" : "non-inclusive (no back-invalidation)") << "\n";
   if (r.sampled)
-    os << "  SAMPLED: rows " << r.rowBegin << ".." << r.rowEnd - 1 << " of " << r.kernel.spec.n << " ("
-       << fixed(100.0 * r.sampleFraction, 1) << "% of the outer loop) after " << r.warmupRows
-       << " warm-up rows; counters cover the window only\n";
+    os << "  SAMPLED: outer iterations " << r.outerBegin << ".." << r.outerEnd - 1 << " of " << r.outerCount << " ("
+       << fixed(100.0 * r.sampleFraction, 1) << "% of the outer loop) after " << r.warmupOuter
+       << " warm-up iterations; counters cover the window only\n";
   if (r.cancelled) os << "  CANCELLED: counters cover the part simulated\n";
   os << "\n";
 
@@ -242,7 +248,7 @@ int runSimulate(const SimulateArgs& a) {
       throw UsageError("--miss-classes must be auto, on or off");
     if (!a.kernel.empty()) {
       req.source = trace::Source::Kernel;
-      req.kernel = {a.kernel, a.n, a.block, a.bits, a.ldPad};
+      req.kernel = {a.kernel, a.n, a.block, a.bits, a.ldPad, a.density};
     } else {
       req.source = trace::Source::TraceFile;
       req.tracePath = a.trace;
@@ -276,9 +282,10 @@ void addSimulateCommand(CLI::App& root, Commands& commands) {
       "(write-back, write-allocate, no back-invalidation by default, as Cachegrind)");
   auto a = std::make_shared<SimulateArgs>();
   auto* kernel = app->add_option("--kernel", a->kernel,
-                                 "Traceable kernel: matmul.naive, matmul.reordered, matmul.blocked, relu.naive, relu.int8");
+                                 "Traceable kernel: " + trace::traceableKernelList());
   app->add_option("--n", a->n, "Matrix size n (default 256)");
-  app->add_option("--block", a->block, "Tile size for matmul.blocked (default 64)");
+  app->add_option("--block", a->block, "Tile size of the kernels that use one (default 64)");
+  app->add_option("--density", a->density, "Share of A kept, for the sparse kernel (default 1)");
   app->add_option("--bits", a->bits, "Element width: 32 (fp32), 8 (int8, int32 C), 4 (int4 two per byte)");
   app->add_option("--ld-pad", a->ldPad, "Extra elements per row (leading dimension n + pad), default 0");
   auto* trace = app->add_option("--trace", a->trace,

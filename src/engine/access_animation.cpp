@@ -9,56 +9,8 @@
 
 namespace cachescope::engine {
 
-const char* toString(Grid g) {
-  switch (g) {
-    case Grid::A: return "A";
-    case Grid::B: return "B";
-    case Grid::C: return "C";
-    case Grid::Tile: return "T";
-  }
-  return "?";
-}
-
 std::uint64_t packPoint(int i, int j, int k) {
   return std::uint64_t(i) | std::uint64_t(j) << 21 | std::uint64_t(k) << 42;
-}
-
-const std::vector<std::string>& AccessTrace::code() const {
-  // Closing braces left out: no access belongs to them, and the lines they
-  // would take are the difference between fitting beside the grids or not.
-  static const std::vector<std::string> naive = {
-      "for (i = 0; i < n; i++)",
-      "  for (j = 0; j < n; j++) {",
-      "    sum = 0;",
-      "    for (k = 0; k < n; k++)",
-      "      sum += A[i][k] * B[k][j];",
-      "    C[i][j] = sum;",
-  };
-  static const std::vector<std::string> reordered = {
-      "for (i = 0; i < n; i++) {",
-      "  for (j = 0; j < n; j++) C[i][j] = 0;",
-      "  for (k = 0; k < n; k++) {",
-      "    a = A[i][k];",
-      "    for (j = 0; j < n; j++)",
-      "      C[i][j] += a * B[k][j];",
-  };
-  static const std::vector<std::string> blocked = {
-      "C = 0;",
-      "for (ii, jj, kk: tiles of b x b) {",
-      "  T = B[kk..kk+b][jj..jj+b];   // copy the tile",
-      "  for (i = ii; i < ii + b; i++)",
-      "    for (k = kk; k < kk + b; k += 4) {",
-      "      a0..a3 = A[i][k..k+3];",
-      "      for (j = 0; j < b; j++)",
-      "        C[i][jj+j] += a0*T[k][j] + ... + a3*T[k+3][j];",
-  };
-  switch (nest) {
-    case trace::LoopNest::Naive: return naive;
-    case trace::LoopNest::Reordered: return reordered;
-    case trace::LoopNest::Blocked: return blocked;
-    case trace::LoopNest::Relu: break;  // the animation shows the matmul nests only
-  }
-  return naive;
 }
 
 // [SECTION] playback
@@ -133,7 +85,8 @@ struct Region {
   std::uintptr_t base = 0;
   std::size_t bytes = 0;
   std::size_t ld = 0;  // elements per row
-  Grid grid = Grid::A;
+  std::uint32_t elementBytes = 4;
+  int grid = 0;
 };
 
 struct LineRange {
@@ -143,14 +96,10 @@ struct LineRange {
 
 class Layout {
  public:
-  Layout(const trace::KernelTraceRun& run, const AccessTrace& tr, std::uint32_t lineShift) : shift_(lineShift) {
-    const std::size_t ld = run.kernel().ld, n = std::size_t(tr.n);
-    regions_.push_back({run.addressA(), n * ld * sizeof(float), ld, Grid::A});
-    regions_.push_back({run.addressB(), n * ld * sizeof(float), ld, Grid::B});
-    regions_.push_back({run.addressC(), n * ld * sizeof(float), ld, Grid::C});
-    if (tr.grids[std::size_t(Grid::Tile)].present) {
-      const std::size_t e = std::size_t(tr.tileEdge);
-      regions_.push_back({run.addressTile(), e * e * sizeof(float), e, Grid::Tile});
+  Layout(const std::vector<TraceBuffer>& buffers, std::uint32_t lineShift) : shift_(lineShift) {
+    for (std::size_t g = 0; g < buffers.size(); ++g) {
+      const TraceBuffer& b = buffers[g];
+      regions_.push_back({b.base, b.bytes(), b.ld, b.elementBytes, int(g)});
     }
     // Line ids: the lines the regions cover, numbered densely. Regions that
     // share a line (line size above the buffers' alignment) share its id.
@@ -202,84 +151,79 @@ class Layout {
   std::uint32_t lineCount_ = 0;
 };
 
-// Which line of AccessTrace::code() an access belongs to. A store to C is
-// either the zeroing (nothing read just before it) or the update.
-int codeLineOf(trace::LoopNest nest, Grid g, bool write, bool previousWasRead) {
-  switch (nest) {
-    case trace::LoopNest::Naive: return g == Grid::C ? 5 : 4;
-    case trace::LoopNest::Reordered:
-      if (g == Grid::A) return 3;
-      if (g == Grid::C && write) return previousWasRead ? 5 : 1;
-      return 5;
-    case trace::LoopNest::Blocked:
-      if (g == Grid::B || (g == Grid::Tile && write)) return 2;
-      if (g == Grid::A) return 5;
-      if (g == Grid::C && write) return previousWasRead ? 7 : 0;
-      return 7;
-    case trace::LoopNest::Relu: break;
-  }
-  return 0;
-}
-
+// Records every reference of the nest with the AccessEvent the hierarchy
+// gives it; the nest's point and line marks say which inner iteration and
+// which line of the code each access belongs to.
 template <class H>
-struct RecordingSink {
-  H& h;
-  AccessTrace& tr;
-  const Layout& layout;
-  std::uint64_t cap;
-  const std::atomic<bool>* cancel;
-  std::atomic<double>* progress;
-  double expected;
-  bool pendingPoint = false;
-  bool previousWasRead = false;
+class RecordingSink final : public TraceSink {
+ public:
+  RecordingSink(H& h, AccessTrace& tr, const Layout& layout, std::uint64_t cap, const std::atomic<bool>* cancel,
+                std::atomic<double>* progress, double expected)
+      : TraceSink(true, false), h_(h), tr_(tr), layout_(layout), cap_(cap), cancel_(cancel), progress_(progress),
+        expected_(expected) {}
 
-  void point(int i, int j, int k) {
-    pendingPoint = true;
-    tr.points.push_back(packPoint(i, j, k));
+ protected:
+  void consume(const std::uint64_t* address, const RefFlags* flags, std::size_t n, std::uint64_t first) override {
+    std::size_t m = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      for (; m < marks.size() && marks[m].before <= first + r; ++m) {
+        const TraceMark& mark = marks[m];
+        if (mark.kind == TraceMark::Kind::Line) {
+          line_ = mark.line;
+        } else {
+          pendingPoint_ = true;
+          tr_.points.push_back(packPoint(mark.i, mark.j, mark.k));
+        }
+      }
+      one(address[r], sizeOf(flags[r]), isWrite(flags[r]));
+    }
+  }
+  void consumeSingle(std::uint64_t address, std::uint32_t size, AccessKind kind, std::uint64_t) override {
+    one(address, size, kind == AccessKind::Write);
   }
 
-  void access(std::uint64_t address, std::uint32_t size, AccessKind kind) {
-    if (tr.events.size() >= cap) throw Stop{};
-    if ((tr.events.size() & 0xffff) == 0) {
-      if (cancel && cancel->load(std::memory_order_relaxed)) throw Stop{};
-      if (progress) progress->store(double(tr.events.size()) / expected, std::memory_order_relaxed);
+ private:
+  void one(std::uint64_t address, std::uint32_t size, bool write) {
+    if (tr_.events.size() >= cap_) throw Stop{};
+    if ((tr_.events.size() & 0xffff) == 0) {
+      if (cancel_ && cancel_->load(std::memory_order_relaxed)) throw Stop{};
+      if (progress_) progress_->store(double(tr_.events.size()) / expected_, std::memory_order_relaxed);
     }
-    const Region* r = layout.regionOf(address);
-    if (!r) throw std::logic_error("access outside the traced matrices");
-    const bool write = kind == AccessKind::Write;
-    const int levels = tr.levels;
+    const Region* r = layout_.regionOf(address);
+    if (!r) throw std::logic_error("access outside the traced buffers");
+    const int levels = tr_.levels;
     std::array<sim::LevelCounters, sim::kMaxLevels> before;
-    for (int l = 0; l < levels; ++l) before[std::size_t(l)] = h.counters(l);
-    const sim::AccessEvent ev = h.access(address, size, write ? sim::Op::Write : sim::Op::Read);
+    for (int l = 0; l < levels; ++l) before[std::size_t(l)] = h_.counters(l);
+    const sim::AccessEvent ev = h_.access(address, size, write ? sim::Op::Write : sim::Op::Read);
 
-    const std::size_t element = (address - r->base) / sizeof(float);
-    const GridShape& shape = tr.grids[std::size_t(r->grid)];
+    const std::size_t element = (address - r->base) / r->elementBytes;
+    const GridShape& shape = tr_.grids[std::size_t(r->grid)];
     const int row = int(element / r->ld), col = int(element % r->ld);
     const std::uint32_t cell = std::uint32_t((row / shape.factor) * shape.cellCols + col / shape.factor);
     std::uint32_t bits = cell | std::uint32_t(r->grid) << Event::kGridShift |
                          std::uint32_t(ev.servedBy) << Event::kLevelShift |
-                         std::uint32_t(codeLineOf(tr.nest, r->grid, write, previousWasRead)) << Event::kCodeShift;
+                         std::uint32_t(std::clamp(line_, 0, 15)) << Event::kCodeShift;
     if (write) bits |= Event::kWrite;
     const sim::LevelEvent& l1 = ev.level[0];
     if (l1.filled) {
       bits |= Event::kFill;
-      tr.lines.push_back(layout.lineId(address));
+      tr_.lines.push_back(layout_.lineId(address));
     }
     if (l1.evicted) {
-      const std::uint32_t id = layout.lineId(l1.evictedAddress);
-      if (id == Layout::kNoLine) throw std::logic_error("evicted a line outside the traced matrices");
+      const std::uint32_t id = layout_.lineId(l1.evictedAddress);
+      if (id == Layout::kNoLine) throw std::logic_error("evicted a line outside the traced buffers");
       bits |= Event::kEvict;
-      tr.lines.push_back(id);
+      tr_.lines.push_back(id);
     }
-    if (pendingPoint) {
+    if (pendingPoint_) {
       bits |= Event::kPoint;
-      pendingPoint = false;
+      pendingPoint_ = false;
     }
     // Whatever the lookups of this access do not explain (writebacks into
     // the level below, write-through traffic) goes to `extras`.
-    const std::uint32_t index = std::uint32_t(tr.events.size());
+    const std::uint32_t index = std::uint32_t(tr_.events.size());
     for (int l = 0; l < levels; ++l) {
-      const sim::LevelCounters after = h.counters(l);
+      const sim::LevelCounters after = h_.counters(l);
       std::int64_t da = std::int64_t(after.accesses - before[std::size_t(l)].accesses);
       std::int64_t dh = std::int64_t(after.hits - before[std::size_t(l)].hits);
       if (l < ev.servedBy) da -= 1;
@@ -289,12 +233,21 @@ struct RecordingSink {
       }
       if (da != 0 || dh != 0) {
         bits |= Event::kExtra;
-        tr.extras.push_back({index, std::uint8_t(l), std::int32_t(da), std::int32_t(dh)});
+        tr_.extras.push_back({index, std::uint8_t(l), std::int32_t(da), std::int32_t(dh)});
       }
     }
-    tr.events.push_back({bits});
-    previousWasRead = !write;
+    tr_.events.push_back({bits});
   }
+
+  H& h_;
+  AccessTrace& tr_;
+  const Layout& layout_;
+  std::uint64_t cap_;
+  const std::atomic<bool>* cancel_;
+  std::atomic<double>* progress_;
+  double expected_;
+  bool pendingPoint_ = false;
+  int line_ = 0;
 };
 
 GridShape shapeOf(int rows, int cols) {
@@ -318,6 +271,7 @@ std::shared_ptr<const AccessTrace> recordAccessTrace(const AnimationSpec& spec, 
   ks.n = spec.n;
   ks.block = std::min(spec.block, spec.n);
   ks.bits = 32;
+  ks.density = spec.density;
   const trace::TracedKernel tk = trace::resolveKernel(ks);
   sim::HierarchyConfig cfg = spec.cache;
   // The three-C split changes no hit or miss; it only costs time here.
@@ -327,21 +281,26 @@ std::shared_ptr<const AccessTrace> recordAccessTrace(const AnimationSpec& spec, 
   auto tr = std::make_shared<AccessTrace>();
   tr->kernel = kernel;
   tr->title = tk.title;
-  tr->nest = tk.nest;
+  tr->caveat = tk.caveat;
+  tr->code = tk.description().code;
   tr->n = spec.n;
-  tr->block = ks.block;
-  tr->tileEdge = tk.tileEdge();
+  tr->block = tk.spec.block;
+  tr->usesBlock = tk.description().usesBlock;
   tr->levels = int(cfg.levels.size());
   for (const sim::LevelConfig& l : cfg.levels) tr->levelNames.push_back(l.name);
   tr->totalReferences = tk.references();
-  tr->grids[std::size_t(Grid::A)] = shapeOf(spec.n, spec.n);
-  tr->grids[std::size_t(Grid::B)] = shapeOf(spec.n, spec.n);
-  tr->grids[std::size_t(Grid::C)] = shapeOf(spec.n, spec.n);
-  if (tk.nest == trace::LoopNest::Blocked) tr->grids[std::size_t(Grid::Tile)] = shapeOf(tr->tileEdge, tr->tileEdge);
 
-  trace::KernelTraceRun run(tk);
+  std::unique_ptr<TraceRun> run = tk.prepare();
+  const std::vector<TraceBuffer>& buffers = run->buffers();
+  if (buffers.size() > std::size_t(kGrids)) throw std::logic_error(kernel + " traces more buffers than the view draws");
+  tr->gridCount = int(buffers.size());
+  for (std::size_t g = 0; g < buffers.size(); ++g) {
+    tr->grids[g] = shapeOf(buffers[g].rows, buffers[g].cols);
+    tr->grids[g].name = buffers[g].name;
+    tr->grids[g].caption = buffers[g].caption;
+  }
   const std::uint32_t shift = std::uint32_t(__builtin_ctz(cfg.levels[0].lineBytes));
-  const Layout layout(run, *tr, shift);
+  const Layout layout(buffers, shift);
   tr->lineCount = layout.lineCount();
   for (const Region& r : layout.regions()) {
     const GridShape& g = tr->grids[std::size_t(r.grid)];
@@ -350,17 +309,18 @@ std::shared_ptr<const AccessTrace> recordAccessTrace(const AnimationSpec& spec, 
     for (int cr = 0; cr < g.cellRows; ++cr)
       for (int cc = 0; cc < g.cellCols; ++cc)
         cl[std::size_t(cr * g.cellCols + cc)] =
-            layout.lineId(r.base + (std::size_t(cr * g.factor) * r.ld + std::size_t(cc * g.factor)) * sizeof(float));
+            layout.lineId(r.base + (std::size_t(cr * g.factor) * r.ld + std::size_t(cc * g.factor)) * r.elementBytes);
   }
 
   const std::uint64_t cap = std::max<std::uint64_t>(1, spec.maxAccesses);
   tr->events.reserve(std::min(cap, tr->totalReferences));
   bool cancelled = false;
   model.visit([&](auto& h) {
-    RecordingSink<std::remove_reference_t<decltype(h)>> sink{
-        h, *tr, layout, cap, cancel, progress, double(std::min(cap, tr->totalReferences))};
+    RecordingSink<std::remove_reference_t<decltype(h)>> sink(h, *tr, layout, cap, cancel, progress,
+                                                             double(std::min(cap, tr->totalReferences)));
     try {
-      run.run(sink);
+      run->run(sink);
+      sink.flush();
     } catch (const Stop&) {
       cancelled = cancel && cancel->load();
     }

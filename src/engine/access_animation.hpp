@@ -1,7 +1,7 @@
 // The access-order animation's model, GL-free (tests/app drives it without a
 // display).
 //
-// A kernel's own loop nest (trace::KernelTraceRun, the code the simulator
+// A kernel's own loop nest (its TraceDescription, the code the simulator
 // counts) runs once on the worker with the Traced policy, every access goes
 // through the cache hierarchy (sim::CacheModel::access) and is recorded in a
 // compact AccessTrace: 4 bytes per access plus side streams for the lines
@@ -38,17 +38,16 @@ namespace cachescope::engine {
 
 // [SECTION] recorded trace
 
-// The matrices drawn as grids. Tile is the blocked nest's contiguous copy of
-// the current B tile (the nest copies it before use; see matmul_loops.hpp).
-enum class Grid : std::uint8_t { A, B, C, Tile };
-inline constexpr int kGrids = 4;
-const char* toString(Grid g);
+// The buffers of the traced run (TraceBuffer: A, B, C, a tile copy, packed
+// panels, CSR arrays), each drawn as a grid; at most kGrids of them.
+inline constexpr int kGrids = 8;
 
 inline constexpr std::uint64_t kMaxAnimatedAccesses = 8'000'000;
 inline constexpr int kMaxGridCells = 128;  // cells per side before aggregating
 
 struct GridShape {
   bool present = false;
+  std::string name, caption;       // "A", "C = A x B"
   int rows = 0, cols = 0;          // elements
   int factor = 1;                  // elements per cell edge
   int cellRows = 0, cellCols = 0;  // cells drawn
@@ -58,8 +57,8 @@ struct GridShape {
 // One recorded access, packed into 32 bits.
 struct Event {
   std::uint32_t bits = 0;
-  static constexpr std::uint32_t kCellMask = 0xffff;
-  static constexpr int kGridShift = 16, kLevelShift = 18, kCodeShift = 26;
+  static constexpr std::uint32_t kCellMask = 0x3fff;  // kMaxGridCells^2 cells
+  static constexpr int kGridShift = 14, kLevelShift = 18, kCodeShift = 26;
   static constexpr std::uint32_t kWrite = 1u << 21;
   static constexpr std::uint32_t kFill = 1u << 22;    // the accessed line entered L1 (next entry of `lines`)
   static constexpr std::uint32_t kEvict = 1u << 23;   // a line left L1 (next entry of `lines`)
@@ -67,7 +66,7 @@ struct Event {
   static constexpr std::uint32_t kExtra = 1u << 25;   // counter corrections follow (entries of `extras`)
 
   std::uint32_t cell() const { return bits & kCellMask; }
-  Grid grid() const { return Grid((bits >> kGridShift) & 3u); }
+  int grid() const { return int((bits >> kGridShift) & 7u); }
   int level() const { return int((bits >> kLevelShift) & 7u); }  // 0 = L1 ... levels = memory
   int codeLine() const { return int((bits >> kCodeShift) & 15u); }
   bool write() const { return bits & kWrite; }
@@ -108,8 +107,10 @@ std::uint64_t packPoint(int i, int j, int k);
 struct AccessTrace {
   std::string kernel;  // "matmul.naive"
   std::string title;   // "Naive ijk"
-  trace::LoopNest nest = trace::LoopNest::Naive;
-  int n = 0, block = 0, tileEdge = 0;
+  std::string caveat;  // where the traced nest differs from the timed kernel ("" none)
+  int n = 0, block = 0;
+  bool usesBlock = false;
+  int gridCount = 0;   // grids [0, gridCount) are drawn; the first three side by side
   std::array<GridShape, kGrids> grids;
   std::array<std::vector<std::uint32_t>, kGrids> cellLine;  // line id of each cell's first element
 
@@ -130,8 +131,9 @@ struct AccessTrace {
   std::vector<PlaybackState> checkpoints;  // checkpoints[c].t == c * checkpointEvery
 
   std::uint64_t size() const { return events.size(); }
-  // The nest as code, one string per line; Event::codeLine indexes it.
-  const std::vector<std::string>& code() const;
+  // The nest as code, one string per line (the kernel's description);
+  // Event::codeLine indexes it.
+  std::vector<std::string> code;
 };
 
 // [SECTION] playback
@@ -149,9 +151,10 @@ std::uint64_t nextPointStart(const AccessTrace& trace, std::uint64_t t);
 // [SECTION] building (worker thread)
 
 struct AnimationSpec {
-  std::vector<std::string> kernels;  // traceable matmul ids, shown left to right
+  std::vector<std::string> kernels;  // traceable kernel ids, shown left to right
   int n = 32;
   int block = 8;
+  double density = 1.0;   // kernels that trace a density (sparse)
   std::string cacheName;  // preset name, for captions
   sim::HierarchyConfig cache;
   std::uint64_t maxAccesses = kMaxAnimatedAccesses;

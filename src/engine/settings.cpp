@@ -69,7 +69,7 @@ bool operator==(const RunSettings& a, const RunSettings& b) {
 
 RunSettings defaultRunSettings() {
   RunSettings s;
-  for (const char* id : {"matmul.naive", "matmul.blocked", "matmul.blas"})
+  for (const std::string& id : kernelRoles().selection)
     if (findKernel(id)) s.kernels.push_back(id);
   s.params.n = 512;
   s.params.block = 64;
@@ -78,7 +78,7 @@ RunSettings defaultRunSettings() {
 }
 
 std::string quantKernelId(int bits) {
-  const char* id = bits == 8 ? "matmul.int8" : bits == 4 ? "matmul.int4" : "matmul.packed";
+  const std::string id = kernelRoles().precisionKernel(bits == 8 || bits == 4 ? bits : 32);
   return findKernel(id) ? id : "";
 }
 

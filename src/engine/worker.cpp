@@ -480,9 +480,9 @@ void Worker::runCache(const Request& request, std::uint64_t id) {
     double budget;
     bool side;
   };
-  std::vector<Job> jobs = {{"matmul.naive", block, kCacheSideBudget, true},
-                           {"matmul.blocked", block, kCacheSideBudget, true}};
-  for (int b : run.sweepBlocks) jobs.push_back({"matmul.blocked", b, kCacheSweepBudget, false});
+  std::vector<Job> jobs;
+  for (const std::string& id : kernelRoles().comparePair) jobs.push_back({id, block, kCacheSideBudget, true});
+  for (int b : run.sweepBlocks) jobs.push_back({kernelRoles().blockSweep, b, kCacheSweepBudget, false});
   // Progress in simulated references: a sampled run costs its window plus a
   // quarter of it for the warm-up.
   std::vector<double> cost;
@@ -510,7 +510,7 @@ void Worker::runCache(const Request& request, std::uint64_t id) {
     req.cancel = &cancel_;
     std::atomic<double> progress{0};
     req.progress = &progress;
-    setWhat("simulating " + j.kernel + " n=" + std::to_string(n) + (j.kernel == "matmul.blocked" ? " block=" + std::to_string(j.block) : ""));
+    setWhat("simulating " + j.kernel + " n=" + std::to_string(n) + (findKernel(j.kernel)->trace->usesBlock ? " block=" + std::to_string(j.block) : ""));
     trace::SimulationResult r;
     {
       ProgressTicker ticker([&] { fraction_.store((done + cost[i] * progress.load()) / total); });

@@ -27,6 +27,7 @@ void Worker::runAnimation(const Request& request, std::uint64_t id) {
   spec.kernels = request.animationKernels;
   spec.n = request.settings.params.n;
   spec.block = std::min(request.settings.params.block, spec.n);
+  spec.density = request.settings.params.density;
   spec.cacheName = request.caches.empty() ? "host" : request.caches;
   spec.cache = trace::hierarchyFor(trace::loadPreset(spec.cacheName));
   if (!request.l1.empty()) {
@@ -58,15 +59,16 @@ void Worker::runAnimation(const Request& request, std::uint64_t id) {
 }
 
 void Worker::runThreads(const Request& request, std::uint64_t id) {
-  const Kernel* kernel = findKernel("matmul.parallel");
-  if (!kernel) throw UsageError("matmul.parallel is not registered in this build: no threads to show");
+  const std::string& kid = kernelRoles().threads;
+  const Kernel* kernel = findKernel(kid);
+  if (!kernel) throw UsageError(kid + " is not registered in this build: no threads to show");
   Params p = request.settings.params;
   p.threads = std::clamp(p.threads, 1, std::max(1, host().logicalCores));
   p.bits = 32;
   const Problem problem = engine_.makeProblem(Family::Matmul, p.n);
   std::unique_ptr<Prepared> prepared = kernel->prepare(problem, p);
   auto* recording = dynamic_cast<TileRecording*>(prepared.get());
-  if (!recording) throw std::runtime_error("matmul.parallel does not offer tile recording");
+  if (!recording) throw std::runtime_error(kid + " does not offer tile recording");
   TileRecorder recorder(recording->tilesPerRun());
   tbb::task_arena arena(p.threads);
   auto timed = [&] {
@@ -74,7 +76,7 @@ void Worker::runThreads(const Request& request, std::uint64_t id) {
     arena.execute([&] { prepared->run(); });
     return std::chrono::duration<double>(Clock::now() - t0).count();
   };
-  setWhat("matmul.parallel n=" + std::to_string(p.n) + " on " + std::to_string(p.threads) + " thread(s), tiles recorded");
+  setWhat(kid + " n=" + std::to_string(p.n) + " on " + std::to_string(p.threads) + " thread(s), tiles recorded");
   draft_.error.clear();
   const double warm = timed();  // first touch of C and the packing buffers
   // Off and on interleaved, so both see the same machine; about a second.

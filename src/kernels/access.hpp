@@ -5,7 +5,9 @@
 //
 //   sum += acc.load(&A[i * lda + k]) * acc.load(&B[k * ldb + j]);
 //   acc.store(&C[i * ldc + j], sum);
-//   acc.point(i, j, k);   // where the nest is: for the animation
+//   acc.outer(i);         // iteration i of the outermost loop starts
+//   acc.point(i, j, k);   // an inner iteration starts (the animation)
+//   acc.line(kUpdate);    // the next accesses belong to this code line
 //
 // `Direct` compiles to the plain loop (the timed run). `Traced<Sink>` reports
 // each load and store (address, size, read/write) to a sink: the cache
@@ -31,10 +33,13 @@ struct Direct {
     *p = static_cast<T>(v);
   }
   static void point(int, int, int) {}
+  static void line(int) {}
+  static void outer(int) {}
 };
 
 // A sink has: void access(std::uint64_t address, std::uint32_t size, AccessKind kind);
-// and optionally: void point(int i, int j, int k);
+// and optionally point(i, j, k), line(l) and outer(o) (see trace_sink.hpp,
+// the sink the registry's nests are compiled for).
 // load/store are always_inline so that the sink's access() lands inside the
 // loop nest instead of behind a call per reference.
 template <class Sink>
@@ -54,6 +59,12 @@ class Traced {
   }
   [[gnu::always_inline]] void point(int i, int j, int k) {
     if constexpr (requires(Sink& s) { s.point(i, j, k); }) sink_.point(i, j, k);
+  }
+  [[gnu::always_inline]] void line(int l) {
+    if constexpr (requires(Sink& s) { s.line(l); }) sink_.line(l);
+  }
+  [[gnu::always_inline]] void outer(int o) {
+    if constexpr (requires(Sink& s) { s.outer(o); }) sink_.outer(o);
   }
 
   Sink& sink() { return sink_; }

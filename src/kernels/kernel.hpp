@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/traced.hpp"
 #include "platform/aligned_buffer.hpp"
 
 namespace cachescope {
@@ -83,8 +84,7 @@ struct KernelInfo {
   std::string title;       // "Cache-blocked (tiled)"
   std::string teaches;     // one or two sentences: what this step teaches
   std::vector<Param> uses; // parameters it reads (N is always used)
-  bool traceable = false;  // its loop nest runs under a tracing access policy
-  std::string traceNote;   // which loads/stores a trace emits, or why none
+  std::string traceNote;   // which loads/stores a trace emits, or why it has no trace
   WorkUnit unit = WorkUnit::Flop;
   bool quantized = false;  // reports error against fp32
   std::vector<int> bits;   // accepted `bits` values when Param::Bits is used
@@ -99,8 +99,11 @@ struct Kernel {
   // Peak bytes `prepare` + `run` allocate beyond the Problem, for the
   // "will it fit in memory" check.
   std::function<double(const Params&)> extraBytes;
+  // Its loop nest under an access policy, when it has one (traced.hpp).
+  std::optional<TraceDescription> trace;
 
   bool uses(Param p) const;
+  bool traceable() const { return trace.has_value(); }
 };
 
 // --- helpers shared by kernel files --------------------------------------

@@ -30,7 +30,6 @@ Kernel makeMatmulBlas() {
       "A production BLAS: packing, a hand-written assembly micro-kernel and its own threads. The "
       "bar every other kernel is measured against.";
   k.info.uses = {Param::Threads};
-  k.info.traceable = false;
   k.info.traceNote = "library code in assembly: its accesses cannot be traced";
   k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<BlasPrepared>(p, q); };
   k.work = matmulWork;

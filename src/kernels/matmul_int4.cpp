@@ -18,7 +18,6 @@ Kernel makeMatmulInt4() {
       "micro-kernel uses it. prepare() quantizes and packs; the timed run unpacks, multiplies, dequantizes.";
   k.info.uses = {Param::Bits};
   k.info.bits = {4};
-  k.info.traceable = false;
   k.info.traceNote = "packed SIMD micro-kernel after nibble unpacking: its accesses are not traced";
   k.info.unit = WorkUnit::IntOp;
   k.info.quantized = true;

@@ -20,7 +20,6 @@ Kernel makeMatmulInt8() {
       "and dequantizes. bits=4 keeps the 4-bit value range in int8 bytes: int4's error at int8's memory.";
   k.info.uses = {Param::Bits};
   k.info.bits = {8, 4};
-  k.info.traceable = false;
   k.info.traceNote = "packed SIMD micro-kernel (vpdpbusd / pmaddubsw): its accesses are not traced";
   k.info.unit = WorkUnit::IntOp;
   k.info.quantized = true;

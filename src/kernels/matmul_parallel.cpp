@@ -182,7 +182,6 @@ Kernel makeMatmulParallel() {
       "Bands are disjoint, so there are no locks; each core has its own L1 and L2, so the cache "
       "blocking still holds per thread and the speed scales with the thread count.";
   k.info.uses = {Param::Threads};
-  k.info.traceable = false;
   k.info.traceNote =
       "runs the vector micro-kernel of matmul.packed on several threads at once: neither the "
       "intrinsics nor the interleaving of threads form one traceable loop nest";

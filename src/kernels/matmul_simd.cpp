@@ -90,7 +90,6 @@ Kernel makeMatmulSimd() {
       "One instruction multiplies-and-adds 16 floats (AVX-512) or 8 (AVX2). Keeping a 4-row tile of C "
       "in vector registers means each B vector loaded feeds 4 FMAs and C is stored once per k block, "
       "not once per multiply: the loop becomes limited by arithmetic instead of loads and stores.";
-  k.info.traceable = false;
   k.info.traceNote =
       "written with vector intrinsics chosen at run time (AVX-512, AVX2 or portable): its loads are "
       "whole vectors and masked lanes, not a loop nest over an access policy, so it emits no trace";

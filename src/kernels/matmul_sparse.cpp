@@ -1,9 +1,12 @@
 // matmul.sparse: A pruned by magnitude to `density`, stored as CSR, times a
 // dense B. prepare() prunes and builds the CSR (untimed); run() multiplies.
+#include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "kernels/csr.hpp"
 #include "kernels/kernel.hpp"
+#include "kernels/matmul_trace.hpp"
 #include "kernels/sparse_rows.hpp"
 
 namespace cachescope {
@@ -37,6 +40,102 @@ class SparsePrepared final : public MatmulPrepared {
   SparseRowsFn rows_;
   AlignedBuffer<float> strip_;  // one strip of B, copied contiguous
 };
+// [SECTION] the traced loop nest: sparseRowsLoop, the portable row loop
+
+const std::vector<std::string> kSparseCode = {
+    "for (i = 0; i < n; i++) {",
+    "  for (j = 0; j < n; j++) C[i][j] = 0;",
+    "  for (p = rowPtr[i]; p < rowPtr[i+1]; p++) {",
+    "    a = values[p]; k = colIdx[p];",
+    "    for (j = 0; j < n; j++)",
+    "      C[i][j] += a * B[k][j];        // row k of B, gathered",
+};
+
+// The CSR of the problem's own A (the bench's inputs, so the same rows keep
+// the same nonzeros) pruned to the density, then B and C, in one arena.
+class SparseTraceRun final : public TraceRun {
+ public:
+  explicit SparseTraceRun(const TraceShape& s) : n_(s.n), ld_(std::size_t(s.n) + std::size_t(std::max(0, s.ldPad))) {
+    const Problem p = makeProblem(Family::Matmul, n_);
+    const Csr csr = pruneToCsr(p.a.data(), n_, n_, std::size_t(n_), s.density);
+    nnz_ = csr.nnz();
+    const std::size_t count = std::size_t(n_) * ld_;
+    const std::size_t ov = arena_.reserve(nnz_ * 4), ok = arena_.reserve(nnz_ * 4),
+                      orp = arena_.reserve((std::size_t(n_) + 1) * 4), ob = arena_.reserve(count * 4),
+                      oc = arena_.reserve(count * 4);
+    arena_.allocate();
+    values_ = arena_.at<float>(ov);
+    colIdx_ = arena_.at<std::int32_t>(ok);
+    rowPtr_ = arena_.at<std::int32_t>(orp);
+    b_ = arena_.at<float>(ob);
+    c_ = arena_.at<float>(oc);
+    std::copy(csr.values.begin(), csr.values.end(), values_);
+    std::copy(csr.colIdx.begin(), csr.colIdx.end(), colIdx_);
+    std::copy(csr.rowPtr.begin(), csr.rowPtr.end(), rowPtr_);
+    for (int i = 0; i < n_; ++i) std::memcpy(b_ + std::size_t(i) * ld_, p.b.data() + std::size_t(i) * n_, sizeof(float) * n_);
+    // The CSR arrays are drawn in rows of n entries: their order in memory.
+    const int csrRows = int(std::max<std::size_t>(1, (nnz_ + std::size_t(n_) - 1) / std::size_t(n_)));
+    add("values", "values (CSR, n per row)", values_, csrRows, n_, std::size_t(n_));
+    add("B", "B (rows gathered)", b_, n_, n_, ld_);
+    add("C", "C = A x B", c_, n_, n_, ld_);
+    add("colIdx", "colIdx (CSR)", colIdx_, csrRows, n_, std::size_t(n_));
+    add("rowPtr", "rowPtr", rowPtr_, 1, n_ + 1, std::size_t(n_) + 1);
+  }
+  void run(TraceSink& sink) override {
+    Traced<TraceSink> acc(sink);
+    sparseRowsLoop(acc, rowPtr_, colIdx_, values_, b_, ld_, c_, ld_, n_, 0, n_);
+  }
+
+ private:
+  void add(const char* name, const char* caption, const void* base, int rows, int cols, std::size_t ld) {
+    TraceBuffer b;
+    b.name = name;
+    b.caption = caption;
+    b.base = reinterpret_cast<std::uintptr_t>(base);
+    b.rows = rows;
+    b.cols = cols;
+    b.ld = ld;
+    b.elementBytes = 4;
+    buffers_.push_back(b);
+  }
+  int n_;
+  std::size_t ld_, nnz_ = 0;
+  TraceArena arena_;
+  float* values_ = nullptr;
+  std::int32_t* colIdx_ = nullptr;
+  std::int32_t* rowPtr_ = nullptr;
+  float *b_ = nullptr, *c_ = nullptr;
+};
+
+TraceDescription sparseTrace(const std::string& note) {
+  TraceDescription d;
+  d.note = note;
+  d.caveat =
+      "the portable row loop (sparseRowsScalar); with AVX2 or AVX-512 the timed kernel goes strip by strip of "
+      "64 columns, copying each strip of B first, so it reads B and C in a different order";
+  d.code = kSparseCode;
+  d.bits = {32};
+  d.usesDensity = true;
+  d.elements = [](const TraceShape&) {
+    return std::string("fp32 values, B, C (4 bytes each), int32 colIdx and rowPtr");
+  };
+  d.references = [](const TraceShape& s) {
+    const std::uint64_t n = std::uint64_t(s.n);
+    // The nonzeros are counted exactly: pruning keeps a fixed share, but
+    // entries that are exactly zero are not stored.
+    const Problem p = makeProblem(Family::Matmul, s.n);
+    const std::uint64_t nnz = pruneToCsr(p.a.data(), s.n, s.n, std::size_t(s.n), s.density).nnz();
+    return n * n + 2 * n + 2 * nnz + 3 * nnz * n;
+  };
+  d.outerCount = [](const TraceShape& s) { return s.n; };
+  d.bytes = [](const TraceShape& s) {
+    const double nn = double(s.n) * (s.n + std::max(0, s.ldPad));
+    return 8.0 * nn + 8.0 * double(s.n) * s.n * s.density + 4.0 * (s.n + 1.0) + 16.0 * double(s.n) * s.n;
+  };
+  d.prepare = [](const TraceShape& s) -> std::unique_ptr<TraceRun> { return std::make_unique<SparseTraceRun>(s); };
+  return d;
+}
+
 }  // namespace
 
 Kernel makeMatmulSparse() {
@@ -52,8 +151,9 @@ Kernel makeMatmulSparse() {
       "counts the dense-equivalent 2n^3 so it compares directly with the dense kernels (useful flops are "
       "2 nnz n); the error column is against the dense fp32 product, i.e. the cost of pruning.";
   k.info.uses = {Param::Density};
-  k.info.traceable = false;
-  k.info.traceNote = "SIMD row updates over CSR indices: not written over an access policy, so no trace";
+  k.info.traceNote =
+      "per row i: store C[i][*] = 0, load rowPtr[i], rowPtr[i+1]; per stored a_ik: load values[p], colIdx[p]; "
+      "per j: load B[k][j], load C[i][j], store C[i][j]";
   k.info.unit = WorkUnit::Flop;
   k.prepare = [](const Problem& p, const Params& q) -> std::unique_ptr<Prepared> {
     if (!(q.density > 0.0 && q.density <= 1.0)) throw std::invalid_argument("density must be in (0, 1]");
@@ -67,6 +167,7 @@ Kernel makeMatmulSparse() {
     return matmulExtraBytes(p) + 8.0 * nn * p.density + 4.0 * nn + nn / 8 + 4.0 * (p.n + 1.0) +
            4.0 * kSparseStripFloats * p.n;
   };
+  k.trace = sparseTrace(k.info.traceNote);
   return k;
 }
 

@@ -9,6 +9,11 @@ namespace cachescope {
 // ladder: it is the order of `cachescope list` and of the GUI.
 Kernel makeMatmulNaive();
 Kernel makeMatmulReordered();
+// [SECTION] the other four loop orders of the triple loop
+Kernel makeMatmulJik();
+Kernel makeMatmulKij();
+Kernel makeMatmulJki();
+Kernel makeMatmulKji();
 Kernel makeMatmulBlocked();
 // [SECTION] simd/packed/parallel kernels
 Kernel makeMatmulSimd();
@@ -30,6 +35,11 @@ const std::vector<Kernel>& kernels() {
     std::vector<Kernel> v;
     v.push_back(makeMatmulNaive());
     v.push_back(makeMatmulReordered());
+    // [SECTION] the other four loop orders of the triple loop
+    v.push_back(makeMatmulJik());
+    v.push_back(makeMatmulKij());
+    v.push_back(makeMatmulJki());
+    v.push_back(makeMatmulKji());
     v.push_back(makeMatmulBlocked());
     // [SECTION] simd/packed/parallel kernels
     v.push_back(makeMatmulSimd());
@@ -48,6 +58,28 @@ const std::vector<Kernel>& kernels() {
     return v;
   }();
   return all;
+}
+
+const KernelRoles& kernelRoles() {
+  static const KernelRoles roles = [] {
+    KernelRoles r;
+    r.selection = {"matmul.naive", "matmul.blocked", "matmul.blas"};
+    r.baseline = "matmul.naive";
+    r.comparePair = {"matmul.naive", "matmul.blocked"};
+    r.blockSweep = "matmul.blocked";
+    r.threads = "matmul.parallel";
+    r.roofline = {"matmul.naive",  "matmul.reordered", "matmul.blocked", "matmul.simd",
+                  "matmul.packed", "matmul.parallel",  "matmul.blas"};
+    r.precision = {{32, "matmul.packed"}, {8, "matmul.int8"}, {4, "matmul.int4"}};
+    return r;
+  }();
+  return roles;
+}
+
+std::string KernelRoles::precisionKernel(int bits) const {
+  for (const auto& [b, id] : precision)
+    if (b == bits) return id;
+  return "";
 }
 
 const Kernel* findKernel(const std::string& id) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernels/kernel.hpp"
@@ -14,6 +15,22 @@ const std::vector<Kernel>& kernels();
 
 // nullptr when the id is unknown.
 const Kernel* findKernel(const std::string& id);
+
+// The kernels the faces start with or compare, named here (registry.cpp) so
+// that no face spells a kernel id. Every id in it is registered.
+struct KernelRoles {
+  std::vector<std::string> selection;    // the GUI's first selection (naive, blocked, the library)
+  std::string baseline;                  // speedups are measured against it
+  std::vector<std::string> comparePair;  // Cache and Access views: the two kernels compared at first
+  std::string blockSweep;                // the Cache view's hit rate against block size
+  std::string threads;                   // the Threads view: a run with its tiles recorded
+  std::vector<std::string> roofline;     // `roofline`'s default kernels
+  // The precision control: bits -> the kernel that runs matmul at that width.
+  std::vector<std::pair<int, std::string>> precision;
+  // The kernel of that width, "" none.
+  std::string precisionKernel(int bits) const;
+};
+const KernelRoles& kernelRoles();
 
 // The registered id closest to `id` (edit distance), for "did you mean".
 std::string nearestKernelId(const std::string& id);

@@ -43,13 +43,13 @@ Kernel makeReluInt8() {
       "Quantize x to int8 with one scale (s = max|x| / 127, symmetric) and take max(q, 0) on the bytes: "
       "a quarter of the bytes of fp32 for the same elements, at an error of at most s / 2. prepare() "
       "quantizes (untimed); GB/s counts int8 bytes read plus written.";
-  k.info.traceable = true;
   k.info.traceNote = "the same loop nest as relu.naive on int8: per element load x[i][j] (1 B), store y[i][j] (1 B)";
   k.info.unit = WorkUnit::Byte;
   k.info.quantized = true;
   k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<ReluInt8Prepared>(p, q); };
   k.work = [](const Params& p) { return reluWork(p, sizeof(std::int8_t)); };
   k.extraBytes = [](const Params& p) { return double(p.n) * p.n * (2.0 + sizeof(float)); };
+  k.trace = reluTrace<std::int8_t>(k.info.traceNote);
   return k;
 }
 

@@ -23,12 +23,12 @@ Kernel makeReluNaive() {
   k.info.teaches =
       "y = max(x, 0): one comparison per 8 bytes moved, so the speed is the memory's, not the ALU's. "
       "GB/s counts bytes read plus bytes written; compare it with the cache and DRAM bandwidth.";
-  k.info.traceable = true;
   k.info.traceNote = "per element (row by row): load x[i][j] (4 B), store y[i][j] (4 B)";
   k.info.unit = WorkUnit::Byte;
   k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<ReluNaivePrepared>(p, q); };
   k.work = [](const Params& p) { return reluWork(p, sizeof(float)); };
   k.extraBytes = [](const Params& p) { return double(p.n) * p.n * sizeof(float); };
+  k.trace = reluTrace<float>(k.info.traceNote);
   return k;
 }
 

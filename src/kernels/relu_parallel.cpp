@@ -43,7 +43,6 @@ Kernel makeReluParallel() {
       "brings its own load/store units and L1/L2, so bandwidth from cache scales; from DRAM it scales "
       "only as far as the memory channels allow.";
   k.info.uses = {Param::Threads};
-  k.info.traceable = false;
   k.info.traceNote = "threads and intrinsics: no single access order to trace";
   k.info.unit = WorkUnit::Byte;
   k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<ReluParallelPrepared>(p, q); };

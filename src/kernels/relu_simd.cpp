@@ -27,7 +27,6 @@ Kernel makeReluSimd() {
       "way: vectorizing a memory-bound kernel helps only while the data sits in cache. Once x and y "
       "outgrow half of the last-level cache, y is written with streaming (non-temporal) stores, which "
       "skip the read-for-ownership of every line of y: fewer bytes on the memory bus.";
-  k.info.traceable = false;
   k.info.traceNote = "intrinsics (16 or 8 floats per instruction): not written over an access policy";
   k.info.unit = WorkUnit::Byte;
   k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<ReluSimdPrepared>(p, q); };

@@ -6,15 +6,8 @@ namespace cachescope {
 
 void sparseRowsScalar(const Csr& a, const float* b, std::size_t ldb, float* c, std::size_t ldc, int n, int row0,
                       int row1, float*) {
-  for (int i = row0; i < row1; ++i) {
-    float* __restrict ci = c + i * ldc;
-    for (int j = 0; j < n; ++j) ci[j] = 0.0f;
-    for (std::int32_t p = a.rowPtr[i]; p < a.rowPtr[i + 1]; ++p) {
-      const float aik = a.values[p];
-      const float* __restrict bk = b + std::size_t(a.colIdx[p]) * ldb;
-      for (int j = 0; j < n; ++j) ci[j] += aik * bk[j];  // an axpy: the compiler vectorises it
-    }
-  }
+  Direct acc;
+  sparseRowsLoop(acc, a.rowPtr.data(), a.colIdx.data(), a.values.data(), b, ldb, c, ldc, n, row0, row1);
 }
 
 SparseRowsFn selectSparseRows() {

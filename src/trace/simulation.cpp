@@ -6,7 +6,7 @@
 #include <ctime>
 
 #include "platform/host.hpp"
-#include "trace/batch_sink.hpp"
+#include "trace/counting_sink.hpp"
 #include "trace/errors.hpp"
 #include "trace/trace_reader.hpp"
 
@@ -31,58 +31,58 @@ struct Poller {
   }
 };
 
-// Sampling window and/or events: follows the loop nest's position. Without
-// an observer the references are batched like the full run's (BatchSink);
-// the batch is flushed whenever the outer loop moves on, so the counters are
-// reset and the window closed exactly at row boundaries.
+// Sampling window and/or events: follows the nest's outer loop (outer()
+// marks). Without an observer the references are counted a batch at a time
+// like the full run's; the sink flushes at each outer iteration, so the
+// counters are reset and the window closed exactly there.
 template <class H>
-struct WindowSink {
-  H& h;
-  const Poller& poll;
-  EventObserver* observer;
-  int begin, end;  // measured rows [begin, end); counters reset at `begin`
-  bool measuring;
-  BatchSink<H, Poller> batch{h, poll};
-  std::uint64_t eventRefs = 0, eventWrites = 0, countedFrom = 0, writesFrom = 0;
-  std::uint64_t nextPoll = kPollEvery;
-  int lastRow = -1;
+class WindowSink final : public TraceSink {
+ public:
+  WindowSink(H& h, const Poller& poll, EventObserver* observer, int begin, int end, bool measuring)
+      : TraceSink(observer != nullptr, true), h_(h), poll_(poll), observer_(observer), begin_(begin), end_(end),
+        measuring_(measuring) {}
+  std::uint64_t countedFrom = 0, writesFrom = 0;
 
-  [[gnu::always_inline]] void access(std::uint64_t address, std::uint32_t size, AccessKind kind) {
-    if (!observer) [[likely]] {
-      batch.access(address, size, kind);
+ protected:
+  void consume(const std::uint64_t* address, const RefFlags* flags, std::size_t n, std::uint64_t first) override {
+    if (!observer_) {
+      h_.countBatch(address, flags, n);
+      poll_(first + n);
       return;
     }
-    const bool w = kind == AccessKind::Write;
-    const sim::Op op = w ? sim::Op::Write : sim::Op::Read;
-    observer->onAccess(address, size, op, h.access(address, size, op));
-    eventWrites += w;
-    if (++eventRefs == nextPoll) {
-      poll(eventRefs);
-      nextPoll += kPollEvery;
+    std::size_t m = 0;
+    for (std::size_t r = 0; r < n; ++r) {
+      for (; m < marks.size() && marks[m].before <= first + r; ++m)
+        if (marks[m].kind == TraceMark::Kind::Point) observer_->onPoint(marks[m].i, marks[m].j, marks[m].k);
+      const sim::Op op = isWrite(flags[r]) ? sim::Op::Write : sim::Op::Read;
+      const std::uint32_t size = sizeOf(flags[r]);
+      observer_->onAccess(address[r], size, op, h_.access(address[r], size, op));
     }
+    if ((first + n) / kPollEvery != first / kPollEvery) poll_(first + n);
   }
-  [[gnu::always_inline]] void point(int i, int j, int k) {
-    if (observer) observer->onPoint(i, j, k);
-    if (i == lastRow) [[likely]]
-      return;
-    nextRow(i);
+  void consumeSingle(std::uint64_t address, std::uint32_t size, AccessKind kind, std::uint64_t) override {
+    const sim::Op op = opOf(kind);
+    if (observer_)
+      observer_->onAccess(address, size, op, h_.access(address, size, op));
+    else
+      h_.count(address, size, op);
   }
-  [[gnu::noinline]] void nextRow(int i) {
-    lastRow = i;
-    if (!observer) batch.flush();
-    if (!measuring && i >= begin) {
-      h.resetCounters();
-      countedFrom = refs();
+  void onOuter(int o) override {
+    if (!measuring_ && o >= begin_) {
+      h_.resetCounters();
+      countedFrom = references();
       writesFrom = writes();
-      measuring = true;
+      measuring_ = true;
     }
-    if (i >= end) throw WindowDone{};
+    if (o >= end_) throw WindowDone{};
   }
-  void finish() {
-    if (!observer) batch.flush();
-  }
-  std::uint64_t refs() const { return observer ? eventRefs : batch.references(); }
-  std::uint64_t writes() const { return observer ? eventWrites : batch.writes(); }
+
+ private:
+  H& h_;
+  const Poller& poll_;
+  EventObserver* observer_;
+  int begin_, end_;
+  bool measuring_;
 };
 
 double threadCpuSeconds() {
@@ -90,8 +90,6 @@ double threadCpuSeconds() {
   ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
 }
-
-std::uint64_t roundUp(std::uint64_t v, std::uint64_t step) { return (v + step - 1) / step * step; }
 
 void collect(const sim::CacheModel& model, SimulationResult& r) {
   r.levels = model.allCounters();
@@ -119,32 +117,25 @@ SimulationResult simulate(const SimulationRequest& req) {
   std::uint64_t expected = 0;  // references the run will simulate
   if (req.source == Source::Kernel) {
     kernel = resolveKernel(req.kernel);
-    const int n = kernel->spec.n, step = kernel->rowStep();
+    const int count = kernel->outerCount();
     r.kernel = *kernel;
-    r.rowBegin = 0;
-    r.rowEnd = n;
-    if (req.sample < 1.0) {
-      const int rows = int(std::min<std::uint64_t>(roundUp(std::uint64_t(std::ceil(req.sample * n)), std::uint64_t(step)),
-                                                   roundUp(std::uint64_t(n), std::uint64_t(step))));
-      if (rows < n) {
+    r.outerCount = count;
+    r.outerBegin = 0;
+    r.outerEnd = count;
+    if (req.sample < 1.0 && count > 1) {
+      const int share = int(std::min<double>(std::ceil(req.sample * count), count));
+      if (share < count) {
         // One row of naive ijk already sweeps all of B, so a quarter of the
-        // window (at least one step) warms every level.
-        int warm = int(roundUp(std::uint64_t(std::max(1, rows / 4)), std::uint64_t(step)));
-        warm = std::min(warm, int(roundUp(std::uint64_t(n), std::uint64_t(step))) - rows);
+        // window (at least one outer iteration) warms every level.
+        const int warm = std::min(std::max(1, share / 4), count - share);
         r.sampled = true;
-        r.warmupRows = warm;
-        r.rowBegin = warm;
-        r.rowEnd = std::min(n, warm + rows);
-        r.sampleFraction = double(r.rowEnd - r.rowBegin) / double(n);
+        r.warmupOuter = warm;
+        r.outerBegin = warm;
+        r.outerEnd = std::min(count, warm + share);
+        r.sampleFraction = double(r.outerEnd - r.outerBegin) / double(count);
       }
     }
-    expected = std::uint64_t(double(kernel->references()) * double(r.rowEnd) / double(n));
-    const double bytesPerElement = kernel->spec.bits == 32 ? 4.0 : kernel->spec.bits == 8 ? 1.0 : 1.5;
-    const double need = double(kernel->spec.n) * double(kernel->ld) * (2 * bytesPerElement + 4.0);
-    const std::uint64_t avail = availableMemoryBytes();
-    if (avail && need > 0.8 * double(avail))
-      throw SimulationError("n = " + std::to_string(n) + " needs " + formatBytes(std::uint64_t(need)) +
-                            " of buffers, more than available");
+    expected = std::uint64_t(double(kernel->references()) * double(r.outerEnd) / double(std::max(1, count)));
   }
 
   if (req.missClasses)
@@ -168,15 +159,15 @@ SimulationResult simulate(const SimulationRequest& req) {
   Poller poll{req.cancel, req.progress, double(expected)};
   const auto t0 = std::chrono::steady_clock::now();
   if (kernel) {
-    KernelTraceRun run(*kernel);
+    std::unique_ptr<TraceRun> run = kernel->prepare();
     const auto start = std::chrono::steady_clock::now();
     const double cpu0 = threadCpuSeconds();
     model->visit([&](auto& h) {
       using HT = std::remove_reference_t<decltype(h)>;
       if (!r.sampled && !req.observer) {
-        BatchSink<HT, Poller> sink(h, poll);
+        CountingSink<HT, const Poller&> sink(h, poll);
         try {
-          run.run(sink);
+          run->run(sink);
           sink.flush();
         } catch (const Cancelled&) {
           r.cancelled = true;
@@ -184,16 +175,16 @@ SimulationResult simulate(const SimulationRequest& req) {
         r.references = r.simulatedReferences = sink.references();
         r.writes = sink.writes();
       } else {
-        WindowSink<HT> sink{h, poll, req.observer, r.rowBegin, r.sampled ? r.rowEnd : INT_MAX, !r.sampled};
+        WindowSink<HT> sink(h, poll, req.observer, r.outerBegin, r.sampled ? r.outerEnd : INT_MAX, !r.sampled);
         try {
-          run.run(sink);
-          sink.finish();
+          run->run(sink);
+          sink.flush();
         } catch (const Cancelled&) {
           r.cancelled = true;
         } catch (const WindowDone&) {
         }
-        r.simulatedReferences = sink.refs();
-        r.references = sink.refs() - sink.countedFrom;
+        r.simulatedReferences = sink.references();
+        r.references = sink.references() - sink.countedFrom;
         r.writes = sink.writes() - sink.writesFrom;
       }
     });
@@ -204,12 +195,13 @@ SimulationResult simulate(const SimulationRequest& req) {
     if (reader->fileBytes() > 0) poll.expected = double(reader->fileBytes());
     model->visit([&](auto& h) {
       // Progress and cancellation come from readTrace's callback.
-      BatchSink batch(h, [](std::uint64_t) {});
+      auto noPoll = [](std::uint64_t) {};
+      CountingSink<std::remove_reference_t<decltype(h)>, decltype(noPoll)> batch(h, noPoll);
       auto sink = [&](std::uint64_t a, std::uint32_t s, sim::Op op) {
         if (req.observer)
           req.observer->onAccess(a, s, op, h.access(a, s, op));
         else
-          batch.add(a, s, op);
+          batch.add(a, s, op == sim::Op::Write ? AccessKind::Write : AccessKind::Read);
       };
       try {
         TraceStats st = readTrace(*reader, req.skipBad, sink, [&](const TraceStats&) {

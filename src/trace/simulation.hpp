@@ -40,9 +40,10 @@ struct SimulationRequest {
   KernelTraceSpec kernel;
   std::string tracePath;  // Source::TraceFile; "-" is standard input
   bool skipBad = false;   // count malformed trace lines instead of failing
-  // Share of the outer loop (rows of i; tile rows for blocked) to measure,
-  // in (0, 1]. Below 1 a warm-up of the rows before the window is simulated
-  // and not counted, and the result is marked sampled.
+  // Share of the nest's outer loop (rows of i for ijk, tile rows for
+  // blocked: TraceDescription::outerCount) to measure, in (0, 1]. Below 1 a
+  // warm-up of the iterations before the window is simulated and not
+  // counted, and the result is marked sampled.
   double sample = 1.0;
   sim::HierarchyConfig cache;
   // Three-C split: nullopt = automatic (on when the run has at most
@@ -73,8 +74,9 @@ struct SimulationResult {
   TracedKernel kernel;
   bool sampled = false;
   double sampleFraction = 1.0;
-  int warmupRows = 0;         // rows [0, rowBegin) simulated, not counted
-  int rowBegin = 0, rowEnd = 0;  // the measured rows of the outer loop
+  int outerCount = 0;              // iterations of the nest's outer loop
+  int warmupOuter = 0;             // iterations [0, outerBegin) simulated, not counted
+  int outerBegin = 0, outerEnd = 0;  // the measured iterations
 
   // trace files
   std::uint64_t traceLines = 0;

@@ -95,7 +95,8 @@ TEST_CASE("simulate --format json has per-level counters and the config", "[cli]
   REQUIRE(s.code == 0);
   auto js = nlohmann::json::parse(s.out);
   CHECK(js["sampled"] == true);
-  CHECK(js["sample"]["row_begin"] == 4);
+  CHECK(js["sample"]["outer_begin"] == 4);
+  CHECK(js["sample"]["outer_count"] == 64);
   CHECK(js["config"]["seed"] == 7);
   CHECK(js["levels"].size() == 1);
 }

@@ -30,7 +30,8 @@ TEST_CASE("worker: an animation request records every side on the chosen caches"
   CHECK(d.spec.cacheName == "teaching-tiny");
   CHECK(d.sides[0]->kernel == "matmul.naive");
   CHECK(d.sides[0]->size() == 2 * 16 * 16 * 16 + 16 * 16);
-  CHECK(d.sides[1]->tileEdge == 4);
+  CHECK(d.sides[1]->block == 4);
+  CHECK(d.sides[1]->gridCount == 4);  // A, B, C and the tile copy T
   CHECK(d.length() == std::max(d.sides[0]->size(), d.sides[1]->size()));
 }
 

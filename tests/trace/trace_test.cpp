@@ -10,7 +10,7 @@
 #include <string>
 #include <unistd.h>
 
-#include "trace/batch_sink.hpp"
+#include "trace/counting_sink.hpp"
 #include "trace/errors.hpp"
 #include "trace/presets.hpp"
 #include "trace/simulation.hpp"
@@ -197,20 +197,23 @@ TEST_CASE("sampling measures a window of the outer loop after a warm-up", "[trac
   SimulationResult part = runKernel({"matmul.naive", 64}, cache, 0.25);
   CHECK_FALSE(full.sampled);
   CHECK(part.sampled);
-  CHECK(part.warmupRows == 4);
-  CHECK(part.rowBegin == 4);
-  CHECK(part.rowEnd == 20);
+  CHECK(part.outerCount == 64);
+  CHECK(part.warmupOuter == 4);
+  CHECK(part.outerBegin == 4);
+  CHECK(part.outerEnd == 20);
   CHECK(part.references == 16 * (2 * 64 * 64 + 64));
   CHECK(part.simulatedReferences > part.references);
   CHECK(std::abs(part.levels[0].hitRate() - full.levels[0].hitRate()) < 0.02);
   SimulationResult blocked = runKernel({"matmul.blocked", 64, 16}, cache, 0.3);
   CHECK(blocked.sampled);
-  CHECK(blocked.rowBegin % 16 == 0);
-  CHECK(blocked.rowEnd % 16 == 0);
+  // The blocked nest's outer loop runs over tile rows: 4 of them at n = 64.
+  CHECK(blocked.outerCount == 4);
+  CHECK(blocked.outerBegin == 1);
+  CHECK(blocked.outerEnd == 3);
 }
 
-TEST_CASE("the batched window resets and closes exactly at row boundaries", "[trace]") {
-  // Without the three-C split the kernel's references go through BatchSink:
+TEST_CASE("the batched window resets and closes exactly at outer iterations", "[trace]") {
+  // Without the three-C split the kernel's references are counted in batches:
   // every counted reference is one L1 access only if the batch was flushed
   // before the counters were reset and before the window closed.
   const auto cache = oneLevel("4K:4:64");
@@ -233,7 +236,7 @@ TEST_CASE("the batched window resets and closes exactly at row boundaries", "[tr
   }
 }
 
-TEST_CASE("BatchSink keeps the order of batched and unbatchable references", "[trace]") {
+TEST_CASE("CountingSink keeps the order of batched and unbatchable references", "[trace]") {
   // Unaligned and large references (as trace files have) flush the batch and
   // are counted on their own; the result must equal count() in order.
   // Straddling references (12 bytes, or unaligned) cross lines here.
@@ -244,7 +247,8 @@ TEST_CASE("BatchSink keeps the order of batched and unbatchable references", "[t
   H batched(c), plain(c);
   REQUIRE(batched.batchesInline());
   std::uint64_t polls = 0;
-  BatchSink sink(batched, [&](std::uint64_t) { ++polls; });
+  auto poll = [&](std::uint64_t) { ++polls; };
+  CountingSink<H, decltype(poll)> sink(batched, poll);
   std::mt19937_64 rng(5);
   std::uint64_t writes = 0;
   for (int i = 0; i < 20000; ++i) {
@@ -256,7 +260,7 @@ TEST_CASE("BatchSink keeps the order of batched and unbatchable references", "[t
     // access() is the loop nests' entry: element addresses, aligned by the
     // language (larger references are still checked); add() takes anything.
     if (i % 2 || !((address & (size - 1)) == 0 || size > sim::kMaxBatchedSize))
-      sink.add(address, size, op);
+      sink.add(address, size, op == sim::Op::Write ? AccessKind::Write : AccessKind::Read);
     else
       sink.access(address, size, op == sim::Op::Write ? AccessKind::Write : AccessKind::Read);
     plain.count(address, size, op);
@@ -264,7 +268,7 @@ TEST_CASE("BatchSink keeps the order of batched and unbatchable references", "[t
   sink.flush();
   CHECK(sink.references() == 20000);
   CHECK(sink.writes() == writes);
-  CHECK(polls >= 20000 / BatchSink<H, int>::kBatch);
+  CHECK(polls >= 20000 / TraceSink::kBatch);
   for (int l = 0; l < 2; ++l) {
     const sim::LevelCounters a = batched.counters(l), b = plain.counters(l);
     CHECK(a.accesses == b.accesses);

@@ -1,0 +1,84 @@
+// matmul.kij: the row-update order with k outermost. Like ikj, the inner loop
+// walks rows of B and C with unit stride: few misses per step; each k pass
+// sweeps all of C.
+//
+// One loop nest, two uses: `Direct` is the timed kernel, Traced<TraceSink>
+// the simulator's and the animation's trace (kernels/traced.hpp).
+#include "kernels/kernel.hpp"
+#include "kernels/matmul_trace.hpp"
+
+namespace cachescope {
+
+namespace {
+
+// The code the Access view shows; the nest marks its accesses with these lines.
+enum Line { kZero, kLoopK, kLoopI, kLoadA, kLoopJ, kUpdate };
+const std::vector<std::string> kCode = {
+    "C = 0;",
+    "for (k = 0; k < n; k++)",
+    "  for (i = 0; i < n; i++) {",
+    "    a = A[i][k];",
+    "    for (j = 0; j < n; j++)",
+    "      C[i][j] += a * B[k][j];",
+};
+
+// Per (i,j): store C[i][j] = 0; per (k,i): load A[i][k]; per (k,i,j): load
+// B[k][j], load C[i][j], store C[i][j].
+template <class TSum, class Acc, class TIn, class TOut>
+void loop(Acc& acc, int n, const TIn* __restrict A, std::size_t lda, const TIn* __restrict B, std::size_t ldb,
+          TOut* __restrict C, std::size_t ldc) {
+  acc.line(kZero);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < n; ++j) acc.store(&C[i * ldc + j], TSum(0));
+  for (int k = 0; k < n; ++k) {
+    acc.outer(k);
+    for (int i = 0; i < n; ++i) {
+      acc.line(kLoadA);
+      const TSum a = TSum(acc.load(&A[i * lda + k]));
+      acc.line(kUpdate);
+      for (int j = 0; j < n; ++j) {
+        acc.point(i, j, k);
+        acc.store(&C[i * ldc + j], TSum(acc.load(&C[i * ldc + j])) + a * TSum(acc.load(&B[k * ldb + j])));
+      }
+    }
+  }
+}
+
+class Preparedkij final : public MatmulPrepared {
+ public:
+  using MatmulPrepared::MatmulPrepared;
+  void run() override {
+    Direct acc;
+    loop<float>(acc, n_, problem_.a.data(), n_, problem_.b.data(), n_, c_.data(), n_);
+  }
+};
+
+}  // namespace
+
+Kernel makeMatmulKij() {
+  Kernel k;
+  k.info.id = "matmul.kij";
+  k.info.family = Family::Matmul;
+  k.info.title = "Loop order kij";
+  k.info.teaches =
+      "Like ikj, the inner loop adds a multiple of a row of B into a row of C: both walked with "
+      "unit stride, about 2/L misses per inner iteration (L elements per line). With k outermost every "
+      "pass streams all of C once more.";
+  k.info.traceNote = "per (i,j): store C[i][j]=0; per (k,i): load A[i][k]; per (k,i,j): load B[k][j], load C[i][j], store C[i][j]";
+  k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<Preparedkij>(p, q); };
+  k.work = matmulWork;
+  k.extraBytes = matmulExtraBytes;
+  MatmulTraceInfo t;
+  t.note = k.info.traceNote;
+  t.code = kCode;
+  t.references = [](const TraceShape& s) {
+    const std::uint64_t n = std::uint64_t(s.n);
+    return 3 * n * n * n + 2 * n * n;
+  };
+  k.trace = matmulTrace(t, [](auto& acc, auto sum, const auto& m) {
+    loop<decltype(sum)>(acc, m.n, m.a, m.ld, m.b, m.ld, m.c, m.ld);
+  });
+  return k;
+}
+
+}  // namespace cachescope
