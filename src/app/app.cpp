@@ -156,7 +156,7 @@ void App::open() {
   state_.grids = grids_.get();
   const AnimationLaunch& anim = options_.animation;
   if (!anim.caches.empty()) state_.access.caches = anim.caches;
-  if (anim.reordered >= 0) state_.access.reordered = anim.reordered;
+  if (!anim.kernels.empty()) state_.access.kernels = anim.kernels;
   state_.access.l1 = anim.l1;
   state_.access.pendingStep = anim.step;
   state_.access.pendingPlay = anim.play == 1;
@@ -210,9 +210,9 @@ void App::handleActions(const Snapshot& /*snap*/) {
     Request r;
     r.kind = RequestKind::Animation;
     r.settings = state_.settings;
-    r.caches = animationCaches(state_.access, state_.settings.params.n);
+    r.caches = animationCaches(state_.access.caches, state_.settings.params.n);
     r.l1 = state_.access.l1;
-    r.animationKernels = animationKernels(state_.access, state_.settings.kernels);
+    r.animationKernels = animationKernels(state_.access.kernels);
     worker_->post(r);
   }
   if (a.recordThreads) {

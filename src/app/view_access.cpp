@@ -1,6 +1,7 @@
-// The Access view: naive and blocked matmul (and reordered, if chosen) side
-// by side on one clock, each access of their traced loop nests played back
-// on A, B and C drawn as cell grids by our shaders (cell_grid_renderer.cpp):
+// The Access view: any two (or three) traced kernels of the registry, one
+// after another on one clock, each access of their traced loop nests played
+// back on their buffers (A, B, C, a tile copy, packed panels, CSR arrays)
+// drawn as cell grids by our shaders (cell_grid_renderer.cpp):
 // the colour of a cell is the level that served its last access, a fresh
 // touch glows and fades, an outline marks cells whose line is in L1.
 //
@@ -9,6 +10,7 @@
 //
 // [SECTION] requests
 // [SECTION] colours and legend
+// [SECTION] kernel pickers
 // [SECTION] transport (play, step, speed, timeline)
 // [SECTION] one side: grids, indices, hit rates, code
 // [SECTION] view
@@ -24,28 +26,15 @@
 
 namespace cachescope::app {
 
-std::vector<std::string> animationKernels(const AccessViewState& view, const std::vector<std::string>& selected) {
-  const bool reordered = view.reordered == 1 ||
-                         (view.reordered < 0 && std::find(selected.begin(), selected.end(), "matmul.reordered") != selected.end());
-  std::vector<std::string> k = {"matmul.naive"};
-  if (reordered) k.push_back("matmul.reordered");
-  k.push_back("matmul.blocked");
-  return k;
-}
-
-std::string animationCaches(const AccessViewState& view, int n) {
-  if (!view.caches.empty()) return view.caches;
-  return n <= 32 ? "teaching-tiny" : n <= 128 ? "teaching-small" : "host";
-}
-
 namespace {
 
 // [SECTION] requests
 
 std::string animationKey(const UiState& state) {
   std::string key = std::to_string(state.settings.params.n) + "/" + std::to_string(state.settings.params.block) + "/" +
-                    animationCaches(state.access, state.settings.params.n) + "/" + state.access.l1;
-  for (const std::string& k : animationKernels(state.access, state.settings.kernels)) key += "/" + k;
+                    animationCaches(state.access.caches, state.settings.params.n) + "/" + state.access.l1 + "/" +
+                    std::to_string(state.settings.params.density);
+  for (const std::string& k : animationKernels(state.access.kernels)) key += "/" + k;
   return key;
 }
 
@@ -121,6 +110,41 @@ void drawLegend(const Colors& c, const AnimationData& data) {
   ImGui::NewLine();
 }
 
+// [SECTION] kernel pickers
+
+// One combo per side (two, and an optional third): any traced kernel of the
+// registry against any other.
+void drawKernelPickers(AccessViewState& v) {
+  const float fs = ImGui::GetFontSize();
+  std::vector<std::string> shown = animationKernels(v.kernels);
+  const char* labels[] = {"##first", "##second", "##third"};
+  for (std::size_t side = 0; side < kMaxAnimationSides; ++side) {
+    if (side >= shown.size() && side != shown.size()) break;
+    ImGui::SameLine();
+    const bool add = side == shown.size();
+    const std::string current = add ? std::string("+ kernel") : shown[side];
+    ImGui::SetNextItemWidth(std::max(fs * 9.0f, ImGui::CalcTextSize(current.c_str()).x + fs * 2.2f));
+    if (ImGui::BeginCombo(labels[side], current.c_str())) {
+      if (!add && shown.size() > 1 && ImGui::Selectable("(remove)")) {
+        shown.erase(shown.begin() + std::ptrdiff_t(side));
+        v.kernels = shown;
+      }
+      for (const Kernel& k : kernels()) {
+        if (!k.traceable()) continue;
+        if (ImGui::Selectable(k.info.id.c_str(), !add && k.info.id == shown[side])) {
+          if (add) shown.push_back(k.info.id);
+          else shown[side] = k.info.id;
+          v.kernels = shown;
+        }
+        tooltip(k.info.title + ": " + k.trace->note);
+      }
+      ImGui::EndCombo();
+    }
+    tooltip(add ? "Add a third kernel to compare (it plays on the same clock)."
+                : "The kernel of this row: any kernel with a traced loop nest.");
+  }
+}
+
 // [SECTION] transport (play, step, speed, timeline)
 
 // L1 size and ways over the preset's (its line size kept): what changes when
@@ -182,7 +206,7 @@ void drawTransport(UiState& state, const AnimationData& data) {
   tooltip("Start over at the end.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 12);
-  const std::string current = v.caches.empty() ? "auto: " + animationCaches(v, state.settings.params.n) : v.caches;
+  const std::string current = v.caches.empty() ? "auto: " + animationCaches(v.caches, state.settings.params.n) : v.caches;
   if (ImGui::BeginCombo("##caches", current.c_str())) {
     if (ImGui::Selectable("auto (by n)", v.caches.empty())) v.caches.clear();
     tooltip("teaching-tiny up to n = 32, teaching-small up to n = 128, this machine's caches above.");
@@ -196,10 +220,7 @@ void drawTransport(UiState& state, const AnimationData& data) {
           "shows what n = 1000 does on a real machine.");
   ImGui::SameLine();
   drawL1Override(v, data);
-  ImGui::SameLine();
-  bool reordered = animationKernels(v, state.settings.kernels).size() == 3;
-  if (ImGui::Checkbox("reordered", &reordered)) v.reordered = reordered ? 1 : 0;
-  tooltip("Also show the loop-interchanged ikj kernel (B and C walked along rows).");
+  drawKernelPickers(v);
 
   // Timeline.
   std::uint64_t t = std::uint64_t(v.t);
@@ -248,7 +269,7 @@ FillBytes fillBytes(const GridPalette& p) {
 
 // Fills the grid's texels for the state at its instant: the level colour of
 // each cell's last access, blended towards the glow colour while fresh.
-void fillTexels(const AccessTrace& tr, const PlaybackState& s, Grid g, double fade, const FillBytes& colors,
+void fillTexels(const AccessTrace& tr, const PlaybackState& s, int g, double fade, const FillBytes& colors,
                 std::vector<std::uint8_t>& out) {
   const GridShape& shape = tr.grids[std::size_t(g)];
   const std::size_t cells = std::size_t(shape.cells());
@@ -284,10 +305,10 @@ void fillTexels(const AccessTrace& tr, const PlaybackState& s, Grid g, double fa
   }
 }
 
-void appendLayout(std::ostringstream& os, bool& first, int side, const AccessTrace& tr, Grid g, ImVec2 pos, float px) {
+void appendLayout(std::ostringstream& os, bool& first, int side, const AccessTrace& tr, int g, ImVec2 pos, float px) {
   const GridShape& shape = tr.grids[std::size_t(g)];
   os << (first ? "" : ",\n") << "    {\"side\": " << side << ", \"kernel\": \"" << tr.kernel << "\", \"grid\": \""
-     << toString(g) << "\", \"x\": " << pos.x << ", \"y\": " << pos.y << ", \"w\": " << px << ", \"h\": " << px
+     << shape.name << "\", \"x\": " << pos.x << ", \"y\": " << pos.y << ", \"w\": " << px << ", \"h\": " << px
      << ", \"cols\": " << shape.cellCols << ", \"rows\": " << shape.cellRows << ", \"factor\": " << shape.factor << "}";
   first = false;
 }
@@ -298,17 +319,18 @@ float gridEdge(float room, int cells) {
   return per >= 5 ? std::floor(per) * float(cells) : std::floor(room);
 }
 
-void drawGrid(UiState& state, const AccessTrace& tr, const PlaybackState& s, Grid g, float px, const Colors& colors,
+void drawGrid(UiState& state, const AccessTrace& tr, const PlaybackState& s, int g, float px, const Colors& colors,
               double fade, int side, std::ostringstream* layout, bool& firstLayout) {
   const float fs = ImGui::GetFontSize();
   const GridShape& shape = tr.grids[std::size_t(g)];
   ImGui::BeginGroup();
-  const char* caption = g == Grid::A ? "A" : g == Grid::B ? "B" : g == Grid::C ? "C = A x B" : "T";
-  ImGui::TextUnformatted(caption);
-  if (g == Grid::Tile) {
-    tooltip("T: the blocked kernel's copy of the current b x b tile of B. It copies the tile once per (ii, jj, kk) "
-            "and then reads T, which lies contiguously in memory and so maps onto all the cache sets.");
-  }
+  // The caption is cut to the grid's width: a long one would push the next grid away.
+  const float edgeGuess = std::max(px, fs * 2);
+  std::string caption = shape.caption;
+  while (caption.size() > 1 && ImGui::CalcTextSize(caption.c_str()).x > edgeGuess) caption.pop_back();
+  ImGui::TextUnformatted(caption.c_str());
+  tooltip(shape.caption + ": " + std::to_string(shape.rows) + " x " + std::to_string(shape.cols) +
+          " elements of the traced run, drawn in their order in memory (row by row).");
   const float edge = gridEdge(px, std::max(shape.cellCols, shape.cellRows));
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   const ImVec2 size(edge * float(shape.cellCols) / float(std::max(shape.cellCols, shape.cellRows)),
@@ -328,7 +350,7 @@ void drawGrid(UiState& state, const AccessTrace& tr, const PlaybackState& s, Gri
     if (cc >= 0 && cr >= 0 && cc < shape.cellCols && cr < shape.cellRows) {
       const std::size_t cell = std::size_t(cr * shape.cellCols + cc);
       const std::uint32_t lt = s.lastTouch[std::size_t(g)][cell];
-      std::string text = std::string(toString(g)) + "[" + std::to_string(cr * shape.factor) + "][" +
+      std::string text = shape.name + "[" + std::to_string(cr * shape.factor) + "][" +
                          std::to_string(cc * shape.factor) + "]";
       if (shape.factor > 1) text += " (cell of " + std::to_string(shape.factor) + " x " + std::to_string(shape.factor) + ")";
       if (lt == 0) text += "\nnot touched yet";
@@ -369,7 +391,7 @@ void drawRates(const AccessTrace& tr, const PlaybackState& s, const Colors& colo
 }
 
 void drawCode(const AccessTrace& tr, const PlaybackState& s, float width, bool compact) {
-  const std::vector<std::string>& code = tr.code();
+  const std::vector<std::string>& code = tr.code;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float lineH = ImGui::GetTextLineHeight() + kInfoSpacing;
   for (std::size_t i = 0; i < code.size(); ++i) {
@@ -387,10 +409,15 @@ void drawCode(const AccessTrace& tr, const PlaybackState& s, float width, bool c
 }
 
 std::string indicesText(const AccessTrace& tr, const PlaybackState& s) {
-  if (s.pointCursor == 0) return tr.nest == trace::LoopNest::Blocked ? "zeroing C, copying the first tile" : "start";
+  if (s.pointCursor == 0) {
+    if (s.t == 0 || s.codeLine < 0 || std::size_t(s.codeLine) >= tr.code.size()) return "start";
+    std::string line = tr.code[std::size_t(s.codeLine)];
+    line.erase(0, line.find_first_not_of(' '));
+    return "before the first inner iteration: " + line;
+  }
   char buf[128];
-  if (tr.nest == trace::LoopNest::Blocked) {
-    const int b = tr.tileEdge;
+  if (tr.usesBlock) {
+    const int b = std::max(1, tr.block);
     std::snprintf(buf, sizeof buf, "ii=%d jj=%d kk=%d   i=%d j=%d k=%d", s.i() / b * b, s.j() / b * b, s.k() / b * b,
                   s.i(), s.j(), s.k());
   } else {
@@ -408,7 +435,7 @@ void drawSide(UiState& state, const AnimationData& data, std::size_t index, cons
   // Title: kernel, where the loops are, how far.
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_PlotHistogram));
   std::string title = tr.title;
-  if (tr.nest == trace::LoopNest::Blocked) title += " (b=" + std::to_string(tr.tileEdge) + ")";
+  if (tr.usesBlock) title += " (b=" + std::to_string(tr.block) + ")";
   ImGui::TextUnformatted(title.c_str());
   ImGui::PopStyleColor();
   ImGui::SameLine(0, fs * 1.2f);
@@ -420,14 +447,18 @@ void drawSide(UiState& state, const AnimationData& data, std::size_t index, cons
     ImGui::TextDisabled("%s of %s", grouped(s.t).c_str(), grouped(tr.size()).c_str());
 
   const float gap = fs * 0.6f;
-  drawGrid(state, tr, s, Grid::A, lay.gridPx, colors, fade, int(index), layout, firstLayout);
-  ImGui::SameLine(0, gap);
-  drawGrid(state, tr, s, Grid::B, lay.gridPx, colors, fade, int(index), layout, firstLayout);
-  ImGui::SameLine(0, gap);
-  drawGrid(state, tr, s, Grid::C, lay.gridPx, colors, fade, int(index), layout, firstLayout);
-  ImGui::SameLine(0, gap);
-  if (tr.grids[std::size_t(Grid::Tile)].present) {
-    drawGrid(state, tr, s, Grid::Tile, lay.tilePx, colors, fade, int(index), layout, firstLayout);
+  // The first three buffers side by side (A, B, C); the others (a tile
+  // copy, packed panels, CSR arrays) stacked in a narrower column.
+  for (int g = 0; g < std::min(3, tr.gridCount); ++g) {
+    drawGrid(state, tr, s, g, lay.gridPx, colors, fade, int(index), layout, firstLayout);
+    ImGui::SameLine(0, gap);
+  }
+  if (tr.gridCount > 3) {
+    ImGui::BeginGroup();
+    const float each = std::floor(lay.tilePx / std::max(1.0f, float(tr.gridCount - 3) * 0.75f));
+    for (int g = 3; g < tr.gridCount; ++g)
+      drawGrid(state, tr, s, g, std::min(lay.tilePx, each), colors, fade, int(index), layout, firstLayout);
+    ImGui::EndGroup();
     ImGui::SameLine(0, gap);
   } else if (lay.tilePx > 0) {
     ImGui::Dummy(ImVec2(lay.tilePx, 1));
@@ -483,7 +514,7 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
   const AnimationData* data = snap.animation && snap.animation->complete ? snap.animation.get() : nullptr;
   if (!data) {
     ImGui::TextWrapped(recording ? "Recording every access of the loop nests on the simulated caches..."
-                                 : "The animation records the accesses of naive and blocked matmul when this view opens.");
+                                 : "The animation records the accesses of the chosen kernels when this view opens.");
     return;
   }
   if (data->request != v.shownRequest) {
@@ -514,7 +545,7 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
     std::string note = "n=" + std::to_string(data->spec.n) + ", " + data->spec.cacheName + " caches: ";
     for (std::size_t l = 0; l < data->spec.cache.levels.size(); ++l)
       note += (l ? ", " : "") + sim::describe(data->spec.cache.levels[l]);
-    const GridShape& a = first.grids[std::size_t(Grid::A)];
+    const GridShape& a = first.grids[0];
     if (a.factor > 1)
       note += ".  One cell = " + std::to_string(a.factor) + " x " + std::to_string(a.factor) + " elements (n > " +
               std::to_string(kMaxGridCells) + "): it shows the last of their accesses.";
@@ -523,6 +554,8 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
         note += "  " + side->title + ": the first " + grouped(side->size()) + " of " + grouped(side->totalReferences) +
                 " accesses (memory cap; choose a smaller n for the whole run).";
       }
+    for (const auto& side : data->sides)
+      if (!side->caveat.empty()) note += "  " + side->title + " is traced as " + side->caveat + ".";
     if (recording) note += "  Recording the new settings...";
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", note.c_str());
@@ -538,20 +571,28 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
   std::size_t codeLines = 0;
   int levels = 0;
   bool tile = false;
+  float tileShare = 0;
   for (const auto& side : data->sides) {
-    codeLines = std::max(codeLines, side->code().size());
+    codeLines = std::max(codeLines, side->code.size());
     levels = std::max(levels, side->levels);
-    tile = tile || side->grids[std::size_t(Grid::Tile)].present;
+    if (side->gridCount > 3) {
+      tile = true;
+      // A tile copy is drawn to scale against A; other extras get 0.4 of A's edge.
+      const GridShape& x = side->grids[3];
+      const float share = side->gridCount == 4 && side->usesBlock && side->n > 0
+                              ? std::clamp(float(std::max(x.rows, x.cols)) / float(side->n), 0.25f, 0.5f)
+                              : 0.4f;
+      tileShare = std::max(tileShare, share);
+    }
   }
   SideLayout lay;
   float codeW = 0;
   for (const auto& side : data->sides)
-    for (const std::string& line : side->code()) codeW = std::max(codeW, ImGui::CalcTextSize(line.c_str()).x);
+    for (const std::string& line : side->code) codeW = std::max(codeW, ImGui::CalcTextSize(line.c_str()).x);
   lay.infoW = std::max(codeW + fs, fs * 16);
   const float infoH = float(levels) * (fs * 1.3f + kInfoSpacing) + float(codeLines) * codeLineH + fs * 0.3f;
   const float rowChrome = lineH * 2 + ImGui::GetStyle().ItemSpacing.y * 2;  // title + grid captions
   const float perSide = (avail.y - float(sides - 1) * gap) / float(sides);
-  const float tileShare = tile ? std::clamp(float(first.n > 0 ? data->sides.back()->tileEdge : 0) / float(first.n), 0.25f, 0.5f) : 0;
   float g = (avail.x - lay.infoW - gap * (tile ? 4 : 3)) / (3 + tileShare);
   g = std::min(g, perSide - rowChrome);
   g = std::max(g, fs * 4);
@@ -572,7 +613,7 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
       return std::string(b);
     };
     layout << "{\n  \"t\": " << std::uint64_t(v.t) << ", \"fade\": " << fade << ", \"n\": " << data->spec.n
-           << ", \"block\": " << data->spec.block << ", \"caches\": \"" << data->spec.cacheName << "\",\n"
+           << ", \"block\": " << data->spec.block << ", \"density\": " << data->spec.density << ", \"caches\": \"" << data->spec.cacheName << "\",\n"
            << "  \"untouched\": " << rgb(c.grid.untouched) << ", \"levels\": [" << rgb(c.grid.level[0]) << ", "
            << rgb(c.grid.level[1]) << ", " << rgb(c.grid.level[2]) << ", " << rgb(c.grid.level[3]) << "],\n"
            << "  \"resident\": " << rgb(c.grid.resident) << ",\n  \"sides\": [\n";

@@ -14,7 +14,7 @@ using namespace cachescope::engine;  // the engine's types are the app's vocabul
 struct AccessViewState {
   std::string caches;                     // preset the animation simulates ("": chosen by n)
   std::string l1;                         // SIZE:WAYS:LINE replacing the preset's L1 ("" keep it)
-  int reordered = -1;                     // 1/0 shown; -1: when matmul.reordered is selected
+  std::vector<std::string> kernels;       // the sides ("" the registry's pair): animationKernels()
   bool playing = false;
   bool loop = false;
   double t = 0;                           // the shared clock: accesses applied on every side
@@ -35,12 +35,5 @@ struct ThreadsViewState {
   std::string postedKey;  // n and threads of the last recording request
 };
 
-// The preset the Access view simulates: the chosen one, or by n where none
-// is chosen: teaching-tiny up to n = 32, teaching-small up to 128 (both make
-// the effect visible at that size), the host's caches above.
-std::string animationCaches(const AccessViewState& view, int n);
-
-// The kernels the Access view shows side by side for these settings.
-std::vector<std::string> animationKernels(const AccessViewState& view, const std::vector<std::string>& selected);
 
 }  // namespace cachescope::app

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <sstream>
+
 #include "bench/param_list.hpp"
+#include "kernels/registry.hpp"
 #include "cachesim/cache_model.hpp"
 #include "trace/errors.hpp"
 
@@ -347,6 +350,22 @@ std::shared_ptr<const AccessTrace> recordAccessTrace(const AnimationSpec& spec, 
   return tr;
 }
 
+std::vector<std::string> animationKernels(const std::vector<std::string>& ids) {
+  if (ids.empty()) return kernelRoles().comparePair;
+  for (const std::string& id : ids) {
+    const Kernel* k = findKernel(id);
+    if (!k) throw UsageError("--set access: unknown kernel '" + id + "' (did you mean '" + nearestKernelId(id) + "'?)");
+    if (!k->traceable())
+      throw UsageError("--set access: " + id + " has no traced loop nest (traced: " + trace::traceableKernelList() + ")");
+  }
+  return ids;
+}
+
+std::string animationCaches(const std::string& chosen, int n) {
+  if (!chosen.empty()) return chosen;
+  return n <= 32 ? "teaching-tiny" : n <= 128 ? "teaching-small" : "host";
+}
+
 // [SECTION] launch settings (--set step=, --set caches=)
 
 bool applyAnimationSetting(AnimationLaunch& launch, const std::string& keyValue) {
@@ -385,7 +404,16 @@ bool applyAnimationSetting(AnimationLaunch& launch, const std::string& keyValue)
     out = value == "1";
     return true;
   };
-  if (key == "reordered") return flag(launch.reordered);
+  if (key == "access") {
+    std::vector<std::string> ids;
+    std::stringstream ss(value);
+    for (std::string id; std::getline(ss, id, ',');)
+      if (!id.empty()) ids.push_back(id);
+    if (ids.empty() || ids.size() > kMaxAnimationSides)
+      throw UsageError("--set access=" + value + ": give 1 to 3 traceable kernel ids (see 'cachescope list')");
+    launch.kernels = animationKernels(ids);
+    return true;
+  }
   if (key == "play") return flag(launch.play);
   if (key == "loop") return flag(launch.loop);
   if (key == "speed") {

@@ -150,6 +150,18 @@ std::uint64_t nextPointStart(const AccessTrace& trace, std::uint64_t t);
 
 // [SECTION] building (worker thread)
 
+// The Access view's sides: up to three traced kernels, one after another.
+inline constexpr std::size_t kMaxAnimationSides = 3;
+
+// `ids` when given (each must be traceable: throws UsageError otherwise),
+// else the registry's comparison pair.
+std::vector<std::string> animationKernels(const std::vector<std::string>& ids);
+
+// The cache preset the animation simulates: `chosen`, or by n: teaching-tiny
+// up to n = 32, teaching-small up to 128 (both make the effect visible at
+// that size), the host's caches above.
+std::string animationCaches(const std::string& chosen, int n);
+
 struct AnimationSpec {
   std::vector<std::string> kernels;  // traceable kernel ids, shown left to right
   int n = 32;
