@@ -20,6 +20,7 @@
 
 #include "app/cell_grid_renderer.hpp"
 #include "app/panels.hpp"
+#include "report/numbers.hpp"
 #include "trace/presets.hpp"
 
 namespace cachescope::app {
@@ -47,12 +48,6 @@ std::string animationKey(const UiState& state) {
                     animationCaches(state.access, state.settings.params.n) + "/" + state.access.l1;
   for (const std::string& k : animationKernels(state.access, state.settings.kernels)) key += "/" + k;
   return key;
-}
-
-std::string grouped(std::uint64_t v) {
-  std::string s = std::to_string(v);
-  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(std::size_t(i), ",");
-  return s;
 }
 
 // [SECTION] colours and legend
@@ -205,7 +200,7 @@ void drawTransport(UiState& state, const AnimationData& data) {
   std::uint64_t t = std::uint64_t(v.t);
   const std::uint64_t zero = 0;
   char fmt[96];
-  std::snprintf(fmt, sizeof fmt, "access %%llu of %s", grouped(length).c_str());
+  std::snprintf(fmt, sizeof fmt, "access %%llu of %s", groupedText(length).c_str());
   ImGui::SetNextItemWidth(-1);
   if (ImGui::SliderScalar("##timeline", ImGuiDataType_U64, &t, &zero, &length, fmt, ImGuiSliderFlags_AlwaysClamp)) {
     v.t = double(t);
@@ -334,7 +329,7 @@ void drawGrid(UiState& state, const AccessTrace& tr, const PlaybackState& s, Gri
       if (lt == 0) text += "\nnot touched yet";
       else {
         const int l = s.level[std::size_t(g)][cell];
-        text += "\nlast access #" + grouped(lt - 1) + ", served by " +
+        text += "\nlast access #" + groupedText(lt - 1) + ", served by " +
                 (l >= tr.levels ? std::string("memory") : tr.levelNames[std::size_t(l)]);
       }
       text += s.inL1[tr.cellLine[std::size_t(g)][cell]] ? "\nits line is in L1" : "\nits line is not in L1";
@@ -352,7 +347,7 @@ void drawRates(const AccessTrace& tr, const PlaybackState& s, const Colors& colo
     const double rate = s.hitRate(l);
     char overlay[96];
     std::snprintf(overlay, sizeof overlay, "%s %5.1f%%  (%s of %s)", tr.levelNames[std::size_t(l)].c_str(),
-                  100 * rate, grouped(s.hits[std::size_t(l)]).c_str(), grouped(s.accesses[std::size_t(l)]).c_str());
+                  100 * rate, groupedText(s.hits[std::size_t(l)]).c_str(), groupedText(s.accesses[std::size_t(l)]).c_str());
     ImGui::PushStyleColor(ImGuiCol_PlotHistogram, colors.levelU32[std::min(l, 2)]);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_Text));
     ImGui::ProgressBar(float(rate), ImVec2(width, fs * 1.3f), "");
@@ -415,9 +410,9 @@ void drawSide(UiState& state, const AnimationData& data, std::size_t index, cons
   ImGui::TextUnformatted(indicesText(tr, s).c_str());
   ImGui::SameLine(0, fs * 1.2f);
   if (s.t >= tr.size())
-    ImGui::TextDisabled(tr.truncated ? "end of the recorded part" : "done: %s accesses", grouped(tr.size()).c_str());
+    ImGui::TextDisabled(tr.truncated ? "end of the recorded part" : "done: %s accesses", groupedText(tr.size()).c_str());
   else
-    ImGui::TextDisabled("%s of %s", grouped(s.t).c_str(), grouped(tr.size()).c_str());
+    ImGui::TextDisabled("%s of %s", groupedText(s.t).c_str(), groupedText(tr.size()).c_str());
 
   const float gap = fs * 0.6f;
   drawGrid(state, tr, s, Grid::A, lay.gridPx, colors, fade, int(index), layout, firstLayout);
@@ -482,7 +477,9 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
   const bool recording = progress.busy && progress.kind == RequestKind::Animation;
   const AnimationData* data = snap.animation && snap.animation->complete ? snap.animation.get() : nullptr;
   if (!data) {
+    const bool stopped = snap.animation && snap.animation->outcome == Outcome::Cancelled;
     ImGui::TextWrapped(recording ? "Recording every access of the loop nests on the simulated caches..."
+                       : stopped ? "Recording was stopped before every kernel was recorded."
                                  : "The animation records the accesses of naive and blocked matmul when this view opens.");
     return;
   }
@@ -520,7 +517,7 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
               std::to_string(kMaxGridCells) + "): it shows the last of their accesses.";
     for (const auto& side : data->sides)
       if (side->truncated) {
-        note += "  " + side->title + ": the first " + grouped(side->size()) + " of " + grouped(side->totalReferences) +
+        note += "  " + side->title + ": the first " + groupedText(side->size()) + " of " + groupedText(side->totalReferences) +
                 " accesses (memory cap; choose a smaller n for the whole run).";
       }
     if (recording) note += "  Recording the new settings...";

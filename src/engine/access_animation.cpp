@@ -127,7 +127,7 @@ std::uint64_t nextPointStart(const AccessTrace& trace, std::uint64_t t) {
 
 namespace {
 
-struct Stop {};
+struct Stop {};  // the access cap is reached
 
 struct Region {
   std::uintptr_t base = 0;
@@ -241,7 +241,7 @@ struct RecordingSink {
   void access(std::uint64_t address, std::uint32_t size, AccessKind kind) {
     if (tr.events.size() >= cap) throw Stop{};
     if ((tr.events.size() & 0xffff) == 0) {
-      if (cancel && cancel->load(std::memory_order_relaxed)) throw Stop{};
+      if (cancel && cancel->load(std::memory_order_relaxed)) throw Cancelled{};
       if (progress) progress->store(double(tr.events.size()) / expected, std::memory_order_relaxed);
     }
     const Region* r = layout.regionOf(address);
@@ -362,10 +362,17 @@ std::shared_ptr<const AccessTrace> recordAccessTrace(const AnimationSpec& spec, 
     try {
       run.run(sink);
     } catch (const Stop&) {
-      cancelled = cancel && cancel->load();
+    } catch (const Cancelled&) {
+      cancelled = true;
     }
   });
-  if (cancelled) return nullptr;
+  if (cancelled) {
+    tr->outcome = Outcome::Cancelled;
+    tr->events = {};
+    tr->lines = {};
+    tr->extras = {};
+    return tr;
+  }
   tr->truncated = tr->events.size() < tr->totalReferences;
   // A point recorded after the last kept access has no event.
   std::size_t flagged = 0;

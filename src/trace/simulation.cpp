@@ -16,7 +16,8 @@ namespace {
 
 constexpr std::uint64_t kPollEvery = 1 << 20;
 
-struct Cancelled {};
+// Unwinds the loop nest at the end of a sampling window, as Cancelled
+// (platform/outcome.hpp) does when the cancel flag is seen.
 struct WindowDone {};
 
 // Progress and cancellation, polled after every batch of references (every
@@ -142,7 +143,7 @@ SimulationResult simulate(const SimulationRequest& req) {
     const double bytesPerElement = kernel->spec.bits == 32 ? 4.0 : kernel->spec.bits == 8 ? 1.0 : 1.5;
     const double need = double(kernel->spec.n) * double(kernel->ld) * (2 * bytesPerElement + 4.0);
     const std::uint64_t avail = availableMemoryBytes();
-    if (avail && need > 0.8 * double(avail))
+    if (!fitsMemoryBudget(need, avail))
       throw SimulationError("n = " + std::to_string(n) + " needs " + formatBytes(std::uint64_t(need)) +
                             " of buffers, more than available");
   }
@@ -179,7 +180,7 @@ SimulationResult simulate(const SimulationRequest& req) {
           run.run(sink);
           sink.flush();
         } catch (const Cancelled&) {
-          r.cancelled = true;
+          r.outcome = Outcome::Cancelled;
         }
         r.references = r.simulatedReferences = sink.references();
         r.writes = sink.writes();
@@ -189,7 +190,7 @@ SimulationResult simulate(const SimulationRequest& req) {
           run.run(sink);
           sink.finish();
         } catch (const Cancelled&) {
-          r.cancelled = true;
+          r.outcome = Outcome::Cancelled;
         } catch (const WindowDone&) {
         }
         r.simulatedReferences = sink.refs();
@@ -223,7 +224,7 @@ SimulationResult simulate(const SimulationRequest& req) {
         r.skippedLines = st.skipped;
         r.firstSkippedLine = st.firstSkippedLine;
       } catch (const Cancelled&) {
-        r.cancelled = true;
+        r.outcome = Outcome::Cancelled;
         r.traceLines = reader->lineNumber();
       }
     });
@@ -231,7 +232,7 @@ SimulationResult simulate(const SimulationRequest& req) {
     r.cpuSeconds = threadCpuSeconds() - cpu0;
   }
   if (r.wallSeconds > 0) r.accessesPerSecond = double(r.simulatedReferences) / r.wallSeconds;
-  if (req.progress && !r.cancelled) req.progress->store(1.0, std::memory_order_relaxed);
+  if (req.progress && r.outcome == Outcome::Ok) req.progress->store(1.0, std::memory_order_relaxed);
   collect(*model, r);
   r.finalState = model;
   return r;

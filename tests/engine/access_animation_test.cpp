@@ -134,9 +134,12 @@ TEST_CASE("animation: large n aggregates cells, long runs are cut and say so") {
   CHECK_FALSE(tr->grids[std::size_t(Grid::Tile)].present);
 }
 
-TEST_CASE("animation: cancellation returns nothing, bad input throws") {
+TEST_CASE("animation: cancellation says Cancelled, bad input throws") {
   std::atomic<bool> cancel{true};
-  CHECK(recordAccessTrace(specFor(64, 8, "teaching-small"), "matmul.naive", &cancel) == nullptr);
+  auto stopped = recordAccessTrace(specFor(64, 8, "teaching-small"), "matmul.naive", &cancel);
+  REQUIRE(stopped);
+  CHECK(stopped->outcome == Outcome::Cancelled);
+  CHECK(stopped->size() == 0);
   CHECK_THROWS(recordAccessTrace(specFor(64, 8, "teaching-small"), "matmul.blas"));
   CHECK_THROWS(recordAccessTrace(specFor(64, 8, "teaching-small"), "matmul.nosuch"));
 }
