@@ -6,12 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "platform/errors.hpp"
+
 namespace cachescope::app {
 
-// No window can be opened (no display, no OpenGL 3.3). The CLI prints the
-// one-line message and exits 1.
-struct DisplayError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// No window can be opened (no display, no OpenGL 3.3): a run-time failure,
+// exit 1.
+struct DisplayError : RunFailure {
+  using RunFailure::RunFailure;
 };
 
 // Reference-counted glfwInit/glfwTerminate: the app's window and an export's

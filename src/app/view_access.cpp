@@ -22,6 +22,7 @@
 
 #include "app/cell_grid_renderer.hpp"
 #include "app/panels.hpp"
+#include "report/numbers.hpp"
 #include "trace/presets.hpp"
 
 namespace cachescope::app {
@@ -36,12 +37,6 @@ std::string animationKey(const UiState& state) {
                     std::to_string(state.settings.params.density);
   for (const std::string& k : animationKernels(state.access.kernels)) key += "/" + k;
   return key;
-}
-
-std::string grouped(std::uint64_t v) {
-  std::string s = std::to_string(v);
-  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(std::size_t(i), ",");
-  return s;
 }
 
 // [SECTION] colours and legend
@@ -121,6 +116,9 @@ void drawKernelPickers(AccessViewState& v) {
   for (std::size_t side = 0; side < kMaxAnimationSides; ++side) {
     if (side >= shown.size() && side != shown.size()) break;
     ImGui::SameLine();
+    // Wrap where the next combo would not fit (large fonts, narrow windows).
+    const float want = fs * 10;
+    if (ImGui::GetContentRegionAvail().x < want) ImGui::NewLine();
     const bool add = side == shown.size();
     const std::string current = add ? std::string("+ kernel") : shown[side];
     ImGui::SetNextItemWidth(std::max(fs * 9.0f, ImGui::CalcTextSize(current.c_str()).x + fs * 2.2f));
@@ -220,13 +218,16 @@ void drawTransport(UiState& state, const AnimationData& data) {
           "shows what n = 1000 does on a real machine.");
   ImGui::SameLine();
   drawL1Override(v, data);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("Kernels:");
+  tooltip("Which traced kernels play, one row each, on one clock.");
   drawKernelPickers(v);
 
   // Timeline.
   std::uint64_t t = std::uint64_t(v.t);
   const std::uint64_t zero = 0;
   char fmt[96];
-  std::snprintf(fmt, sizeof fmt, "access %%llu of %s", grouped(length).c_str());
+  std::snprintf(fmt, sizeof fmt, "access %%llu of %s", groupedText(length).c_str());
   ImGui::SetNextItemWidth(-1);
   if (ImGui::SliderScalar("##timeline", ImGuiDataType_U64, &t, &zero, &length, fmt, ImGuiSliderFlags_AlwaysClamp)) {
     v.t = double(t);
@@ -305,10 +306,10 @@ void fillTexels(const AccessTrace& tr, const PlaybackState& s, int g, double fad
   }
 }
 
-void appendLayout(std::ostringstream& os, bool& first, int side, const AccessTrace& tr, int g, ImVec2 pos, float px) {
+void appendLayout(std::ostringstream& os, bool& first, int side, const AccessTrace& tr, int g, ImVec2 pos, ImVec2 px) {
   const GridShape& shape = tr.grids[std::size_t(g)];
   os << (first ? "" : ",\n") << "    {\"side\": " << side << ", \"kernel\": \"" << tr.kernel << "\", \"grid\": \""
-     << shape.name << "\", \"x\": " << pos.x << ", \"y\": " << pos.y << ", \"w\": " << px << ", \"h\": " << px
+     << shape.name << "\", \"x\": " << pos.x << ", \"y\": " << pos.y << ", \"w\": " << px.x << ", \"h\": " << px.y
      << ", \"cols\": " << shape.cellCols << ", \"rows\": " << shape.cellRows << ", \"factor\": " << shape.factor << "}";
   first = false;
 }
@@ -326,8 +327,7 @@ void drawGrid(UiState& state, const AccessTrace& tr, const PlaybackState& s, int
   ImGui::BeginGroup();
   // The caption is cut to the grid's width: a long one would push the next grid away.
   const float edgeGuess = std::max(px, fs * 2);
-  std::string caption = shape.caption;
-  while (caption.size() > 1 && ImGui::CalcTextSize(caption.c_str()).x > edgeGuess) caption.pop_back();
+  const std::string& caption = ImGui::CalcTextSize(shape.caption.c_str()).x <= edgeGuess ? shape.caption : shape.name;
   ImGui::TextUnformatted(caption.c_str());
   tooltip(shape.caption + ": " + std::to_string(shape.rows) + " x " + std::to_string(shape.cols) +
           " elements of the traced run, drawn in their order in memory (row by row).");
@@ -356,7 +356,7 @@ void drawGrid(UiState& state, const AccessTrace& tr, const PlaybackState& s, int
       if (lt == 0) text += "\nnot touched yet";
       else {
         const int l = s.level[std::size_t(g)][cell];
-        text += "\nlast access #" + grouped(lt - 1) + ", served by " +
+        text += "\nlast access #" + groupedText(lt - 1) + ", served by " +
                 (l >= tr.levels ? std::string("memory") : tr.levelNames[std::size_t(l)]);
       }
       text += s.inL1[tr.cellLine[std::size_t(g)][cell]] ? "\nits line is in L1" : "\nits line is not in L1";
@@ -365,7 +365,7 @@ void drawGrid(UiState& state, const AccessTrace& tr, const PlaybackState& s, int
   }
   ImGui::EndGroup();
   (void)fs;
-  if (layout) appendLayout(*layout, firstLayout, side, tr, g, pos, size.x);
+  if (layout) appendLayout(*layout, firstLayout, side, tr, g, pos, size);
 }
 
 void drawRates(const AccessTrace& tr, const PlaybackState& s, const Colors& colors, float width) {
@@ -374,7 +374,7 @@ void drawRates(const AccessTrace& tr, const PlaybackState& s, const Colors& colo
     const double rate = s.hitRate(l);
     char overlay[96];
     std::snprintf(overlay, sizeof overlay, "%s %5.1f%%  (%s of %s)", tr.levelNames[std::size_t(l)].c_str(),
-                  100 * rate, grouped(s.hits[std::size_t(l)]).c_str(), grouped(s.accesses[std::size_t(l)]).c_str());
+                  100 * rate, groupedText(s.hits[std::size_t(l)]).c_str(), groupedText(s.accesses[std::size_t(l)]).c_str());
     ImGui::PushStyleColor(ImGuiCol_PlotHistogram, colors.levelU32[std::min(l, 2)]);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_Text));
     ImGui::ProgressBar(float(rate), ImVec2(width, fs * 1.3f), "");
@@ -442,9 +442,9 @@ void drawSide(UiState& state, const AnimationData& data, std::size_t index, cons
   ImGui::TextUnformatted(indicesText(tr, s).c_str());
   ImGui::SameLine(0, fs * 1.2f);
   if (s.t >= tr.size())
-    ImGui::TextDisabled(tr.truncated ? "end of the recorded part" : "done: %s accesses", grouped(tr.size()).c_str());
+    ImGui::TextDisabled(tr.truncated ? "end of the recorded part" : "done: %s accesses", groupedText(tr.size()).c_str());
   else
-    ImGui::TextDisabled("%s of %s", grouped(s.t).c_str(), grouped(tr.size()).c_str());
+    ImGui::TextDisabled("%s of %s", groupedText(s.t).c_str(), groupedText(tr.size()).c_str());
 
   const float gap = fs * 0.6f;
   // The first three buffers side by side (A, B, C); the others (a tile
@@ -455,9 +455,8 @@ void drawSide(UiState& state, const AnimationData& data, std::size_t index, cons
   }
   if (tr.gridCount > 3) {
     ImGui::BeginGroup();
-    const float each = std::floor(lay.tilePx / std::max(1.0f, float(tr.gridCount - 3) * 0.75f));
     for (int g = 3; g < tr.gridCount; ++g)
-      drawGrid(state, tr, s, g, std::min(lay.tilePx, each), colors, fade, int(index), layout, firstLayout);
+      drawGrid(state, tr, s, g, lay.tilePx, colors, fade, int(index), layout, firstLayout);
     ImGui::EndGroup();
     ImGui::SameLine(0, gap);
   } else if (lay.tilePx > 0) {
@@ -513,7 +512,9 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
   const bool recording = progress.busy && progress.kind == RequestKind::Animation;
   const AnimationData* data = snap.animation && snap.animation->complete ? snap.animation.get() : nullptr;
   if (!data) {
+    const bool stopped = snap.animation && snap.animation->outcome == Outcome::Cancelled;
     ImGui::TextWrapped(recording ? "Recording every access of the loop nests on the simulated caches..."
+                       : stopped ? "Recording was stopped before every kernel was recorded."
                                  : "The animation records the accesses of the chosen kernels when this view opens.");
     return;
   }
@@ -551,7 +552,7 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
               std::to_string(kMaxGridCells) + "): it shows the last of their accesses.";
     for (const auto& side : data->sides)
       if (side->truncated) {
-        note += "  " + side->title + ": the first " + grouped(side->size()) + " of " + grouped(side->totalReferences) +
+        note += "  " + side->title + ": the first " + groupedText(side->size()) + " of " + groupedText(side->totalReferences) +
                 " accesses (memory cap; choose a smaller n for the whole run).";
       }
     for (const auto& side : data->sides)
@@ -581,7 +582,7 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
       const GridShape& x = side->grids[3];
       const float share = side->gridCount == 4 && side->usesBlock && side->n > 0
                               ? std::clamp(float(std::max(x.rows, x.cols)) / float(side->n), 0.25f, 0.5f)
-                              : 0.4f;
+                              : 0.6f;
       tileShare = std::max(tileShare, share);
     }
   }

@@ -202,7 +202,7 @@ void drawCacheView(UiState& state, const Snapshot& snap) {
   ImGui::BeginGroup();
   plot::Plot sweep = blockSweepPlot(run);
   if (!run.complete)
-    sweep.subtitle = std::string(run.stopped ? "stopped after " : "simulating: ") + std::to_string(run.sweep.size()) +
+    sweep.subtitle = std::string(run.outcome == Outcome::Cancelled ? "stopped after " : "simulating: ") + std::to_string(run.sweep.size()) +
                      " of " + std::to_string(run.sweepBlocks.size()) + " block sizes";
   const float bottomH = ImGui::GetContentRegionAvail().y - btn;
   drawPlot(sweep, "blocksweep", ImVec2(halfW * 1.25f, bottomH), plotTheme(state));

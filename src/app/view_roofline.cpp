@@ -30,7 +30,7 @@ std::vector<Placed> placeKernels(const Snapshot& snap) {
     const Kernel* k = findKernel(id);
     if (!k) continue;
     for (const BenchRecord& r : run->records) {
-      if (r.kernel != id || !r.failure.empty() || r.medianS <= 0) continue;
+      if (r.kernel != id || r.outcome != Outcome::Ok || r.medianS <= 0) continue;
       Params p = run->settings.params;
       p.n = r.n;
       if (r.block) p.block = *r.block;
@@ -55,9 +55,12 @@ void drawRooflineView(UiState& state, const Snapshot& snap) {
   const float sideW = std::max(fs * 18.0f, avail.x * 0.3f);
   const float plotW = avail.x - sideW - ImGui::GetStyle().ItemSpacing.x;
 
-  if (!snap.roofline) {
-    ImGui::TextWrapped("Measuring this machine's roof: an FMA loop for peak FLOP/s and a triad over arrays "
-                       "four times the L3 for DRAM bandwidth (about a second)...");
+  if (!snap.roofline || snap.roofline->outcome != Outcome::Ok) {
+    if (snap.roofline)
+      ImGui::TextWrapped("The roofline measurement was stopped before it finished.");
+    else
+      ImGui::TextWrapped("Measuring this machine's roof: an FMA loop for peak FLOP/s and a triad over arrays "
+                         "four times the L3 for DRAM bandwidth (about a second)...");
     if (ImGui::Button("Measure roofline")) state.actions.roofline = true;
     tooltip("Runs on the worker thread with the thread count of the slider.");
     return;

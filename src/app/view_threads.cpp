@@ -197,9 +197,10 @@ void drawThreadsView(UiState& state, const Snapshot& snap, const ProgressView& p
     return;
   }
   const bool recording = progress.busy && progress.kind == RequestKind::Threads;
-  if (!snap.threads) {
-    ImGui::TextWrapped(recording ? "Running matmul.parallel with its tiles recorded..."
-                                 : "The view runs matmul.parallel with the threads slider's count when it opens.");
+  if (!snap.threads || (snap.threads->outcome == Outcome::Cancelled && snap.threads->records.empty())) {
+    ImGui::TextWrapped(recording    ? "Running matmul.parallel with its tiles recorded..."
+                       : snap.threads ? "The run was stopped before a recorded run finished; move n or threads to run it again."
+                                      : "The view runs matmul.parallel with the threads slider's count when it opens.");
     return;
   }
   const ThreadsRun& run = *snap.threads;

@@ -21,7 +21,7 @@ namespace {
 
 const BenchRecord* findRecord(const std::vector<BenchRecord>& rs, const std::string& kernel) {
   for (const BenchRecord& r : rs)
-    if (r.kernel == kernel && r.failure.empty()) return &r;
+    if (r.kernel == kernel && r.outcome == Outcome::Ok) return &r;
   return nullptr;
 }
 
@@ -56,7 +56,7 @@ void drawSpeedupTable(const TimingRun& run, const std::vector<BenchRecord>& reco
   ImGui::TableSetupColumn("kernel", ImGuiTableColumnFlags_WidthStretch, 1.6f);
   std::string unit = "rate";
   for (const BenchRecord& r : records)
-    if (r.failure.empty()) {
+    if (r.outcome == Outcome::Ok) {
       unit = r.unit;
       break;
     }
@@ -76,14 +76,14 @@ void drawSpeedupTable(const TimingRun& run, const std::vector<BenchRecord>& reco
       if (rec.kernel == id) r = &rec;
     ImGui::TableNextColumn();
     if (!r) {
-      ImGui::TextDisabled(run.complete || run.stopped ? "-" : "...");
+      ImGui::TextDisabled(run.complete || run.outcome == Outcome::Cancelled ? "-" : "...");
       ImGui::TableNextColumn();
       ImGui::TableNextColumn();
       continue;
     }
-    if (!r->failure.empty()) {
-      ImGui::TextColored(ImVec4(0.95f, 0.4f, 0.3f, 1), "failed");
-      tooltip(r->failure);
+    if (r->outcome != Outcome::Ok) {
+      ImGui::TextColored(ImVec4(0.95f, 0.4f, 0.3f, 1), r->outcome == Outcome::Cancelled ? "stopped" : "failed");
+      tooltip(outcomeText(*r));
       ImGui::TableNextColumn();
       ImGui::TableNextColumn();
       continue;
@@ -144,7 +144,7 @@ void drawRates(UiState& state, const Snapshot& snap, ImVec2 size) {
     p.subtitle = "quick look: 1 run each at n=" + std::to_string(shown->n) + ", while n=" +
                  std::to_string(shown->settings.params.n) + " is measured";
   else if (!shown->complete)
-    p.subtitle = std::string(shown->stopped ? "stopped: " : "measuring: ") + std::to_string(records.size()) + " of " +
+    p.subtitle = std::string(shown->outcome == Outcome::Cancelled ? "stopped: " : "measuring: ") + std::to_string(records.size()) + " of " +
                  std::to_string(shown->settings.kernels.size()) + " kernels, " + settingsText(shown->settings, shown->n);
   else
     p.subtitle = settingsText(shown->settings, shown->n) + ", median of repetitions, bars: fastest/slowest";
@@ -176,7 +176,7 @@ void drawRates(UiState& state, const Snapshot& snap, ImVec2 size) {
     for (auto it = snap.history.rbegin(); it != snap.history.rend(); ++it) {
       const BenchRecord *best = nullptr, *worst = nullptr;
       for (const BenchRecord& r : it->records) {
-        if (!r.failure.empty()) continue;
+        if (r.outcome != Outcome::Ok) continue;
         if (!best || r.rate > best->rate) best = &r;
         if (!worst || r.rate < worst->rate) worst = &r;
       }
@@ -242,7 +242,7 @@ void drawSweep(UiState& state, const Snapshot& snap, ImVec2 size) {
   const SweepRun& s = *snap.sweep;
   plot::Plot p = plot::sweepPlot(s.records, toPlotAxis(s.axis));
   if (!s.complete)
-    p.subtitle = std::string(s.stopped ? "stopped after " : "measuring: ") + std::to_string(s.records.size()) +
+    p.subtitle = std::string(s.outcome == Outcome::Cancelled ? "stopped after " : "measuring: ") + std::to_string(s.records.size()) +
                  " points so far";
   else if (!(s.settings == state.settings))
     p.subtitle = "measured with other settings (n=" + std::to_string(s.settings.params.n) + ", block=" +

@@ -80,4 +80,11 @@ std::vector<double> parseDoubleList(const std::string& text, const std::string& 
   return parseList(text, what, false);
 }
 
+std::vector<std::string> splitIdList(const std::string& text) {
+  std::vector<std::string> ids;
+  for (std::string& id : split(text, ','))
+    if (!id.empty()) ids.push_back(std::move(id));
+  return ids;
+}
+
 }  // namespace cachescope

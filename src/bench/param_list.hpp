@@ -7,16 +7,17 @@
 // one-line message on anything else.
 #pragma once
 
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "platform/errors.hpp"
+
 namespace cachescope {
 
-// Bad input from a user: the CLI turns it into exit code 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+// "matmul.naive,,matmul.blocked" -> {"matmul.naive", "matmul.blocked"}:
+// the comma-separated id lists of --kernels and --set kernels=. Empty items
+// are dropped; the ids are not checked here.
+std::vector<std::string> splitIdList(const std::string& text);
 
 std::vector<int> parseIntList(const std::string& text, const std::string& what);
 std::vector<double> parseDoubleList(const std::string& text, const std::string& what);

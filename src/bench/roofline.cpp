@@ -98,8 +98,7 @@ struct RawDoubles {
 
 // [SECTION] FMA peak
 
-std::optional<double> measurePeakGflops(int threads, double seconds, SimdLevel simd,
-                                        const std::atomic<bool>* cancel) {
+Measured measurePeakGflops(int threads, double seconds, SimdLevel simd, const std::atomic<bool>* cancel) {
   threads = std::max(1, threads);
   FmaLoop loop = fmaLoopFor(simd);
   float sink = 0;
@@ -130,12 +129,12 @@ std::optional<double> measurePeakGflops(int threads, double seconds, SimdLevel s
       if (dt > 0) bestRate[t] = std::max(bestRate[t], done / dt);
     } while (secondsSince(start) < seconds && !cancelled(cancel));
   });
-  if (cancelled(cancel)) return std::nullopt;
+  if (cancelled(cancel)) return {Outcome::Cancelled};
   for (float s : sinks) sink += s;
   double best = 0;
   for (double r : bestRate) best += r / 1e9;
   doNotOptimize(&sink);
-  return best;
+  return {Outcome::Ok, best};
 }
 
 // [SECTION] triad bandwidth
@@ -150,8 +149,7 @@ std::size_t defaultTriadBytes() {
   return std::max<std::size_t>(bytes, std::size_t(1) << 20);
 }
 
-std::optional<double> measureTriadGBs(int threads, std::size_t bytes, double seconds,
-                                      const std::atomic<bool>* cancel) {
+Measured measureTriadGBs(int threads, std::size_t bytes, double seconds, const std::atomic<bool>* cancel) {
   threads = std::max(1, threads);
   const std::size_t n = std::max<std::size_t>(bytes / (3 * sizeof(double)), 1024);
   RawDoubles a(n), b(n), c(n);
@@ -179,7 +177,7 @@ std::optional<double> measureTriadGBs(int threads, std::size_t bytes, double sec
   double best = 1e300;
   auto begin = Clock::now();
   for (int pass = 0; pass < 100; ++pass) {
-    if (cancelled(cancel)) return std::nullopt;
+    if (cancelled(cancel)) return {Outcome::Cancelled};
     auto t0 = Clock::now();
     forEachBlock([&](std::size_t i0, std::size_t i1) {
       for (std::size_t i = i0; i < i1; ++i) pa[i] = pb[i] + s * pc[i];
@@ -188,24 +186,25 @@ std::optional<double> measureTriadGBs(int threads, std::size_t bytes, double sec
     doNotOptimize(pa);
     if (pass >= 2 && secondsSince(begin) >= seconds) break;  // at least three passes
   }
-  if (!(pa[n / 2] == 7.0)) return std::nullopt;  // the triad did not run as written
-  return 3.0 * sizeof(double) * double(n) / best / 1e9;
+  if (!(pa[n / 2] == 7.0)) return {Outcome::Failed, 0, "the triad did not compute a = b + 3c as written"};
+  return {Outcome::Ok, 3.0 * sizeof(double) * double(n) / best / 1e9};
 }
 
-std::optional<RooflineMachine> measureRoofline(const RooflineOptions& options, const std::atomic<bool>* cancel) {
-  RooflineMachine m;
+RooflineResult measureRoofline(const RooflineOptions& options, const std::atomic<bool>* cancel) {
+  RooflineResult r;
+  RooflineMachine& m = r.machine;
   m.threads = std::max(1, options.threads);
   SimdLevel simd = activeSimd();
   m.simd = toString(simd);
-  auto peak = measurePeakGflops(m.threads, options.seconds, simd, cancel);
-  if (!peak) return std::nullopt;
+  const Measured peak = measurePeakGflops(m.threads, options.seconds, simd, cancel);
+  if (peak.outcome != Outcome::Ok) return {peak.outcome, peak.failure, m};
   std::size_t bytes = options.triadBytes ? options.triadBytes : defaultTriadBytes();
-  auto bw = measureTriadGBs(m.threads, bytes, options.seconds, cancel);
-  if (!bw) return std::nullopt;
-  m.peakGflops = *peak;
-  m.bandwidthGBs = *bw;
+  const Measured bw = measureTriadGBs(m.threads, bytes, options.seconds, cancel);
+  if (bw.outcome != Outcome::Ok) return {bw.outcome, bw.failure, m};
+  m.peakGflops = peak.value;
+  m.bandwidthGBs = bw.value;
   m.triadBytes = double(bytes / (3 * sizeof(double)) * 3 * sizeof(double));
-  return m;
+  return r;
 }
 
 // [SECTION] intensity model

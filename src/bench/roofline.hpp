@@ -4,16 +4,16 @@
 //
 // Measurement runs inside a tbb::task_arena of `threads` threads, like the
 // kernels. Both loops check `cancel` between short chunks and give up with
-// std::nullopt when it becomes true.
+// Outcome::Cancelled when it becomes true.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
-#include <optional>
 #include <string>
 
 #include "kernels/kernel.hpp"
 #include "platform/host.hpp"
+#include "platform/outcome.hpp"
 #include "platform/roofline_machine.hpp"
 
 namespace cachescope {
@@ -22,6 +22,21 @@ struct RooflineOptions {
   int threads = 1;
   double seconds = 0.3;        // per measurement (peak: fastest chunk; bandwidth: best of rounds)
   std::size_t triadBytes = 0;  // all three arrays together; 0: defaultTriadBytes()
+};
+
+// One measured rate and how its measurement ended (`value` is valid when Ok;
+// `failure` says why when Failed).
+struct Measured {
+  Outcome outcome = Outcome::Ok;
+  double value = 0;
+  std::string failure;
+};
+
+// The machine's roofs, valid when `outcome` is Ok.
+struct RooflineResult {
+  Outcome outcome = Outcome::Ok;
+  std::string failure;
+  RooflineMachine machine;
 };
 
 // Four times the last-level cache (so no array stays cached), at least 64 MiB,
@@ -33,17 +48,15 @@ std::size_t defaultTriadBytes();
 // is activeSimd()'s. `simd` receives the variant that ran. The result is the
 // sum over threads of each one's fastest ~0.5 ms chunk (robust to other
 // processes on a shared machine); threads beyond the core count do not count.
-std::optional<double> measurePeakGflops(int threads, double seconds, SimdLevel simd,
-                                        const std::atomic<bool>* cancel = nullptr);
+Measured measurePeakGflops(int threads, double seconds, SimdLevel simd, const std::atomic<bool>* cancel = nullptr);
 
 // a[i] = b[i] + s * c[i] over doubles, `bytes` in all; best pass. Counts
 // 24 bytes per element as STREAM does (the write-allocate read of `a` is not
 // counted, so real traffic is up to a third higher).
-std::optional<double> measureTriadGBs(int threads, std::size_t bytes, double seconds,
-                                      const std::atomic<bool>* cancel = nullptr);
+// Failed when the result array does not hold what the triad computes.
+Measured measureTriadGBs(int threads, std::size_t bytes, double seconds, const std::atomic<bool>* cancel = nullptr);
 
-std::optional<RooflineMachine> measureRoofline(const RooflineOptions& options,
-                                               const std::atomic<bool>* cancel = nullptr);
+RooflineResult measureRoofline(const RooflineOptions& options, const std::atomic<bool>* cancel = nullptr);
 
 // Arithmetic intensity of one kernel run: useful operations per byte of
 // compulsory DRAM traffic (every input read once, the output written once;

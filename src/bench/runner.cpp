@@ -100,14 +100,12 @@ std::vector<Job> planSweep(const SweepSpec& spec) {
   }
 
   // Memory: the largest job must fit with room to spare.
-  const double available = double(availableMemoryBytes());
-  if (available > 0) {
-    for (const Job& job : jobs) {
-      double need = jobBytes(job);
-      if (need > 0.8 * available)
-        throw UsageError(job.kernel->info.id + " at n=" + std::to_string(job.params.n) + " needs " + gib(need) +
-                         " of memory but only " + gib(available) + " is available");
-    }
+  const std::uint64_t available = availableMemoryBytes();
+  for (const Job& job : jobs) {
+    const double need = jobBytes(job);
+    if (!fitsMemoryBudget(need, available))
+      throw UsageError(job.kernel->info.id + " at n=" + std::to_string(job.params.n) + " needs " + gib(need) +
+                       " of memory but only " + gib(double(available)) + " is available");
   }
   return jobs;
 }
@@ -139,7 +137,7 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
     using Clock = std::chrono::steady_clock;
     for (int i = 0; i < r.warmup + r.reps; ++i) {
       if (cancelled()) {
-        r.failure = "cancelled";
+        r.outcome = Outcome::Cancelled;
         return r;
       }
       auto t0 = Clock::now();
@@ -166,8 +164,10 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
       r.errRelative = e.relative;
     }
   } catch (const std::bad_alloc&) {
+    r.outcome = Outcome::Failed;
     r.failure = "out of memory";
   } catch (const std::exception& e) {
+    r.outcome = Outcome::Failed;
     r.failure = e.what();
   }
   return r;
@@ -186,7 +186,7 @@ std::vector<BenchRecord> runSweep(const std::vector<Job>& jobs, const RunOptions
       it = problems.emplace(key, makeProblem(key.first, key.second)).first;
     }
     out.push_back(runJob(job, it->second, options, cancel, progress, int(i), int(jobs.size())));
-    if (out.back().failure == "cancelled") break;
+    if (out.back().outcome == Outcome::Cancelled) break;
   }
   return out;
 }

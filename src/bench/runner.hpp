@@ -52,13 +52,14 @@ struct Progress {
 
 using ProgressFn = std::function<void(const Progress&)>;
 
-// Runs one job. Never throws for a kernel failure: the record's `failure` is
-// set instead ("cancelled" when `cancel` became true between runs).
+// Runs one job. Never throws for a kernel failure: the record's outcome says
+// Failed (with `failure`), or Cancelled when `cancel` became true between runs.
 BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& options,
                    const std::atomic<bool>* cancel = nullptr, const ProgressFn& progress = {},
                    int jobIndex = 0, int jobCount = 1);
 
-// Runs all jobs in order, sharing inputs between jobs of the same family and n.
+// Runs all jobs in order, sharing inputs between jobs of the same family and n;
+// stops after the first cancelled one.
 std::vector<BenchRecord> runSweep(const std::vector<Job>& jobs, const RunOptions& options,
                                   const std::atomic<bool>* cancel = nullptr, const ProgressFn& progress = {});
 

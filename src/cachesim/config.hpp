@@ -5,16 +5,16 @@
 #pragma once
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "platform/errors.hpp"
 
 namespace cachescope::sim {
 
 // A configuration the model cannot take (ways 0, line not a power of two...).
-// The CLI maps it to exit code 2.
-struct ConfigError : std::invalid_argument {
-  using std::invalid_argument::invalid_argument;
+struct ConfigError : InputError {
+  using InputError::InputError;
 };
 
 enum class Replacement { Lru, Fifo, Plru, Random };

@@ -34,6 +34,7 @@
 #include "cachesim/recency_level.hpp"
 #include "cachesim/shadow_lru.hpp"
 #include "platform/ref_batch.hpp"
+#include "platform/splitmix.hpp"
 
 namespace cachescope::sim {
 
@@ -114,7 +115,7 @@ class Hierarchy {
         classify_(c.missClasses == MissClasses::On) {
     validate(c);
     for (std::size_t i = 0; i < c.levels.size(); ++i) {
-      levels_.emplace_back(c.levels[i], c.seed + i * 0x9e3779b97f4a7c15ull);
+      levels_.emplace_back(c.levels[i], c.seed + i * SplitMix64::kGamma);
       if (classify_) shadows_.emplace_back(c.levels[i].lines());
     }
     shift0_ = levels_[0].lineShift();

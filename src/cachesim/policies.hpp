@@ -17,20 +17,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "platform/splitmix.hpp"
+
 namespace cachescope::sim {
 
 inline constexpr std::uint64_t kInvalidLine = ~std::uint64_t(0);
-
-// Small seedable generator; the simulator never touches a global RNG.
-struct SplitMix64 {
-  std::uint64_t state = 0;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-};
 
 inline std::uint32_t firstInvalid(const std::uint64_t* tags, std::uint32_t ways) {
   for (std::uint32_t w = 0; w < ways; ++w)

@@ -1,7 +1,6 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <unistd.h>
 
 #include "bench/runner.hpp"
@@ -24,20 +23,11 @@ struct BenchArgs {
   std::string plot;
 };
 
-std::vector<std::string> splitIds(const std::string& s) {
-  std::vector<std::string> ids;
-  std::stringstream ss(s);
-  std::string id;
-  while (std::getline(ss, id, ','))
-    if (!id.empty()) ids.push_back(id);
-  return ids;
-}
-
 int runBench(const BenchArgs& a) {
   if (a.reps < 1) throw UsageError("--reps must be >= 1");
   if (a.warmup < 0) throw UsageError("--warmup must be >= 0");
   SweepSpec spec;
-  spec.kernels = splitIds(a.kernels);
+  spec.kernels = splitIdList(a.kernels);
   if (!a.n.empty()) spec.n = parseIntList(a.n, "n");
   if (!a.block.empty()) spec.block = parseIntList(a.block, "block");
   if (!a.threads.empty()) spec.threads = parseIntList(a.threads, "threads");
@@ -76,7 +66,7 @@ int runBench(const BenchArgs& a) {
     std::cerr << "wrote " << a.plot << '\n';
   }
   for (const BenchRecord& r : records)
-    if (!r.failure.empty()) return 1;
+    if (r.outcome != Outcome::Ok) return 1;
   return 0;
 }
 

@@ -1,7 +1,9 @@
 // Subcommands of `cachescope`. Each command file adds its CLI11 subcommand and
 // the action to run when it was chosen. Actions return the exit code:
 // 0 ok, 2 bad usage or input, 1 runtime failure (shared/design.md section 4).
-// They may throw UsageError / FileError (exit 2) for bad input.
+// They may throw any InputError (exit 2: UsageError, FileError, a module's
+// own input errors) or RunFailure (exit 1); runCommandLine maps them, so a
+// command never re-wraps a core error (platform/errors.hpp).
 #pragma once
 
 #include <functional>

@@ -2,9 +2,8 @@
 #include <iostream>
 #include <new>
 
-#include "bench/param_list.hpp"
 #include "cli/command.hpp"
-#include "report/atomic_file.hpp"
+#include "platform/errors.hpp"
 
 namespace cachescope::cli {
 
@@ -56,16 +55,16 @@ int runCommandLine(int argc, const char* const* argv, const std::vector<AddComma
       if (c.app->get_name() == "gui") return c.run();
     std::cerr << root.help() << "\nThis build has no GUI (built with CACHESCOPE_GUI=OFF): use a command above.\n";
     return 2;
-  } catch (const UsageError& e) {
+  } catch (const InputError& e) {  // every module's bad-input error
     printError(e.what());
     return 2;
-  } catch (const FileError& e) {
+  } catch (const RunFailure& e) {
     printError(e.what());
-    return 2;
+    return 1;
   } catch (const std::bad_alloc&) {
     printError("out of memory");
     return 1;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // not in the vocabulary: a bug, but still one line
     printError(e.what());
     return 1;
   }

@@ -82,7 +82,7 @@ std::uint64_t nextPointStart(const AccessTrace& trace, std::uint64_t t) {
 
 namespace {
 
-struct Stop {};
+struct Stop {};  // the access cap is reached
 
 struct Region {
   std::uintptr_t base = 0;
@@ -189,7 +189,7 @@ class RecordingSink final : public TraceSink {
   void one(std::uint64_t address, std::uint32_t size, bool write) {
     if (tr_.events.size() >= cap_) throw Stop{};
     if ((tr_.events.size() & 0xffff) == 0) {
-      if (cancel_ && cancel_->load(std::memory_order_relaxed)) throw Stop{};
+      if (cancel_ && cancel_->load(std::memory_order_relaxed)) throw Cancelled{};
       if (progress_) progress_->store(double(tr_.events.size()) / expected_, std::memory_order_relaxed);
     }
     const Region* r = layout_.regionOf(address);
@@ -325,10 +325,17 @@ std::shared_ptr<const AccessTrace> recordAccessTrace(const AnimationSpec& spec, 
       run->run(sink);
       sink.flush();
     } catch (const Stop&) {
-      cancelled = cancel && cancel->load();
+    } catch (const Cancelled&) {
+      cancelled = true;
     }
   });
-  if (cancelled) return nullptr;
+  if (cancelled) {
+    tr->outcome = Outcome::Cancelled;
+    tr->events = {};
+    tr->lines = {};
+    tr->extras = {};
+    return tr;
+  }
   tr->truncated = tr->events.size() < tr->totalReferences;
   // A point recorded after the last kept access has no event.
   std::size_t flagged = 0;

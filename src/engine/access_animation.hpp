@@ -32,6 +32,7 @@
 #include "engine/animation_launch.hpp"
 #include "cachesim/config.hpp"
 #include "cachesim/hierarchy.hpp"
+#include "platform/outcome.hpp"
 #include "trace/kernel_trace.hpp"
 
 namespace cachescope::engine {
@@ -122,6 +123,8 @@ struct AccessTrace {
 
   std::uint64_t totalReferences = 0;  // of the whole run (events.size() unless truncated)
   bool truncated = false;
+  // Ok, or Cancelled: recording stopped part way and the trace holds no accesses.
+  Outcome outcome = Outcome::Ok;
   int levels = 0;                     // cache levels (the memory is `levels`)
   std::vector<std::string> levelNames;
   std::vector<sim::LevelCounters> finalCounters;  // the model's own counters after the recorded accesses
@@ -173,7 +176,8 @@ struct AnimationSpec {
 };
 
 // Records one kernel. Throws trace::SimulationError / sim::ConfigError for
-// bad input. Returns nullptr when *cancel became true.
+// bad input. When *cancel becomes true the trace comes back empty with
+// outcome Cancelled.
 std::shared_ptr<const AccessTrace> recordAccessTrace(const AnimationSpec& spec, const std::string& kernel,
                                                      const std::atomic<bool>* cancel = nullptr,
                                                      std::atomic<double>* progress = nullptr);
@@ -184,6 +188,7 @@ struct AnimationData {
   AnimationSpec spec;
   std::vector<std::shared_ptr<const AccessTrace>> sides;
   bool complete = false;
+  Outcome outcome = Outcome::Ok;  // Cancelled: recording stopped, `sides` holds what finished
   std::uint64_t length() const {
     std::uint64_t m = 0;
     for (const auto& s : sides) m = std::max<std::uint64_t>(m, s->size());

@@ -104,15 +104,10 @@ void checkRange(const std::string& key, int v, int lo, int hi) {
 
 // Keeps the ladder order of the registry whatever order the user typed.
 std::vector<std::string> parseKernelList(const std::string& value) {
-  std::vector<std::string> wanted;
-  std::stringstream ss(value);
-  std::string id;
-  while (std::getline(ss, id, ','))
-    if (!id.empty()) {
-      if (!findKernel(id))
-        throw UsageError("--set kernels: unknown kernel '" + id + "' (did you mean '" + nearestKernelId(id) + "'?)");
-      wanted.push_back(id);
-    }
+  const std::vector<std::string> wanted = splitIdList(value);
+  for (const std::string& id : wanted)
+    if (!findKernel(id))
+      throw UsageError("--set kernels: unknown kernel '" + id + "' (did you mean '" + nearestKernelId(id) + "'?)");
   if (wanted.empty()) throw UsageError("--set kernels=: give at least one kernel id (see 'cachescope list')");
   std::vector<std::string> ordered;
   for (const Kernel& k : kernels())

@@ -1,8 +1,64 @@
 #include "engine/threads_run.hpp"
 
+#include <tbb/task_arena.h>
+
 #include <algorithm>
+#include <chrono>
+
+#include "bench/stats.hpp"
+#include "kernels/registry.hpp"
+#include "platform/errors.hpp"
+#include "platform/host.hpp"
 
 namespace cachescope::engine {
+
+ThreadsRun recordThreadsRun(Params p, const std::atomic<bool>* cancel, std::atomic<double>* fraction) {
+  using Clock = std::chrono::steady_clock;
+  const std::string& id = kernelRoles().threads;
+  const Kernel* kernel = findKernel(id);
+  if (!kernel) throw UsageError(id + " is not registered in this build: no threads to show");
+  p.threads = std::clamp(p.threads, 1, std::max(1, host().logicalCores));
+  p.bits = 32;
+  const Problem problem = makeProblem(Family::Matmul, p.n);
+  std::unique_ptr<Prepared> prepared = kernel->prepare(problem, p);
+  auto* recording = dynamic_cast<TileRecording*>(prepared.get());
+  if (!recording) throw RunFailure(id + " does not offer tile recording");
+  TileRecorder recorder(recording->tilesPerRun());
+  tbb::task_arena arena(p.threads);
+  auto timed = [&] {
+    const auto t0 = Clock::now();
+    arena.execute([&] { prepared->run(); });
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+  };
+  auto cancelled = [&] { return cancel && cancel->load(std::memory_order_relaxed); };
+  ThreadsRun run;
+  run.n = p.n;
+  run.threads = p.threads;
+  const double warm = timed();  // first touch of C and the packing buffers
+  // Off and on interleaved, so both see the same machine; about a second.
+  const int each = std::clamp(int(0.5 / std::max(warm, 1e-6)), 1, 7);
+  std::vector<double> off, on;
+  for (int r = 0; r < each && !cancelled(); ++r) {
+    if (fraction) fraction->store(double(r) / each);
+    recording->setTileRecorder(nullptr);
+    off.push_back(timed());
+    recorder.restart();
+    recording->setTileRecorder(&recorder);
+    const double s = timed();
+    recording->setTileRecorder(nullptr);
+    on.push_back(s);
+    run.records = recorder.records();
+    run.dropped = recorder.dropped();
+    run.shownSeconds = s;
+  }
+  if (cancelled()) run.outcome = Outcome::Cancelled;
+  if (!off.empty()) {
+    run.plainMedianS = median(off);
+    run.recordedMedianS = median(on);
+  }
+  run.runsEach = int(off.size());
+  return run;
+}
 
 std::vector<ThreadLoad> threadLoads(const ThreadsRun& run) {
   int slots = run.threads;

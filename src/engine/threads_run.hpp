@@ -3,10 +3,13 @@
 // when to when), and the summaries the view draws. GL-free.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
+#include "kernels/kernel.hpp"
 #include "kernels/matmul_parallel.hpp"
+#include "platform/outcome.hpp"
 
 namespace cachescope::engine {
 
@@ -19,7 +22,16 @@ struct ThreadsRun {
   // Medians of runs with recording off and on, interleaved: what recording costs.
   double plainMedianS = 0, recordedMedianS = 0;
   int runsEach = 0;
+  Outcome outcome = Outcome::Ok;    // Cancelled: stopped between runs; what ran is kept
 };
+
+// Runs matmul.parallel at p.n on p.threads threads (at most the cores) with
+// its tiles recorded: a warm-up, then runs with recording off and on
+// interleaved, about a second in all. Checks *cancel between runs and
+// publishes its progress (0..1) through *fraction. Throws UsageError when
+// matmul.parallel is not registered.
+ThreadsRun recordThreadsRun(Params p, const std::atomic<bool>* cancel = nullptr,
+                            std::atomic<double>* fraction = nullptr);
 
 struct ThreadLoad {
   int tasks = 0;

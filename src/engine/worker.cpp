@@ -7,6 +7,7 @@
 
 #include "engine/progress_ticker.hpp"
 #include "kernels/registry.hpp"
+#include "platform/errors.hpp"
 #include "platform/host.hpp"
 
 namespace cachescope::engine {
@@ -61,10 +62,9 @@ std::vector<Job> jobsFor(const RunSettings& s, int n) {
 }
 
 void checkMemory(const std::vector<Job>& jobs) {
-  const double available = double(availableMemoryBytes());
-  if (available <= 0) return;
+  const std::uint64_t available = availableMemoryBytes();  // read once for all jobs
   for (const Job& j : jobs)
-    if (jobBytes(j) > 0.8 * available)
+    if (!fitsMemoryBudget(jobBytes(j), available))
       throw UsageError(j.kernel->info.id + " at n=" + std::to_string(j.params.n) + " does not fit in memory");
 }
 
@@ -290,8 +290,8 @@ void Worker::runTiming(const Request& request, std::uint64_t id) {
       setWhat("quick look: " + describe(j, 0, 1));
       fraction_.store(0.02 * double(i) / probeJobs.size());
       BenchRecord r = engine_.runJob(j, problemFor(j.kernel->info.family, kProbeN), {0, 1}, &cancel_, {});
-      if (r.failure == "cancelled") break;
-      if (r.failure.empty() && r.medianS > 0) est[i] = r.medianS * j.kernel->work(jobs[i].params) / r.work;
+      if (r.outcome == Outcome::Cancelled) break;
+      if (r.outcome == Outcome::Ok && r.medianS > 0) est[i] = r.medianS * j.kernel->work(jobs[i].params) / r.work;
       probe.records.push_back(std::move(r));
       probe.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
       draft_.preview = probe;
@@ -327,7 +327,7 @@ void Worker::runTiming(const Request& request, std::uint64_t id) {
   draft_.timing = run;
   publish();
   auto store = [&](BenchRecord r) {
-    if (!r.failure.empty()) draft_.error = r.kernel + ": " + r.failure;
+    if (r.outcome == Outcome::Failed) draft_.error = r.kernel + ": " + r.failure;
     auto same = std::find_if(run.records.begin(), run.records.end(),
                              [&](const BenchRecord& o) { return o.kernel == r.kernel; });
     if (same != run.records.end()) *same = std::move(r);
@@ -351,14 +351,14 @@ void Worker::runTiming(const Request& request, std::uint64_t id) {
       };
       BenchRecord r = engine_.runJob(j, problemFor(j.kernel->info.family, n), o, &cancel_, progress);
       doneS += jobS;
-      if (r.failure == "cancelled") break;
-      failed[i] = !r.failure.empty();
+      if (r.outcome == Outcome::Cancelled) break;
+      failed[i] = r.outcome == Outcome::Failed;
       store(std::move(r));
     }
   }
   run.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   if (cancelled()) {
-    run.stopped = true;
+    run.outcome = Outcome::Cancelled;
   } else {
     run.complete = true;
     draft_.history.push_back(run);
@@ -424,8 +424,8 @@ void Worker::runSweep(const Request& request, std::uint64_t id) {
       problem = engine_.makeProblem(j.kernel->info.family, j.params.n);
     BenchRecord r = engine_.runJob(j, problem, opts, &cancel_, progress);
     done += jobS;
-    if (r.failure == "cancelled") break;
-    if (r.failure.empty() && r.medianS > 0) rate[r.kernel] = r.work / r.medianS;
+    if (r.outcome == Outcome::Cancelled) break;
+    if (r.outcome == Outcome::Ok && r.medianS > 0) rate[r.kernel] = r.work / r.medianS;
     // Re-estimate what is left with what was just learned.
     total = done;
     for (std::size_t k = i + 1; k < jobs.size(); ++k) {
@@ -436,7 +436,7 @@ void Worker::runSweep(const Request& request, std::uint64_t id) {
     draft_.sweep = sweep;
     publish();
   }
-  if (cancelled()) sweep.stopped = true;
+  if (cancelled()) sweep.outcome = Outcome::Cancelled;
   else sweep.complete = true;
   draft_.sweep = sweep;
   publish();
@@ -518,7 +518,7 @@ void Worker::runCache(const Request& request, std::uint64_t id) {
     }
     done += cost[i];
     fraction_.store(done / total);
-    if (r.cancelled) break;
+    if (r.outcome == Outcome::Cancelled) break;
     if (j.side) {
       CacheSide side;
       side.kernel = j.kernel;
@@ -545,7 +545,7 @@ void Worker::runCache(const Request& request, std::uint64_t id) {
     draft_.cache = run;
     publish();
   }
-  if (cancelled()) run.stopped = true;
+  if (cancelled()) run.outcome = Outcome::Cancelled;
   else run.complete = true;
   draft_.cache = run;
   publish();
@@ -558,7 +558,7 @@ void Worker::runRoofline(const Request& request, std::uint64_t id) {
   // Peak and triad take `seconds` each (plus filling the triad arrays).
   estTotalS_.store(2 * options.seconds + 0.5);
   setWhat("roofline: FMA peak and triad bandwidth, " + std::to_string(options.threads) + " thread(s)");
-  std::optional<RooflineMachine> machine;
+  RooflineResult result;
   {
     // The measurement reports no progress of its own: advance the bar by time.
     ProgressTicker ticker(
@@ -567,11 +567,12 @@ void Worker::runRoofline(const Request& request, std::uint64_t id) {
           fraction_.store(std::min(0.95, t / estTotalS_.load()));
         },
         std::chrono::milliseconds(50));
-    machine = engine_.measureRoofline(options, &cancel_);
+    result = engine_.measureRoofline(options, &cancel_);
   }
-  if (!machine) return;  // cancelled
+  if (result.outcome == Outcome::Failed) throw RunFailure(result.failure);
   draft_.error.clear();
-  draft_.roofline = RooflineRun{id, *machine, options.threads, std::chrono::duration<double>(Clock::now() - t0).count()};
+  draft_.roofline = RooflineRun{id, result.machine, options.threads,
+                                std::chrono::duration<double>(Clock::now() - t0).count(), result.outcome};
   publish();
 }
 

@@ -23,15 +23,15 @@
 #include <thread>
 #include <vector>
 
-#include "engine/settings.hpp"
 #include "bench/roofline.hpp"
 #include "bench/runner.hpp"
+#include "engine/access_animation.hpp"
+#include "engine/settings.hpp"
+#include "engine/threads_run.hpp"
+#include "platform/outcome.hpp"
 #include "trace/simulation.hpp"
 
 namespace cachescope::engine {
-
-struct AnimationData;  // access_animation.hpp
-struct ThreadsRun;     // threads_run.hpp
 
 enum class RequestKind { Timing, Sweep, Cache, Roofline, Animation, Threads };
 inline constexpr int kRequestKinds = 6;
@@ -59,7 +59,7 @@ struct TimingRun {
   int n = 0;                         // the size the records are at
   bool preview = false;              // quick numbers at a smaller n, shown first
   bool complete = false;
-  bool stopped = false;
+  Outcome outcome = Outcome::Ok;     // Cancelled: stopped before the end (never complete)
   double seconds = 0;                // wall time of the run so far
 };
 
@@ -70,14 +70,15 @@ struct SweepRun {
   std::vector<int> values;
   std::vector<BenchRecord> records;
   bool complete = false;
-  bool stopped = false;
+  Outcome outcome = Outcome::Ok;     // Cancelled: stopped before the end
 };
 
 struct RooflineRun {
   std::uint64_t request = 0;
-  RooflineMachine machine;
+  RooflineMachine machine;           // valid when outcome is Ok
   int threads = 1;
   double seconds = 0;  // how long the measurement took
+  Outcome outcome = Outcome::Ok;     // Cancelled: stopped, no roofs (a failure is the snapshot's error)
 };
 
 // The Cache view's data: naive and blocked on the simulated host hierarchy,
@@ -110,7 +111,7 @@ struct CacheRun {
   std::vector<int> sweepBlocks;                   // blocks the sweep visits
   std::vector<CacheSweepPoint> sweep;             // filled in as they finish
   bool complete = false;
-  bool stopped = false;
+  Outcome outcome = Outcome::Ok;                  // Cancelled: stopped before the end
 };
 
 // Everything the views show. Immutable once published; the UI holds a
@@ -148,10 +149,16 @@ struct Engine {
                             const ProgressFn&)>
       runJob = [](const Job& j, const Problem& p, const RunOptions& o, const std::atomic<bool>* c,
                   const ProgressFn& f) { return cachescope::runJob(j, p, o, c, f); };
-  std::function<std::optional<RooflineMachine>(const RooflineOptions&, const std::atomic<bool>*)> measureRoofline =
+  std::function<RooflineResult(const RooflineOptions&, const std::atomic<bool>*)> measureRoofline =
       [](const RooflineOptions& o, const std::atomic<bool>* c) { return cachescope::measureRoofline(o, c); };
   std::function<trace::SimulationResult(const trace::SimulationRequest&)> simulate =
       [](const trace::SimulationRequest& r) { return trace::simulate(r); };
+  std::function<std::shared_ptr<const AccessTrace>(const AnimationSpec&, const std::string&, const std::atomic<bool>*,
+                                                   std::atomic<double>*)>
+      recordAccessTrace = [](const AnimationSpec& s, const std::string& k, const std::atomic<bool>* c,
+                             std::atomic<double>* p) { return engine::recordAccessTrace(s, k, c, p); };
+  std::function<ThreadsRun(const Params&, const std::atomic<bool>*, std::atomic<double>*)> recordThreads =
+      [](const Params& p, const std::atomic<bool>* c, std::atomic<double>* f) { return recordThreadsRun(p, c, f); };
 };
 
 // References a simulation counts at most per run (the rest is sampled):

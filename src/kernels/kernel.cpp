@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "platform/splitmix.hpp"
+
 namespace cachescope {
 
 const char* toString(Family family) { return family == Family::Relu ? "relu" : "matmul"; }
@@ -32,19 +34,10 @@ bool Kernel::uses(Param p) const {
 }
 
 namespace {
-// splitmix64: a small, seedable generator; no global RNG anywhere.
-struct SplitMix {
-  std::uint64_t s;
-  std::uint64_t next() {
-    std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  float uniform() {  // [-1, 1)
-    return static_cast<float>(static_cast<double>(next() >> 40) / double(1ull << 24) * 2.0 - 1.0);
-  }
-};
+// [-1, 1) from the top 24 bits: exactly representable in a float.
+float uniform(SplitMix64& rng) {
+  return static_cast<float>(static_cast<double>(rng.next() >> 40) / double(1ull << 24) * 2.0 - 1.0);
+}
 }  // namespace
 
 Problem makeProblem(Family family, int n, std::uint64_t seed) {
@@ -52,12 +45,12 @@ Problem makeProblem(Family family, int n, std::uint64_t seed) {
   p.family = family;
   p.n = n;
   std::size_t count = std::size_t(n) * std::size_t(n);
-  SplitMix rng{seed};
+  SplitMix64 rng{seed};
   p.a = AlignedBuffer<float>(count);
-  for (float& v : p.a) v = rng.uniform();
+  for (float& v : p.a) v = uniform(rng);
   if (family == Family::Matmul) {
     p.b = AlignedBuffer<float>(count);
-    for (float& v : p.b) v = rng.uniform();
+    for (float& v : p.b) v = uniform(rng);
   }
   return p;
 }

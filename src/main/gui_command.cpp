@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "app/app.hpp"
-#include "app/gl_support.hpp"
-#include "bench/param_list.hpp"
 #include "cli/command.hpp"
+#include "engine/settings.hpp"
+#include "platform/errors.hpp"
 
 namespace cachescope::cli {
 
@@ -45,12 +45,7 @@ int runGui(const GuiArgs& a) {
   o.screenshot = a.screenshot;
   o.frameTimes = a.frameTimes;
   o.layout = a.layout;
-  try {
-    return app::runApp(o);
-  } catch (const app::DisplayError& e) {
-    printError(e.what());
-    return 1;
-  }
+  return app::runApp(o);  // DisplayError is a RunFailure: runCommandLine makes it exit 1
 }
 
 }  // namespace

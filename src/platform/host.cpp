@@ -148,6 +148,10 @@ std::uint64_t availableMemoryBytes() {
   return 0;
 }
 
+bool fitsMemoryBudget(double bytes, std::uint64_t available) {
+  return available == 0 || bytes <= kMemoryBudgetShare * double(available);
+}
+
 bool parseByteSize(const std::string& text, std::uint64_t& bytes) {
   if (text.empty()) return false;
   std::size_t pos = 0;

@@ -49,6 +49,15 @@ SimdLevel activeSimd();
 // unknown.
 std::uint64_t availableMemoryBytes();
 
+// Share of the available memory one run may take: the rest stays with the
+// system and the app, so a run that passes the check does not push the
+// machine into swap. The one rule every size check (bench, GUI, simulate) uses.
+inline constexpr double kMemoryBudgetShare = 0.8;
+
+// Whether a run needing `bytes` fits kMemoryBudgetShare of `available` bytes;
+// always true when `available` is 0 (unknown): no check beats a wrong one.
+bool fitsMemoryBudget(double bytes, std::uint64_t available = availableMemoryBytes());
+
 // Parses "48K", "2M", "1G", "4096" into bytes; returns false on bad input.
 bool parseByteSize(const std::string& text, std::uint64_t& bytes);
 

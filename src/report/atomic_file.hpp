@@ -5,13 +5,15 @@
 #pragma once
 
 #include <cstdio>
-#include <stdexcept>
 #include <string>
+
+#include "platform/errors.hpp"
 
 namespace cachescope {
 
-struct FileError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// An output file that cannot be written where the user asked.
+struct FileError : InputError {
+  using InputError::InputError;
 };
 
 class AtomicFile {

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "platform/outcome.hpp"
+
 namespace cachescope {
 
 struct BenchRecord {
@@ -25,8 +27,13 @@ struct BenchRecord {
   double rate = 0;                  // work / median / 1e9
   std::optional<double> errMaxAbs;  // vs the fp32 reference (quantized, sparse)
   std::optional<double> errRelative;
-  std::string failure;              // non-empty: the run failed, numbers invalid
+  Outcome outcome = Outcome::Ok;    // numbers are valid only when Ok
+  std::string failure;              // why, when outcome is Failed
 };
+
+// "failed: <why>" or "cancelled" for a record that is not Ok, "" otherwise:
+// how tables and the GUI say it.
+std::string outcomeText(const BenchRecord& r);
 
 // Host and build facts carried by every JSON report so a file explains itself.
 nlohmann::json hostContextJson();

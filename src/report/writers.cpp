@@ -1,11 +1,12 @@
 #include "report/writers.hpp"
 
 #include <cmath>
-#include <cstdio>
-#include <iomanip>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include "report/numbers.hpp"
+#include "report/table.hpp"
 
 namespace cachescope {
 
@@ -19,65 +20,45 @@ bool parseFormat(const std::string& text, Format& out) {
 
 namespace {
 
-std::string num(double v, int precision = 6) {
-  if (!std::isfinite(v)) return "nan";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*g", precision, v);
-  return buf;
-}
-
-std::string fixed(double v, int decimals) {
-  if (!std::isfinite(v)) return "-";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
+std::string num(double v, int precision = 6) { return significantText(v, precision); }
 std::string optInt(const std::optional<int>& v) { return v ? std::to_string(*v) : ""; }
 std::string optNum(const std::optional<double>& v) { return v ? num(*v) : ""; }
 
-std::string humanTime(double s) {
-  if (!std::isfinite(s)) return "-";
-  if (s < 1e-3) return fixed(s * 1e6, 1) + " us";
-  if (s < 1.0) return fixed(s * 1e3, 2) + " ms";
-  return fixed(s, 3) + " s";
+// The failure column of CSV and the "error" of JSON: why it failed, or
+// "cancelled".
+std::string failureText(const BenchRecord& r) {
+  return r.outcome == Outcome::Failed ? r.failure : r.outcome == Outcome::Cancelled ? toString(r.outcome) : "";
 }
 
 }  // namespace
 
+std::string outcomeText(const BenchRecord& r) {
+  switch (r.outcome) {
+    case Outcome::Ok: break;
+    case Outcome::Failed: return "failed: " + r.failure;
+    case Outcome::Cancelled: return toString(r.outcome);
+  }
+  return "";
+}
+
 std::string formatTable(const std::vector<BenchRecord>& records) {
-  std::vector<std::vector<std::string>> rows;
-  rows.push_back({"kernel", "n", "block", "threads", "bits", "density", "reps", "median", "stddev", "min",
-                  "rate", "unit", "max abs err", "rel err"});
+  TextTable t;
+  t.align.assign(14, Align::Right);
+  t.align[0] = t.align[11] = Align::Left;  // kernel, unit
+  t.rows.push_back({"kernel", "n", "block", "threads", "bits", "density", "reps", "median", "stddev", "min",
+                    "rate", "unit", "max abs err", "rel err"});
   for (const BenchRecord& r : records) {
-    if (!r.failure.empty()) {
-      rows.push_back({r.kernel, std::to_string(r.n), optInt(r.block), optInt(r.threads), optInt(r.bits),
-                      optNum(r.density), "-", "failed: " + r.failure, "", "", "", "", "", ""});
+    if (r.outcome != Outcome::Ok) {
+      t.rows.push_back({r.kernel, std::to_string(r.n), optInt(r.block), optInt(r.threads), optInt(r.bits),
+                        optNum(r.density), "-", outcomeText(r), "", "", "", "", "", ""});
       continue;
     }
-    rows.push_back({r.kernel, std::to_string(r.n), optInt(r.block), optInt(r.threads), optInt(r.bits),
-                    optNum(r.density), std::to_string(r.reps), humanTime(r.medianS), humanTime(r.stddevS),
-                    humanTime(r.minS), fixed(r.rate, r.rate < 10 ? 2 : 1), r.unit,
-                    r.errMaxAbs ? num(*r.errMaxAbs, 3) : "", r.errRelative ? num(*r.errRelative, 3) : ""});
+    t.rows.push_back({r.kernel, std::to_string(r.n), optInt(r.block), optInt(r.threads), optInt(r.bits),
+                      optNum(r.density), std::to_string(r.reps), durationText(r.medianS), durationText(r.stddevS),
+                      durationText(r.minS), rateText(r.rate), r.unit, r.errMaxAbs ? num(*r.errMaxAbs, 3) : "",
+                      r.errRelative ? num(*r.errRelative, 3) : ""});
   }
-  std::vector<std::size_t> width(rows[0].size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  std::ostringstream os;
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    std::string line;
-    for (std::size_t c = 0; c < rows[r].size(); ++c) {
-      if (width[c] == 0) continue;
-      bool left = c == 0 || c == 11;
-      const std::string& cell = rows[r][c];
-      std::string pad(width[c] - cell.size(), ' ');
-      line += (c ? "  " : "") + (left ? cell + pad : pad + cell);
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    os << line << '\n';
-    if (r == 0) os << std::string(line.size(), '-') << '\n';
-  }
-  return os.str();
+  return layoutTable(t);
 }
 
 std::string formatCsv(const std::vector<BenchRecord>& records) {
@@ -85,7 +66,7 @@ std::string formatCsv(const std::vector<BenchRecord>& records) {
   os << "kernel,n,block,threads,bits,density,warmup,reps,median_s,mean_s,stddev_s,min_s,max_s,work,rate,unit,"
         "err_max_abs,err_relative,failure\n";
   for (const BenchRecord& r : records) {
-    std::string failure = r.failure;
+    std::string failure = failureText(r);
     for (char& ch : failure)
       if (ch == ',' || ch == '\n' || ch == '"') ch = ' ';
     os << r.kernel << ',' << r.n << ',' << optInt(r.block) << ',' << optInt(r.threads) << ',' << optInt(r.bits)
@@ -112,8 +93,8 @@ std::string formatJson(const std::vector<BenchRecord>& records) {
     nlohmann::json j = {{"kernel", r.kernel}, {"params", params}, {"warmup", r.warmup}, {"reps", r.reps}};
     // Flat copies of the parameters too, so simple scripts need no nesting.
     for (auto it = params.begin(); it != params.end(); ++it) j[it.key()] = it.value();
-    if (!r.failure.empty()) {
-      j["error"] = r.failure;
+    if (r.outcome != Outcome::Ok) {
+      j["error"] = failureText(r);
       results.push_back(j);
       continue;
     }

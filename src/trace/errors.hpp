@@ -1,17 +1,18 @@
-// Typed errors of the trace module. The CLI maps both to exit code 2 with a
-// one-line message; the GUI shows the message.
+// Typed errors of the trace module: input errors (platform/errors.hpp), so
+// every face maps them to exit code 2 and the GUI shows the message.
 #pragma once
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
+
+#include "platform/errors.hpp"
 
 namespace cachescope::trace {
 
 // A request that cannot run: unknown or untraceable kernel, bad parameter,
 // unreadable trace file.
-struct SimulationError : std::invalid_argument {
-  using std::invalid_argument::invalid_argument;
+struct SimulationError : InputError {
+  using InputError::InputError;
 };
 
 // A malformed trace line; the message names the line number.

@@ -60,7 +60,7 @@ TracedKernel resolveKernel(const KernelTraceSpec& spec) {
   k.elementNote = d.elements(k.shape);
   const double need = d.bytes(k.shape);
   const std::uint64_t avail = availableMemoryBytes();
-  if (avail && need > 0.8 * double(avail))
+  if (!fitsMemoryBudget(need, avail))
     throw SimulationError("n = " + std::to_string(spec.n) + " needs " + formatBytes(std::uint64_t(need)) +
                           " of buffers, more than available");
   return k;

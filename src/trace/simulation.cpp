@@ -16,7 +16,8 @@ namespace {
 
 constexpr std::uint64_t kPollEvery = 1 << 20;
 
-struct Cancelled {};
+// Unwinds the loop nest at the end of a sampling window, as Cancelled
+// (platform/outcome.hpp) does when the cancel flag is seen.
 struct WindowDone {};
 
 // Progress and cancellation, polled after every batch of references (every
@@ -170,7 +171,7 @@ SimulationResult simulate(const SimulationRequest& req) {
           run->run(sink);
           sink.flush();
         } catch (const Cancelled&) {
-          r.cancelled = true;
+          r.outcome = Outcome::Cancelled;
         }
         r.references = r.simulatedReferences = sink.references();
         r.writes = sink.writes();
@@ -180,7 +181,7 @@ SimulationResult simulate(const SimulationRequest& req) {
           run->run(sink);
           sink.flush();
         } catch (const Cancelled&) {
-          r.cancelled = true;
+          r.outcome = Outcome::Cancelled;
         } catch (const WindowDone&) {
         }
         r.simulatedReferences = sink.references();
@@ -215,7 +216,7 @@ SimulationResult simulate(const SimulationRequest& req) {
         r.skippedLines = st.skipped;
         r.firstSkippedLine = st.firstSkippedLine;
       } catch (const Cancelled&) {
-        r.cancelled = true;
+        r.outcome = Outcome::Cancelled;
         r.traceLines = reader->lineNumber();
       }
     });
@@ -223,7 +224,7 @@ SimulationResult simulate(const SimulationRequest& req) {
     r.cpuSeconds = threadCpuSeconds() - cpu0;
   }
   if (r.wallSeconds > 0) r.accessesPerSecond = double(r.simulatedReferences) / r.wallSeconds;
-  if (req.progress && !r.cancelled) req.progress->store(1.0, std::memory_order_relaxed);
+  if (req.progress && r.outcome == Outcome::Ok) req.progress->store(1.0, std::memory_order_relaxed);
   collect(*model, r);
   r.finalState = model;
   return r;

@@ -7,7 +7,7 @@
 //   SimulationResult r = simulate(req);   // r.levels[0].hitRate() ...
 //
 // Runs on the caller's thread (the GUI calls it from its worker), stops early
-// when *cancel becomes true (result.cancelled), publishes progress in
+// when *cancel becomes true (result.outcome Cancelled), publishes progress in
 // [0, 1] through *progress, and can hand every access with its AccessEvent
 // to an observer (for the animation: slower, meant for small n).
 #pragma once
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cachesim/cache_model.hpp"
+#include "platform/outcome.hpp"
 #include "trace/kernel_trace.hpp"
 #include "trace/presets.hpp"
 
@@ -68,7 +69,9 @@ struct SimulationResult {
                                  // (differs from wall time on a busy machine)
   double accessesPerSecond = 0.0;  // all simulated references (warm-up too) / wallSeconds
   std::uint64_t simulatedReferences = 0;  // counted + warm-up
-  bool cancelled = false;
+  // Ok or Cancelled (the counters cover the part simulated); a request that
+  // cannot run throws instead.
+  Outcome outcome = Outcome::Ok;
 
   // kernel runs
   TracedKernel kernel;

@@ -24,3 +24,10 @@ TEST_CASE("malformed lists are usage errors", "[params]") {
   }
   CHECK_THROWS_WITH(parseIntList("64:a", "n"), Catch::Contains("--n"));
 }
+
+TEST_CASE("id lists split on commas and drop empty items", "[params]") {
+  CHECK(splitIdList("matmul.naive") == std::vector<std::string>{"matmul.naive"});
+  CHECK(splitIdList("a,,b,") == std::vector<std::string>{"a", "b"});
+  CHECK(splitIdList(",").empty());
+  CHECK(splitIdList("").empty());
+}

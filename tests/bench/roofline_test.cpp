@@ -66,23 +66,25 @@ TEST_CASE("quantized, sparse and relu intensity models", "[roofline]") {
 
 TEST_CASE("a tiny roofline measurement gives positive finite numbers", "[roofline]") {
   auto peak = measurePeakGflops(1, 0.03, activeSimd());
-  REQUIRE(peak);
-  CHECK(std::isfinite(*peak));
-  CHECK(*peak > 0.1);
+  REQUIRE(peak.outcome == Outcome::Ok);
+  CHECK(std::isfinite(peak.value));
+  CHECK(peak.value > 0.1);
   auto scalar = measurePeakGflops(1, 0.01, SimdLevel::Scalar);
-  REQUIRE(scalar);
-  CHECK(*scalar > 0);
+  REQUIRE(scalar.outcome == Outcome::Ok);
+  CHECK(scalar.value > 0);
   auto bw = measureTriadGBs(2, std::size_t(4) << 20, 0.01);
-  REQUIRE(bw);
-  CHECK(std::isfinite(*bw));
-  CHECK(*bw > 0.1);
+  REQUIRE(bw.outcome == Outcome::Ok);
+  CHECK(std::isfinite(bw.value));
+  CHECK(bw.value > 0.1);
 
   RooflineOptions o;
   o.threads = 1;
   o.seconds = 0.02;
   o.triadBytes = std::size_t(4) << 20;
-  auto m = measureRoofline(o);
-  REQUIRE(m);
+  auto r = measureRoofline(o);
+  REQUIRE(r.outcome == Outcome::Ok);
+  CHECK(r.failure.empty());
+  const RooflineMachine* m = &r.machine;
   CHECK(m->peakGflops > 0);
   CHECK(m->bandwidthGBs > 0);
   CHECK(m->ridge() == Approx(m->peakGflops / m->bandwidthGBs));
@@ -92,8 +94,11 @@ TEST_CASE("a tiny roofline measurement gives positive finite numbers", "[rooflin
 
 TEST_CASE("roofline measurement stops when cancelled", "[roofline]") {
   std::atomic<bool> cancel{true};
-  CHECK_FALSE(measurePeakGflops(1, 10.0, activeSimd(), &cancel));
-  CHECK_FALSE(measureTriadGBs(1, std::size_t(1) << 20, 10.0, &cancel));
+  CHECK(measurePeakGflops(1, 10.0, activeSimd(), &cancel).outcome == Outcome::Cancelled);
+  CHECK(measureTriadGBs(1, std::size_t(1) << 20, 10.0, &cancel).outcome == Outcome::Cancelled);
+  const RooflineResult r = measureRoofline(RooflineOptions{1, 10.0, std::size_t(1) << 20}, &cancel);
+  CHECK(r.outcome == Outcome::Cancelled);
+  CHECK(r.failure.empty());
 }
 
 TEST_CASE("default triad size is well beyond the last-level cache", "[roofline]") {

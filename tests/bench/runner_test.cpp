@@ -70,13 +70,15 @@ TEST_CASE("a cancelled run stops and says so", "[bench][runner]") {
     if (pr.run == 2) cancel = true;
   };
   BenchRecord r = runJob(Job{k, Params{8}}, p, RunOptions{0, 100}, &cancel, progress);
-  CHECK(r.failure == "cancelled");
+  CHECK(r.outcome == Outcome::Cancelled);
+  CHECK(r.failure.empty());
   CHECK(r.timesS.size() == 2);
 
   std::vector<Job> jobs = {Job{k, Params{8}}, Job{k, Params{16}}};
   cancel = true;
   std::vector<BenchRecord> all = runSweep(jobs, RunOptions{0, 3}, &cancel);
-  CHECK(all.size() == 1);  // the sweep stops at the first cancelled job
+  REQUIRE(all.size() == 1);  // the sweep stops at the first cancelled job
+  CHECK(all[0].outcome == Outcome::Cancelled);
 }
 
 TEST_CASE("a kernel failure becomes a record, not an exception", "[bench][runner]") {
@@ -86,5 +88,6 @@ TEST_CASE("a kernel failure becomes a record, not an exception", "[bench][runner
   bad.block = 0;
   BenchRecord r;
   REQUIRE_NOTHROW(r = runJob(Job{k, bad}, p, RunOptions{0, 1}));
+  CHECK(r.outcome == Outcome::Failed);
   CHECK_THAT(r.failure, Catch::Contains("block"));
 }

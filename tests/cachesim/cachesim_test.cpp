@@ -11,6 +11,7 @@
 #include "reference_model.hpp"
 
 using namespace cachescope::sim;
+using cachescope::SplitMix64;
 
 namespace {
 

@@ -13,10 +13,12 @@
 #include "cachesim/config.hpp"
 #include "cachesim/hierarchy.hpp"
 #include "cachesim/policies.hpp"
+#include "platform/splitmix.hpp"
 
 namespace refmodel {
 
 using namespace cachescope::sim;
+using cachescope::SplitMix64;
 
 struct Way {
   bool valid = false;
@@ -51,7 +53,7 @@ class RefHierarchy {
       while ((1u << L.shift) < L.cfg.lineBytes) ++L.shift;
       L.data.assign(L.sets, std::vector<Way>(std::size_t(L.ways)));
       L.plruBits.assign(L.sets, std::vector<int>(std::size_t(L.ways), 0));
-      L.rng.state = cfg.seed + i * 0x9e3779b97f4a7c15ull;
+      L.rng.state = cfg.seed + i * SplitMix64::kGamma;
       levels_.push_back(L);
     }
   }

@@ -9,7 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/param_list.hpp"
+#include "cachesim/config.hpp"
 #include "cli/run_cli.hpp"
+#include "report/atomic_file.hpp"
+#include "trace/errors.hpp"
 
 namespace fs = std::filesystem;
 
@@ -129,4 +133,50 @@ TEST_CASE("options without a command go to a registered gui command", "[cli]") {
   CHECK_FALSE(fakeGuiRan);
   // Without a gui command, options without a command are a usage error.
   CHECK(run({"--set", "n=64"}).code == 2);
+}
+
+namespace {
+
+// A command that throws whatever `thrower` says: the exit code must come from
+// the error's base alone, whichever module defined it.
+void (*thrower)() = nullptr;
+void addThrowCommand(CLI::App& root, cachescope::cli::Commands& commands) {
+  commands.push_back({root.add_subcommand("throw", "test only"), [] {
+                        thrower();
+                        return 0;
+                      }});
+}
+
+Result runThrowing(void (*f)()) {
+  thrower = f;
+  return cachescope::test::runCli({"throw"}, {&addThrowCommand});
+}
+
+}  // namespace
+
+TEST_CASE("every module's input error exits 2, a run failure 1, with one line", "[cli][errors]") {
+  using namespace cachescope;
+  struct Case {
+    void (*f)();
+    int code;
+    const char* text;
+  };
+  const Case cases[] = {
+      {[] { throw UsageError("bad flag"); }, 2, "bad flag"},
+      {[] { throw FileError("cannot write 'x'"); }, 2, "cannot write 'x'"},
+      {[] { sim::parseLevelSpec("48K:0:64", "L1"); }, 2, "ways"},
+      {[] { throw trace::SimulationError("unknown kernel 'x'"); }, 2, "unknown kernel"},
+      {[] { throw trace::TraceError(7, "missing address"); }, 2, "trace line 7: missing address"},
+      {[] { parseIntList("1,x", "n"); }, 2, "not a number"},
+      {[] { throw RunFailure("no display"); }, 1, "no display"},
+      {[] { throw std::logic_error("a bug"); }, 1, "a bug"},
+  };
+  for (const Case& c : cases) {
+    Result r = runThrowing(c.f);
+    INFO(r.err);
+    CHECK(r.code == c.code);
+    CHECK(r.err.find(std::string("cachescope: error: ")) == 0);
+    CHECK(r.err.find(c.text) != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
 }

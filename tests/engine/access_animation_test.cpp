@@ -135,9 +135,12 @@ TEST_CASE("animation: large n aggregates cells, long runs are cut and say so") {
   CHECK(tr->gridCount == 3);  // naive has no tile copy
 }
 
-TEST_CASE("animation: cancellation returns nothing, bad input throws") {
+TEST_CASE("animation: cancellation says Cancelled, bad input throws") {
   std::atomic<bool> cancel{true};
-  CHECK(recordAccessTrace(specFor(64, 8, "teaching-small"), "matmul.naive", &cancel) == nullptr);
+  auto stopped = recordAccessTrace(specFor(64, 8, "teaching-small"), "matmul.naive", &cancel);
+  REQUIRE(stopped);
+  CHECK(stopped->outcome == Outcome::Cancelled);
+  CHECK(stopped->size() == 0);
   CHECK_THROWS(recordAccessTrace(specFor(64, 8, "teaching-small"), "matmul.blas"));
   CHECK_THROWS(recordAccessTrace(specFor(64, 8, "teaching-small"), "matmul.nosuch"));
 }
@@ -148,12 +151,20 @@ TEST_CASE("animation: launch settings") {
   CHECK(l.step == 5000);
   CHECK(applyAnimationSetting(l, "caches=teaching-tiny"));
   CHECK(l.caches == "teaching-tiny");
-  CHECK(applyAnimationSetting(l, "reordered=1"));
-  CHECK(l.reordered == 1);
+  CHECK(applyAnimationSetting(l, "access=matmul.kij,matmul.sparse"));
+  CHECK(l.kernels == std::vector<std::string>{"matmul.kij", "matmul.sparse"});
+  CHECK_THROWS_WITH(applyAnimationSetting(l, "access=matmul.blas"), Catch::Contains("no traced loop nest"));
+  CHECK_THROWS_WITH(applyAnimationSetting(l, "access=matmul.nive"), Catch::Contains("did you mean 'matmul.naive'"));
+  CHECK_THROWS_AS(applyAnimationSetting(l, "access=matmul.naive,matmul.kij,matmul.jki,matmul.kji"), UsageError);
+  CHECK_THROWS_AS(applyAnimationSetting(l, "access="), UsageError);
+  // No ids: the registry's comparison pair, which is traceable.
+  const std::vector<std::string> pair = animationKernels({});
+  REQUIRE(pair.size() == 2);
+  for (const std::string& id : pair) CHECK(findKernel(id)->traceable());
   CHECK_FALSE(applyAnimationSetting(l, "n=32"));
   CHECK_THROWS_AS(applyAnimationSetting(l, "step=-3"), UsageError);
   CHECK_THROWS_AS(applyAnimationSetting(l, "step=12x"), UsageError);
-  CHECK_THROWS_AS(applyAnimationSetting(l, "reordered=yes"), UsageError);
+  CHECK_THROWS_AS(applyAnimationSetting(l, "play=yes"), UsageError);
   CHECK(applyAnimationSetting(l, "speed=2e6"));
   CHECK(l.speed == 2e6);
   CHECK_THROWS_AS(applyAnimationSetting(l, "speed=0"), UsageError);

@@ -54,7 +54,7 @@ struct FakeEngine {
       }
       if (cancel && cancel->load()) {
         c.cancelled = true;
-        r.failure = "cancelled";
+        r.outcome = Outcome::Cancelled;
       } else {
         if (progress) progress(Progress{0, 1, o.warmup + o.reps, o.warmup + o.reps, r.kernel});
         // A made-up speed per kernel so speedups are checkable: naive 1, others 10.
@@ -173,7 +173,7 @@ TEST_CASE("stop cancels the run and drops queued work") {
   REQUIRE(w.waitIdle(5s));
   auto s = w.snapshot();
   REQUIRE(s->timing);
-  CHECK(s->timing->stopped);
+  CHECK(s->timing->outcome == Outcome::Cancelled);
   CHECK_FALSE(s->timing->complete);
   CHECK_FALSE(s->sweep);  // the queued sweep never started
   CHECK_FALSE(w.progress().busy);
@@ -312,4 +312,180 @@ TEST_CASE("a cache request simulates naive and blocked, then the block sweep") {
   CHECK(seen[1].kernel.block == 16);
   CHECK_FALSE(seen[2].missClasses.value_or(true));  // sweeps skip the costly 3C split
   for (const auto& q : seen) CHECK(q.cancel != nullptr);
+}
+
+// [SECTION] cancelling each request kind
+
+namespace {
+
+// Makes every long call of the engine wait for the cancel flag while `hold`
+// is set, so a test can stop a request of any kind at a known point; with
+// `hold` cleared the calls return small valid results at once.
+struct Gate {
+  std::atomic<bool> hold{true};
+  std::atomic<int> entered{0};
+
+  // True when the call was cancelled while held.
+  bool wait(const std::atomic<bool>* cancel) {
+    if (!hold.load()) return false;
+    entered.fetch_add(1);
+    const auto until = std::chrono::steady_clock::now() + 10s;
+    while (!cancel->load() && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(1ms);
+    return cancel->load();
+  }
+
+  Engine engine() {
+    Engine e;
+    e.makeProblem = [](Family f, int n) {
+      Problem p;
+      p.family = f;
+      p.n = n;
+      return p;
+    };
+    e.runJob = [this](const Job& j, const Problem&, const RunOptions& o, const std::atomic<bool>* cancel,
+                      const ProgressFn&) {
+      BenchRecord r;
+      r.kernel = j.kernel->info.id;
+      r.n = j.params.n;
+      r.reps = o.reps;
+      r.work = j.kernel->work(j.params);
+      if (wait(cancel)) {
+        r.outcome = Outcome::Cancelled;
+        return r;
+      }
+      r.medianS = r.minS = r.maxS = r.meanS = 1e-3;
+      r.timesS.assign(std::size_t(o.reps), r.medianS);
+      r.rate = r.work / r.medianS / 1e9;
+      r.unit = "GFLOP/s";
+      return r;
+    };
+    e.simulate = [this](const trace::SimulationRequest& req) {
+      trace::SimulationResult r;
+      r.cache = req.cache;
+      r.levels.assign(req.cache.levels.size(), sim::LevelCounters{});
+      if (wait(req.cancel)) r.outcome = Outcome::Cancelled;
+      return r;
+    };
+    e.measureRoofline = [this](const RooflineOptions& o, const std::atomic<bool>* cancel) {
+      RooflineResult r;
+      r.machine.threads = o.threads;
+      if (wait(cancel)) {
+        r.outcome = Outcome::Cancelled;
+        return r;
+      }
+      r.machine.peakGflops = 100;
+      r.machine.bandwidthGBs = 10;
+      return r;
+    };
+    e.recordAccessTrace = [this](const AnimationSpec& spec, const std::string& kernel,
+                                 const std::atomic<bool>* cancel, std::atomic<double>*) {
+      auto tr = std::make_shared<AccessTrace>();
+      tr->kernel = kernel;
+      tr->n = spec.n;
+      if (wait(cancel)) tr->outcome = Outcome::Cancelled;
+      return std::shared_ptr<const AccessTrace>(tr);
+    };
+    e.recordThreads = [this](const Params& p, const std::atomic<bool>* cancel, std::atomic<double>*) {
+      ThreadsRun run;
+      run.n = p.n;
+      run.threads = p.threads;
+      if (wait(cancel)) {
+        run.outcome = Outcome::Cancelled;
+        return run;
+      }
+      run.records = {{0, 0, 0, p.n, p.n, 0, p.n, 0.0, 0.001}};
+      run.runsEach = 1;
+      return run;
+    };
+    return e;
+  }
+};
+
+Request requestOf(RequestKind kind) {
+  Request r = timing(64);
+  r.kind = kind;
+  r.settings.params.block = 16;
+  r.axis = SweepAxis::N;
+  r.caches = "teaching-tiny";
+  r.animationKernels = {"matmul.naive", "matmul.blocked"};
+  return r;
+}
+
+// How the newest snapshot says the request of `kind` ended: nullopt when it
+// published nothing of that kind.
+std::optional<Outcome> outcomeOf(const Snapshot& s, RequestKind kind) {
+  switch (kind) {
+    case RequestKind::Timing: return s.timing ? std::optional(s.timing->outcome) : std::nullopt;
+    case RequestKind::Sweep: return s.sweep ? std::optional(s.sweep->outcome) : std::nullopt;
+    case RequestKind::Cache: return s.cache ? std::optional(s.cache->outcome) : std::nullopt;
+    case RequestKind::Roofline: return s.roofline ? std::optional(s.roofline->outcome) : std::nullopt;
+    case RequestKind::Animation: return s.animation ? std::optional(s.animation->outcome) : std::nullopt;
+    case RequestKind::Threads: return s.threads ? std::optional(s.threads->outcome) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// Finished: complete for the kinds that say so, a valid result for the others.
+bool finished(const Snapshot& s, RequestKind kind) {
+  switch (kind) {
+    case RequestKind::Timing: return s.timing && s.timing->complete;
+    case RequestKind::Sweep: return s.sweep && s.sweep->complete;
+    case RequestKind::Cache: return s.cache && s.cache->complete;
+    case RequestKind::Roofline: return s.roofline && s.roofline->machine.peakGflops == 100;
+    case RequestKind::Animation: return s.animation && s.animation->complete && s.animation->sides.size() == 2;
+    case RequestKind::Threads: return s.threads && s.threads->records.size() == 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("stopping any request kind publishes Cancelled and the worker stays usable") {
+  const RequestKind kinds[] = {RequestKind::Timing,   RequestKind::Sweep,     RequestKind::Cache,
+                               RequestKind::Roofline, RequestKind::Animation, RequestKind::Threads};
+  for (RequestKind kind : kinds) {
+    INFO(toString(kind));
+    Gate gate;
+    Worker w(gate.engine());
+    const auto first = w.post(requestOf(kind));
+    for (int i = 0; i < 5000 && gate.entered.load() == 0; ++i) std::this_thread::sleep_for(1ms);
+    REQUIRE(gate.entered.load() > 0);
+    CHECK(w.progress().busy);
+    CHECK(w.progress().kind == kind);
+    w.stop();
+    REQUIRE(w.waitIdle(5s));
+    auto s = w.snapshot();
+    CHECK(s->error.empty());  // stopping is not a failure
+    CHECK(outcomeOf(*s, kind) == Outcome::Cancelled);
+    CHECK_FALSE(finished(*s, kind));
+    CHECK(s->lastFinished != first);
+
+    // The same request again runs to the end.
+    gate.hold = false;
+    w.post(requestOf(kind));
+    REQUIRE(w.waitIdle(5s));
+    s = w.snapshot();
+    CHECK(s->error.empty());
+    CHECK(outcomeOf(*s, kind) == Outcome::Ok);
+    CHECK(finished(*s, kind));
+  }
+}
+
+TEST_CASE("a newer request of the same kind cancels the older one of any kind") {
+  const RequestKind kinds[] = {RequestKind::Sweep, RequestKind::Cache, RequestKind::Roofline, RequestKind::Animation,
+                               RequestKind::Threads};
+  for (RequestKind kind : kinds) {
+    INFO(toString(kind));
+    Gate gate;
+    Worker w(gate.engine());
+    w.post(requestOf(kind));
+    for (int i = 0; i < 5000 && gate.entered.load() == 0; ++i) std::this_thread::sleep_for(1ms);
+    REQUIRE(gate.entered.load() > 0);
+    gate.hold = false;  // the replacement runs straight through
+    w.post(requestOf(kind));
+    REQUIRE(w.waitIdle(5s));
+    auto s = w.snapshot();
+    CHECK(outcomeOf(*s, kind) == Outcome::Ok);
+    CHECK(finished(*s, kind));
+  }
 }

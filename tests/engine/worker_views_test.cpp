@@ -99,3 +99,19 @@ TEST_CASE("threads: loads, imbalance and owners of hand-made records") {
   CHECK(owner == std::vector<int>{0, 0, 1, 1});
   CHECK(imbalance({}) == 1.0);
 }
+
+TEST_CASE("threads: a cancelled recording stops before the timed runs and says so") {
+  std::atomic<bool> cancel{true};
+  Params p;
+  p.n = 64;
+  p.threads = 1;
+  const ThreadsRun run = recordThreadsRun(p, &cancel);
+  CHECK(run.outcome == Outcome::Cancelled);
+  CHECK(run.runsEach == 0);
+  CHECK(run.records.empty());
+  cancel = false;
+  const ThreadsRun full = recordThreadsRun(p, &cancel);
+  CHECK(full.outcome == Outcome::Ok);
+  CHECK(full.runsEach >= 1);
+  CHECK_FALSE(full.records.empty());
+}

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "platform/host.hpp"
+#include "platform/outcome.hpp"
+#include "platform/splitmix.hpp"
 
 using namespace cachescope;
 
@@ -38,4 +40,26 @@ TEST_CASE("CACHESCOPE_SIMD lowers, never raises, the SIMD level", "[platform]") 
   CHECK(activeSimd() == host().simd);
   ::unsetenv("CACHESCOPE_SIMD");
   CHECK(activeSimd() == host().simd);
+}
+
+TEST_CASE("the memory budget is 80% of what is available, and no check when unknown", "[platform]") {
+  const std::uint64_t gib = std::uint64_t(1) << 30;
+  CHECK(fitsMemoryBudget(0.8 * 10 * double(gib), 10 * gib));
+  CHECK_FALSE(fitsMemoryBudget(0.81 * 10 * double(gib), 10 * gib));
+  CHECK(fitsMemoryBudget(1e18, 0));  // unknown: no check beats a wrong one
+}
+
+TEST_CASE("SplitMix64 gives the reference stream", "[platform]") {
+  // The first outputs for seed 0 (Vigna's splitmix64.c).
+  SplitMix64 rng{0};
+  CHECK(rng.next() == 0xe220a8397b1dcdafull);
+  CHECK(rng.next() == 0x6e789e6aa1b965f4ull);
+  CHECK(rng.next() == 0x06c45d188009454full);
+  CHECK(rng.state == 3 * SplitMix64::kGamma);
+}
+
+TEST_CASE("outcomes have stable names", "[platform]") {
+  CHECK(std::string(toString(Outcome::Ok)) == "ok");
+  CHECK(std::string(toString(Outcome::Failed)) == "failed");
+  CHECK(std::string(toString(Outcome::Cancelled)) == "cancelled");
 }

@@ -32,6 +32,7 @@ std::vector<BenchRecord> sample() {
   BenchRecord f;
   f.kernel = "matmul.naive";
   f.n = 8;
+  f.outcome = Outcome::Failed;
   f.failure = "out of memory, really";
   return {a, q, f};
 }
@@ -68,4 +69,17 @@ TEST_CASE("table aligns columns and marks failures", "[report]") {
   Format f;
   CHECK((parseFormat("csv", f) && f == Format::Csv));
   CHECK_FALSE(parseFormat("xml", f));
+}
+
+TEST_CASE("a cancelled record is marked as cancelled in every format", "[report]") {
+  BenchRecord c;
+  c.kernel = "matmul.naive";
+  c.n = 8;
+  c.outcome = Outcome::Cancelled;
+  CHECK(outcomeText(c) == "cancelled");
+  CHECK(formatTable({c}).find("  cancelled\n") != std::string::npos);
+  CHECK(formatCsv({c}).find(",cancelled\n") != std::string::npos);
+  CHECK(nlohmann::json::parse(formatJson({c}))["results"][0]["error"] == "cancelled");
+  c.outcome = Outcome::Ok;
+  CHECK(outcomeText(c).empty());
 }

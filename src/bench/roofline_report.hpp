@@ -1,0 +1,35 @@
+// `roofline`'s result: the machine's roofs and kernels placed under them, as
+// a text table and as JSON, built on report's table and number primitives so
+// the CLI and a GUI export write the same bytes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "bench/roofline.hpp"
+#include "bench/runner.hpp"
+
+namespace cachescope {
+
+// One timed kernel under the roof (gflops and roof are 0 unless its record is Ok).
+struct PlacedKernel {
+  BenchRecord record;
+  IntensityModel model;
+  double gflops = 0;  // model.flops / median
+  double roof = 0;    // the roof at the kernel's intensity
+};
+
+// Pairs each record with its job's intensity model and the roof above it.
+std::vector<PlacedKernel> placeKernels(const RooflineMachine& machine, const std::vector<Job>& jobs,
+                                       const std::vector<BenchRecord>& records);
+
+// "matmul.int8 8-bit", "matmul.sparse d=0.10": a point's label in tables and plots.
+std::string placedLabel(const BenchRecord& record);
+
+std::string rooflineTable(const RooflineMachine& machine, const std::vector<PlacedKernel>& placed);
+nlohmann::json rooflineJson(const RooflineMachine& machine, const std::vector<PlacedKernel>& placed);
+std::string rooflineJsonText(const RooflineMachine& machine, const std::vector<PlacedKernel>& placed);
+
+}  // namespace cachescope

@@ -1,0 +1,82 @@
+// roofline's table and JSON writers on a made-up machine and records: the
+// exact table text and the JSON keys.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/roofline_report.hpp"
+#include "kernels/registry.hpp"
+
+using namespace cachescope;
+
+namespace {
+
+RooflineMachine machine() {
+  RooflineMachine m;
+  m.peakGflops = 200;
+  m.bandwidthGBs = 20;  // ridge at 10 FLOP/byte
+  m.threads = 1;
+  m.simd = "avx2";
+  m.triadBytes = 96.0 * 1048576;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("roofline table: the machine, then kernels under the roof", "[roofline][report]") {
+  const RooflineMachine m = machine();
+  CHECK(rooflineTable(m, {}) ==
+        "peak compute    200.0 GFLOP/s   (fp32 FMA loop, avx2, 1 thread)\n"
+        "DRAM bandwidth  20.0 GB/s      (triad over 96 MiB, 1 thread)\n"
+        "ridge point     10.00 FLOP/byte (below it a kernel is memory bound, above it compute bound)\n");
+
+  const Kernel* naive = findKernel("matmul.naive");
+  REQUIRE(naive);
+  // n = 96: 2n^3 FLOP over 3 n^2 x 4 B, intensity n/6 = 16 (compute bound).
+  std::vector<Job> jobs = {{naive, Params{96}}, {naive, Params{12}}};
+  BenchRecord ok;
+  ok.kernel = "matmul.naive";
+  ok.n = 96;
+  ok.medianS = 2.0 * 96 * 96 * 96 / 50e9;  // 50 GFLOP/s
+  BenchRecord bad;
+  bad.kernel = "matmul.naive";
+  bad.n = 12;
+  bad.outcome = Outcome::Failed;
+  bad.failure = "wrong result";
+  const std::vector<PlacedKernel> placed = placeKernels(m, jobs, {ok, bad});
+  REQUIRE(placed.size() == 2);
+  CHECK(placed[0].gflops == Approx(50));
+  CHECK(placed[0].roof == Approx(200));
+  CHECK(placed[1].gflops == 0);
+  const std::string t = rooflineTable(m, placed);
+  CHECK(t.find("\n\nkernel         n  intensity              achieved     roof  of roof  roof that applies\n"
+               "                  FLOP/byte               GFLOP/s  GFLOP/s\n" +
+               std::string(86, '-') +
+               "\n"
+               "matmul.naive  96      16.00                  50.0    200.0    25.0%  compute\n"
+               "matmul.naive  12          -  failed: wrong result\n"
+               "intensity counts compulsory DRAM traffic only") != std::string::npos);
+
+  nlohmann::json j = nlohmann::json::parse(rooflineJsonText(m, placed));
+  CHECK(j["machine"]["peak_gflops"] == 200.0);
+  CHECK(j["machine"]["ridge_flop_per_byte"] == 10.0);
+  REQUIRE(j["kernels"].size() == 2);
+  CHECK(j["kernels"][0]["intensity"].get<double>() == Approx(16));
+  CHECK(j["kernels"][0]["fraction_of_roof"].get<double>() == Approx(0.25));
+  CHECK(j["kernels"][1]["failure"] == "wrong result");
+  CHECK_FALSE(j["kernels"][1].contains("gflops"));
+  CHECK(j.contains("context"));
+}
+
+TEST_CASE("roofline labels name the bits and density that differ from fp32 dense", "[roofline][report]") {
+  BenchRecord r;
+  r.kernel = "matmul.sparse";
+  r.density = 0.1;
+  CHECK(placedLabel(r) == "matmul.sparse d=0.10");
+  r.kernel = "matmul.int8";
+  r.density.reset();
+  r.bits = 8;
+  CHECK(placedLabel(r) == "matmul.int8 8-bit");
+  r.bits = 32;
+  CHECK(placedLabel(r) == "matmul.int8");
+}
