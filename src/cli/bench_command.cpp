@@ -6,6 +6,7 @@
 
 #include "bench/runner.hpp"
 #include "cli/command.hpp"
+#include "cli/output_paths.hpp"
 #include "cli/plot_output.hpp"
 #include "plot/bench_plots.hpp"
 #include "report/atomic_file.hpp"
@@ -34,6 +35,7 @@ std::vector<std::string> splitIds(const std::string& s) {
 }
 
 int runBench(const BenchArgs& a) {
+  requireDistinctOutputs({{"--out", a.out}, {"--plot", a.plot}});
   if (a.reps < 1) throw UsageError("--reps must be >= 1");
   if (a.warmup < 0) throw UsageError("--warmup must be >= 0");
   SweepSpec spec;

@@ -98,6 +98,33 @@ TEST_CASE("bench --out writes CSV atomically, and list works", "[cli]") {
   CHECK(run({"list"}).out.find("matmul.naive") != std::string::npos);
 }
 
+TEST_CASE("bench refuses --out and --plot naming one file, before running", "[cli]") {
+  // Two writers of one file: the second would replace the first's result.
+  fs::path dir = fs::temp_directory_path() / ("cachescope-cli-same-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string svg = (dir / "r.svg").string();
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "16", "--out", svg, "--plot", svg}, "same file");
+  CHECK(fs::is_empty(dir));  // nothing written, not even a temporary
+  // The same file through another spelling and through a link.
+  fs::create_symlink("r.svg", dir / "link.svg");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "16", "--out", (dir / "link.svg").string(),
+                     "--plot", (dir / "." / "r.svg").string()},
+                    "same file");
+  CHECK_FALSE(fs::exists(dir / "r.svg"));
+  // Two different files are fine.
+  const std::string json = (dir / "r.json").string();
+  Result ok = run({"bench", "--kernels", "matmul.naive", "--n", "16", "--reps", "1", "--warmup", "0", "--format",
+                   "json", "--out", json, "--plot", svg});
+  INFO(ok.err);
+  REQUIRE(ok.code == 0);
+  CHECK(nlohmann::json::parse(std::ifstream(json))["results"].size() == 1);
+  std::stringstream plot;
+  plot << std::ifstream(svg).rdbuf();
+  CHECK(plot.str().find("<svg") != std::string::npos);
+  fs::remove_all(dir);
+}
+
 namespace {
 // A stand-in for the app's `gui` command (the CLI core cannot link the app):
 // records the --set values it was given.
