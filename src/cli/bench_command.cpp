@@ -5,6 +5,7 @@
 
 #include "bench/runner.hpp"
 #include "cli/command.hpp"
+#include "cli/output_paths.hpp"
 #include "cli/plot_output.hpp"
 #include "plot/bench_plots.hpp"
 #include "report/atomic_file.hpp"
@@ -24,6 +25,7 @@ struct BenchArgs {
 };
 
 int runBench(const BenchArgs& a) {
+  requireDistinctOutputs({{"--out", a.out}, {"--plot", a.plot}});
   if (a.reps < 1) throw UsageError("--reps must be >= 1");
   if (a.warmup < 0) throw UsageError("--warmup must be >= 0");
   SweepSpec spec;

@@ -1,6 +1,7 @@
 // The command line as a script would use it: exit codes, one-line errors,
 // output formats. Runs runCommandLine in-process with captured streams.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "bench/param_list.hpp"
 #include "cachesim/config.hpp"
 #include "cli/run_cli.hpp"
+#include "platform/host.hpp"
 #include "report/atomic_file.hpp"
 #include "trace/errors.hpp"
 
@@ -34,13 +36,24 @@ void requireUsageError(std::vector<std::string> args, const std::string& needle)
   CHECK(r.out.empty());
 }
 
+// An n whose three n x n fp32 matrices (A, B, C of matmul.naive) need twice
+// the memory this machine has available right now, so the plan must refuse
+// it on any machine (a fixed n is refused only below some memory size).
+int tooLargeN() {
+  const std::uint64_t available = cachescope::availableMemoryBytes();
+  REQUIRE(available > 0);  // unknown memory would skip the check and run the sweep
+  const double n = std::ceil(std::sqrt(2.0 * double(available) / (3.0 * sizeof(float)))) + 1;
+  REQUIRE(n < 2147483647.0);
+  return int(n);
+}
+
 }  // namespace
 
 TEST_CASE("bench rejects bad input with one line and exit 2", "[cli]") {
   requireUsageError({"bench", "--kernels", "matmul.blokced"}, "did you mean 'matmul.blocked'");
   requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "0"}, "--n must be > 0");
   requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "-5"}, "--n must be > 0");
-  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "60000"}, "available");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", std::to_string(tooLargeN())}, "available");
   requireUsageError({"bench", "--kernels", "matmul.blocked", "--block", "0"}, "--block must be > 0");
   requireUsageError({"bench", "--kernels", "matmul.blas", "--threads", "0"}, "--threads must be > 0");
   requireUsageError({"bench", "--kernels", "matmul.naive", "--bits", "16"}, "--bits must be 32, 8 or 4");
@@ -100,6 +113,33 @@ TEST_CASE("bench --out writes CSV atomically, and list works", "[cli]") {
   auto j = nlohmann::json::parse(l.out);
   CHECK(j["kernels"].size() >= 4);
   CHECK(run({"list"}).out.find("matmul.naive") != std::string::npos);
+}
+
+TEST_CASE("bench refuses --out and --plot naming one file, before running", "[cli]") {
+  // Two writers of one file: the second would replace the first's result.
+  fs::path dir = fs::temp_directory_path() / ("cachescope-cli-same-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string svg = (dir / "r.svg").string();
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "16", "--out", svg, "--plot", svg}, "same file");
+  CHECK(fs::is_empty(dir));  // nothing written, not even a temporary
+  // The same file through another spelling and through a link.
+  fs::create_symlink("r.svg", dir / "link.svg");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "16", "--out", (dir / "link.svg").string(),
+                     "--plot", (dir / "." / "r.svg").string()},
+                    "same file");
+  CHECK_FALSE(fs::exists(dir / "r.svg"));
+  // Two different files are fine.
+  const std::string json = (dir / "r.json").string();
+  Result ok = run({"bench", "--kernels", "matmul.naive", "--n", "16", "--reps", "1", "--warmup", "0", "--format",
+                   "json", "--out", json, "--plot", svg});
+  INFO(ok.err);
+  REQUIRE(ok.code == 0);
+  CHECK(nlohmann::json::parse(std::ifstream(json))["results"].size() == 1);
+  std::stringstream plot;
+  plot << std::ifstream(svg).rdbuf();
+  CHECK(plot.str().find("<svg") != std::string::npos);
+  fs::remove_all(dir);
 }
 
 namespace {

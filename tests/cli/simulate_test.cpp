@@ -6,6 +6,11 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +43,40 @@ std::string tempTrace(const std::string& contents) {
                          .string();
   std::ofstream(path) << contents;
   return path;
+}
+
+// Runs `simulate --trace - ...` in-process with file descriptor 0 reading
+// `input` from a pipe, as `producer | cachescope simulate --trace -` would,
+// then puts the test's own stdin back. A writer thread feeds the pipe, so an
+// input larger than the pipe buffer works; if the command stops reading early
+// (an error line), restoring fd 0 closes the read end and the writer gets EPIPE.
+Run simulateStdin(std::vector<std::string> args, const std::string& input) {
+  int p[2];
+  REQUIRE(::pipe(p) == 0);
+  const int saved = ::dup(STDIN_FILENO);
+  REQUIRE(saved >= 0);
+  REQUIRE(::dup2(p[0], STDIN_FILENO) == STDIN_FILENO);
+  ::close(p[0]);
+  std::thread writer([fd = p[1], &input] {
+    sigset_t pipeSignal;
+    sigemptyset(&pipeSignal);
+    sigaddset(&pipeSignal, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipeSignal, nullptr);  // EPIPE instead of killing the test
+    std::size_t done = 0;
+    while (done < input.size()) {
+      const ssize_t n = ::write(fd, input.data() + done, input.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += std::size_t(n);
+    }
+    ::close(fd);
+  });
+  args.insert(args.begin(), {"--trace", "-"});
+  Run r = simulate(std::move(args));
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+  writer.join();
+  return r;
 }
 
 }  // namespace
@@ -123,4 +162,59 @@ TEST_CASE("simulate --trace: errors name the line, --skip-bad counts", "[cli][si
   CHECK(j["levels"][0]["misses"] == 3);
   requireOneLineError({"--trace", path, "--kernel", "matmul.naive"}, "excludes");
   std::remove(path.c_str());
+}
+
+TEST_CASE("simulate --trace - reads standard input like a file", "[cli][simulate]") {
+  // Enough lines to need many reads of the pipe (about 600 KB), mixing both
+  // formats and a straddling access.
+  std::string trace = "==7== Lackey\n";
+  for (int i = 0; i < 40000; ++i) {
+    char line[64];
+    std::snprintf(line, sizeof line, i % 3 ? " L %x,8\n" : "W 0x%x 4\n", unsigned(i * 40) % 65536);
+    trace += line;
+  }
+  trace += " S 103c,8\n";  // crosses a 64-byte line
+  const std::vector<std::string> cache = {"--l1", "1K:2:64", "--l2", "8K:4:64", "--l3", "none", "--format", "json"};
+  Run piped = simulateStdin(cache, trace);
+  INFO(piped.err);
+  REQUIRE(piped.code == 0);
+  const std::string path = tempTrace(trace);
+  std::vector<std::string> fromFile = {"--trace", path};
+  fromFile.insert(fromFile.end(), cache.begin(), cache.end());
+  Run file = simulate(fromFile);
+  REQUIRE(file.code == 0);
+  auto jp = nlohmann::json::parse(piped.out), jf = nlohmann::json::parse(file.out);
+  CHECK(jp["references"] == 40001);
+  CHECK(jp["references"] == jf["references"]);
+  REQUIRE(jp["levels"].size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    INFO("level " << i);
+    for (const char* key : {"accesses", "hits", "misses"}) CHECK(jp["levels"][i][key] == jf["levels"][i][key]);
+  }
+  CHECK(jp["levels"][0]["accesses"].get<std::uint64_t>() == 40002);  // the straddling store touches two lines
+  std::remove(path.c_str());
+
+  // The table names the source.
+  Run table = simulateStdin({"--l1", "1K:2:64", "--l2", "none"}, "R 0x40 4\nW 0x80 4\n");
+  REQUIRE(table.code == 0);
+  CHECK(table.out.find("(standard input)") != std::string::npos);
+}
+
+TEST_CASE("simulate --trace -: a malformed line on stdin is exit 2 naming the line", "[cli][simulate]") {
+  std::string trace = " L 1000,4\n S 1040,8\nR 0x2000 4\nnot a trace line\n";
+  for (int i = 0; i < 20000; ++i) trace += " L 2000,4\n";  // more than a pipe holds: reading stops early
+  Run r = simulateStdin({"--l1", "1K:2:64", "--l2", "none"}, trace);
+  INFO(r.err);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("cachescope: error: ") == 0);
+  CHECK(r.err.find("trace line 4") != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(r.out.empty());
+  // --skip-bad counts it instead.
+  Run skipped = simulateStdin({"--l1", "1K:2:64", "--l2", "none", "--skip-bad", "--format", "json"}, trace);
+  REQUIRE(skipped.code == 0);
+  auto j = nlohmann::json::parse(skipped.out);
+  CHECK(j["trace"]["skipped_lines"] == 1);
+  CHECK(j["trace"]["first_skipped_line"] == 4);
+  CHECK(j["references"] == 3 + 20000);
 }

@@ -66,9 +66,15 @@ struct SimdOverride {
 TEST_CASE("every registered kernel matches the reference", "[kernels][registry]") { walkRegistry(); }
 
 TEST_CASE("every kernel matches the reference on the AVX2 path", "[kernels][registry][avx2]") {
-  if (host().simd < SimdLevel::Avx2) return;  // nothing to force on this CPU
   SimdOverride force("avx2");
-  REQUIRE(activeSimd() == SimdLevel::Avx2);
+  if (host().simd >= SimdLevel::Avx2) {
+    REQUIRE(activeSimd() == SimdLevel::Avx2);
+  } else {
+    // Asking for more than the CPU has is never honoured: the kernels stay on
+    // the host's own path, and that is what gets checked here.
+    REQUIRE(activeSimd() == host().simd);
+    WARN("skipped: this CPU has no AVX2, so the AVX2 kernels were not run (the host's path was checked instead)");
+  }
   walkRegistry();
 }
 
