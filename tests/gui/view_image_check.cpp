@@ -32,7 +32,6 @@ namespace {
 using namespace image_check;
 
 using namespace cachescope;
-using namespace cachescope::app;
 using namespace cachescope::engine;
 
 unsigned fromJson(const nlohmann::json& c) {
