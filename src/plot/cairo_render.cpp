@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <numbers>
 #include <stdexcept>
 #include <string>
 
@@ -81,7 +82,7 @@ void dash(cairo_t* cr, double on, double off) {
 
 void circle(cairo_t* cr, double x, double y, double r, Color fill, bool whiteEdge) {
   cairo_new_sub_path(cr);
-  cairo_arc(cr, x, y, r, 0, 2 * M_PI);
+  cairo_arc(cr, x, y, r, 0, 2 * std::numbers::pi);
   setColor(cr, fill);
   if (whiteEdge) {
     cairo_fill_preserve(cr);
