@@ -17,8 +17,12 @@ if(CACHESCOPE_TESTS)
   include(Catch)
 endif()
 
-# stb: header-only (libstb-dev), used for PNG output and by Debian's imgui.
+# stb: header-only (libstb-dev): the GUI's F12 window screenshots, PNG
+# decoding in tests, and required by Debian's imgui.
 pkg_check_modules(STB REQUIRED IMPORTED_TARGET stb)
+
+# cairo (libcairo2-dev): plot files as PNG and PDF, headless (src/plot).
+pkg_check_modules(CAIRO REQUIRED IMPORTED_TARGET cairo)
 
 if(CACHESCOPE_GUI)
   find_package(glfw3 3.3 REQUIRED)         # libglfw3-dev

@@ -25,10 +25,10 @@
 #include "app/cell_grid_renderer.hpp"
 #include "app/gl_support.hpp"
 #include "app/panels.hpp"
-#include "app/plot_png.hpp"
 #include "app/theme.hpp"
 #include "app/ui_state.hpp"
 #include "engine/worker.hpp"
+#include "plot/export.hpp"
 #include "report/atomic_file.hpp"
 
 namespace cachescope::app {
@@ -239,9 +239,10 @@ void App::runExports() {
   for (const ExportRequest& e : exports) {
     const std::string path = state_.exportDir + "/cachescope-" + e.name + "-" + timestamp() + "." + e.format;
     try {
-      if (e.format == "png") writePlotPng(e.plot, path, 1600, 900);
-      else if (e.format == "svg") writeFileAtomically(path, plot::toSvg(e.plot, 1280, 720));
-      else writeFileAtomically(path, plot::toCsv(e.plot));
+      // Pictures go through the same function and size as `--plot`, so a
+      // saved file equals the headless one for the same data.
+      if (e.format == "csv") writeFileAtomically(path, plot::toCsv(e.plot));
+      else plot::exportPlot(e.plot, path);
       state_.notice = "saved " + path;
     } catch (const std::exception& ex) {
       state_.notice = std::string("export failed: ") + ex.what();

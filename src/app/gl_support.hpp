@@ -1,5 +1,5 @@
-// GLFW set-up shared by the window and the off-screen plot writer, and the
-// PNG output both use.
+// GLFW set-up for the app's window, and the window screenshots' PNG output
+// (F12, --screenshot). Plot files are core: plot::exportPlot, no GL.
 #pragma once
 
 #include <stdexcept>
@@ -16,8 +16,8 @@ struct DisplayError : RunFailure {
   using RunFailure::RunFailure;
 };
 
-// Reference-counted glfwInit/glfwTerminate: the app's window and an export's
-// hidden window may live at the same time. Throws DisplayError.
+// Reference-counted glfwInit/glfwTerminate, so several GLFW users may
+// overlap safely. Throws DisplayError.
 class GlfwSession {
  public:
   GlfwSession();

@@ -32,7 +32,8 @@ PlotTheme plotTheme(const UiState& state);
 // A wrapped tooltip on the last item.
 void tooltip(const char* text);
 void tooltip(const std::string& text);
-// "PNG SVG CSV" buttons that queue an export of `plot`.
+// "PNG SVG PDF CSV" buttons that queue an export of `plot` (plot::exportPlot,
+// the same files as `--plot`; CSV: plot::toCsv).
 void drawExportButtons(UiState& state, const plot::Plot& plot, const char* stem);
 // A heading in the control column.
 void sectionHeading(const char* text);

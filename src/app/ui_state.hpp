@@ -40,7 +40,7 @@ struct Actions {
 // A plot the user asked to export; written between frames.
 struct ExportRequest {
   std::string name;    // file stem, e.g. "timings-rates"
-  std::string format;  // "png", "svg", "csv"
+  std::string format;  // "png", "svg", "pdf" (plot::exportPlot), "csv"
   plot::Plot plot;     // a copy: the snapshot it came from may be gone by then
 };
 

@@ -24,7 +24,7 @@ void tooltip(const std::string& text) { tooltip(text.c_str()); }
 
 void drawExportButtons(UiState& state, const plot::Plot& plot, const char* stem) {
   ImGui::PushID(stem);
-  for (const char* format : {"png", "svg", "csv"}) {
+  for (const char* format : {"png", "svg", "pdf", "csv"}) {
     char label[16];
     std::snprintf(label, sizeof label, "%s", format);
     for (char* c = label; *c; ++c) *c = char(*c - 'a' + 'A');
@@ -32,6 +32,7 @@ void drawExportButtons(UiState& state, const plot::Plot& plot, const char* stem)
     tooltip(std::string("Save this plot as ") + label + " in " + state.exportDir +
             (std::string(format) == "csv" ? " (the plotted numbers: series, x, y, error bars)"
              : std::string(format) == "svg" ? " (vector graphics, same layout as here)"
+             : std::string(format) == "pdf" ? " (vector graphics for papers)"
                                             : " (for slides)"));
     ImGui::SameLine();
   }

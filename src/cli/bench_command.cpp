@@ -88,8 +88,9 @@ void addBenchCommand(CLI::App& root, Commands& commands) {
   app->add_option("--format", a->format, "table | csv | json (default table)");
   app->add_option("--out", a->out, "Write the result to FILE (atomically) instead of stdout");
   app->add_option("--plot", a->plot,
-                  "Also draw the results to FILE.svg (or FILE.png in a GUI build with a display): bars, or a "
-                  "sweep against the parameter that varies");
+                  "Also draw the results to FILE.svg, FILE.png or FILE.pdf (" + std::to_string(plot::kExportWidth) +
+                      "x" + std::to_string(plot::kExportHeight) +
+                      ", no display needed): bars, or a sweep against the parameter that varies");
   commands.push_back({app, [a] { return runBench(*a); }});
 }
 

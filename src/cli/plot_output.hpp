@@ -1,32 +1,28 @@
-// `--plot FILE.svg|FILE.png` for the commands that draw (bench, roofline):
-// the target is checked and opened before the work starts, like --out, and
-// written whole at the end.
+// `--plot FILE.svg|FILE.png|FILE.pdf` for the commands that draw (bench,
+// roofline): the target is checked and opened before the work starts, like
+// --out, and written whole at the end, through plot::PlotFile, the same
+// writer and default size as the app's export buttons. No display needed.
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <string>
 
+#include "plot/export.hpp"
 #include "plot/plot.hpp"
-#include "report/atomic_file.hpp"
 
 namespace cachescope::cli {
 
 class PlotOutput {
  public:
-  // Throws UsageError for an extension other than .svg / .png, or .png in a
-  // build without a GL context; FileError when the file cannot be created.
+  // Throws UsageError ("--plot 'NAME': ...") for an extension other than
+  // .svg / .png / .pdf, FileError when the file cannot be created.
   explicit PlotOutput(const std::string& path);
-  // Writes the plot; PNG rendering errors (no display) throw std::runtime_error.
+  // Renders at plot::kExportWidth x kExportHeight and renames into place.
   void write(const plot::Plot& plot);
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return file_->path(); }
 
  private:
-  std::string path_;
-  bool png_ = false;
-  std::optional<AtomicFile> svg_;
+  std::optional<plot::PlotFile> file_;
 };
-
-constexpr int kPlotWidth = 1200, kPlotHeight = 675;
 
 }  // namespace cachescope::cli

@@ -98,7 +98,9 @@ void addRooflineCommand(CLI::App& root, Commands& commands) {
   auto a = std::make_shared<RooflineArgs>();
   app->add_option("--threads", a->threads, "Threads for the measurement and the kernels (default 1)");
   app->add_option("--format", a->format, "table | json (default table)");
-  app->add_option("--plot", a->plot, "Draw the roofline to FILE.svg (or FILE.png in a GUI build with a display)");
+  app->add_option("--plot", a->plot,
+                  "Draw the roofline to FILE.svg, FILE.png or FILE.pdf (" + std::to_string(plot::kExportWidth) + "x" +
+                      std::to_string(plot::kExportHeight) + ", no display needed)");
   app->add_option("--kernels", a->kernels,
                   "Kernels to place, comma separated, or 'none' (default: the matmul ladder that is registered)");
   app->add_option("--n", a->n, "Matrix size for the kernels (default 512)");

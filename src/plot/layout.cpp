@@ -13,10 +13,24 @@ constexpr float kCharEm = 0.55f;  // average advance of DejaVu Sans / sans-serif
 
 int lineCount(const std::string& s) { return 1 + int(std::count(s.begin(), s.end(), '\n')); }
 
-std::string shorten(const std::string& s, float maxPx, float fontPx) {
-  if (textWidth(s, fontPx) <= maxPx) return s;
-  std::size_t keep = std::size_t(std::max(0.0f, maxPx / (fontPx * kCharEm) - 3));
-  return s.substr(0, keep) + "...";
+float estimatedWidth(const std::string& line, float fontPx) {
+  std::size_t points = 0;
+  for (char c : line)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++points;  // count UTF-8 code points
+  return float(points) * fontPx * kCharEm;
+}
+
+// Drops characters from the end (whole UTF-8 code points) until the text and
+// "..." fit in maxPx.
+std::string shorten(const std::string& s, float maxPx, float fontPx, const TextWidthFn& measure) {
+  if (textWidth(s, fontPx, measure) <= maxPx) return s;
+  std::string keep = s;
+  while (!keep.empty()) {
+    while (!keep.empty() && (static_cast<unsigned char>(keep.back()) & 0xC0) == 0x80) keep.pop_back();
+    if (!keep.empty()) keep.pop_back();  // the code point's lead byte (or an ASCII character)
+    if (textWidth(keep + "...", fontPx, measure) <= maxPx) break;
+  }
+  return keep + "...";
 }
 
 double inverse(double t, Range r, Scale scale) {
@@ -32,9 +46,9 @@ std::vector<Tick> categoryTicks(const Plot& plot, Range x) {
   return ticks;
 }
 
-float widestLabel(const std::vector<Tick>& ticks, float fontPx) {
+float widestLabel(const std::vector<Tick>& ticks, float fontPx, const TextWidthFn& measure) {
   float w = 0;
-  for (const Tick& t : ticks) w = std::max(w, textWidth(t.label, fontPx));
+  for (const Tick& t : ticks) w = std::max(w, textWidth(t.label, fontPx, measure));
   return w;
 }
 
@@ -74,17 +88,17 @@ std::vector<std::vector<BarSpan>> barSpans(const Plot& plot) {
 
 }  // namespace
 
-float textWidth(const std::string& text, float fontPx) {
-  std::size_t longest = 0, current = 0;
-  for (std::size_t i = 0; i <= text.size(); ++i) {
-    if (i == text.size() || text[i] == '\n') {
-      longest = std::max(longest, current);
-      current = 0;
-    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {  // count UTF-8 code points
-      ++current;
-    }
+float textWidth(const std::string& text, float fontPx, const TextWidthFn& measure) {
+  float longest = 0;
+  std::size_t start = 0;
+  while (true) {
+    std::size_t nl = text.find('\n', start);
+    std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    longest = std::max(longest, measure ? measure(line, fontPx) : estimatedWidth(line, fontPx));
+    if (nl == std::string::npos) break;
+    start = nl + 1;
   }
-  return float(longest) * fontPx * kCharEm;
+  return longest;
 }
 
 double Frame::dataX(float pixel) const {
@@ -100,7 +114,7 @@ double Frame::barBase() const {
   return std::clamp(0.0, std::min(y.lo, y.hi), std::max(y.lo, y.hi));
 }
 
-Frame layoutPlot(const Plot& plot, float width, float height, float fontPx) {
+Frame layoutPlot(const Plot& plot, float width, float height, float fontPx, const TextWidthFn& measure) {
   Frame f;
   f.width = std::max(width, 50.0f);
   f.height = std::max(height, 50.0f);
@@ -151,7 +165,7 @@ Frame layoutPlot(const Plot& plot, float width, float height, float fontPx) {
   // --- y ticks decide the left margin
   int yTarget = std::clamp(int(f.area.height() / (f.fontPx * 2.6f)), 2, 8);
   f.yTicks = niceTicks(f.y.lo, f.y.hi, f.yScale, yTarget);
-  float yLabelW = widestLabel(f.yTicks, f.smallFontPx);
+  float yLabelW = widestLabel(f.yTicks, f.smallFontPx, measure);
   f.area.x0 = pad + yLabelW + gap;
   f.yTickLabelX = f.area.x0 - gap;
   f.yLabelPos.x = pad;
@@ -164,7 +178,7 @@ Frame layoutPlot(const Plot& plot, float width, float height, float fontPx) {
     if (!plot.series[s].name.empty()) named.push_back(s);
   if (!named.empty()) {
     float nameW = 0;
-    for (std::size_t s : named) nameW = std::max(nameW, textWidth(plot.series[s].name, f.smallFontPx));
+    for (std::size_t s : named) nameW = std::max(nameW, textWidth(plot.series[s].name, f.smallFontPx, measure));
     const float swatchW = f.smallFontPx * 2.0f;
     float boxW = std::min(gap + swatchW + gap + nameW + gap, f.width * 0.32f);
     f.legend = {right - boxW, f.area.y0, right, f.area.y0 + gap + float(named.size()) * f.lineHeight * 1.15f};
@@ -172,7 +186,7 @@ Frame layoutPlot(const Plot& plot, float width, float height, float fontPx) {
     for (std::size_t s : named) {
       LegendEntry e;
       e.series = s;
-      e.text = shorten(plot.series[s].name, boxW - swatchW - 3 * gap + 1, f.smallFontPx);
+      e.text = shorten(plot.series[s].name, boxW - swatchW - 3 * gap + 1, f.smallFontPx, measure);
       float mid = y + f.lineHeight * 0.55f;
       e.swatch = {f.legend.x0 + gap, mid - f.smallFontPx * 0.35f, f.legend.x0 + gap + swatchW,
                   mid + f.smallFontPx * 0.35f};
@@ -192,7 +206,7 @@ Frame layoutPlot(const Plot& plot, float width, float height, float fontPx) {
     for (int attempt = 0; attempt < 6; ++attempt) {
       f.xTicks = niceTicks(f.x.lo, f.x.hi, f.xScale, target);
       float need = 0;
-      for (const Tick& t : f.xTicks) need += textWidth(t.label, f.smallFontPx) + f.fontPx;
+      for (const Tick& t : f.xTicks) need += textWidth(t.label, f.smallFontPx, measure) + f.fontPx;
       if (need <= f.area.width() || target <= 2) break;
       target = std::max(2, target - 2);
     }
@@ -219,7 +233,7 @@ Frame layoutPlot(const Plot& plot, float width, float height, float fontPx) {
   for (std::size_t i : order) {
     const Marker& m = plot.markers[i];
     float lx = f.px(m.x);
-    float w = textWidth(m.label, f.smallFontPx);
+    float w = textWidth(m.label, f.smallFontPx, measure);
     float x0 = lx + gap * 0.75f;
     if (std::isfinite(lx) && x0 + w > f.area.x1) x0 = lx - gap * 0.75f - w;  // no room: left of the line
     std::size_t row = 0;
@@ -240,7 +254,7 @@ Frame layoutPlot(const Plot& plot, float width, float height, float fontPx) {
       char buf[32];
       std::snprintf(buf, sizeof buf, "%.3g", p.y);
       std::string text = buf;
-      if (textWidth(text, f.smallFontPx) > x1 - x0) continue;
+      if (textWidth(text, f.smallFontPx, measure) > x1 - x0) continue;
       float y = std::max(top - f.smallFontPx * 0.4f, f.area.y0 + f.smallFontPx);
       f.barLabels.push_back({s, i, {(x0 + x1) / 2, y}, false, text});
     }
@@ -255,7 +269,7 @@ Frame layoutPlot(const Plot& plot, float width, float height, float fontPx) {
       const Point& p = plot.series[s].points[i];
       float x = f.px(p.x), y = f.py(p.y);
       if (p.label.empty() || !std::isfinite(x) || !std::isfinite(y)) continue;
-      float w = textWidth(p.label, f.smallFontPx);
+      float w = textWidth(p.label, f.smallFontPx, measure);
       bool right = x + f.pointRadius * 2.5f + w > f.area.x1;
       float x0 = right ? x - f.pointRadius * 2.5f - w : x + f.pointRadius * 2.5f;
       float base = y + f.smallFontPx * 0.35f;

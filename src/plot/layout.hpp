@@ -28,11 +28,15 @@
 // top-left corner: y - 0.8 x the font size. Centred / right-aligned text:
 // subtract textWidth() / 2 or textWidth().
 // Values that a log axis cannot show (<= 0) map to NaN: skip them.
-// Text widths are estimated (0.55 em per character for DejaVu Sans / the
-// SVG sans-serif) rather than measured, so both renderers place text alike.
+// Text widths: by default estimated (0.55 em per character for DejaVu Sans /
+// the SVG sans-serif), since the SVG's viewer picks its own font and ImGui's
+// font is not known to core code. A renderer that knows its font (the cairo
+// PNG/PDF writer) passes its own TextWidthFn, so the margins, the legend box
+// and label placement are computed with the widths it will actually draw.
 #pragma once
 
 #include <cmath>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -116,9 +120,13 @@ struct Frame {
   double barBase() const;
 };
 
-// Estimated width of `text` (longest line) at `fontPx`.
-float textWidth(const std::string& text, float fontPx);
+// Width in pixels of one line of text (no '\n') at a font size in pixels.
+using TextWidthFn = std::function<float(const std::string& line, float fontPx)>;
 
-Frame layoutPlot(const Plot& plot, float width, float height, float fontPx = 14);
+// Width of `text` (its longest line) at `fontPx`: measured by `measure`, or
+// estimated when it is empty.
+float textWidth(const std::string& text, float fontPx, const TextWidthFn& measure = {});
+
+Frame layoutPlot(const Plot& plot, float width, float height, float fontPx = 14, const TextWidthFn& measure = {});
 
 }  // namespace cachescope::plot

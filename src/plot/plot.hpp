@@ -1,7 +1,8 @@
 // The plot model: series, axes, legend, error bars, markers. Pure data, no
-// drawing: two renderers read it, the ImGui draw-list renderer in src/app
-// (with hover read-outs) and the SVG writer here. Every chart of the app and
-// of `cachescope bench --plot` is a Plot; no view draws a one-off chart.
+// drawing: three renderers read it, the ImGui draw-list renderer in src/app
+// (with hover read-outs), the SVG writer and the cairo PNG/PDF renderer here.
+// Every chart of the app and of `cachescope bench --plot` is a Plot; no view
+// draws a one-off chart.
 #pragma once
 
 #include <cstdint>
@@ -80,7 +81,12 @@ double normalize(double value, Range range, Scale scale);
 // The default palette (colour-blind friendly), indexed by series order.
 Color paletteColor(std::size_t index);
 
-// SVG document of the plot, width x height pixels.
+// Font size in pixels of plot files (SVG here, PNG and PDF in cairo_render):
+// one value, so the three formats lay a plot out alike.
+inline constexpr float kFileFontPx = 15;
+
+// SVG document of the plot, width x height pixels. Files go through
+// exportPlot() (export.hpp), which picks the format from the file name.
 std::string toSvg(const Plot& plot, int width = 960, int height = 540);
 
 // The plotted data as CSV: series,x,y,err_low,err_high,label.

@@ -86,7 +86,7 @@ bool finite(float a) { return std::isfinite(a); }
 }  // namespace
 
 std::string toSvg(const Plot& plot, int width, int height) {
-  const Frame f = layoutPlot(plot, float(width), float(height), 15);
+  const Frame f = layoutPlot(plot, float(width), float(height), kFileFontPx);
   const Rect& a = f.area;
   std::ostringstream os;
   os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

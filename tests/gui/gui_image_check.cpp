@@ -4,8 +4,7 @@
 // - the control column has its panel background down the left edge;
 // - the view drew its plot: the expected series colours cover enough pixels;
 // - the frame-times CSV has a header and positive, finite times.
-//   gui_image_check --plot-png OUT.png
-// writes a sample plot through app::writePlotPng and checks the file.
+// (Plot files need no display: tests/plot checks the PNG that cairo draws.)
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -16,7 +15,6 @@
 
 #include "image_check.hpp"
 
-#include "app/plot_png.hpp"
 #include "plot/plot.hpp"
 
 namespace {
@@ -59,37 +57,11 @@ void checkFrameTimes(const std::string& path) {
   expect(sane, "every frame time positive and finite (max " + std::to_string(worst) + " ms)");
 }
 
-int checkPlotPng(const std::string& path) {
-  cachescope::plot::Plot p;
-  p.title = "check";
-  p.x.label = "n";
-  p.y.label = "GFLOP/s";
-  cachescope::plot::Series s;
-  s.name = "bars";
-  s.kind = cachescope::plot::SeriesKind::Bars;
-  for (double x : {0.0, 1.0, 2.0}) {
-    cachescope::plot::Point pt;
-    pt.x = x;
-    pt.y = x == 1.0 ? 9 : x == 2.0 ? 5 : 3;
-    s.points.push_back(pt);
-  }
-  p.x.categories = {"a", "b", "c"};
-  p.series.push_back(s);
-  cachescope::app::writePlotPng(p, path, 800, 450);
-  Image img;
-  expect(load(path, img), "plot PNG loads");
-  expect(img.w == 800 && img.h == 450, "plot PNG is 800x450");
-  expect(countColor(img, 0xffffff, 0, 0, img.w, img.h) > img.w * img.h / 3, "plot PNG has a white background");
-  expect(countColor(img, paletteRgb(0), 0, 0, img.w, img.h) > 5000, "plot PNG shows the bars");
-  return failures ? 1 : 0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 3 && std::string(argv[1]) == "--plot-png") return checkPlotPng(argv[2]);
   if (argc != 5) {
-    std::fprintf(stderr, "usage: gui_image_check SHOT.png TIMES.csv VIEW THEME | --plot-png OUT.png\n");
+    std::fprintf(stderr, "usage: gui_image_check SHOT.png TIMES.csv VIEW THEME\n");
     return 2;
   }
   const std::string view = argv[3], theme = argv[4];
