@@ -43,7 +43,14 @@ BenchRecord record(const json& j) {
   r.reps = j.value("reps", 0);
   if (j.contains("error")) {
     // formatJson writes nothing but the parameters for a failed run.
-    r.failure = j["error"].is_string() ? j["error"].get<std::string>() : j["error"].dump();
+    // "cancelled" is the outcome's own name; anything else is why it failed.
+    const std::string error = j["error"].is_string() ? j["error"].get<std::string>() : j["error"].dump();
+    if (error == toString(Outcome::Cancelled)) {
+      r.outcome = Outcome::Cancelled;
+    } else {
+      r.outcome = Outcome::Failed;
+      r.failure = error;
+    }
     return r;
   }
   if (j.contains("times_s")) {

@@ -49,6 +49,7 @@ std::vector<BenchRecord> records() {
   f.n = 8;
   f.reps = 2;
   f.failure = "out of memory";
+  f.outcome = Outcome::Failed;
   return {a, q, f};
 }
 
@@ -70,6 +71,7 @@ TEST_CASE("bench JSON reads back into the records that wrote it", "[report]") {
     CHECK(b.warmup == a.warmup);
     CHECK(b.reps == a.reps);
     CHECK(b.failure == a.failure);
+    CHECK(b.outcome == a.outcome);
     if (!a.failure.empty()) continue;  // a failed run carries only its parameters
     CHECK(b.timesS == a.timesS);        // exact: round-trip precision
     CHECK(b.medianS == a.medianS);
