@@ -192,15 +192,18 @@ void updateThreadsRequests(UiState& state) {
 
 void drawThreadsView(UiState& state, const Snapshot& snap, const ProgressView& progress) {
   const float fs = ImGui::GetFontSize();
-  if (!findKernel("matmul.parallel")) {
-    ImGui::TextWrapped("matmul.parallel is not registered in this build: there are no threads to show.");
+  const std::string& id = kernelRoles().threads;
+  if (!findKernel(id)) {
+    ImGui::TextWrapped("%s is not registered in this build: there are no threads to show.", id.c_str());
     return;
   }
   const bool recording = progress.busy && progress.kind == RequestKind::Threads;
   if (!snap.threads || (snap.threads->outcome == Outcome::Cancelled && snap.threads->records.empty())) {
-    ImGui::TextWrapped(recording    ? "Running matmul.parallel with its tiles recorded..."
-                       : snap.threads ? "The run was stopped before a recorded run finished; move n or threads to run it again."
-                                      : "The view runs matmul.parallel with the threads slider's count when it opens.");
+    const std::string text = recording ? "Running " + id + " with its tiles recorded..."
+                             : snap.threads
+                                 ? std::string("The run was stopped before a recorded run finished; move n or threads to run it again.")
+                                 : "The view runs " + id + " with the threads slider's count when it opens.";
+    ImGui::TextWrapped("%s", text.c_str());
     return;
   }
   const ThreadsRun& run = *snap.threads;
@@ -208,7 +211,7 @@ void drawThreadsView(UiState& state, const Snapshot& snap, const ProgressView& p
   const double ratio = imbalance(loads);
 
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_PlotHistogram));
-  ImGui::Text("matmul.parallel, n=%d, %d thread%s: %s", run.n, run.threads, run.threads == 1 ? "" : "s",
+  ImGui::Text("%s, n=%d, %d thread%s: %s", id.c_str(), run.n, run.threads, run.threads == 1 ? "" : "s",
               ms(run.shownSeconds).c_str());
   ImGui::PopStyleColor();
   ImGui::SameLine(0, fs);

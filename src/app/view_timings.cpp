@@ -50,7 +50,7 @@ std::vector<BenchRecord> inLadderOrder(const TimingRun& run) {
 // [SECTION] rates and speedups
 
 void drawSpeedupTable(const TimingRun& run, const std::vector<BenchRecord>& records) {
-  const BenchRecord* naive = findRecord(records, "matmul.naive");
+  const BenchRecord* naive = findRecord(records, kernelRoles().baseline);
   const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
   if (!ImGui::BeginTable("##speedups", 4, flags)) return;
   ImGui::TableSetupColumn("kernel", ImGuiTableColumnFlags_WidthStretch, 1.6f);

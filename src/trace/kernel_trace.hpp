@@ -15,7 +15,7 @@
 namespace cachescope::trace {
 
 struct KernelTraceSpec {
-  std::string kernel = "matmul.naive";
+  std::string kernel;    // a registered id (kernelRoles() names the usual ones)
   int n = 256;
   int block = 64;        // kernels whose trace uses a block
   int bits = 32;         // 32, 8 or 4 where the kernel traces them; 32 also means "the kernel's own"
