@@ -241,7 +241,8 @@ void App::runExports() {
     try {
       // Pictures go through the same function and size as `--plot`, so a
       // saved file equals the headless one for the same data.
-      if (e.format == "csv") writeFileAtomically(path, plot::toCsv(e.plot));
+      if (!e.text.empty()) writeFileAtomically(path, e.text);
+      else if (e.format == "csv") writeFileAtomically(path, plot::toCsv(e.plot));
       else plot::exportPlot(e.plot, path);
       state_.notice = "saved " + path;
     } catch (const std::exception& ex) {

@@ -4,6 +4,9 @@
 // the worker or GL.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "app/plot_renderer.hpp"
 #include "app/ui_state.hpp"
 #include "engine/worker.hpp"
@@ -34,7 +37,11 @@ void tooltip(const char* text);
 void tooltip(const std::string& text);
 // "PNG SVG PDF CSV" buttons that queue an export of `plot` (plot::exportPlot,
 // the same files as `--plot`; CSV: plot::toCsv).
-void drawExportButtons(UiState& state, const plot::Plot& plot, const char* stem);
+// The results behind a plot as text, JSON (true) or CSV (false): report's
+// writers, the same bytes the headless command writes for the same records.
+using ResultsText = std::function<std::string(bool json)>;
+// PNG, SVG, PDF and CSV of the plot; with `results`, also the data as JSON and CSV.
+void drawExportButtons(UiState& state, const plot::Plot& plot, const char* stem, const ResultsText& results = {});
 // A heading in the control column.
 void sectionHeading(const char* text);
 // "1.23 s", "850 ms", "2 min 5 s".

@@ -42,6 +42,9 @@ struct ExportRequest {
   std::string name;    // file stem, e.g. "timings-rates"
   std::string format;  // "png", "svg", "pdf" (plot::exportPlot), "csv"
   plot::Plot plot;     // a copy: the snapshot it came from may be gone by then
+  // Data exports ("json", "csv" of results): the text as report's writers
+  // made it, the same as the headless command's --format output.
+  std::string text;
 };
 
 struct UiState {

@@ -12,6 +12,7 @@
 #include "app/panels.hpp"
 #include "kernels/registry.hpp"
 #include "plot/bench_plots.hpp"
+#include "report/writers.hpp"
 
 namespace cachescope::app {
 
@@ -152,7 +153,7 @@ void drawRates(UiState& state, const Snapshot& snap, ImVec2 size) {
   const float plotW = size.x - tableW - ImGui::GetStyle().ItemSpacing.x;
   ImGui::BeginGroup();
   drawPlot(p, "rates", ImVec2(plotW, size.y - ImGui::GetFrameHeightWithSpacing()), plotTheme(state));
-  drawExportButtons(state, p, "rates");
+  drawExportButtons(state, p, "rates", [records](bool json) { return json ? formatJson(records) : formatCsv(records); });
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginChild("##speedup", ImVec2(tableW, size.y), false);
@@ -248,7 +249,8 @@ void drawSweep(UiState& state, const Snapshot& snap, ImVec2 size) {
     p.subtitle = "measured with other settings (n=" + std::to_string(s.settings.params.n) + ", block=" +
                  std::to_string(s.settings.params.block) + "); press a sweep button to redo it";
   drawPlot(p, "sweep", ImVec2(size.x, h), plotTheme(state));
-  drawExportButtons(state, p, (std::string("sweep-") + toString(s.axis)).c_str());
+  drawExportButtons(state, p, (std::string("sweep-") + toString(s.axis)).c_str(),
+                    [recs = s.records](bool json) { return json ? formatJson(recs) : formatCsv(recs); });
 }
 
 }  // namespace

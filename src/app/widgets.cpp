@@ -22,7 +22,7 @@ void tooltip(const char* text) {
 
 void tooltip(const std::string& text) { tooltip(text.c_str()); }
 
-void drawExportButtons(UiState& state, const plot::Plot& plot, const char* stem) {
+void drawExportButtons(UiState& state, const plot::Plot& plot, const char* stem, const ResultsText& results) {
   ImGui::PushID(stem);
   for (const char* format : {"png", "svg", "pdf", "csv"}) {
     char label[16];
@@ -35,6 +35,23 @@ void drawExportButtons(UiState& state, const plot::Plot& plot, const char* stem)
              : std::string(format) == "pdf" ? " (vector graphics for papers)"
                                             : " (for slides)"));
     ImGui::SameLine();
+  }
+  if (results) {
+    ImGui::TextDisabled("| results");
+    ImGui::SameLine();
+    for (bool json : {true, false}) {
+      if (ImGui::SmallButton(json ? "JSON" : "CSV##results")) {
+        ExportRequest e;
+        e.name = std::string(stem) + "-results";
+        e.format = json ? "json" : "csv";
+        e.text = results(json);
+        state.exports.push_back(std::move(e));
+      }
+      tooltip(std::string("Save the measured results as ") + (json ? "JSON" : "CSV") + " in " + state.exportDir +
+              ": the writer of `cachescope bench --format " + (json ? "json" : "csv") +
+              "` (host context, medians, spread, every repetition).");
+      ImGui::SameLine();
+    }
   }
   ImGui::NewLine();
   ImGui::PopID();
