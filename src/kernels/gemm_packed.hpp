@@ -101,6 +101,11 @@ void macroKernel(const GemmPlan& plan, int rows, int cols, int depth, const floa
 void gemmPacked(const GemmPlan& plan, int m, int n, int k, const float* a, std::ptrdiff_t lda, const float* b,
                 std::ptrdiff_t ldb, float* c, std::ptrdiff_t ldc, float* aBuf, float* bBuf, float* edge);
 
+// matmul.packed's traced loop nest (matmul_packed.cpp) run with the plain
+// policy: the portable 4 x 8 micro-kernel's blocking and order, C = A * B for
+// n x n row-major inputs. For the test that the trace is that kernel's code.
+void matmulPackedTracedNestDirect(int n, const float* a, const float* b, float* c);
+
 // Micro-kernels, one file each (gemm_ukernel_*.cpp). The AVX ones may only be
 // called on CPUs that have the instructions (makeGemmPlan checks).
 void gemmUkernelRef4x8(int kc, const float* a, const float* b, float* c, std::ptrdiff_t ldc, bool accumulate);

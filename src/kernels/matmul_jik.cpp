@@ -4,8 +4,7 @@
 //
 // One loop nest, two uses: `Direct` is the timed kernel, Traced<TraceSink>
 // the simulator's and the animation's trace (kernels/traced.hpp).
-#include "kernels/kernel.hpp"
-#include "kernels/matmul_trace.hpp"
+#include "kernels/loop_nest_kernel.hpp"
 
 namespace cachescope {
 
@@ -40,41 +39,27 @@ void loop(Acc& acc, int n, const TIn* A, std::size_t lda, const TIn* B, std::siz
   }
 }
 
-class Preparedjik final : public MatmulPrepared {
- public:
-  using MatmulPrepared::MatmulPrepared;
-  void run() override {
-    Direct acc;
-    loop<float>(acc, n_, problem_.a.data(), n_, problem_.b.data(), n_, c_.data(), n_);
-  }
-};
-
 }  // namespace
 
 Kernel makeMatmulJik() {
-  Kernel k;
-  k.info.id = "matmul.jik";
-  k.info.family = Family::Matmul;
-  k.info.title = "Loop order jik";
-  k.info.teaches =
+  KernelInfo info;
+  info.id = "matmul.jik";
+  info.title = "Loop order jik";
+  info.teaches =
       "Like ijk, the inner loop is a dot product: a row of A (one miss per line) against a column "
       "of B (a new line every step). Swapping the two outer loops changes nothing that matters: "
       "about 1 + 1/L misses per inner iteration, L elements per line.";
-  k.info.traceNote = "per (j,i,k): load A[i][k], load B[k][j]; per (j,i): store C[i][j]";
-  k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<Preparedjik>(p, q); };
-  k.work = matmulWork;
-  k.extraBytes = matmulExtraBytes;
+  info.traceNote =
+      "per (j,i,k): load A[i][k], load B[k][j]; per (j,i): store C[i][j]";
   MatmulTraceInfo t;
-  t.note = k.info.traceNote;
   t.code = kCode;
   t.references = [](const TraceShape& s) {
     const std::uint64_t n = std::uint64_t(s.n);
     return 2 * n * n * n + n * n;
   };
-  k.trace = matmulTrace(t, [](auto& acc, auto sum, const auto& m) {
+  return loopNestKernel(info, t, [](auto& acc, auto sum, const auto& m) {
     loop<decltype(sum)>(acc, m.n, m.a, m.ld, m.b, m.ld, m.c, m.ld);
   });
-  return k;
 }
 
 }  // namespace cachescope

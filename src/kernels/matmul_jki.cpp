@@ -3,8 +3,7 @@
 //
 // One loop nest, two uses: `Direct` is the timed kernel, Traced<TraceSink>
 // the simulator's and the animation's trace (kernels/traced.hpp).
-#include "kernels/kernel.hpp"
-#include "kernels/matmul_trace.hpp"
+#include "kernels/loop_nest_kernel.hpp"
 
 namespace cachescope {
 
@@ -43,41 +42,27 @@ void loop(Acc& acc, int n, const TIn* __restrict A, std::size_t lda, const TIn* 
   }
 }
 
-class Preparedjki final : public MatmulPrepared {
- public:
-  using MatmulPrepared::MatmulPrepared;
-  void run() override {
-    Direct acc;
-    loop<float>(acc, n_, problem_.a.data(), n_, problem_.b.data(), n_, c_.data(), n_);
-  }
-};
-
 }  // namespace
 
 Kernel makeMatmulJki() {
-  Kernel k;
-  k.info.id = "matmul.jki";
-  k.info.family = Family::Matmul;
-  k.info.title = "Loop order jki";
-  k.info.teaches =
+  KernelInfo info;
+  info.id = "matmul.jki";
+  info.title = "Loop order jki";
+  info.teaches =
       "The inner loop adds a multiple of a column of A into a column of C: both walked down a "
       "column, a new cache line for each every step: about 2 misses per inner iteration, the worst "
       "of the six loop orders.";
-  k.info.traceNote = "per (i,j): store C[i][j]=0; per (j,k): load B[k][j]; per (j,k,i): load A[i][k], load C[i][j], store C[i][j]";
-  k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<Preparedjki>(p, q); };
-  k.work = matmulWork;
-  k.extraBytes = matmulExtraBytes;
+  info.traceNote =
+      "per (i,j): store C[i][j]=0; per (j,k): load B[k][j]; per (j,k,i): load A[i][k], load C[i][j], store C[i][j]";
   MatmulTraceInfo t;
-  t.note = k.info.traceNote;
   t.code = kCode;
   t.references = [](const TraceShape& s) {
     const std::uint64_t n = std::uint64_t(s.n);
     return 3 * n * n * n + 2 * n * n;
   };
-  k.trace = matmulTrace(t, [](auto& acc, auto sum, const auto& m) {
+  return loopNestKernel(info, t, [](auto& acc, auto sum, const auto& m) {
     loop<decltype(sum)>(acc, m.n, m.a, m.ld, m.b, m.ld, m.c, m.ld);
   });
-  return k;
 }
 
 }  // namespace cachescope

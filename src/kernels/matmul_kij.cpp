@@ -4,8 +4,7 @@
 //
 // One loop nest, two uses: `Direct` is the timed kernel, Traced<TraceSink>
 // the simulator's and the animation's trace (kernels/traced.hpp).
-#include "kernels/kernel.hpp"
-#include "kernels/matmul_trace.hpp"
+#include "kernels/loop_nest_kernel.hpp"
 
 namespace cachescope {
 
@@ -44,41 +43,27 @@ void loop(Acc& acc, int n, const TIn* __restrict A, std::size_t lda, const TIn* 
   }
 }
 
-class Preparedkij final : public MatmulPrepared {
- public:
-  using MatmulPrepared::MatmulPrepared;
-  void run() override {
-    Direct acc;
-    loop<float>(acc, n_, problem_.a.data(), n_, problem_.b.data(), n_, c_.data(), n_);
-  }
-};
-
 }  // namespace
 
 Kernel makeMatmulKij() {
-  Kernel k;
-  k.info.id = "matmul.kij";
-  k.info.family = Family::Matmul;
-  k.info.title = "Loop order kij";
-  k.info.teaches =
+  KernelInfo info;
+  info.id = "matmul.kij";
+  info.title = "Loop order kij";
+  info.teaches =
       "Like ikj, the inner loop adds a multiple of a row of B into a row of C: both walked with "
       "unit stride, about 2/L misses per inner iteration (L elements per line). With k outermost every "
       "pass streams all of C once more.";
-  k.info.traceNote = "per (i,j): store C[i][j]=0; per (k,i): load A[i][k]; per (k,i,j): load B[k][j], load C[i][j], store C[i][j]";
-  k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<Preparedkij>(p, q); };
-  k.work = matmulWork;
-  k.extraBytes = matmulExtraBytes;
+  info.traceNote =
+      "per (i,j): store C[i][j]=0; per (k,i): load A[i][k]; per (k,i,j): load B[k][j], load C[i][j], store C[i][j]";
   MatmulTraceInfo t;
-  t.note = k.info.traceNote;
   t.code = kCode;
   t.references = [](const TraceShape& s) {
     const std::uint64_t n = std::uint64_t(s.n);
     return 3 * n * n * n + 2 * n * n;
   };
-  k.trace = matmulTrace(t, [](auto& acc, auto sum, const auto& m) {
+  return loopNestKernel(info, t, [](auto& acc, auto sum, const auto& m) {
     loop<decltype(sum)>(acc, m.n, m.a, m.ld, m.b, m.ld, m.c, m.ld);
   });
-  return k;
 }
 
 }  // namespace cachescope

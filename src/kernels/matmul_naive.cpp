@@ -4,8 +4,7 @@
 //
 // One loop nest, two uses: `Direct` is the timed kernel, Traced<TraceSink>
 // the simulator's and the animation's trace (kernels/traced.hpp).
-#include "kernels/kernel.hpp"
-#include "kernels/matmul_trace.hpp"
+#include "kernels/loop_nest_kernel.hpp"
 
 namespace cachescope {
 
@@ -41,40 +40,26 @@ void naiveLoop(Acc& acc, int n, const TIn* A, std::size_t lda, const TIn* B, std
   }
 }
 
-class NaivePrepared final : public MatmulPrepared {
- public:
-  using MatmulPrepared::MatmulPrepared;
-  void run() override {
-    Direct acc;
-    naiveLoop<float>(acc, n_, problem_.a.data(), n_, problem_.b.data(), n_, c_.data(), n_);
-  }
-};
-
 }  // namespace
 
 Kernel makeMatmulNaive() {
-  Kernel k;
-  k.info.id = "matmul.naive";
-  k.info.family = Family::Matmul;
-  k.info.title = "Naive ijk";
-  k.info.teaches =
+  KernelInfo info;
+  info.id = "matmul.naive";
+  info.title = "Naive ijk";
+  info.teaches =
       "The textbook triple loop. The inner loop reads B down a column: every step touches a new "
       "cache line, so for large n almost every load of B misses.";
-  k.info.traceNote = "per (i,j,k): load A[i][k], load B[k][j]; per (i,j): store C[i][j]";
-  k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<NaivePrepared>(p, q); };
-  k.work = matmulWork;
-  k.extraBytes = matmulExtraBytes;
+  info.traceNote =
+      "per (i,j,k): load A[i][k], load B[k][j]; per (i,j): store C[i][j]";
   MatmulTraceInfo t;
-  t.note = k.info.traceNote;
   t.code = kCode;
   t.references = [](const TraceShape& s) {
     const std::uint64_t n = std::uint64_t(s.n);
     return 2 * n * n * n + n * n;
   };
-  k.trace = matmulTrace(t, [](auto& acc, auto sum, const auto& m) {
+  return loopNestKernel(info, t, [](auto& acc, auto sum, const auto& m) {
     naiveLoop<decltype(sum)>(acc, m.n, m.a, m.ld, m.b, m.ld, m.c, m.ld);
   });
-  return k;
 }
 
 }  // namespace cachescope

@@ -4,8 +4,7 @@
 //
 // One loop nest, two uses: `Direct` is the timed kernel, Traced<TraceSink>
 // the simulator's and the animation's trace (kernels/traced.hpp).
-#include "kernels/kernel.hpp"
-#include "kernels/matmul_trace.hpp"
+#include "kernels/loop_nest_kernel.hpp"
 
 namespace cachescope {
 
@@ -42,42 +41,27 @@ void reorderedLoop(Acc& acc, int n, const TIn* __restrict A, std::size_t lda, co
   }
 }
 
-class ReorderedPrepared final : public MatmulPrepared {
- public:
-  using MatmulPrepared::MatmulPrepared;
-  void run() override {
-    Direct acc;
-    reorderedLoop<float>(acc, n_, problem_.a.data(), n_, problem_.b.data(), n_, c_.data(), n_);
-  }
-};
-
 }  // namespace
 
 Kernel makeMatmulReordered() {
-  Kernel k;
-  k.info.id = "matmul.reordered";
-  k.info.family = Family::Matmul;
-  k.info.title = "Loop reordering (ikj)";
-  k.info.teaches =
+  KernelInfo info;
+  info.id = "matmul.reordered";
+  info.title = "Loop reordering (ikj)";
+  info.teaches =
       "Swapping the j and k loops makes the inner loop walk rows of B and C with unit stride: each "
       "cache line brought in is used for 16 floats, and the loop vectorises.";
-  k.info.traceNote =
+  info.traceNote =
       "per (i,j): store C[i][j]=0; per (i,k): load A[i][k]; per (i,k,j): load B[k][j], load C[i][j], "
       "store C[i][j]";
-  k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<ReorderedPrepared>(p, q); };
-  k.work = matmulWork;
-  k.extraBytes = matmulExtraBytes;
   MatmulTraceInfo t;
-  t.note = k.info.traceNote;
   t.code = kCode;
   t.references = [](const TraceShape& s) {
     const std::uint64_t n = std::uint64_t(s.n);
     return 3 * n * n * n + 2 * n * n;
   };
-  k.trace = matmulTrace(t, [](auto& acc, auto sum, const auto& m) {
+  return loopNestKernel(info, t, [](auto& acc, auto sum, const auto& m) {
     reorderedLoop<decltype(sum)>(acc, m.n, m.a, m.ld, m.b, m.ld, m.c, m.ld);
   });
-  return k;
 }
 
 }  // namespace cachescope
