@@ -107,6 +107,15 @@ void drawLegend(const Colors& c, const AnimationData& data) {
 
 // [SECTION] kernel pickers
 
+// Keeps the next item on the line of the last one when `width` still fits
+// there, else starts a new line: toolbars wrap at large fonts and in narrow
+// windows instead of running off the edge.
+void sameLineIfFits(float width) {
+  const float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x;
+  const float limit = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (right + width <= limit) ImGui::SameLine();
+}
+
 // One combo per side (two, and an optional third): any traced kernel of the
 // registry against any other.
 void drawKernelPickers(AccessViewState& v) {
@@ -115,13 +124,11 @@ void drawKernelPickers(AccessViewState& v) {
   const char* labels[] = {"##first", "##second", "##third"};
   for (std::size_t side = 0; side < kMaxAnimationSides; ++side) {
     if (side >= shown.size() && side != shown.size()) break;
-    ImGui::SameLine();
-    // Wrap where the next combo would not fit (large fonts, narrow windows).
-    const float want = fs * 10;
-    if (ImGui::GetContentRegionAvail().x < want) ImGui::NewLine();
     const bool add = side == shown.size();
     const std::string current = add ? std::string("+ kernel") : shown[side];
-    ImGui::SetNextItemWidth(std::max(fs * 9.0f, ImGui::CalcTextSize(current.c_str()).x + fs * 2.2f));
+    const float width = std::max(fs * 9.0f, ImGui::CalcTextSize(current.c_str()).x + fs * 2.2f);
+    sameLineIfFits(width);
+    ImGui::SetNextItemWidth(width);
     if (ImGui::BeginCombo(labels[side], current.c_str())) {
       if (!add && shown.size() > 1 && ImGui::Selectable("(remove)")) {
         shown.erase(shown.begin() + std::ptrdiff_t(side));
@@ -194,15 +201,15 @@ void drawTransport(UiState& state, const AnimationData& data) {
   ImGui::SameLine();
   if (ImGui::Button("Restart")) v.t = 0;
   tooltip("Back to the first access: empty caches.");
-  ImGui::SameLine();
+  sameLineIfFits(fs * 11);
   ImGui::SetNextItemWidth(fs * 11);
   ImGui::SliderScalar("##speed", ImGuiDataType_Double, &v.speed, &kMinSpeed, &kMaxSpeed, "%.0f accesses/s",
                       ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   tooltip("Playback speed (log scale): a few per second to follow single accesses, millions to see whole sweeps.");
-  ImGui::SameLine();
+  sameLineIfFits(fs * 4);
   ImGui::Checkbox("loop", &v.loop);
   tooltip("Start over at the end.");
-  ImGui::SameLine();
+  sameLineIfFits(fs * 12);
   ImGui::SetNextItemWidth(fs * 12);
   const std::string current = v.caches.empty() ? "auto: " + animationCaches(v.caches, state.settings.params.n) : v.caches;
   if (ImGui::BeginCombo("##caches", current.c_str())) {
@@ -216,7 +223,7 @@ void drawTransport(UiState& state, const AnimationData& data) {
   }
   tooltip("Cache hierarchy simulated (assets/caches). teaching-small and teaching-tiny are scaled down so n = 32..64 "
           "shows what n = 1000 does on a real machine.");
-  ImGui::SameLine();
+  sameLineIfFits(fs * 8);
   drawL1Override(v, data);
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted("Kernels:");
