@@ -13,6 +13,7 @@
 #include "bench/param_list.hpp"
 #include "cachesim/config.hpp"
 #include "cli/run_cli.hpp"
+#include "engine/settings.hpp"
 #include "platform/host.hpp"
 #include "report/atomic_file.hpp"
 #include "trace/errors.hpp"
@@ -256,6 +257,11 @@ TEST_CASE("every module's input error exits 2, a run failure 1, with one line", 
       {[] { throw trace::SimulationError("unknown kernel 'x'"); }, 2, "unknown kernel"},
       {[] { throw trace::TraceError(7, "missing address"); }, 2, "trace line 7: missing address"},
       {[] { parseIntList("1,x", "n"); }, 2, "not a number"},
+      {[] {
+         engine::LaunchOptions o;
+         engine::applyScenarioFile(o, ".");  // a directory: not std::ios_base::failure (exit 1)
+       },
+       2, "Is a directory"},
       {[] { throw RunFailure("no display"); }, 1, "no display"},
       {[] { throw std::logic_error("a bug"); }, 1, "a bug"},
   };
