@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -9,7 +10,27 @@ namespace cachescope {
 
 namespace {
 
-constexpr std::size_t kMaxItems = 10000;
+// Values in a range start, start+s, ... <= stop (or start, start*f, ...):
+// floor of the steps that fit (a hair of slack for 64:1024:x2's log ratio
+// rounding below 4), plus the start. Saturates instead of overflowing, as
+// only the comparison with the bound matters.
+double rangeCount(double start, double stop, double by, bool mult) {
+  const double steps = mult ? std::log(stop / start) / std::log(by) : (stop - start) / by;
+  if (!std::isfinite(steps) || steps > 1e18) return 1e18;
+  return std::floor(steps + 1e-9) + 1;
+}
+
+std::string countText(double count) {
+  if (count >= 1e18) return "more than 10^18";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f", count);
+  return buf;
+}
+
+UsageError tooManyValues(const std::string& what, const std::string& text) {
+  return UsageError("--" + what + ": '" + text + "' has more than " + std::to_string(kMaxListValues) +
+                    " values; a list holds at most " + std::to_string(kMaxListValues));
+}
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -50,14 +71,20 @@ std::vector<double> parseList(const std::string& text, const std::string& what, 
         throw UsageError("--" + what + ": range '" + item + "' never reaches its end (step " + step + ")");
       if (mult && start <= 0) throw UsageError("--" + what + ": multiplicative range '" + item + "' must start above 0");
       const double eps = 1e-9 * std::max(1.0, std::fabs(stop));
+      // Count first, so a range like 1:1e12:+1 is refused without building
+      // it; the checks on the list's size below catch what rounding lets by.
+      const double count = rangeCount(start, stop, by, mult);
+      if (count > double(kMaxListValues))
+        throw UsageError("--" + what + ": range '" + item + "' has " + countText(count) + " values; a list holds at most " +
+                         std::to_string(kMaxListValues));
       for (double v = start; v <= stop + eps; v = mult ? v * by : v + by) {
         out.push_back(integers ? std::round(v) : v);
-        if (out.size() > kMaxItems) throw UsageError("--" + what + ": range '" + item + "' has too many values");
+        if (out.size() > kMaxListValues) throw tooManyValues(what, text);
       }
     } else {
       throw UsageError("--" + what + ": '" + item + "' is neither a value nor a range start:stop:step");
     }
-    if (out.size() > kMaxItems) throw UsageError("--" + what + ": too many values");
+    if (out.size() > kMaxListValues) throw tooManyValues(what, text);
   }
   if (integers) {
     for (double v : out) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <new>
 #include <set>
@@ -84,8 +85,30 @@ std::vector<Job> planSweep(const SweepSpec& spec) {
     bitsOf.push_back(bitsList);
   }
 
+  // The job count is the product of the lists each kernel uses: counted
+  // before any job is built, so a sweep nobody could wait for (or hold in
+  // memory) is refused at once. Counted in double: five lists of
+  // kMaxListValues overflow 64 bits.
+  const double nCount = double(orDefault(spec.n, defaults.n).size());
+  auto countOf = [](bool used, std::size_t size) { return used && size > 0 ? double(size) : 1.0; };
+  double jobCount = 0;
+  for (std::size_t ki = 0; ki < ks.size(); ++ki) {
+    const Kernel* k = ks[ki];
+    jobCount += nCount * countOf(k->uses(Param::Block), spec.block.size()) *
+                countOf(k->uses(Param::Threads), spec.threads.size()) * double(bitsOf[ki].size()) *
+                countOf(k->uses(Param::Density), spec.density.size());
+  }
+  if (jobCount > double(kMaxSweepJobs)) {
+    char count[32];
+    std::snprintf(count, sizeof count, "%.0f", jobCount);
+    throw UsageError("the sweep has " + std::string(count) + " jobs (kernels x the values of each list they use); " +
+                     "a bench run takes at most " + std::to_string(kMaxSweepJobs) +
+                     ": shorten a list or split the sweep");
+  }
+
   // n outermost: kernels at the same size sit together (and share inputs).
   std::vector<Job> jobs;
+  jobs.reserve(std::size_t(jobCount));
   for (int n : orDefault(spec.n, defaults.n)) {
     for (std::size_t ki = 0; ki < ks.size(); ++ki) {
       const Kernel* k = ks[ki];
@@ -108,6 +131,21 @@ std::vector<Job> planSweep(const SweepSpec& spec) {
                        " of memory but only " + gib(double(available)) + " is available");
   }
   return jobs;
+}
+
+SweepEstimate estimateSweep(const std::vector<Job>& jobs, const RunOptions& options) {
+  // As runJob counts them: at least one timed run, never negative warmups.
+  const double runsPerJob = std::max(0, options.warmup) + std::max(1, options.reps);
+  SweepEstimate e;
+  double work = 0;
+  for (const Job& job : jobs) {
+    const Kernel& k = *job.kernel;
+    work += runsPerJob * k.work(job.params);
+    if (errorVsFp32(k) && k.info.family == Family::Matmul) work += 2.0 * job.params.n * job.params.n * job.params.n;
+    e.runs += runsPerJob;
+  }
+  e.seconds = work / kEstimateRate;
+  return e;
 }
 
 BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& options, const std::atomic<bool>* cancel,

@@ -27,6 +27,11 @@ struct SweepSpec {
   std::vector<double> density;
 };
 
+// A sweep larger than this is refused by planSweep: at 6 runs a job and a
+// millisecond a run it is already a minute of tiny kernels, and beyond it a
+// plan mostly comes from a range typed with +1 for x2.
+inline constexpr std::size_t kMaxSweepJobs = 10000;
+
 struct Job {
   const Kernel* kernel = nullptr;
   Params params;
@@ -37,11 +42,27 @@ struct Job {
 // job's data fits in available memory. Throws UsageError with a one-line
 // message (unknown kernel with the nearest id, n <= 0, block/threads <= 0,
 // bits not in {32, 8, 4} or not accepted by a kernel, density outside (0, 1],
-// a job too large for memory).
+// a job too large for memory, more than kMaxSweepJobs jobs).
 std::vector<Job> planSweep(const SweepSpec& spec);
 
 // Bytes a job needs at its peak (inputs, outputs, kernel buffers, reference).
 double jobBytes(const Job& job);
+
+// How long a sweep may take, worked out before it starts so that a user can
+// stop a run of hours at once. Honest only as an order of magnitude: every
+// run (warmup and timed) and the fp32 reference that quantized and sparse
+// results are checked against are counted at kEstimateRate units of work a
+// second. That is conservative for the tuned kernels (tens of GFLOP/s on one
+// core) and about right for the naive loops, which fall below it only at
+// sizes far beyond the caches.
+inline constexpr double kEstimateRate = 1e9;  // FLOP, OP or bytes per second
+
+struct SweepEstimate {
+  double runs = 0;      // kernel runs, warmups included
+  double seconds = 0;   // at kEstimateRate
+};
+
+SweepEstimate estimateSweep(const std::vector<Job>& jobs, const RunOptions& options);
 
 struct Progress {
   int job = 0, jobs = 1;        // current job index and count

@@ -1,3 +1,4 @@
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -22,12 +23,36 @@ struct BenchArgs {
   std::string format = "table";
   std::string out;
   std::string plot;
+  bool dryRun = false;
 };
+
+// "40 s", "3.5 min", "2.1 h", "4.0 days": the estimate is rough, so is this.
+std::string duration(double s) {
+  char buf[48];
+  if (s < 90) std::snprintf(buf, sizeof buf, "%.0f s", s);
+  else if (s < 90 * 60) std::snprintf(buf, sizeof buf, "%.1f min", s / 60);
+  else if (s < 48 * 3600) std::snprintf(buf, sizeof buf, "%.1f h", s / 3600);
+  else std::snprintf(buf, sizeof buf, "%.1f days", s / 86400);
+  return buf;
+}
+
+// Below this a run needs no warning: it is over before one would act on it.
+constexpr double kEstimateNoticeS = 10;
 
 int runBench(const BenchArgs& a) {
   requireDistinctOutputs({{"--out", a.out}, {"--plot", a.plot}});
   if (a.reps < 1) throw UsageError("--reps must be >= 1");
   if (a.warmup < 0) throw UsageError("--warmup must be >= 0");
+  Format format;
+  if (!parseFormat(a.format, format)) throw UsageError("--format must be table, csv or json");
+
+  // Outputs first: a bad path is reported at once, not after planning (or
+  // running) a sweep whose result could not be kept.
+  std::optional<AtomicFile> out;
+  if (!a.out.empty()) out.emplace(a.out);
+  std::optional<PlotOutput> plotOut;
+  if (!a.plot.empty()) plotOut.emplace(a.plot);
+
   SweepSpec spec;
   spec.kernels = splitIdList(a.kernels);
   if (!a.n.empty()) spec.n = parseIntList(a.n, "n");
@@ -35,15 +60,19 @@ int runBench(const BenchArgs& a) {
   if (!a.threads.empty()) spec.threads = parseIntList(a.threads, "threads");
   if (!a.bits.empty()) spec.bits = parseIntList(a.bits, "bits");
   if (!a.density.empty()) spec.density = parseDoubleList(a.density, "density");
-  Format format;
-  if (!parseFormat(a.format, format)) throw UsageError("--format must be table, csv or json");
   std::vector<Job> jobs = planSweep(spec);
+  RunOptions options{a.warmup, a.reps};
 
-  // Open the output before the (possibly long) run: a bad path fails now.
-  std::optional<AtomicFile> out;
-  if (!a.out.empty()) out.emplace(a.out);
-  std::optional<PlotOutput> plotOut;
-  if (!a.plot.empty()) plotOut.emplace(a.plot);
+  const SweepEstimate estimate = estimateSweep(jobs, options);
+  if (a.dryRun || estimate.seconds > kEstimateNoticeS) {
+    char rate[16];
+    std::snprintf(rate, sizeof rate, "%g", kEstimateRate / 1e9);
+    std::cerr << "bench: " << jobs.size() << (jobs.size() == 1 ? " job, " : " jobs, ") << std::size_t(estimate.runs)
+              << " runs: roughly " << duration(estimate.seconds) << " (counting " << rate
+              << " GFLOP/s, GOP/s or GB/s; tuned kernels are faster, naive ones at large n slower)"
+              << (a.dryRun ? "" : "; Ctrl-C stops") << '\n';
+  }
+  if (a.dryRun) return 0;  // the outputs' temporaries go with them, unwritten
 
   ProgressFn progress;
   if (::isatty(STDERR_FILENO)) {
@@ -52,7 +81,6 @@ int runBench(const BenchArgs& a) {
                 << "        " << std::flush;
     };
   }
-  RunOptions options{a.warmup, a.reps};
   std::vector<BenchRecord> records = runSweep(jobs, options, nullptr, progress);
   if (progress) std::cerr << "\r" << std::string(60, ' ') << "\r";
 
@@ -75,7 +103,11 @@ int runBench(const BenchArgs& a) {
 }  // namespace
 
 void addBenchCommand(CLI::App& root, Commands& commands) {
-  auto* app = root.add_subcommand("bench", "Time kernels over a parameter sweep (medians of repetitions)");
+  auto* app = root.add_subcommand(
+      "bench", "Time kernels over a parameter sweep (medians of repetitions). A list holds at most " +
+                   std::to_string(kMaxListValues) + " values and a sweep at most " + std::to_string(kMaxSweepJobs) +
+                   " jobs; a run estimated over " + std::to_string(int(kEstimateNoticeS)) +
+                   " s says how long first");
   auto a = std::make_shared<BenchArgs>();
   app->add_option("--kernels", a->kernels, "Kernel ids, comma separated (see 'cachescope list')")->required();
   app->add_option("--n", a->n, "Matrix sizes: list or range, e.g. 256,512 or 64:1024:x2 (default 256)");
@@ -91,6 +123,8 @@ void addBenchCommand(CLI::App& root, Commands& commands) {
                   "Also draw the results to FILE.svg, FILE.png or FILE.pdf (" + std::to_string(plot::kExportWidth) +
                       "x" + std::to_string(plot::kExportHeight) +
                       ", no display needed): bars, or a sweep against the parameter that varies");
+  app->add_flag("--dry-run", a->dryRun,
+                "Check the options and outputs, print the job count and a rough run time, run nothing");
   commands.push_back({app, [a] { return runBench(*a); }});
 }
 

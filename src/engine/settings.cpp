@@ -1,8 +1,14 @@
 #include "engine/settings.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -84,22 +90,20 @@ std::string quantKernelId(int bits) {
 
 namespace {
 
-int parseInt(const std::string& key, const std::string& value) {
-  std::size_t used = 0;
-  int v = 0;
-  try {
-    v = std::stoi(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != value.size()) throw UsageError("--set " + key + "=" + value + ": not an integer");
-  return v;
-}
-
-void checkRange(const std::string& key, int v, int lo, int hi) {
-  if (v < lo || v > hi)
-    throw UsageError("--set " + key + "=" + std::to_string(v) + ": must be in " + std::to_string(lo) + ".." +
-                     std::to_string(hi));
+// A whole number in lo..hi, from the text as typed: out-of-range values
+// (2^64 - 1 from a scenario) are named as given, never after a wrap.
+int parseInt(const std::string& key, const std::string& value, int lo, int hi) {
+  long long v = 0;
+  // A leading '+' is accepted, as stoi did before; "+-5" is not a number.
+  const bool plus = value.size() > 1 && value[0] == '+' && value[1] >= '0' && value[1] <= '9';
+  const char* begin = value.data() + (plus ? 1 : 0);
+  const char* end = value.data() + value.size();
+  const auto [ptr, ec] = std::from_chars(begin, end, v);
+  if (value.empty() || ec == std::errc::invalid_argument || ptr != end)
+    throw UsageError("--set " + key + "=" + value + ": not an integer");
+  if (ec == std::errc::result_out_of_range || v < lo || v > hi)
+    throw UsageError("--set " + key + "=" + value + ": must be in " + std::to_string(lo) + ".." + std::to_string(hi));
+  return int(v);
 }
 
 // Keeps the ladder order of the registry whatever order the user typed.
@@ -126,19 +130,13 @@ void applySetting(RunSettings& settings, const std::string& keyValue, SweepAxis*
   Params& p = settings.params;
   // Values are checked before they are stored: a bad --set changes nothing.
   if (key == "n") {
-    const int v = parseInt(key, value);
-    checkRange(key, v, kMinN, kMaxN);
-    p.n = v;
+    p.n = parseInt(key, value, kMinN, kMaxN);
   } else if (key == "block") {
-    const int v = parseInt(key, value);
-    checkRange(key, v, kMinBlock, kMaxBlock);
-    p.block = v;
+    p.block = parseInt(key, value, kMinBlock, kMaxBlock);
   } else if (key == "threads") {
-    const int v = parseInt(key, value);
-    checkRange(key, v, 1, host().logicalCores);
-    p.threads = v;
+    p.threads = parseInt(key, value, 1, host().logicalCores);
   } else if (key == "bits") {
-    int b = parseInt(key, value);
+    const int b = parseInt(key, value, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
     if (b != 32 && b != 8 && b != 4) throw UsageError("--set bits=" + value + ": must be 32, 8 or 4");
     p.bits = b;
   } else if (key == "density") {
@@ -163,24 +161,63 @@ void applySetting(RunSettings& settings, const std::string& keyValue, SweepAxis*
   }
 }
 
+namespace {
+
+// A scenario is a few lines a lecturer writes; anything larger is the wrong
+// file (or /dev/zero), refused before it is read into memory.
+constexpr std::size_t kMaxScenarioBytes = 1 << 20;
+
+// The whole file, or a FileError (exit 2) with the reason in one line: a
+// directory or an unreadable file is the user's input, not a crash.
+std::string readScenario(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) throw FileError("cannot read scenario '" + path + "': " + std::strerror(errno));
+  std::string text;
+  char buf[65536];
+  std::size_t got = 0;
+  while ((got = std::fread(buf, 1, sizeof buf, f.get())) > 0) {
+    text.append(buf, got);
+    if (text.size() > kMaxScenarioBytes)
+      throw FileError("scenario '" + path + "' is larger than " + std::to_string(kMaxScenarioBytes >> 20) +
+                      " MiB; is it the right file?");
+  }
+  if (std::ferror(f.get())) throw FileError("cannot read scenario '" + path + "': " + std::strerror(errno));
+  return text;
+}
+
+// A number of a "set" entry, as the text the --set parsers take, exactly:
+// integers in full (2^64 - 1 stays that, 1e6 is 1000000), other doubles in
+// the shortest text that reads back as the same double (0.12345678, not
+// 0.123457). The parsers then judge the value as if it had been typed, so a
+// scenario and --set accept the same values.
+std::string numberText(const nlohmann::json& v) {
+  if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
+  if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
+  const double d = v.get<double>();
+  // 2^63: every double below it that is a whole number fits an int64.
+  if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9223372036854775808.0)
+    return std::to_string(static_cast<long long>(d));
+  char buf[64];
+  const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  return ec == std::errc() ? std::string(buf, ptr) : std::string("nan");
+}
+
+}  // namespace
+
 void applyScenarioFile(LaunchOptions& options, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw FileError("cannot read scenario '" + path + "'");
+  const std::string contents = readScenario(path);
   nlohmann::json j;
   try {
-    in >> j;
+    // parse() takes exactly one document: trailing text or a second object
+    // is an error (operator>> would stop after the first and ignore the rest).
+    j = nlohmann::json::parse(contents);
   } catch (const nlohmann::json::exception& e) {
     throw UsageError("scenario '" + path + "' is not valid JSON: " + std::string(e.what()));
   }
   if (!j.is_object()) throw UsageError("scenario '" + path + "' must be a JSON object");
   auto text = [&](const nlohmann::json& v, const std::string& key) {
     if (v.is_string()) return v.get<std::string>();
-    if (v.is_number_integer()) return std::to_string(v.get<long long>());
-    if (v.is_number()) {
-      std::ostringstream os;
-      os << v.get<double>();
-      return os.str();
-    }
+    if (v.is_number()) return numberText(v);
     throw UsageError("scenario '" + path + "': '" + key + "' must be a string or a number");
   };
   for (auto it = j.begin(); it != j.end(); ++it) {
@@ -192,8 +229,13 @@ void applyScenarioFile(LaunchOptions& options, const std::string& path) {
       if (!parseTheme(text(*it, key), options.theme))
         throw UsageError("scenario '" + path + "': theme must be light or dark");
     } else if (key == "font_size") {
-      if (!it->is_number()) throw UsageError("scenario '" + path + "': font_size must be a number");
-      options.fontSize = it->get<float>();
+      // Checked as a double: converting an out-of-range one to float is
+      // undefined behaviour, so 1e300 must be refused before it.
+      const double size = it->is_number() ? it->get<double>() : 0.0;
+      if (!(size >= kMinFontSize && size <= kMaxFontSize))
+        throw UsageError("scenario '" + path + "': font_size must be a number in " +
+                         std::to_string(int(kMinFontSize)) + ".." + std::to_string(int(kMaxFontSize)) + " (pixels)");
+      options.fontSize = static_cast<float>(size);
     } else if (key == "sweep") {
       if (!parseSweepAxis(text(*it, key), options.sweep))
         throw UsageError("scenario '" + path + "': sweep must be n, block, threads or none");

@@ -25,6 +25,24 @@ TEST_CASE("malformed lists are usage errors", "[params]") {
   CHECK_THROWS_WITH(parseIntList("64:a", "n"), Catch::Contains("--n"));
 }
 
+TEST_CASE("a list holds at most kMaxListValues values, and says so", "[params]") {
+  // Exactly the bound is fine; one more is not.
+  CHECK(parseIntList("1:" + std::to_string(kMaxListValues) + ":+1", "n").size() == kMaxListValues);
+  CHECK_THROWS_WITH(parseIntList("0:" + std::to_string(kMaxListValues) + ":+1", "n"),
+                    Catch::Contains("at most " + std::to_string(kMaxListValues)));
+  // A long range is refused from its length, named in the message, without
+  // being built (1e15 values would not fit in memory).
+  CHECK_THROWS_WITH(parseIntList("1:1e15:+1", "n"),
+                    Catch::Contains("has 1000000000000000 values") && Catch::Contains("at most 10000"));
+  CHECK_THROWS_WITH(parseDoubleList("0:1:+1e-300", "density"),
+                    Catch::Contains("more than 10^18 values") && Catch::Contains("at most 10000"));
+  CHECK_THROWS_WITH(parseIntList("1:1e300:x1.0000001", "n"), Catch::Contains("at most 10000"));
+  // Many short ranges add up to the same bound.
+  std::string many;
+  for (int i = 0; i < 11; ++i) many += (many.empty() ? "" : ",") + std::string("1:1000:+1");
+  CHECK_THROWS_WITH(parseIntList(many, "n"), Catch::Contains("at most 10000"));
+}
+
 TEST_CASE("id lists split on commas and drop empty items", "[params]") {
   CHECK(splitIdList("matmul.naive") == std::vector<std::string>{"matmul.naive"});
   CHECK(splitIdList("a,,b,") == std::vector<std::string>{"a", "b"});

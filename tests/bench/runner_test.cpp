@@ -37,6 +37,41 @@ TEST_CASE("planSweep rejects bad values with a usage error", "[bench][runner]") 
   CHECK_THROWS_WITH(plan(s), Catch::Contains("32, 8 or 4"));
 }
 
+TEST_CASE("planSweep refuses more than kMaxSweepJobs jobs, counted before building them", "[bench][runner]") {
+  SweepSpec s;
+  s.kernels = {"matmul.blocked"};
+  for (int n = 1; n <= 100; ++n) s.n.push_back(n);
+  for (int b = 1; b <= 100; ++b) s.block.push_back(b);
+  CHECK(planSweep(s).size() == kMaxSweepJobs);  // 100 x 100: the bound itself
+  s.block.push_back(101);
+  CHECK_THROWS_WITH(planSweep(s), Catch::Contains("10100 jobs") && Catch::Contains("at most 10000"));
+  // A kernel is counted only over the lists it uses: naive ignores block.
+  s.kernels = {"matmul.naive"};
+  s.n.resize(100);
+  CHECK(planSweep(s).size() == 100);
+}
+
+TEST_CASE("the run-time estimate counts every run and the reference check", "[bench][runner]") {
+  SweepSpec s;
+  s.kernels = {"matmul.naive"};
+  s.n = {100, 200};
+  const std::vector<Job> jobs = planSweep(s);
+  SweepEstimate e = estimateSweep(jobs, RunOptions{1, 5});
+  CHECK(e.runs == 12);
+  const double work = 6 * (2.0 * 100 * 100 * 100 + 2.0 * 200 * 200 * 200);
+  CHECK(e.seconds == Approx(work / kEstimateRate));
+  // As runJob: a negative warmup is none, reps at least one.
+  CHECK(estimateSweep(jobs, RunOptions{-3, 0}).runs == 2);
+  // Quantized results are checked against the fp32 reference (2n^3 more).
+  if (findKernel("matmul.int8")) {
+    s.kernels = {"matmul.int8"};
+    s.n = {64};
+    const std::vector<Job> q = planSweep(s);
+    CHECK(estimateSweep(q, RunOptions{0, 1}).seconds ==
+          Approx((q[0].kernel->work(q[0].params) + 2.0 * 64 * 64 * 64) / kEstimateRate));
+  }
+}
+
 TEST_CASE("runJob times reps after warmup and reports progress", "[bench][runner]") {
   const Kernel* k = findKernel("matmul.reordered");
   REQUIRE(k);

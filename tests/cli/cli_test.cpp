@@ -13,6 +13,7 @@
 #include "bench/param_list.hpp"
 #include "cachesim/config.hpp"
 #include "cli/run_cli.hpp"
+#include "engine/settings.hpp"
 #include "platform/host.hpp"
 #include "report/atomic_file.hpp"
 #include "trace/errors.hpp"
@@ -68,6 +69,54 @@ TEST_CASE("bench rejects bad input with one line and exit 2", "[cli]") {
   requireUsageError({"bench"}, "--kernels is required");
   requireUsageError({"bench", "--kernels", "matmul.naive", "--bogus"}, "bogus");
   requireUsageError({"frobnicate"}, "frobnicate");
+}
+
+TEST_CASE("bench checks its outputs before the plan, and bounds the plan", "[cli]") {
+  // A bad --out is the first thing reported, even with a plan that is itself
+  // wrong (or, as in the issue, one that would take a minute to build).
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "0", "--out", "/nonexistent/x"}, "does not exist");
+  requireUsageError({"bench", "--kernels", "matmul.blocked", "--n", "1:10000:+1", "--block", "1:10000:+1", "--out",
+                     "/nonexistent/x"},
+                    "does not exist");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "16", "--plot", "/nonexistent/x.svg"},
+                    "/nonexistent/x.svg");
+  // Without a bad path, the product of the lists is refused, with the bound
+  // (--dry-run: were the plan accepted, nothing would run).
+  requireUsageError(
+      {"bench", "--kernels", "matmul.blocked", "--n", "1:10000:+1", "--block", "1:10000:+1", "--dry-run"},
+      "100000000 jobs");
+  requireUsageError({"bench", "--kernels", "matmul.blocked", "--n", "1:101:+1", "--block", "1:100:+1", "--dry-run"},
+                    "at most 10000");
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "1:20000:+1", "--dry-run"}, "at most 10000");
+  // --help states both bounds.
+  Result help = run({"bench", "--help"});
+  CHECK(help.code == 0);
+  CHECK(help.out.find("at most 10000 values") != std::string::npos);
+  CHECK(help.out.find("at most 10000 jobs") != std::string::npos);
+}
+
+TEST_CASE("bench estimates a long run before starting it, and --dry-run only estimates", "[cli]") {
+  // naive at n=2048, 1 warmup + 5 reps: 6 x 2 x 2048^3 = 1.0e11 FLOP, about
+  // 100 s at the counted 1 GFLOP/s.
+  Result r = run({"bench", "--kernels", "matmul.naive", "--n", "2048", "--dry-run"});
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(r.out.empty());  // nothing ran, nothing printed
+  CHECK(r.err == "bench: 1 job, 6 runs: roughly 1.7 min (counting 1 GFLOP/s, GOP/s or GB/s; tuned kernels are "
+                 "faster, naive ones at large n slower)\n");
+  // A short run says nothing about time.
+  Result small = run({"bench", "--kernels", "matmul.naive", "--n", "16", "--reps", "1", "--warmup", "0"});
+  CHECK(small.code == 0);
+  CHECK(small.err.find("roughly") == std::string::npos);
+  // --dry-run checks everything a run would and keeps no file.
+  requireUsageError({"bench", "--kernels", "matmul.naive", "--n", "0", "--dry-run"}, "--n must be > 0");
+  fs::path dir = fs::temp_directory_path() / ("cachescope-cli-dry-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  Result dry = run({"bench", "--kernels", "matmul.naive", "--n", "16", "--dry-run", "--out", (dir / "r.csv").string()});
+  CHECK(dry.code == 0);
+  CHECK(fs::is_empty(dir));
+  fs::remove_all(dir);
 }
 
 TEST_CASE("bench writes JSON with context and results", "[cli]") {
@@ -208,6 +257,11 @@ TEST_CASE("every module's input error exits 2, a run failure 1, with one line", 
       {[] { throw trace::SimulationError("unknown kernel 'x'"); }, 2, "unknown kernel"},
       {[] { throw trace::TraceError(7, "missing address"); }, 2, "trace line 7: missing address"},
       {[] { parseIntList("1,x", "n"); }, 2, "not a number"},
+      {[] {
+         engine::LaunchOptions o;
+         engine::applyScenarioFile(o, ".");  // a directory: not std::ios_base::failure (exit 1)
+       },
+       2, "Is a directory"},
       {[] { throw RunFailure("no display"); }, 1, "no display"},
       {[] { throw std::logic_error("a bug"); }, 1, "a bug"},
   };

@@ -55,6 +55,8 @@ TEST_CASE("set option: bad keys and values fail with one line") {
   CHECK(fails("=5", "key=value"));
   CHECK(fails("n=abc", "not an integer"));
   CHECK(fails("n=12x", "not an integer"));
+  CHECK(fails("n=+-20", "not an integer"));
+  CHECK(fails("n=99999999999999999999", "n=99999999999999999999: must be in 16..4096"));
   CHECK(fails("n=8", "16..4096"));
   CHECK(fails("n=100000", "16..4096"));
   CHECK(fails("block=0", "4..512"));
@@ -119,6 +121,81 @@ TEST_CASE("scenario files set view, theme and parameters") {
   CHECK_THROWS_WITH(applyScenarioFile(o, path), Catch::Contains("not valid JSON"));
   std::remove(path.c_str());
   CHECK_THROWS_AS(applyScenarioFile(o, "no/such/scenario.json"), FileError);
+}
+
+namespace {
+
+// Writes `json` to a scenario file, applies it to fresh options and returns
+// them; the file is removed again whatever happens. Named per test case, as
+// ctest -j runs the cases as parallel processes in one directory.
+struct ScenarioFile {
+  std::string path;
+  explicit ScenarioFile(const std::string& name) : path("app_scenario_" + name + "_test.json") {}
+  ~ScenarioFile() { std::remove(path.c_str()); }
+  LaunchOptions apply(const std::string& json) {
+    {
+      std::ofstream f(path, std::ios::binary);
+      f << json;
+    }
+    LaunchOptions o;
+    applyScenarioFile(o, path);
+    return o;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a scenario file is exactly one JSON document") {
+  ScenarioFile f("document");
+  CHECK(f.apply(R"({"view": "cache"})" "\n\t ").view == View::Cache);  // trailing whitespace is fine
+  for (const char* bad : {R"({"view": "cache"} trailing)", R"({"view": "cache"}{"view": "roofline"})",
+                          R"({"view": "cache"} {})", R"({"view": "cache"},)", ""}) {
+    INFO(bad);
+    CHECK_THROWS_WITH(f.apply(bad), Catch::Contains("not valid JSON"));
+  }
+}
+
+TEST_CASE("scenario numbers are taken as numbers, exactly") {
+  ScenarioFile f("numbers");
+  // No round trip through six significant digits.
+  CHECK(f.apply(R"({"set": {"density": 0.12345678}})").settings.params.density == 0.12345678);
+  CHECK(f.apply(R"({"set": {"speed": 1234567.5}})").animation.speed == 1234567.5);
+  // A whole number is an integer however it is written.
+  CHECK(f.apply(R"({"set": {"step": 1e6}})").animation.step == 1000000);
+  CHECK(f.apply(R"({"set": {"n": 256.0}})").settings.params.n == 256);
+  CHECK(f.apply(R"({"set": {"step": 9007199254740993}})").animation.step == 9007199254740993);  // above 2^53
+  // Not whole, or out of range: refused, and named as written, never wrapped.
+  CHECK_THROWS_WITH(f.apply(R"({"set": {"n": 256.5}})"), Catch::Contains("n=256.5: not an integer"));
+  CHECK_THROWS_WITH(f.apply(R"({"set": {"n": 18446744073709551615}})"),
+                    Catch::Contains("n=18446744073709551615: must be in 16..4096"));
+  CHECK_THROWS_WITH(f.apply(R"({"set": {"n": -9223372036854775808}})"),
+                    Catch::Contains("n=-9223372036854775808: must be in 16..4096"));
+  CHECK_THROWS_WITH(f.apply(R"({"set": {"n": 4294967552}})"), Catch::Contains("n=4294967552: must be in"));
+  CHECK_THROWS_AS(f.apply(R"({"set": {"n": 1e300}})"), UsageError);
+  CHECK_THROWS_AS(f.apply(R"({"set": {"step": 18446744073709551615}})"), UsageError);
+}
+
+TEST_CASE("scenario font_size is checked before it becomes a float") {
+  ScenarioFile f("font");
+  CHECK(f.apply(R"({"font_size": 30.5})").fontSize == 30.5f);
+  CHECK(f.apply(R"({"font_size": 10})").fontSize == 10.0f);
+  for (const char* bad : {R"({"font_size": 1e300})", R"({"font_size": -1e300})", R"({"font_size": 9.99})",
+                          R"({"font_size": 48.01})", R"({"font_size": "24"})"}) {
+    INFO(bad);
+    CHECK_THROWS_WITH(f.apply(bad), Catch::Contains("font_size must be a number in 10..48"));
+  }
+}
+
+TEST_CASE("a scenario path that is not a readable file is an input error") {
+  LaunchOptions o;
+  // A directory opens but cannot be read: one line, an InputError (exit 2).
+  const std::string dir = ".";
+  CHECK_THROWS_AS(applyScenarioFile(o, dir), FileError);
+  CHECK_THROWS_WITH(applyScenarioFile(o, dir), Catch::Contains("cannot read scenario '.': Is a directory"));
+  CHECK_THROWS_WITH(applyScenarioFile(o, "no/such/scenario.json"), Catch::Contains("No such file"));
+  // A file far larger than any scenario is refused before it fills memory.
+  ScenarioFile f("size");
+  CHECK_THROWS_WITH(f.apply("{\"notes\": \"" + std::string(2 << 20, 'x') + "\"}"), Catch::Contains("larger than 1 MiB"));
 }
 
 TEST_CASE("quantization choices map to registered kernels only") {
