@@ -111,10 +111,10 @@ void addBenchCommand(CLI::App& root, Commands& commands) {
   auto a = std::make_shared<BenchArgs>();
   app->add_option("--kernels", a->kernels, "Kernel ids, comma separated (see 'cachescope list')")->required();
   app->add_option("--n", a->n, "Matrix sizes: list or range, e.g. 256,512 or 64:1024:x2 (default 256)");
-  app->add_option("--block", a->block, "Tile sizes for matmul.blocked, e.g. 16:128:x2 (default 64)");
+  app->add_option("--block", a->block, "Tile sizes for the kernels that use a block (see list), e.g. 16:128:x2 (default 64)");
   app->add_option("--threads", a->threads, "Thread counts, e.g. 1,2 (default 1)");
   app->add_option("--bits", a->bits, "Quantization widths for int kernels: 8, 4 (default: the kernel's own)");
-  app->add_option("--density", a->density, "Share of nonzeros kept for matmul.sparse, in (0,1] (default 1)");
+  app->add_option("--density", a->density, "Share of nonzeros kept for the sparse kernels, in (0,1] (default 1)");
   app->add_option("--reps", a->reps, "Timed repetitions per point (default 5)");
   app->add_option("--warmup", a->warmup, "Untimed runs before timing (default 1)");
   app->add_option("--format", a->format, "table | csv | json (default table)");
