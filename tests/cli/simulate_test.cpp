@@ -98,6 +98,9 @@ TEST_CASE("simulate rejects bad specs and kernels with one line and exit 2", "[c
   requireOneLineError({"--kernel", "matmul.naive", "--l1", "none"}, "--l1 cannot be none");
   requireOneLineError({"--kernel", "matmul.naive", "--format", "xml"}, "--format");
   requireOneLineError({}, "--kernel ID or --trace");
+  // 17179869185G is 2^64 + 2^30 bytes: it wrapped to a 1 GiB level before.
+  requireOneLineError({"--kernel", "matmul.naive", "--n", "4", "--l1", "17179869185G:1:64"},
+                      "size must be bytes");
   requireOneLineError({"--trace", "/nonexistent/trace"}, "cannot open trace");
 }
 
