@@ -376,6 +376,40 @@ TEST_CASE("cache presets: host from sysfs, documented JSON presets", "[trace]") 
   CHECK_THROWS_WITH(loadPreset(bad.path), Catch::Contains("not a multiple"));
 }
 
+TEST_CASE("preset numbers must be exact unsigned integers in range", "[trace]") {
+  // Before, nlohmann's conversion wrapped or truncated these (ways 4294967304
+  // -> 8, 8.9 -> 8, line 4294967360 -> 64) or was undefined (1e30).
+  const std::pair<const char*, const char*> cases[] = {
+      {"\"size\": 1e30, \"ways\": 8, \"line\": 64", "'size'"},
+      {"\"size\": 32768, \"ways\": 1e30, \"line\": 64", "'ways'"},
+      {"\"size\": 32768, \"ways\": 4294967304, \"line\": 64", "'ways'"},
+      {"\"size\": 32768, \"ways\": 8.9, \"line\": 64", "'ways'"},
+      {"\"size\": 32768, \"ways\": 8, \"line\": 4294967360", "'line'"},
+      {"\"size\": 32768, \"ways\": -8, \"line\": 64", "'ways'"},
+      {"\"size\": 32768.0, \"ways\": 8, \"line\": 64", "'size'"},
+      {"\"size\": \"17179869185G\", \"ways\": 8, \"line\": 64", "'size'"},
+  };
+  for (const auto& [fields, field] : cases) {
+    TempFile f(std::string("{\"levels\": [{\"name\": \"L1d\", ") + fields + "}]}");
+    INFO(fields);
+    try {
+      loadPreset(f.path);
+      FAIL("accepted");
+    } catch (const SimulationError& e) {
+      const std::string what = e.what();
+      CHECK(what.find(f.path) != std::string::npos);
+      CHECK(what.find(std::string("L1d ") + field) != std::string::npos);
+      CHECK(what.find('\n') == std::string::npos);
+    }
+  }
+  TempFile good("{\"levels\": [{\"size\": 32768, \"ways\": 8, \"line\": 64}]}");
+  const CachePreset p = loadPreset(good.path);
+  REQUIRE(p.levels.size() == 1);
+  CHECK(p.levels[0].sizeBytes == 32768);
+  CHECK(p.levels[0].ways == 8);
+  CHECK(p.levels[0].lineBytes == 64);
+}
+
 TEST_CASE("ReLU streams x and y: one miss per line, at its real element size", "[trace]") {
   // n = 64: 4096 elements. fp32: 16 per line -> 256 lines of x, 256 of y.
   SimulationResult f = runKernel({"relu.naive", 64}, oneLevel("4K:4:64"));
