@@ -107,7 +107,7 @@ LevelConfig parseLevelSpec(const std::string& spec, const std::string& name) {
   LevelConfig l;
   l.name = name;
   std::uint64_t size = 0, ways = 0, line = 0;
-  if (!parseByteSize(spec.substr(0, c1), size)) throw ConfigError(bad + "size must be bytes with optional K/M suffix");
+  if (!parseByteSize(spec.substr(0, c1), size)) throw ConfigError(bad + "size must be bytes with optional K/M/G suffix, below 2^64");
   if (!parseUnsigned(spec.substr(c1 + 1, c2 - c1 - 1), ways) || ways > (1u << 31))
     throw ConfigError(bad + "ways must be a whole number");
   if (!parseUnsigned(spec.substr(c2 + 1), line) || line > (1u << 31))

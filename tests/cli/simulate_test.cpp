@@ -101,7 +101,7 @@ TEST_CASE("simulate rejects bad specs and kernels with one line and exit 2", "[c
   requireOneLineError({}, "--kernel ID or --trace");
   // 17179869185G is 2^64 + 2^30 bytes: it wrapped to a 1 GiB level before.
   requireOneLineError({"--kernel", "matmul.naive", "--n", "4", "--l1", "17179869185G:1:64"},
-                      "size must be bytes");
+                      "size must be bytes with optional K/M/G suffix, below 2^64");
   requireOneLineError({"--trace", "/nonexistent/trace"}, "cannot open trace");
 }
 
