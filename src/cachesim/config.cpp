@@ -12,6 +12,9 @@ void validate(const LevelConfig& l) {
   if (l.ways == 0) throw ConfigError(who + "ways must be >= 1");
   if (l.lineBytes == 0 || !std::has_single_bit(l.lineBytes))
     throw ConfigError(who + "line size " + std::to_string(l.lineBytes) + " is not a power of two");
+  if (l.lineBytes < kMinLineBytes || l.lineBytes > kMaxLineBytes)
+    throw ConfigError(who + "line size " + std::to_string(l.lineBytes) + " is outside " +
+                      std::to_string(kMinLineBytes) + ".." + std::to_string(kMaxLineBytes) + " bytes");
   if (l.sizeBytes == 0) throw ConfigError(who + "size must be > 0");
   const std::uint64_t wayBytes = std::uint64_t(l.ways) * l.lineBytes;
   if (l.sizeBytes % wayBytes != 0)
@@ -20,7 +23,45 @@ void validate(const LevelConfig& l) {
   if (l.sets() > (1ull << 32)) throw ConfigError(who + "more than 2^32 sets");
 }
 
-void validate(const HierarchyConfig& c) {
+namespace {
+// "10.8 GiB": memory figures are rarely whole units, unlike cache sizes
+// (formatBytes), so one decimal in the largest unit below 1024.
+std::string bytes(double b) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  int u = 0;
+  while (u < 6 && b >= 1024.0) {
+    b /= 1024.0;
+    ++u;
+  }
+  std::ostringstream os;
+  os.setf(std::ios::fixed);
+  os.precision(u == 0 ? 0 : 1);
+  os << b << ' ' << units[u];
+  return os.str();
+}
+}  // namespace
+
+MemoryEstimate simulatorBytes(const HierarchyConfig& c) {
+  MemoryEstimate m;
+  for (const LevelConfig& l : c.levels) {
+    const double sets = double(l.sets()), lines = double(l.lines());
+    const bool recency = c.replacement == Replacement::Lru || c.replacement == Replacement::Fifo;
+    if (recency && l.ways <= 16)
+      // RecencyLevel: a 32-byte head per set, tags at a power-of-two stride.
+      m.levels += sets * 32 + sets * double(std::bit_ceil(l.ways)) * 8;
+    else if (recency)
+      m.levels += lines * (8 + 2);  // OrderedLevel: tag + way/dirty word
+    else
+      // Level: tag + dirty byte per line, last way per set, PLRU bits per set.
+      m.levels += lines * (8 + 1) + sets * 4 + (c.replacement == Replacement::Plru ? sets * 8 : 0);
+    if (c.missClasses == MissClasses::On) m.shadows += lines * (16 + 2 * 12);
+  }
+  return m;
+}
+
+void validate(const HierarchyConfig& c) { validate(c, availableMemoryBytes()); }
+
+void validate(const HierarchyConfig& c, std::uint64_t availableBytes) {
   if (c.levels.empty()) throw ConfigError("the hierarchy needs at least one cache level");
   if (c.levels.size() > std::size_t(kMaxLevels))
     throw ConfigError("at most " + std::to_string(kMaxLevels) + " cache levels");
@@ -31,6 +72,17 @@ void validate(const HierarchyConfig& c) {
                         " (use lru, fifo or random)");
     if (c.replacement == Replacement::Plru && l.ways > 64)
       throw ConfigError(l.name + ": tree-PLRU supports at most 64 ways");
+    if (c.missClasses == MissClasses::On && l.lines() > kMaxShadowLines)
+      throw ConfigError(l.name + ": the three-C split supports at most 2^30 lines per level, not " +
+                        std::to_string(l.lines()) + " (switch the miss classes off)");
+  }
+  const MemoryEstimate need = simulatorBytes(c);
+  if (!fitsMemoryBudget(need.total(), availableBytes)) {
+    std::string what = "the simulated caches need " + bytes(need.total()) + " of memory";
+    if (need.shadows > 0) what += " (" + bytes(need.shadows) + " of it for the three-C split)";
+    throw ConfigError(what + ", more than the " + bytes(kMemoryBudgetShare * double(availableBytes)) +
+                      " a run may take (" + std::to_string(int(kMemoryBudgetShare * 100 + 0.5)) + "% of the " +
+                      bytes(double(availableBytes)) + " available)");
   }
 }
 
@@ -55,7 +107,7 @@ LevelConfig parseLevelSpec(const std::string& spec, const std::string& name) {
   LevelConfig l;
   l.name = name;
   std::uint64_t size = 0, ways = 0, line = 0;
-  if (!parseByteSize(spec.substr(0, c1), size)) throw ConfigError(bad + "size must be bytes with optional K/M suffix");
+  if (!parseByteSize(spec.substr(0, c1), size)) throw ConfigError(bad + "size must be bytes with optional K/M/G suffix, below 2^64");
   if (!parseUnsigned(spec.substr(c1 + 1, c2 - c1 - 1), ways) || ways > (1u << 31))
     throw ConfigError(bad + "ways must be a whole number");
   if (!parseUnsigned(spec.substr(c2 + 1), line) || line > (1u << 31))

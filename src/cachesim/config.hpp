@@ -33,11 +33,23 @@ enum class MissClasses { Off, On };
 
 inline constexpr int kMaxLevels = 4;
 
+// Line sizes a level may have. Every access is split into the lines it
+// covers, and a fetch or writeback between levels of different line sizes
+// into the lower level's lines, so the ratio of sizes multiplies the work of
+// one reference: with 4..4096 bytes it is at most 1024, where 1-byte and
+// 2 GiB lines made 144 references cost 33.5 M accesses. Real caches use
+// 32..256 bytes; 4 keeps the hand-worked teaching caches possible.
+inline constexpr std::uint32_t kMinLineBytes = 4;
+inline constexpr std::uint32_t kMaxLineBytes = 4096;
+
+// The shadow LRU of the three-C split indexes its lines with 32-bit nodes.
+inline constexpr std::uint64_t kMaxShadowLines = std::uint64_t(1) << 30;
+
 struct LevelConfig {
   std::string name;            // "L1d", "L2", "L3"
   std::uint64_t sizeBytes = 0;
   std::uint32_t ways = 0;      // ways == size / line: fully associative
-  std::uint32_t lineBytes = 0; // a power of two >= 1
+  std::uint32_t lineBytes = 0; // a power of two in kMinLineBytes..kMaxLineBytes
 
   std::uint64_t lines() const { return lineBytes ? sizeBytes / lineBytes : 0; }
   std::uint64_t sets() const { return ways && lineBytes ? sizeBytes / (std::uint64_t(ways) * lineBytes) : 0; }
@@ -56,7 +68,25 @@ struct HierarchyConfig {
 
 // Throws ConfigError naming the level and what is wrong.
 void validate(const LevelConfig& level);
+// Also refuses a hierarchy whose simulator would not fit in memory
+// (simulatorBytes against platform's budget of `availableBytes`; 0 = unknown,
+// no check). The one-argument form reads the machine's available memory:
+// every CacheModel and Hierarchy is built through it, so flags, presets, the
+// GUI's overrides and scenario files all meet the same bound.
 void validate(const HierarchyConfig& config);
+void validate(const HierarchyConfig& config, std::uint64_t availableBytes);
+
+// Memory the simulator of `config` allocates, in bytes (a double: absurd
+// configurations pass 2^64). The levels' arrays are allocated up front; with
+// the three-C split on, each level's shadow LRU is counted at its capacity
+// (16 bytes per node plus at least two 12-byte hash slots per line), the
+// least it reaches once the footprint fills the level.
+struct MemoryEstimate {
+  double levels = 0;
+  double shadows = 0;
+  double total() const { return levels + shadows; }
+};
+MemoryEstimate simulatorBytes(const HierarchyConfig& config);
 
 // "48K:12:64" -> {size 49152, ways 12, line 64}. Throws ConfigError.
 LevelConfig parseLevelSpec(const std::string& spec, const std::string& name);

@@ -64,6 +64,10 @@ sim::HierarchyConfig buildHierarchy(const SimulateArgs& a) {
   c.seed = a.seed;
   c.write = sim::parseWritePolicy(a.writePolicy);
   c.inclusiveLast = a.inclusive;
+  // Checked now, before any output is opened, with the three-C shadow only
+  // when asked for: "auto" may resolve to off, and simulate() checks the
+  // resolved configuration again when it builds the model.
+  c.missClasses = a.missClasses == "on" ? sim::MissClasses::On : sim::MissClasses::Off;
   sim::validate(c);
   return c;
 }

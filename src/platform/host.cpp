@@ -165,6 +165,9 @@ bool parseByteSize(const std::string& text, std::uint64_t& bytes) {
   else if (suffix == "M" || suffix == "MB" || suffix == "MiB") mult = 1024ull * 1024;
   else if (suffix == "G" || suffix == "GB" || suffix == "GiB") mult = 1024ull * 1024 * 1024;
   else return false;
+  // 15 digits times a suffix can pass 2^64 ("17179869185G"); wrapping would
+  // turn an absurd size into a plausible one, so refuse it instead.
+  if (value > ~std::uint64_t(0) / mult) return false;
   bytes = value * mult;
   return true;
 }

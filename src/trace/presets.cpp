@@ -57,6 +57,19 @@ std::vector<std::string> presetDirectories() {
 
 namespace {
 
+// A level's numeric field as an exact unsigned integer no larger than `max`.
+// nlohmann's get<unsigned>() truncates 8.9 to 8, wraps 4294967304 to 8 and is
+// undefined behaviour for 1e30, so the JSON type is checked first: only an
+// integer literal (number_unsigned) passes, then the range.
+std::uint64_t wholeNumber(const nlohmann::json& level, const char* field, const std::string& lname,
+                          std::uint64_t max) {
+  const nlohmann::json& v = level.at(field);
+  if (!v.is_number_unsigned() || v.get<std::uint64_t>() > max)
+    throw SimulationError(lname + " '" + field + "' must be a whole number from 0 to " + std::to_string(max) +
+                          ", not " + v.dump());
+  return v.get<std::uint64_t>();
+}
+
 CachePreset parsePresetFile(const fs::path& file, const std::string& name) {
   std::ifstream in(file);
   if (!in) throw SimulationError("cannot read cache preset '" + file.string() + "'");
@@ -83,11 +96,19 @@ CachePreset parsePresetFile(const fs::path& file, const std::string& name) {
         p.levels.push_back(sim::parseLevelSpec(l.at("spec").get<std::string>(), lname));
         continue;
       }
-      std::string size = l.at("size").is_string() ? l.at("size").get<std::string>()
-                                                   : std::to_string(l.at("size").get<std::uint64_t>());
-      p.levels.push_back(sim::parseLevelSpec(
-          size + ":" + std::to_string(l.at("ways").get<unsigned>()) + ":" + std::to_string(l.at("line").get<unsigned>()),
-          lname));
+      sim::LevelConfig level;
+      level.name = lname;
+      if (l.at("size").is_string()) {
+        if (!parseByteSize(l.at("size").get<std::string>(), level.sizeBytes))
+          throw SimulationError(lname + " 'size' must be bytes with optional K/M/G suffix, not " +
+                                l.at("size").dump());
+      } else {
+        level.sizeBytes = wholeNumber(l, "size", lname, ~std::uint64_t(0));
+      }
+      level.ways = std::uint32_t(wholeNumber(l, "ways", lname, std::uint64_t(1) << 31));
+      level.lineBytes = std::uint32_t(wholeNumber(l, "line", lname, sim::kMaxLineBytes));
+      sim::validate(level);
+      p.levels.push_back(level);
     }
   } catch (const nlohmann::json::exception& e) {
     throw SimulationError("cache preset '" + file.string() + "': " + e.what());

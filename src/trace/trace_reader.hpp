@@ -5,7 +5,8 @@
 //                                        " M 0421f14,4"  (modify = load + store)
 //     "I  04016f8,3" instruction lines and "==1234== ..." messages are ignored.
 //   native:                              "R 7fff5a10 8"  "W 0x601040 4"
-// Addresses are hexadecimal (optional 0x), sizes decimal bytes (1..1 MiB);
+// Addresses are hexadecimal (optional 0x), sizes decimal bytes (1..4096);
+// leading zeros are allowed in both;
 // the separator after the address may be ',' or blanks. Blank lines and
 // lines starting with '#' are ignored. Anything else is malformed.
 #pragma once
@@ -19,6 +20,9 @@
 #include "trace/errors.hpp"
 
 namespace cachescope::trace {
+
+// The largest access a trace line may give (see parseTraceLine).
+inline constexpr std::uint32_t kMaxTraceAccessBytes = 4096;
 
 struct TraceLine {
   enum class Kind { Ignored, Load, Store, Modify, Bad };

@@ -8,6 +8,7 @@
 
 #include "cachesim/cache_model.hpp"
 #include "cachesim/set_index.hpp"
+#include "platform/host.hpp"
 #include "reference_model.hpp"
 
 using namespace cachescope::sim;
@@ -82,6 +83,67 @@ TEST_CASE("spec parsing and validation give one-line errors", "[cachesim]") {
   HierarchyConfig c = tiny(3, Replacement::Plru);
   CHECK_THROWS_WITH(validate(c), Catch::Contains("power-of-two number of ways"));
   CHECK(toSpec(l) == "48K:12:64");
+}
+
+TEST_CASE("line sizes are bounded to 4..4096 bytes", "[cachesim]") {
+  // 2^31-byte lines over 64-byte levels made every miss 33.5 M accesses.
+  CHECK_THROWS_WITH(parseLevelSpec("1024G:4:2147483648", "L1d"), Catch::Contains("outside 4..4096 bytes"));
+  CHECK_THROWS_WITH(parseLevelSpec("32K:8:8192", "L1d"), Catch::Contains("line size 8192 is outside"));
+  CHECK_THROWS_WITH(parseLevelSpec("32K:8:1", "L1d"), Catch::Contains("line size 1 is outside"));
+  CHECK_THROWS_WITH(parseLevelSpec("32K:8:2", "L1d"), Catch::Contains("outside"));
+  CHECK(parseLevelSpec("32K:8:4", "L1d").lineBytes == 4);
+  CHECK(parseLevelSpec("32K:8:4096", "L1d").lineBytes == 4096);
+  LevelConfig raw{"L2", 1 << 20, 8, 1 << 13};  // built directly, as the GUI and presets may
+  CHECK_THROWS_AS(validate(raw), ConfigError);
+}
+
+TEST_CASE("a hierarchy whose simulator does not fit in memory is refused before allocating", "[cachesim]") {
+  const std::uint64_t gib = std::uint64_t(1) << 30;
+  HierarchyConfig c;
+  c.missClasses = MissClasses::Off;
+  c.levels.push_back(parseLevelSpec("32K:8:64", "L1d"));
+  // 64 sets: 64 heads of 32 bytes and 64 x 8 tags of 8 bytes.
+  CHECK(simulatorBytes(c).levels == 64 * 32 + 64 * 8 * 8);
+  CHECK(simulatorBytes(c).shadows == 0);
+  c.missClasses = MissClasses::On;
+  CHECK(simulatorBytes(c).shadows == 512 * 40);
+  CHECK_NOTHROW(validate(c, 1 * gib));
+
+  // The audit's --l1 256M:1:1 took 10.8 GB: 2^28 one-way sets of 40 bytes
+  // (with lines now at least 4 bytes, 1G:1:4 is the same geometry).
+  HierarchyConfig big;
+  big.missClasses = MissClasses::Off;
+  big.levels.push_back(parseLevelSpec("1G:1:4", "L1d"));
+  CHECK(simulatorBytes(big).total() == double(std::uint64_t(1) << 28) * 40);
+  CHECK_NOTHROW(validate(big, 16 * gib));
+  try {
+    validate(big, 8 * gib);
+    FAIL("accepted");
+  } catch (const ConfigError& e) {
+    const std::string what = e.what();
+    CHECK(what.find("need 10.0 GiB of memory") != std::string::npos);
+    CHECK(what.find("6.4 GiB a run may take (80% of the 8.0 GiB available)") != std::string::npos);
+  }
+  // The three-C shadow counts too, and says so.
+  big.missClasses = MissClasses::On;
+  CHECK_NOTHROW(validate(big, 0));  // unknown memory: no check
+  CHECK_THROWS_WITH(validate(big, 16 * gib), Catch::Contains("for the three-C split"));
+  // Every policy's level representation is counted.
+  big.missClasses = MissClasses::Off;
+  for (Replacement r : {Replacement::Fifo, Replacement::Plru, Replacement::Random}) {
+    big.replacement = r;
+    CHECK(simulatorBytes(big).levels >= double(std::uint64_t(1) << 28) * 9);
+    CHECK_THROWS_AS(validate(big, 2 * gib), ConfigError);
+  }
+  // Building a model goes through the same check: a level of 2^32 16-way
+  // sets (640 GiB) is refused with a message, not a failed allocation.
+  HierarchyConfig huge;
+  huge.missClasses = MissClasses::Off;
+  huge.levels.push_back(parseLevelSpec("4096G:16:64", "L1d"));
+  if (cachescope::availableMemoryBytes() > 0) CHECK_THROWS_AS(CacheModel(huge), ConfigError);
+  // More lines than the shadow can index is a configuration error too.
+  huge.missClasses = MissClasses::On;
+  CHECK_THROWS_WITH(validate(huge, 0), Catch::Contains("at most 2^30 lines"));
 }
 
 TEST_CASE("fast modulo equals % for odd set counts", "[cachesim]") {
@@ -284,7 +346,7 @@ TEST_CASE("fast simulator equals the reference model on random traces", "[caches
   std::mt19937_64 rng(2024);
   const Replacement policies[] = {Replacement::Lru, Replacement::Fifo, Replacement::Plru, Replacement::Random};
   const std::uint32_t setChoices[] = {1, 2, 3, 5, 6, 7, 8, 12};
-  const std::uint32_t lineChoices[] = {1, 4, 8, 16, 32};
+  const std::uint32_t lineChoices[] = {4, 8, 16, 32, 64};
   int configs = 0;
   for (int round = 0; round < 160; ++round) {
     HierarchyConfig c;

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/run_cli.hpp"
+#include "platform/host.hpp"
 
 namespace {
 
@@ -98,6 +99,9 @@ TEST_CASE("simulate rejects bad specs and kernels with one line and exit 2", "[c
   requireOneLineError({"--kernel", "matmul.naive", "--l1", "none"}, "--l1 cannot be none");
   requireOneLineError({"--kernel", "matmul.naive", "--format", "xml"}, "--format");
   requireOneLineError({}, "--kernel ID or --trace");
+  // 17179869185G is 2^64 + 2^30 bytes: it wrapped to a 1 GiB level before.
+  requireOneLineError({"--kernel", "matmul.naive", "--n", "4", "--l1", "17179869185G:1:64"},
+                      "size must be bytes with optional K/M/G suffix, below 2^64");
   requireOneLineError({"--trace", "/nonexistent/trace"}, "cannot open trace");
 }
 
@@ -162,6 +166,28 @@ TEST_CASE("simulate --trace: errors name the line, --skip-bad counts", "[cli][si
   CHECK(j["levels"][0]["misses"] == 3);
   requireOneLineError({"--trace", path, "--kernel", "matmul.naive"}, "excludes");
   std::remove(path.c_str());
+}
+
+TEST_CASE("simulate bounds what a configuration or a trace line can cost", "[cli][simulate]") {
+  // Lines above 4096 bytes (here 2^31: 144 references became 33.5 M accesses).
+  requireOneLineError({"--kernel", "matmul.naive", "--n", "4", "--l1", "1024G:4:2147483648"},
+                      "line size 2147483648 is outside 4..4096 bytes");
+  // A trace access above 4096 bytes stops at its line (a 1 MiB one cost
+  // 2^20 accesses with 1-byte lines).
+  const std::string path = tempTrace(" L 0,8\n L 0,1048576\n");
+  requireOneLineError({"--trace", path, "--l1", "32K:8:64"}, "trace line 2: size out of range (1 to 4096 bytes)");
+  std::remove(path.c_str());
+  // A level of 2^32 16-way sets needs 640 GiB: refused with the figure
+  // before anything is allocated, whether or not the three-C split is on.
+  if (cachescope::availableMemoryBytes() > 0) {
+    const std::string one = tempTrace(" L 0,8\n");
+    requireOneLineError({"--trace", one, "--l1", "4096G:16:64", "--miss-classes", "off"},
+                        "the simulated caches need 640.0 GiB of memory");
+    requireOneLineError({"--kernel", "matmul.naive", "--n", "4", "--l1", "4096G:16:64", "--miss-classes", "off"},
+                        "need 640.0 GiB");
+    requireOneLineError({"--trace", one, "--l1", "4096G:16:64", "--miss-classes", "on"}, "at most 2^30 lines");
+    std::remove(one.c_str());
+  }
 }
 
 TEST_CASE("simulate --trace - reads standard input like a file", "[cli][simulate]") {

@@ -28,6 +28,13 @@ TEST_CASE("byte sizes parse and print", "[platform]") {
   CHECK(!parseByteSize("", b));
   CHECK(!parseByteSize("K", b));
   CHECK(!parseByteSize("12Q", b));
+  // A suffix that takes the value past 2^64 is refused, not wrapped
+  // (17179869185G wrapped to 1 GiB, 17179869184G to 0).
+  CHECK(!parseByteSize("17179869185G", b));
+  CHECK(!parseByteSize("17179869184G", b));
+  CHECK((parseByteSize("17179869183G", b) && b == 17179869183ull << 30));
+  CHECK(!parseByteSize("18014398509481984K", b));  // 2^54 K: too many digits as well
+  CHECK((parseByteSize("999999999999999", b) && b == 999999999999999ull));
   CHECK(formatBytes(48 * 1024) == "48 KiB");
   CHECK(formatBytes(105u << 20) == "105 MiB");
   CHECK(formatBytes(100) == "100 B");

@@ -89,6 +89,31 @@ TEST_CASE("trace lines: Lackey and native formats", "[trace]") {
   }
 }
 
+TEST_CASE("trace numbers may have leading zeros; real overflow and huge sizes are refused", "[trace]") {
+  // 17 hex digits of which the first is a zero: still a 64-bit address.
+  TraceLine t = parseTraceLine(" L 01111111111111111,8");
+  REQUIRE(t.kind == TraceLine::Kind::Load);
+  CHECK(t.address == 0x1111111111111111ull);
+  CHECK(t.size == 8);
+  t = parseTraceLine("R 0x0000000000000000000000007fff5a10 0000000000000000016");
+  REQUIRE(t.kind == TraceLine::Kind::Load);
+  CHECK(t.address == 0x7fff5a10ull);
+  CHECK(t.size == 16);
+  t = parseTraceLine(" S 000,4");  // an address of only zeros is address 0
+  REQUIRE(t.kind == TraceLine::Kind::Store);
+  CHECK(t.address == 0);
+  CHECK(parseTraceLine(" L 0,4096").kind == TraceLine::Kind::Load);
+  CHECK(parseTraceLine(" L 0,0000004096").kind == TraceLine::Kind::Load);
+  // Seventeen significant digits, and sizes past the bound, stay errors.
+  for (const char* bad : {" L 11111111111111111,8", " L 0,4097", " L 0,1048576", " L 0,0000000000000000",
+                          " L 0,99999999999999999999"}) {
+    INFO(bad);
+    const TraceLine b = parseTraceLine(bad);
+    CHECK(b.kind == TraceLine::Kind::Bad);
+  }
+  CHECK(std::string(parseTraceLine(" L 0,1048576").error) == "size out of range (1 to 4096 bytes)");
+}
+
 TEST_CASE("line reader streams through a small buffer and flags over-long lines", "[trace]") {
   std::string text = "R 10 4\n" + std::string(100, 'x') + "\nW 20 4\nR 30 4";  // no final newline
   TempFile f(text);
@@ -349,6 +374,40 @@ TEST_CASE("cache presets: host from sysfs, documented JSON presets", "[trace]") 
   CHECK_THROWS_WITH(loadPreset("pentium"), Catch::Contains("teaching-tiny"));
   TempFile bad("{\"levels\": [{\"size\": \"1K\", \"ways\": 3, \"line\": 64}]}");
   CHECK_THROWS_WITH(loadPreset(bad.path), Catch::Contains("not a multiple"));
+}
+
+TEST_CASE("preset numbers must be exact unsigned integers in range", "[trace]") {
+  // Before, nlohmann's conversion wrapped or truncated these (ways 4294967304
+  // -> 8, 8.9 -> 8, line 4294967360 -> 64) or was undefined (1e30).
+  const std::pair<const char*, const char*> cases[] = {
+      {"\"size\": 1e30, \"ways\": 8, \"line\": 64", "'size'"},
+      {"\"size\": 32768, \"ways\": 1e30, \"line\": 64", "'ways'"},
+      {"\"size\": 32768, \"ways\": 4294967304, \"line\": 64", "'ways'"},
+      {"\"size\": 32768, \"ways\": 8.9, \"line\": 64", "'ways'"},
+      {"\"size\": 32768, \"ways\": 8, \"line\": 4294967360", "'line'"},
+      {"\"size\": 32768, \"ways\": -8, \"line\": 64", "'ways'"},
+      {"\"size\": 32768.0, \"ways\": 8, \"line\": 64", "'size'"},
+      {"\"size\": \"17179869185G\", \"ways\": 8, \"line\": 64", "'size'"},
+  };
+  for (const auto& [fields, field] : cases) {
+    TempFile f(std::string("{\"levels\": [{\"name\": \"L1d\", ") + fields + "}]}");
+    INFO(fields);
+    try {
+      loadPreset(f.path);
+      FAIL("accepted");
+    } catch (const SimulationError& e) {
+      const std::string what = e.what();
+      CHECK(what.find(f.path) != std::string::npos);
+      CHECK(what.find(std::string("L1d ") + field) != std::string::npos);
+      CHECK(what.find('\n') == std::string::npos);
+    }
+  }
+  TempFile good("{\"levels\": [{\"size\": 32768, \"ways\": 8, \"line\": 64}]}");
+  const CachePreset p = loadPreset(good.path);
+  REQUIRE(p.levels.size() == 1);
+  CHECK(p.levels[0].sizeBytes == 32768);
+  CHECK(p.levels[0].ways == 8);
+  CHECK(p.levels[0].lineBytes == 64);
 }
 
 TEST_CASE("ReLU streams x and y: one miss per line, at its real element size", "[trace]") {
