@@ -28,7 +28,7 @@ void drawExportButtons(UiState& state, const plot::Plot& plot, const char* stem,
     char label[16];
     std::snprintf(label, sizeof label, "%s", format);
     for (char* c = label; *c; ++c) *c = char(*c - 'a' + 'A');
-    if (ImGui::SmallButton(label)) state.exports.push_back({stem, format, plot});
+    if (ImGui::SmallButton(label)) state.exports.push_back({stem, format, plot, {}});
     tooltip(std::string("Save this plot as ") + label + " in " + state.exportDir +
             (std::string(format) == "csv" ? " (the plotted numbers: series, x, y, error bars)"
              : std::string(format) == "svg" ? " (vector graphics, same layout as here)"

@@ -129,12 +129,12 @@ Measured measurePeakGflops(int threads, double seconds, SimdLevel simd, const st
       if (dt > 0) bestRate[t] = std::max(bestRate[t], done / dt);
     } while (secondsSince(start) < seconds && !cancelled(cancel));
   });
-  if (cancelled(cancel)) return {Outcome::Cancelled};
+  if (cancelled(cancel)) return {Outcome::Cancelled, 0, {}};
   for (float s : sinks) sink += s;
   double best = 0;
   for (double r : bestRate) best += r / 1e9;
   doNotOptimize(&sink);
-  return {Outcome::Ok, best};
+  return {Outcome::Ok, best, {}};
 }
 
 // [SECTION] triad bandwidth
@@ -177,7 +177,7 @@ Measured measureTriadGBs(int threads, std::size_t bytes, double seconds, const s
   double best = 1e300;
   auto begin = Clock::now();
   for (int pass = 0; pass < 100; ++pass) {
-    if (cancelled(cancel)) return {Outcome::Cancelled};
+    if (cancelled(cancel)) return {Outcome::Cancelled, 0, {}};
     auto t0 = Clock::now();
     forEachBlock([&](std::size_t i0, std::size_t i1) {
       for (std::size_t i = i0; i < i1; ++i) pa[i] = pb[i] + s * pc[i];
@@ -187,7 +187,7 @@ Measured measureTriadGBs(int threads, std::size_t bytes, double seconds, const s
     if (pass >= 2 && secondsSince(begin) >= seconds) break;  // at least three passes
   }
   if (!(pa[n / 2] == 7.0)) return {Outcome::Failed, 0, "the triad did not compute a = b + 3c as written"};
-  return {Outcome::Ok, 3.0 * sizeof(double) * double(n) / best / 1e9};
+  return {Outcome::Ok, 3.0 * sizeof(double) * double(n) / best / 1e9, {}};
 }
 
 RooflineResult measureRoofline(const RooflineOptions& options, const std::atomic<bool>* cancel) {
