@@ -29,7 +29,7 @@ struct Actions {
   bool simulate = false;       // cache view: run the simulation
   bool roofline = false;       // measure the roofline
   bool animate = false;        // access view: record the animation's traces
-  bool recordThreads = false;  // threads view: run matmul.parallel with tiles recorded
+  bool recordThreads = false;  // threads view: run the registry's threads kernel with tiles recorded
   bool rebuildFonts = false;   // font size changed (atlas is rebuilt between frames)
   bool applyTheme = false;
   bool toggleFullscreen = false;

@@ -39,7 +39,13 @@ nlohmann::json kernelListJson() {
     if (!k.info.bits.empty()) j["bits"] = k.info.bits;
     arr.push_back(j);
   }
-  return nlohmann::json{{"kernels", arr}};
+  // The registry's roles, so that scripts (tools/compare-cachegrind) find
+  // the baseline and the comparison pair without spelling an id.
+  const KernelRoles& r = kernelRoles();
+  nlohmann::json roles = {{"baseline", r.baseline},     {"compare_pair", r.comparePair},
+                          {"block_sweep", r.blockSweep}, {"threads", r.threads},
+                          {"selection", r.selection},    {"roofline", r.roofline}};
+  return nlohmann::json{{"kernels", arr}, {"roles", roles}};
 }
 
 std::string kernelListJsonText() { return kernelListJson().dump(2) + "\n"; }

@@ -106,7 +106,7 @@ std::uint64_t packPoint(int i, int j, int k);
 
 // One kernel's recorded run. Immutable once built; shared by snapshots.
 struct AccessTrace {
-  std::string kernel;  // "matmul.naive"
+  std::string kernel;  // the registered id
   std::string title;   // "Naive ijk"
   std::string caveat;  // where the traced nest differs from the timed kernel ("" none)
   int n = 0, block = 0;

@@ -121,6 +121,22 @@ std::vector<std::string> parseKernelList(const std::string& value) {
 
 }  // namespace
 
+void applyWindowSize(LaunchOptions& options, const std::string& text) {
+  const auto x = text.find('x');
+  int w = 0, h = 0;
+  bool ok = x != std::string::npos;
+  if (ok) {
+    const char* s = text.data();
+    const auto a = std::from_chars(s, s + x, w);
+    const auto b = std::from_chars(s + x + 1, s + text.size(), h);
+    ok = a.ec == std::errc() && a.ptr == s + x && b.ec == std::errc() && b.ptr == s + text.size();
+  }
+  if (!ok || w < 640 || h < 480 || w > 7680 || h > 4320)
+    throw UsageError("--window " + text + ": give WIDTHxHEIGHT in pixels, 640x480 to 7680x4320 (e.g. 1280x720)");
+  options.width = w;
+  options.height = h;
+}
+
 void applySetting(RunSettings& settings, const std::string& keyValue, SweepAxis* sweepOut) {
   auto eq = keyValue.find('=');
   if (eq == std::string::npos || eq == 0)

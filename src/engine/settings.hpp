@@ -76,4 +76,9 @@ void applyScenarioFile(LaunchOptions& options, const std::string& path);
 
 inline constexpr float kMinFontSize = 10.0f, kMaxFontSize = 48.0f;
 
+// `--window WxH` (a projector's 1280x720, a laptop's 1600x900): sets
+// options.width/height. Throws UsageError for anything but two integers
+// within 640x480 .. 7680x4320.
+void applyWindowSize(LaunchOptions& options, const std::string& text);
+
 }  // namespace cachescope::engine

@@ -139,7 +139,7 @@ struct ProgressView {
   double fraction = 0;   // 0..1
   double elapsedS = 0;
   double etaS = -1;      // < 0: not known yet
-  std::string what;      // "matmul.naive n=2048 run 1/2"
+  std::string what;      // kernel id, n and run: "<id> n=2048 run 1/2"
 };
 
 // The work itself, replaceable in tests.

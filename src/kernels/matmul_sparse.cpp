@@ -88,15 +88,7 @@ class SparseTraceRun final : public TraceRun {
 
  private:
   void add(const char* name, const char* caption, const void* base, int rows, int cols, std::size_t ld) {
-    TraceBuffer b;
-    b.name = name;
-    b.caption = caption;
-    b.base = reinterpret_cast<std::uintptr_t>(base);
-    b.rows = rows;
-    b.cols = cols;
-    b.ld = ld;
-    b.elementBytes = 4;
-    buffers_.push_back(b);
+    buffers_.push_back(traceBuffer(name, caption, base, rows, cols, ld, 4));
   }
   int n_;
   std::size_t ld_, nnz_ = 0;

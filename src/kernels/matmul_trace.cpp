@@ -107,17 +107,7 @@ std::vector<TraceBuffer> MatmulTraceBuffers::describe(const MatmulTraceInfo& inf
   const int n = shape.n;
   std::vector<TraceBuffer> v;
   auto add = [&](std::string name, std::string caption, const void* base, int rows, int cols, std::size_t rowLd,
-                 std::uint32_t bytes) {
-    TraceBuffer b;
-    b.name = std::move(name);
-    b.caption = std::move(caption);
-    b.base = reinterpret_cast<std::uintptr_t>(base);
-    b.rows = rows;
-    b.cols = cols;
-    b.ld = rowLd;
-    b.elementBytes = bytes;
-    v.push_back(b);
-  };
+                 std::uint32_t bytes) { v.push_back(traceBuffer(std::move(name), std::move(caption), base, rows, cols, rowLd, bytes)); };
   switch (shape.bits) {
     case 32:
       add("A", "A", fa, n, n, ld, 4);

@@ -52,18 +52,7 @@ class ReluTraceRun final : public TraceRun {
     x_ = arena_.at<T>(ox);
     y_ = arena_.at<T>(oy);
     for (std::size_t i = 0; i < count; ++i) x_[i] = T(int(i % 17) - 8);  // both signs: ReLU has work to do
-    auto add = [&](const char* name, T* p) {
-      TraceBuffer b;
-      b.name = name;
-      b.caption = name;
-      b.base = reinterpret_cast<std::uintptr_t>(p);
-      b.rows = b.cols = n_;
-      b.ld = ld_;
-      b.elementBytes = sizeof(T);
-      buffers_.push_back(b);
-    };
-    add("x", x_);
-    add("y", y_);
+    buffers_ = {traceBuffer("x", "x", x_, n_, n_, ld_, sizeof(T)), traceBuffer("y", "y", y_, n_, n_, ld_, sizeof(T))};
   }
   void run(TraceSink& sink) override {
     Traced<TraceSink> acc(sink);

@@ -43,6 +43,11 @@ struct TraceBuffer {
   std::size_t bytes() const { return std::size_t(rows ? rows - 1 : 0) * ld * elementBytes + std::size_t(cols) * elementBytes; }
 };
 
+inline TraceBuffer traceBuffer(std::string name, std::string caption, const void* base, int rows, int cols,
+                               std::size_t ld, std::uint32_t elementBytes) {
+  return {std::move(name), std::move(caption), reinterpret_cast<std::uintptr_t>(base), rows, cols, ld, elementBytes};
+}
+
 // One traced run's buffers, allocated and filled up front so that a
 // simulation times the loop nest only.
 class TraceRun {

@@ -18,6 +18,7 @@ struct GuiArgs {
   std::vector<std::string> sets, thenSets;
   int frames = -1;
   float fontSize = 0;
+  std::string window;
 };
 
 int runGui(const GuiArgs& a) {
@@ -29,6 +30,7 @@ int runGui(const GuiArgs& a) {
   if (!a.theme.empty() && !engine::parseTheme(a.theme, o.theme))
     throw UsageError("--theme must be light or dark (got '" + a.theme + "')");
   if (a.fontSize != 0) o.fontSize = a.fontSize;
+  if (!a.window.empty()) engine::applyWindowSize(o, a.window);
   if (o.fontSize < engine::kMinFontSize || o.fontSize > engine::kMaxFontSize)
     throw UsageError("--font-size must be in 10..48 pixels");
   for (const std::string& kv : a.sets)
@@ -67,6 +69,7 @@ void addGuiCommand(CLI::App& root, Commands& commands) {
   app->add_option("--layout", a->layout,
                   "Scripted run: write where the Access view drew its grids (JSON) next to the screenshot, for tests");
   app->add_option("--font-size", a->fontSize, "Text size in pixels (10..48, default 18)");
+  app->add_option("--window", a->window, "Window size WIDTHxHEIGHT (default 1600x900; 1280x720 for a projector)");
   app->add_option("--theme", a->theme, "dark | light (light reads best on a projector)");
   commands.push_back({app, [a] { return runGui(*a); }});
 }

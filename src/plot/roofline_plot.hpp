@@ -13,7 +13,7 @@
 namespace cachescope::plot {
 
 struct RooflinePoint {
-  std::string label;      // "matmul.blocked n=512"
+  std::string label;      // kernel id and size: "<id> n=512"
   double intensity = 0;   // FLOP (or op) per byte of compulsory DRAM traffic
   double gflops = 0;      // achieved
 };

@@ -13,7 +13,7 @@
 namespace cachescope {
 
 struct BenchRecord {
-  std::string kernel;               // "matmul.blocked"
+  std::string kernel;               // the registered id
   int n = 0;
   // Parameters the kernel uses; empty for the ones it ignores.
   std::optional<int> block, threads, bits;

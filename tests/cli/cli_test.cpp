@@ -1,6 +1,7 @@
 // The command line as a script would use it: exit codes, one-line errors,
 // output formats. Runs runCommandLine in-process with captured streams.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -161,6 +162,16 @@ TEST_CASE("bench --out writes CSV atomically, and list works", "[cli]") {
   REQUIRE(l.code == 0);
   auto j = nlohmann::json::parse(l.out);
   CHECK(j["kernels"].size() >= 4);
+  // The registry's roles name listed kernels (scripts find the baseline there).
+  std::vector<std::string> listed;
+  for (const auto& k : j["kernels"]) listed.push_back(k["id"].get<std::string>());
+  auto isListed = [&](const nlohmann::json& id) {
+    return std::find(listed.begin(), listed.end(), id.get<std::string>()) != listed.end();
+  };
+  CHECK(isListed(j["roles"]["baseline"]));
+  CHECK(isListed(j["roles"]["threads"]));
+  REQUIRE(j["roles"]["compare_pair"].size() == 2);
+  for (const auto& id : j["roles"]["compare_pair"]) CHECK(isListed(id));
   CHECK(run({"list"}).out.find("matmul.naive") != std::string::npos);
 }
 

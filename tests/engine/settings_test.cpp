@@ -204,3 +204,13 @@ TEST_CASE("quantization choices map to registered kernels only") {
     if (!id.empty()) CHECK(findKernel(id) != nullptr);
   }
 }
+
+TEST_CASE("window size: WIDTHxHEIGHT within bounds") {
+  LaunchOptions o;
+  applyWindowSize(o, "1280x720");
+  CHECK(o.width == 1280);
+  CHECK(o.height == 720);
+  for (const char* bad : {"1280", "1280x", "x720", "1280x720x1", "12a0x720", "100x100", "9000x720", "-1280x720"})
+    CHECK_THROWS_WITH(applyWindowSize(o, bad), Catch::Contains("--window"));
+  CHECK(o.width == 1280);  // a refused value changes nothing
+}
