@@ -44,10 +44,12 @@ std::string animationKey(const UiState& state) {
 struct Colors {
   GridPalette grid;
   ImU32 levelU32[4];
+  bool light = false;  // light theme: dark text over the hit-rate bars
 };
 
 Colors colorsFor(Theme theme) {
   Colors c;
+  c.light = theme == Theme::Light;
   GridPalette& p = c.grid;
   // Green, yellow, orange, red: "near to far" reads without the legend, and
   // the four stay apart on a washed-out projector.
@@ -72,8 +74,22 @@ Colors colorsFor(Theme theme) {
   return c;
 }
 
-void legendChip(ImU32 fill, ImU32 outline, const char* label, const char* tip) {
+// Keeps the next item on the line of the last one when `width` still fits
+// there, else starts a new line: toolbars wrap at large fonts and in narrow
+// windows instead of running off the edge.
+// `spacing` < 0: the style's item spacing.
+void sameLineIfFits(float width, float spacing = -1) {
+  const float gap = spacing < 0 ? ImGui::GetStyle().ItemSpacing.x : spacing;
+  const float right = ImGui::GetItemRectMax().x + gap;
+  const float limit = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (right + width <= limit) ImGui::SameLine(0, spacing);
+}
+
+// A colour chip and its label; after the first (`first`), on the same line
+// where both fit.
+void legendChip(ImU32 fill, ImU32 outline, const char* label, const char* tip, bool first = false) {
   const float fs = ImGui::GetFontSize();
+  if (!first) sameLineIfFits(fs * 1.35f + ImGui::CalcTextSize(label).x, fs);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float y = p.y + (ImGui::GetFrameHeight() - fs) * 0.5f;
@@ -84,7 +100,6 @@ void legendChip(ImU32 fill, ImU32 outline, const char* label, const char* tip) {
   ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(label);
   tooltip(tip);
-  ImGui::SameLine(0, fs * 1.0f);
 }
 
 void drawLegend(const Colors& c, const AnimationData& data) {
@@ -94,7 +109,7 @@ void drawLegend(const Colors& c, const AnimationData& data) {
                         "Missed L1, found in L2.", "Missed L1 and L2, found in L3.",
                         "Missed every cache: fetched from memory."};
   for (std::size_t l = 0; l < names.size() && l < 3; ++l)
-    legendChip(c.levelU32[l], 0, (names[l] + " hit").c_str(), tips[l]);
+    legendChip(c.levelU32[l], 0, (names[l] + " hit").c_str(), tips[l], l == 0);
   legendChip(c.levelU32[3], 0, "memory", tips[3]);
   legendChip(ImGui::ColorConvertFloat4ToU32(c.grid.untouched), ImGui::ColorConvertFloat4ToU32(c.grid.resident),
              "line in L1", "Outlined cells: the cache line holding this element is in L1 right now.");
@@ -102,19 +117,9 @@ void drawLegend(const Colors& c, const AnimationData& data) {
              "A cell lights up when it is accessed and fades back to its level colour.");
   legendChip(ImGui::ColorConvertFloat4ToU32(c.grid.untouched), ImGui::ColorConvertFloat4ToU32(c.grid.current),
              "this access", "The element the current access reads or writes.");
-  ImGui::NewLine();
 }
 
 // [SECTION] kernel pickers
-
-// Keeps the next item on the line of the last one when `width` still fits
-// there, else starts a new line: toolbars wrap at large fonts and in narrow
-// windows instead of running off the edge.
-void sameLineIfFits(float width) {
-  const float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x;
-  const float limit = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  if (right + width <= limit) ImGui::SameLine();
-}
 
 // One combo per side (two, and an optional third): any traced kernel of the
 // registry against any other.
@@ -385,12 +390,17 @@ void drawRates(const AccessTrace& tr, const PlaybackState& s, const Colors& colo
     ImGui::PushStyleColor(ImGuiCol_PlotHistogram, colors.levelU32[std::min(l, 2)]);
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetColorU32(ImGuiCol_Text));
     ImGui::ProgressBar(float(rate), ImVec2(width, fs * 1.3f), "");
-    // The text drawn over the bar with a shadow: readable on green and grey.
+    // The text drawn over the bar: dark on the light theme's pale track and
+    // its colours; white with a shadow on the dark theme's.
     const ImVec2 a = ImGui::GetItemRectMin();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 tp(a.x + fs * 0.3f, a.y + (fs * 1.3f - fs) * 0.5f);
-    dl->AddText(ImVec2(tp.x + 1, tp.y + 1), IM_COL32(0, 0, 0, 160), overlay);
-    dl->AddText(tp, IM_COL32(255, 255, 255, 255), overlay);
+    if (colors.light) {
+      dl->AddText(tp, IM_COL32(10, 10, 20, 255), overlay);
+    } else {
+      dl->AddText(ImVec2(tp.x + 1, tp.y + 1), IM_COL32(0, 0, 0, 160), overlay);
+      dl->AddText(tp, IM_COL32(255, 255, 255, 255), overlay);
+    }
     ImGui::PopStyleColor(2);
     tooltip("Hit rate of " + tr.levelNames[std::size_t(l)] + " over the accesses so far (accesses that reached it; " +
             "L2 also sees the lines L1 writes back).");
