@@ -27,6 +27,18 @@ struct BenchRecord {
   double rate = 0;                  // work / median / 1e9
   std::optional<double> errMaxAbs;  // vs the fp32 reference (quantized, sparse)
   std::optional<double> errRelative;
+  // Bytes of the operands as the kernel stores them (matmul: A and B, so an
+  // int8 kernel's are a quarter of fp32's, CSR counts values and indices;
+  // relu: its input), and the same operands in fp32: "4x smaller" is their
+  // ratio. Set by the runner for every kernel.
+  std::optional<double> footprintBytes, fp32FootprintBytes;
+  // Sparse kernels: `work` and `rate` count the nonzero work only (2 nnz n);
+  // this is the dense-equivalent rate 2 n^3 / median / 1e9, which is only a
+  // time ratio against a dense kernel, never a speed of the hardware.
+  std::optional<double> denseEquivalentRate;
+  // One line each, shown beside the numbers: a wide spread of repetitions,
+  // a busy machine, a parameter clamped to what the kernel can use.
+  std::vector<std::string> warnings;
   Outcome outcome = Outcome::Ok;    // numbers are valid only when Ok
   std::string failure;              // why, when outcome is Failed
 };
