@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "platform/cancel.hpp"
+
 namespace cachescope {
 
 namespace {
@@ -210,6 +212,8 @@ void gemmPacked(const GemmPlan& plan, int m, int n, int k, const float* a, std::
       const int kb = std::min(bl.kc, k - pc);
       packBPanels(bl, kb, nb, b + pc * ldb + jc, ldb, 0, panelCount(nb, bl.nr), bBuf);
       for (int ic = 0; ic < m; ic += bl.mc) {
+        // A cancellation point per mc x kc x nc block (a few ms at most).
+        throwIfCancelled();
         const int mb = std::min(bl.mc, m - ic);
         packA(bl, mb, kb, a + ic * lda + pc, lda, aBuf);
         macroKernel(plan, mb, nb, kb, aBuf, bBuf, c + ic * ldc + jc, ldc, pc > 0, edge);

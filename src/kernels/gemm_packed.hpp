@@ -97,7 +97,8 @@ void macroKernel(const GemmPlan& plan, int rows, int cols, int depth, const floa
 
 // Single-threaded C = A * B for an m x k times k x n product (row-major).
 // `aBuf`, `bBuf`, `edge` hold packedABlockFloats, packedBBlockFloats and
-// edgeTileFloats floats, 64-byte aligned; nothing is allocated here.
+// edgeTileFloats floats, 64-byte aligned; nothing is allocated here. Reads
+// the cancel flag once per mc x kc x nc block (throws Cancelled).
 void gemmPacked(const GemmPlan& plan, int m, int n, int k, const float* a, std::ptrdiff_t lda, const float* b,
                 std::ptrdiff_t ldb, float* c, std::ptrdiff_t ldc, float* aBuf, float* bBuf, float* edge);
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "kernels/int_gemm_isa.hpp"
+#include "platform/cancel.hpp"
 #include "platform/host.hpp"
 
 namespace cachescope {
@@ -222,6 +223,7 @@ void IntGemm::run(float* c, std::size_t ldc) {
     t.first = pc == 0;
     t.last = pc + kcb == kp_;
     for (int ic = 0; ic < m_; ic += mc_) {
+      throwIfCancelled();  // once per mc x kc x n block: a few milliseconds
       const int rows = std::min(mc_, m_ - ic);
       packA(ic, rows, pc, kcb);
       for (int jp = 0; jp < panels_; ++jp) {

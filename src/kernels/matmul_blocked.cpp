@@ -88,6 +88,7 @@ void blockedLoop(Acc& acc, int n, int bs, const TIn* __restrict A, std::size_t l
               acc.store(&c[j], TSum(acc.load(&c[j])) + a * TSum(acc.load(&t[j])));
             }
           }
+          acc.poll(w * (kEnd - kk));  // a cancellation point (access.hpp)
         }
       }
     }

@@ -35,6 +35,7 @@ void loop(Acc& acc, int n, const TIn* A, std::size_t lda, const TIn* B, std::siz
       }
       acc.line(kStore);
       acc.store(&C[i * ldc + j], sum);
+      acc.poll(n);  // n steps done: a cancellation point (access.hpp)
     }
   }
 }

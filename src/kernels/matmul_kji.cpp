@@ -38,6 +38,7 @@ void loop(Acc& acc, int n, const TIn* __restrict A, std::size_t lda, const TIn* 
         acc.point(i, j, k);
         acc.store(&C[i * ldc + j], TSum(acc.load(&C[i * ldc + j])) + TSum(acc.load(&A[i * lda + k])) * b);
       }
+      acc.poll(n);  // n steps done: a cancellation point (access.hpp)
     }
   }
 }

@@ -36,6 +36,7 @@ void naiveLoop(Acc& acc, int n, const TIn* A, std::size_t lda, const TIn* B, std
       }
       acc.line(kStore);
       acc.store(&C[i * ldc + j], sum);
+      acc.poll(n);  // n steps done: a cancellation point (access.hpp)
     }
   }
 }

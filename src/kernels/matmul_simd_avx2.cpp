@@ -47,10 +47,10 @@ void tile(int k0, int k1, const float* a, std::ptrdiff_t lda, const float* b, st
 
 }  // namespace
 
-void matmulSimdAvx2(int n, const float* a, const float* b, float* c, int kBlock) {
+void matmulSimdAvx2(int n, int width, const float* a, const float* b, float* c, int kBlock) {
   const std::ptrdiff_t nn = n;
-  for (int j0 = 0; j0 < n; j0 += kSimdStripAvx2) {
-    const int cols = std::min(kSimdStripAvx2, n - j0);
+  for (int j0 = 0; j0 < width; j0 += kSimdStripAvx2) {
+    const int cols = std::min(kSimdStripAvx2, width - j0);
     __m256i mask[kVecs];
     for (int v = 0; v < kVecs; ++v) {
       int live = std::clamp(cols - v * kVec, 0, kVec);

@@ -8,6 +8,7 @@
 #include "kernels/kernel.hpp"
 #include "kernels/matmul_trace.hpp"
 #include "kernels/sparse_rows.hpp"
+#include "platform/cancel.hpp"
 
 namespace cachescope {
 
@@ -21,7 +22,15 @@ class SparsePrepared final : public MatmulPrepared {
         strip_(std::size_t(kSparseStripFloats) * p.n) {}
 
   void run() override {
-    rows_(csr_, problem_.b.data(), std::size_t(n_), c_.data(), std::size_t(n_), n_, 0, n_, strip_.data());
+    // The SIMD paths go strip by strip of B anyway: one strip of columns per
+    // call, the cancel flag read between calls. The portable path is the
+    // traced row loop, which reads the flag itself, every few rows.
+    const int width = rows_ == sparseRowsScalar ? n_ : kSparseStripFloats;
+    for (int j0 = 0; j0 < n_; j0 += width) {
+      throwIfCancelled();
+      rows_(csr_, problem_.b.data() + j0, std::size_t(n_), c_.data() + j0, std::size_t(n_), std::min(width, n_ - j0), 0,
+            n_, strip_.data());
+    }
   }
 
   // The reference on the pruned A: what this kernel computes exactly. The

@@ -36,6 +36,7 @@ void reluLoop(Acc& acc, int rows, int cols, const T* __restrict x, std::size_t l
       const T v = acc.load(&x[i * ldx + j]);
       acc.store(&y[i * ldy + j], v > T(0) ? v : T(0));
     }
+    acc.poll(cols);  // a cancellation point (access.hpp)
   }
 }
 

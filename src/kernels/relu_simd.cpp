@@ -1,6 +1,9 @@
 // relu.simd: AVX-512 / AVX2 intrinsics chosen at run time, scalar fallback.
+#include <algorithm>
+
 #include "kernels/relu_prepared.hpp"
 #include "kernels/relu_vec.hpp"
+#include "platform/cancel.hpp"
 
 namespace cachescope {
 
@@ -9,7 +12,15 @@ class ReluSimdPrepared final : public ReluPrepared {
  public:
   ReluSimdPrepared(const Problem& p, const Params& q)
       : ReluPrepared(p, q), fn_(selectReluF32()), stream_(useStreamingStores(reluWork(q, sizeof(float)))) {}
-  void run() override { fn_(problem_.a.data(), y_.data(), count_, stream_); }
+  void run() override {
+    // In pieces of 4 MiB with the cancel flag read between them (a
+    // millisecond each): a stop never waits for a whole large array.
+    constexpr std::size_t kPiece = std::size_t(1) << 20;
+    for (std::size_t begin = 0; begin < count_; begin += kPiece) {
+      throwIfCancelled();
+      fn_(problem_.a.data() + begin, y_.data() + begin, std::min(kPiece, count_ - begin), stream_);
+    }
+  }
 
  private:
   ReluF32Fn fn_;

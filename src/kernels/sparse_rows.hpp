@@ -11,7 +11,8 @@
 
 namespace cachescope {
 
-// Rows [row0, row1) of C (n columns, leading dimensions ldb, ldc). `strip`:
+// Rows [row0, row1) of C, n columns (leading dimensions ldb, ldc): pass
+// b + j0 and c + j0 for the block of columns from j0. `strip`:
 // a 64-byte aligned buffer of kSparseStripFloats * a.cols floats for a copy
 // of one strip of B (the scalar version does not use it).
 inline constexpr int kSparseStripFloats = 64;
@@ -52,6 +53,7 @@ void sparseRowsLoop(Acc& acc, const std::int32_t* rowPtr, const std::int32_t* co
         acc.store(&ci[j], acc.load(&ci[j]) + aik * acc.load(&bk[j]));  // an axpy: the compiler vectorises it
       }
     }
+    acc.poll(std::int64_t(n) * (p1 - p0 + 1));  // a cancellation point (access.hpp)
   }
 }
 
