@@ -1,31 +1,39 @@
-// matmul.parallel: the packed GEMM of matmul.packed, with the work split over
-// `threads` oneTBB threads. Serial and parallel side by side:
+// matmul.parallel: the packed GEMM of matmul.packed, with the work shared
+// by `threads` oneTBB threads. Serial and parallel side by side:
 //
 //   serial (gemmPacked)               parallel (this file)
-//   for jc, pc:                       for jc, pc:
-//     pack B block                      parallel_for: pack disjoint B panels
-//     for ic: pack A, macro-kernel      parallel_for over row chunks of C:
-//                                         pack this chunk's A into this
-//                                         thread's buffer, macro-kernel
+//   for jc, pc:                       for each block (jc, pc, ic), one phase:
+//     pack B block                      compute tiles of this block: one B
+//     for ic: pack A, macro-kernel        micro-panel (nr columns) x all mb
+//                                         rows of the packed A block, and
+//                                       pack the next block's A panels (and
+//                                         its B panels when a pass starts)
+//                                         into the other buffer
 //
-// The packed B block (kc x nc) is shared: every thread reads it, nobody packs
-// it twice. Row chunks of C are disjoint, so threads never write the same C
-// element and need no locks; the end of each parallel_for is the only
-// synchronisation. Each thread slot of the task arena owns its A buffer and
-// edge tile, allocated in prepare.
+// The packed A block (mc x kc) and B block (kc x nc) are shared: every thread
+// reads them, nobody packs a panel twice; each is double-buffered so that
+// packing the next block rides along with computing this one, and a block
+// costs one synchronisation (the end of its phase), not two. The pieces of a
+// phase (a few hundred: tiles of C of at most ~2 Mflop, then panels to pack)
+// are handed out one at a time from a shared counter (share_out.hpp), so the
+// split never depends on a worker waking in time: a late thread takes fewer
+// tiles, and the phase ends within one small tile of its ideal. Tiles of C
+// are disjoint, so threads never write the same C element and need no locks.
+// Each thread slot of the task arena owns its edge tile, allocated in
+// prepare. Every C element sees the same micro-kernel calls, in the same k
+// order, as in matmul.packed: the result is the same to the bit.
 #include "kernels/matmul_parallel.hpp"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-#include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <stdexcept>
+#include <vector>
 
 #include "kernels/gemm_packed.hpp"
 #include "kernels/kernel.hpp"
+#include "kernels/share_out.hpp"
 
 namespace cachescope {
 
@@ -63,10 +71,27 @@ GemmPlan planFor(int n) {
   return plan;
 }
 
-// Row chunks per k pass: one per thread, in whole mr-row panels, so each
-// thread streams a long run of A panels past every B micro-panel it loads.
-int chunkCount(const GemmBlocking& b, int m, int threads) {
-  return std::max(1, std::min(threads, panelCount(m, b.mr)));
+// One (jc, pc, ic) block of the loop nest, in the order they run.
+struct Block {
+  int jc = 0, nb = 0;  // columns of C and B
+  int pc = 0, kb = 0;  // the k pass
+  int ic = 0, mb = 0;  // rows of C and A
+  int buf = 0;         // which A buffer holds its packed A
+  int bBuf = 0;        // which B buffer holds its pass's packed B
+  bool newPass = false;  // the first block of its (jc, pc) pass: its B must be packed
+};
+
+std::vector<Block> blocksFor(const GemmBlocking& bl, int n) {
+  std::vector<Block> blocks;
+  int pass = 0;
+  for (int jc = 0; jc < n; jc += bl.nc)
+    for (int pc = 0; pc < n; pc += bl.kc, ++pass)
+      for (int ic = 0; ic < n; ic += bl.mc) {
+        Block b{jc, std::min(bl.nc, n - jc), pc, std::min(bl.kc, n - pc), ic, std::min(bl.mc, n - ic),
+                int(blocks.size() % 2), pass % 2, ic == 0};
+        blocks.push_back(b);
+      }
+  return blocks;
 }
 
 class ParallelPrepared final : public MatmulPrepared, public TileRecording {
@@ -74,12 +99,12 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
   ParallelPrepared(const Problem& p, const Params& q)
       : MatmulPrepared(p, q), threads_(checkedThreads(q.threads)), plan_(planFor(p.n)), arena_(threads_) {
     const GemmBlocking& b = plan_.blocking;
-    bBuf_ = AlignedBuffer<float>(packedBBlockFloats(b));
-    for (int t = 0; t < threads_; ++t) {
-      aBufs_.emplace_back(packedABlockFloats(b));
-      edges_.emplace_back(edgeTileFloats(b));
+    for (int i = 0; i < 2; ++i) {
+      aBufs_[i] = AlignedBuffer<float>(packedABlockFloats(b));
+      bBufs_[i] = AlignedBuffer<float>(packedBBlockFloats(b));
     }
-    chunks_ = chunkCount(b, n_, threads_);
+    for (int t = 0; t < threads_; ++t) edges_.emplace_back(edgeTileFloats(b));
+    blocks_ = blocksFor(b, n_);
   }
 
   void run() override {
@@ -94,10 +119,11 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
 
   void setTileRecorder(TileRecorder* recorder) override { recorder_ = recorder; }
 
+  // One record per compute tile: a B micro-panel of each block.
   std::size_t tilesPerRun() const override {
-    const GemmBlocking& b = plan_.blocking;
-    std::size_t jc = std::size_t(panelCount(n_, b.nc)), pc = std::size_t(panelCount(n_, b.kc));
-    return jc * pc * std::size_t(chunks_);
+    std::size_t tiles = 0;
+    for (const Block& b : blocks_) tiles += std::size_t(panelCount(b.nb, plan_.blocking.nr));
+    return tiles;
   }
 
  private:
@@ -106,66 +132,72 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
     return threads;
   }
 
+  // Packing work of block `b`, as pieces: its A panels, then (first block of
+  // a pass) its B panels.
+  int packPieces(const Block& b) const {
+    const GemmBlocking& bl = plan_.blocking;
+    return panelCount(b.mb, bl.mr) + (b.newPass ? panelCount(b.nb, bl.nr) : 0);
+  }
+
+  void packPiece(const Block& b, int piece) {
+    const GemmBlocking& bl = plan_.blocking;
+    const std::ptrdiff_t ld = n_;
+    const int aPanels = panelCount(b.mb, bl.mr);
+    if (piece < aPanels) {
+      const int row = piece * bl.mr;
+      packA(bl, std::min(bl.mr, b.mb - row), b.kb, problem_.a.data() + (b.ic + row) * ld + b.pc, ld,
+            aBufs_[b.buf].data() + std::ptrdiff_t(piece) * b.kb * bl.mr);
+    } else {
+      const int panel = piece - aPanels;
+      packBPanels(bl, b.kb, b.nb, problem_.b.data() + b.pc * ld + b.jc, ld, panel, panel + 1, bBufs_[b.bBuf].data());
+    }
+  }
+
+  void computeTile(const Block& b, int panel, int slot) {
+    const GemmBlocking& bl = plan_.blocking;
+    const std::ptrdiff_t ld = n_;
+    const int col = panel * bl.nr, w = std::min(bl.nr, b.nb - col);
+    const double t0 = recorder_ ? recorder_->now() : 0.0;
+    macroKernel(plan_, b.mb, w, b.kb, aBufs_[b.buf].data(), bBufs_[b.bBuf].data() + std::ptrdiff_t(panel) * b.kb * bl.nr,
+                c_.data() + b.ic * ld + b.jc + col, ld, b.pc > 0, edges_[std::size_t(slot)].data());
+    if (recorder_) recorder_->add({slot, b.ic, b.jc + col, b.mb, w, b.pc, b.kb, t0, recorder_->now()});
+  }
+
   void body() {
     const GemmBlocking& bl = plan_.blocking;
-    const int n = n_;
-    const std::ptrdiff_t ld = n;
-    const float* a = problem_.a.data();
-    const float* b = problem_.b.data();
-    float* c = c_.data();
-    const int rowPanels = panelCount(n, bl.mr);
-
-    for (int jc = 0; jc < n; jc += bl.nc) {
-      const int nb = std::min(bl.nc, n - jc);
-      const int bPanels = panelCount(nb, bl.nr);
-      for (int pc = 0; pc < n; pc += bl.kc) {
-        const int kb = std::min(bl.kc, n - pc);
-        const float* bSrc = b + pc * ld + jc;
-        tbb::parallel_for(
-            tbb::blocked_range<int>(0, bPanels),
-            [&](const tbb::blocked_range<int>& r) {
-              packBPanels(bl, kb, nb, bSrc, ld, r.begin(), r.end(), bBuf_.data());
-            },
-            tbb::static_partitioner());
-
-        tbb::parallel_for(
-            tbb::blocked_range<int>(0, chunks_, 1),
-            [&](const tbb::blocked_range<int>& r) {
-              const int slot = tbb::this_task_arena::current_thread_index();
-              float* aBuf = aBufs_[std::size_t(slot)].data();
-              float* edge = edges_[std::size_t(slot)].data();
-              for (int ch = r.begin(); ch < r.end(); ++ch) {
-                const int row0 = int(std::int64_t(rowPanels) * ch / chunks_) * bl.mr;
-                const int row1 = std::min(n, int(std::int64_t(rowPanels) * (ch + 1) / chunks_) * bl.mr);
-                const double t0 = recorder_ ? recorder_->now() : 0.0;
-                for (int ic = row0; ic < row1; ic += bl.mc) {
-                  const int mb = std::min(bl.mc, row1 - ic);
-                  packA(bl, mb, kb, a + ic * ld + pc, ld, aBuf);
-                  macroKernel(plan_, mb, nb, kb, aBuf, bBuf_.data(), c + ic * ld + jc, ld, pc > 0, edge);
-                }
-                if (recorder_)
-                  recorder_->add({slot, row0, jc, row1 - row0, nb, pc, kb, t0, recorder_->now()});
-              }
-            },
-            tbb::simple_partitioner());
-      }
+    if (blocks_.empty()) return;
+    // Before the first block: pack its A and B.
+    const Block& first = blocks_.front();
+    shareOut(threads_, packPieces(first), [&](int piece, int) { packPiece(first, piece); });
+    for (std::size_t i = 0; i < blocks_.size(); ++i) {
+      const Block& b = blocks_[i];
+      const int tiles = panelCount(b.nb, bl.nr);
+      const Block* next = i + 1 < blocks_.size() ? &blocks_[i + 1] : nullptr;
+      const int pieces = tiles + (next ? packPieces(*next) : 0);
+      // Tiles first, packing last: the phase ends on pieces of a microsecond.
+      shareOut(threads_, pieces, [&](int piece, int slot) {
+        if (piece < tiles)
+          computeTile(b, piece, slot);
+        else
+          packPiece(*next, piece - tiles);
+      });
     }
   }
 
   int threads_;
   GemmPlan plan_;
   tbb::task_arena arena_;  // only used when run() is called outside a matching arena
-  AlignedBuffer<float> bBuf_;
-  std::vector<AlignedBuffer<float>> aBufs_, edges_;  // one per arena slot
-  int chunks_ = 1;
+  AlignedBuffer<float> aBufs_[2], bBufs_[2];  // double-buffered packed blocks
+  std::vector<AlignedBuffer<float>> edges_;   // one per arena slot
+  std::vector<Block> blocks_;
   TileRecorder* recorder_ = nullptr;
 };
 
 double parallelExtraBytes(const Params& q) {
   GemmPlan plan = planFor(q.n);
   const GemmBlocking& b = plan.blocking;
-  double perThread = double(packedABlockFloats(b)) + double(edgeTileFloats(b));
-  double floats = double(packedBBlockFloats(b)) + std::max(1, q.threads) * perThread;
+  double floats = 2.0 * (double(packedABlockFloats(b)) + double(packedBBlockFloats(b))) +
+                  std::max(1, q.threads) * double(edgeTileFloats(b));
   return matmulExtraBytes(q) + floats * sizeof(float);
 }
 
@@ -177,9 +209,10 @@ Kernel makeMatmulParallel() {
   k.info.family = Family::Matmul;
   k.info.title = "Packed + oneTBB threads";
   k.info.teaches =
-      "The packed kernel on several cores: each k pass packs one shared B block (threads pack "
-      "different panels), then every thread takes its own band of C rows with its own A buffer. "
-      "Bands are disjoint, so there are no locks; each core has its own L1 and L2, so the cache "
+      "The packed kernel on several cores: the threads pack one shared A block and B block together, "
+      "then take tiles of C (one B micro-panel by all rows of the A block) one at a time from a "
+      "shared counter, many more tiles than threads, so a thread that starts late just takes fewer. "
+      "Tiles are disjoint, so there are no locks; each core has its own L1 and L2, so the cache "
       "blocking still holds per thread and the speed scales with the thread count.";
   k.info.uses = {Param::Threads};
   k.info.traceNote =

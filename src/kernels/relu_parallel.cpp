@@ -1,10 +1,14 @@
-// relu.parallel: the SIMD ReLU over chunks, spread by oneTBB across the
-// threads of the caller's task_arena.
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
+// relu.parallel: the SIMD ReLU over chunks, handed out one at a time to the
+// threads of the caller's task arena (share_out.hpp): a thread that wakes
+// late takes fewer chunks instead of leaving its fixed share to the others.
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <stdexcept>
 
 #include "kernels/relu_prepared.hpp"
 #include "kernels/relu_vec.hpp"
+#include "kernels/share_out.hpp"
 
 namespace cachescope {
 
@@ -16,20 +20,38 @@ constexpr std::size_t kChunk = 16 * 1024;
 class ReluParallelPrepared final : public ReluPrepared {
  public:
   ReluParallelPrepared(const Problem& p, const Params& q)
-      : ReluPrepared(p, q), fn_(selectReluF32()), stream_(useStreamingStores(reluWork(q, sizeof(float)))) {}
+      : ReluPrepared(p, q),
+        threads_(checkedThreads(q.threads)),
+        fn_(selectReluF32()),
+        stream_(useStreamingStores(reluWork(q, sizeof(float)))),
+        arena_(threads_) {}
   void run() override {
+    // Inside the runner's arena of `threads`, or in our own of that size.
+    if (tbb::this_task_arena::max_concurrency() == threads_)
+      body();
+    else
+      arena_.execute([this] { body(); });
+  }
+
+ private:
+  static int checkedThreads(int threads) {
+    if (threads < 1) throw std::invalid_argument("threads must be >= 1");
+    return threads;
+  }
+  void body() {
     const float* x = problem_.a.data();
     float* y = y_.data();
-    const std::size_t chunks = (count_ + kChunk - 1) / kChunk;
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks), [&](const tbb::blocked_range<std::size_t>& r) {
-      const std::size_t begin = r.begin() * kChunk, end = std::min(count_, r.end() * kChunk);
+    const int chunks = int((count_ + kChunk - 1) / kChunk);
+    shareOut(threads_, chunks, [&](int chunk, int) {
+      const std::size_t begin = std::size_t(chunk) * kChunk, end = std::min(count_, begin + kChunk);
       fn_(x + begin, y + begin, end - begin, stream_);
     });
   }
 
- private:
+  int threads_;
   ReluF32Fn fn_;
   bool stream_;  // as relu.simd
+  tbb::task_arena arena_;
 };
 }  // namespace
 
@@ -39,7 +61,7 @@ Kernel makeReluParallel() {
   k.info.family = Family::Relu;
   k.info.title = "ReLU, SIMD + threads";
   k.info.teaches =
-      "Split the array into 64 KiB chunks and let oneTBB spread them over `threads` cores. A second core "
+      "Split the array into 64 KiB chunks and let `threads` cores take them one at a time (oneTBB). A second core "
       "brings its own load/store units and L1/L2, so bandwidth from cache scales; from DRAM it scales "
       "only as far as the memory channels allow.";
   k.info.uses = {Param::Threads};
