@@ -2,26 +2,28 @@
 // by `threads` oneTBB threads. Serial and parallel side by side:
 //
 //   serial (gemmPacked)               parallel (this file)
-//   for jc, pc:                       for each block (jc, pc, ic), one phase:
-//     pack B block                      compute tiles of this block: one B
-//     for ic: pack A, macro-kernel        micro-panel (nr columns) x all mb
-//                                         rows of the packed A block, and
-//                                       pack the next block's A panels (and
-//                                         its B panels when a pass starts)
-//                                         into the other buffer
+//   for jc, pc:                       for each pass (jc, pc), one phase:
+//     pack B block                      bands of C rows, handed out one at a
+//     for ic: pack A, macro-kernel        time: pack the band's A into this
+//                                         thread's buffer, macro-kernel
+//                                         against the shared packed B;
+//                                       then the next pass's B panels, packed
+//                                         into the other B buffer
 //
-// The packed A block (mc x kc) and B block (kc x nc) are shared: every thread
-// reads them, nobody packs a panel twice; each is double-buffered so that
-// packing the next block rides along with computing this one, and a block
-// costs one synchronisation (the end of its phase), not two. The pieces of a
-// phase (a few hundred: tiles of C of at most ~2 Mflop, then panels to pack)
-// are handed out one at a time from a shared counter (share_out.hpp), so the
-// split never depends on a worker waking in time: a late thread takes fewer
-// tiles, and the phase ends within one small tile of its ideal. Tiles of C
-// are disjoint, so threads never write the same C element and need no locks.
-// Each thread slot of the task arena owns its edge tile, allocated in
-// prepare. Every C element sees the same micro-kernel calls, in the same k
-// order, as in matmul.packed: the result is the same to the bit.
+// The packed B block (kc x nc) is shared: every thread reads it, nobody packs
+// a panel twice, and it is double-buffered so that packing the next pass's B
+// rides along with this pass: one synchronisation (the end of the phase) per
+// k pass. A phase holds many more pieces than threads (share_out.hpp: each
+// thread takes the next piece from one shared counter), so the split never
+// depends on a worker waking in time: a late thread takes fewer bands. The
+// bands shrink towards the end of a pass (shrinkingBands: the first ~3/4 of
+// the rows in bands of up to mc rows, the rest in bands of a few
+// micro-panels, then B panels of a microsecond each), so a pass ends within
+// a small piece of its ideal on every thread. Bands are disjoint, so threads never write the same C element
+// and need no locks. Each thread slot of the task arena owns its A buffer and
+// edge tile, allocated in prepare. Every C element sees the same micro-kernel
+// calls, in the same k order, as in matmul.packed: the result is the same to
+// the bit.
 #include "kernels/matmul_parallel.hpp"
 
 #include <tbb/task_arena.h>
@@ -71,27 +73,19 @@ GemmPlan planFor(int n) {
   return plan;
 }
 
-// One (jc, pc, ic) block of the loop nest, in the order they run.
-struct Block {
+// One (jc, pc) pass of the loop nest, in the order they run.
+struct Pass {
   int jc = 0, nb = 0;  // columns of C and B
-  int pc = 0, kb = 0;  // the k pass
-  int ic = 0, mb = 0;  // rows of C and A
-  int buf = 0;         // which A buffer holds its packed A
-  int bBuf = 0;        // which B buffer holds its pass's packed B
-  bool newPass = false;  // the first block of its (jc, pc) pass: its B must be packed
+  int pc = 0, kb = 0;  // depth
+  int bBuf = 0;        // which B buffer holds its packed B
 };
 
-std::vector<Block> blocksFor(const GemmBlocking& bl, int n) {
-  std::vector<Block> blocks;
-  int pass = 0;
+std::vector<Pass> passesFor(const GemmBlocking& bl, int n) {
+  std::vector<Pass> passes;
   for (int jc = 0; jc < n; jc += bl.nc)
-    for (int pc = 0; pc < n; pc += bl.kc, ++pass)
-      for (int ic = 0; ic < n; ic += bl.mc) {
-        Block b{jc, std::min(bl.nc, n - jc), pc, std::min(bl.kc, n - pc), ic, std::min(bl.mc, n - ic),
-                int(blocks.size() % 2), pass % 2, ic == 0};
-        blocks.push_back(b);
-      }
-  return blocks;
+    for (int pc = 0; pc < n; pc += bl.kc)
+      passes.push_back({jc, std::min(bl.nc, n - jc), pc, std::min(bl.kc, n - pc), int(passes.size() % 2)});
+  return passes;
 }
 
 class ParallelPrepared final : public MatmulPrepared, public TileRecording {
@@ -99,32 +93,26 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
   ParallelPrepared(const Problem& p, const Params& q)
       : MatmulPrepared(p, q), threads_(checkedThreads(q.threads)), plan_(planFor(p.n)), arena_(threads_) {
     const GemmBlocking& b = plan_.blocking;
-    for (int i = 0; i < 2; ++i) {
-      aBufs_[i] = AlignedBuffer<float>(packedABlockFloats(b));
-      bBufs_[i] = AlignedBuffer<float>(packedBBlockFloats(b));
+    for (AlignedBuffer<float>& buf : bBufs_) buf = AlignedBuffer<float>(packedBBlockFloats(b));
+    for (int t = 0; t < threads_; ++t) {
+      aBufs_.emplace_back(packedABlockFloats(b));
+      edges_.emplace_back(edgeTileFloats(b));
     }
-    for (int t = 0; t < threads_; ++t) edges_.emplace_back(edgeTileFloats(b));
-    blocks_ = blocksFor(b, n_);
+    passes_ = passesFor(b, n_);
+    bands_ = shrinkingBands(n_, b.mr, b.mc, threads_);
   }
 
   void run() override {
     // The runner calls us inside an arena of exactly `threads`; anywhere else
     // we use our own arena of that size, so the count is honoured either way
     // and a thread slot index always has its buffers.
-    if (tbb::this_task_arena::max_concurrency() == threads_)
-      body();
-    else
-      arena_.execute([this] { body(); });
+    inArenaOf(threads_, arena_, [this] { body(); });
   }
 
   void setTileRecorder(TileRecorder* recorder) override { recorder_ = recorder; }
 
-  // One record per compute tile: a B micro-panel of each block.
-  std::size_t tilesPerRun() const override {
-    std::size_t tiles = 0;
-    for (const Block& b : blocks_) tiles += std::size_t(panelCount(b.nb, plan_.blocking.nr));
-    return tiles;
-  }
+  // One record per band of each pass.
+  std::size_t tilesPerRun() const override { return passes_.size() * bands_.size(); }
 
  private:
   static int checkedThreads(int threads) {
@@ -132,54 +120,44 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
     return threads;
   }
 
-  // Packing work of block `b`, as pieces: its A panels, then (first block of
-  // a pass) its B panels.
-  int packPieces(const Block& b) const {
-    const GemmBlocking& bl = plan_.blocking;
-    return panelCount(b.mb, bl.mr) + (b.newPass ? panelCount(b.nb, bl.nr) : 0);
+  void packB(const Pass& p, int panel) {
+    const std::ptrdiff_t ld = n_;
+    packBPanels(plan_.blocking, p.kb, p.nb, problem_.b.data() + p.pc * ld + p.jc, ld, panel, panel + 1,
+                bBufs_[p.bBuf].data());
   }
 
-  void packPiece(const Block& b, int piece) {
+  void computeBand(const Pass& p, const Band& band, int slot) {
     const GemmBlocking& bl = plan_.blocking;
     const std::ptrdiff_t ld = n_;
-    const int aPanels = panelCount(b.mb, bl.mr);
-    if (piece < aPanels) {
-      const int row = piece * bl.mr;
-      packA(bl, std::min(bl.mr, b.mb - row), b.kb, problem_.a.data() + (b.ic + row) * ld + b.pc, ld,
-            aBufs_[b.buf].data() + std::ptrdiff_t(piece) * b.kb * bl.mr);
-    } else {
-      const int panel = piece - aPanels;
-      packBPanels(bl, b.kb, b.nb, problem_.b.data() + b.pc * ld + b.jc, ld, panel, panel + 1, bBufs_[b.bBuf].data());
-    }
-  }
-
-  void computeTile(const Block& b, int panel, int slot) {
-    const GemmBlocking& bl = plan_.blocking;
-    const std::ptrdiff_t ld = n_;
-    const int col = panel * bl.nr, w = std::min(bl.nr, b.nb - col);
     const double t0 = recorder_ ? recorder_->now() : 0.0;
-    macroKernel(plan_, b.mb, w, b.kb, aBufs_[b.buf].data(), bBufs_[b.bBuf].data() + std::ptrdiff_t(panel) * b.kb * bl.nr,
-                c_.data() + b.ic * ld + b.jc + col, ld, b.pc > 0, edges_[std::size_t(slot)].data());
-    if (recorder_) recorder_->add({slot, b.ic, b.jc + col, b.mb, w, b.pc, b.kb, t0, recorder_->now()});
+    float* aBuf = aBufs_[std::size_t(slot)].data();
+    float* edge = edges_[std::size_t(slot)].data();
+    const int row1 = band.begin + band.size;
+    for (int ic = band.begin; ic < row1; ic += bl.mc) {
+      const int mb = std::min(bl.mc, row1 - ic);
+      packA(bl, mb, p.kb, problem_.a.data() + ic * ld + p.pc, ld, aBuf);
+      macroKernel(plan_, mb, p.nb, p.kb, aBuf, bBufs_[p.bBuf].data(), c_.data() + ic * ld + p.jc, ld, p.pc > 0, edge);
+    }
+    if (recorder_) recorder_->add({slot, band.begin, p.jc, band.size, p.nb, p.pc, p.kb, t0, recorder_->now()});
   }
 
   void body() {
     const GemmBlocking& bl = plan_.blocking;
-    if (blocks_.empty()) return;
-    // Before the first block: pack its A and B.
-    const Block& first = blocks_.front();
-    shareOut(threads_, packPieces(first), [&](int piece, int) { packPiece(first, piece); });
-    for (std::size_t i = 0; i < blocks_.size(); ++i) {
-      const Block& b = blocks_[i];
-      const int tiles = panelCount(b.nb, bl.nr);
-      const Block* next = i + 1 < blocks_.size() ? &blocks_[i + 1] : nullptr;
-      const int pieces = tiles + (next ? packPieces(*next) : 0);
-      // Tiles first, packing last: the phase ends on pieces of a microsecond.
+    if (passes_.empty()) return;
+    // Before the first pass: pack its B.
+    const Pass& first = passes_.front();
+    shareOut(threads_, panelCount(first.nb, bl.nr), [&](int panel, int) { packB(first, panel); });
+    const int bands = int(bands_.size());
+    for (std::size_t i = 0; i < passes_.size(); ++i) {
+      const Pass& p = passes_[i];
+      const Pass* next = i + 1 < passes_.size() ? &passes_[i + 1] : nullptr;
+      const int pieces = bands + (next ? panelCount(next->nb, bl.nr) : 0);
+      // Bands first, largest first; the next pass's B panels last.
       shareOut(threads_, pieces, [&](int piece, int slot) {
-        if (piece < tiles)
-          computeTile(b, piece, slot);
+        if (piece < bands)
+          computeBand(p, bands_[std::size_t(piece)], slot);
         else
-          packPiece(*next, piece - tiles);
+          packB(*next, piece - bands);
       });
     }
   }
@@ -187,17 +165,18 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
   int threads_;
   GemmPlan plan_;
   tbb::task_arena arena_;  // only used when run() is called outside a matching arena
-  AlignedBuffer<float> aBufs_[2], bBufs_[2];  // double-buffered packed blocks
-  std::vector<AlignedBuffer<float>> edges_;   // one per arena slot
-  std::vector<Block> blocks_;
+  AlignedBuffer<float> bBufs_[2];                    // double-buffered packed B block
+  std::vector<AlignedBuffer<float>> aBufs_, edges_;  // one per arena slot
+  std::vector<Pass> passes_;
+  std::vector<Band> bands_;
   TileRecorder* recorder_ = nullptr;
 };
 
 double parallelExtraBytes(const Params& q) {
   GemmPlan plan = planFor(q.n);
   const GemmBlocking& b = plan.blocking;
-  double floats = 2.0 * (double(packedABlockFloats(b)) + double(packedBBlockFloats(b))) +
-                  std::max(1, q.threads) * double(edgeTileFloats(b));
+  double perThread = double(packedABlockFloats(b)) + double(edgeTileFloats(b));
+  double floats = 2.0 * double(packedBBlockFloats(b)) + std::max(1, q.threads) * perThread;
   return matmulExtraBytes(q) + floats * sizeof(float);
 }
 
@@ -209,11 +188,12 @@ Kernel makeMatmulParallel() {
   k.info.family = Family::Matmul;
   k.info.title = "Packed + oneTBB threads";
   k.info.teaches =
-      "The packed kernel on several cores: the threads pack one shared A block and B block together, "
-      "then take tiles of C (one B micro-panel by all rows of the A block) one at a time from a "
-      "shared counter, many more tiles than threads, so a thread that starts late just takes fewer. "
-      "Tiles are disjoint, so there are no locks; each core has its own L1 and L2, so the cache "
-      "blocking still holds per thread and the speed scales with the thread count.";
+      "The packed kernel on several cores: each k pass shares one packed B block (packed by all "
+      "threads during the pass before), and the threads take bands of C rows one at a time from a "
+      "shared counter, many more bands than threads and smaller towards the end, so a thread that "
+      "starts late just takes fewer. Bands are disjoint, so there are no locks; each core has its "
+      "own L1 and L2, so the cache blocking still holds per thread and the speed scales with the "
+      "thread count.";
   k.info.uses = {Param::Threads};
   k.info.traceNote =
       "runs the vector micro-kernel of matmul.packed on several threads at once: neither the "

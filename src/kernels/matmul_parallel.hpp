@@ -3,10 +3,9 @@
 // "threads view".
 //
 // Recording is off unless a TileRecorder is attached to the prepared kernel;
-// off, the only cost is one pointer test per task (a task is one B
-// micro-panel against a whole packed A block: tens of micro-kernel calls,
-// tens of microseconds), so the timed speed does not change; on, two clock
-// reads per task.
+// off, the only cost is one pointer test per task (a task is one band of C
+// rows in one k pass: hundreds of micro-kernel calls), so the timed speed
+// does not change.
 //
 //   std::unique_ptr<Prepared> p = findKernel("matmul.parallel")->prepare(problem, params);
 //   auto* rec = dynamic_cast<TileRecording*>(p.get());

@@ -27,10 +27,7 @@ class ReluParallelPrepared final : public ReluPrepared {
         arena_(threads_) {}
   void run() override {
     // Inside the runner's arena of `threads`, or in our own of that size.
-    if (tbb::this_task_arena::max_concurrency() == threads_)
-      body();
-    else
-      arena_.execute([this] { body(); });
+    inArenaOf(threads_, arena_, [this] { body(); });
   }
 
  private:

@@ -8,7 +8,8 @@
 // left. A thread that wakes late simply takes fewer items: the run never
 // waits for it with work in hand (a fixed split into `threads` chunks does:
 // one late worker and the other thread computes both chunks). `slot` is the
-// running thread's slot in the arena (0 .. threads-1), for its own buffers.
+// running thread's slot in the arena (0 .. threads-1), for its own buffers:
+// call it inside an arena of exactly `threads` (inArenaOf below).
 // The cancel flag is read before every item; Cancelled thrown by one thread
 // cancels the parallel_for and reaches the caller, the others stop at their
 // next item. One thread: a plain loop, no oneTBB at all.
@@ -21,6 +22,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <vector>
 
 #include "platform/cancel.hpp"
 
@@ -31,10 +33,9 @@ void shareOut(int threads, int items, Body&& body) {
   if (items <= 0) return;
   const int workers = std::max(1, std::min(threads, items));
   if (workers == 1) {
-    const int slot = std::max(0, tbb::this_task_arena::current_thread_index());
     for (int item = 0; item < items; ++item) {
       throwIfCancelled();
-      body(item, slot);
+      body(item, 0);  // the only thread: slot 0, whatever arena it runs in
     }
     return;
   }
@@ -50,6 +51,43 @@ void shareOut(int threads, int items, Body&& body) {
         }
       },
       tbb::simple_partitioner());
+}
+
+// A range [begin, begin + size).
+struct Band {
+  int begin = 0, size = 0;
+};
+
+// Bands of 0 .. extent-1 to hand out with shareOut, in multiples of `unit`:
+// on one thread, bands of `maxBand`; on more, the first ~3/4 of the extent
+// in large bands (at most maxBand, about 4 per thread), the rest in bands an
+// eighth of that (at least one unit). Large bands keep the reuse a kernel's
+// blocking was made for; the small ones at the end even out the threads'
+// finish, so no thread waits long for the last band of another.
+inline std::vector<Band> shrinkingBands(int extent, int unit, int maxBand, int threads) {
+  unit = std::max(1, unit);
+  auto roundUp = [&](int v) { return std::max(unit, (v + unit - 1) / unit * unit); };
+  const int top = roundUp(std::max(1, maxBand));
+  const int big = threads > 1 ? std::min(top, roundUp(extent / (4 * threads))) : top;
+  const int small = std::min(big, roundUp(big / 8));
+  std::vector<Band> bands;
+  int at = 0;
+  if (threads > 1)
+    for (; at < extent - extent / 4; at += big) bands.push_back({at, std::min(big, extent - at)});
+  const int tail = threads > 1 ? small : big;
+  for (; at < extent; at += tail) bands.push_back({at, std::min(tail, extent - at)});
+  return bands;
+}
+
+// Runs `fn` in an arena of exactly `threads`: the caller's when it has that
+// size (the bench runner's), else `own` (constructed with `threads`). One
+// thread needs no arena at all.
+template <class Fn>
+void inArenaOf(int threads, tbb::task_arena& own, Fn&& fn) {
+  if (threads <= 1 || tbb::this_task_arena::max_concurrency() == threads)
+    fn();
+  else
+    own.execute(fn);
 }
 
 }  // namespace cachescope
