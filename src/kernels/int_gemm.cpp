@@ -90,9 +90,17 @@ void intTileEpilogue(const IntTile& t, const std::int32_t* acc, int nr) {
 }
 
 IntGemm::IntGemm(int m, int n, int k, const std::int8_t* aq, const std::int8_t* bq, std::vector<float> rowScale,
-                 std::vector<float> colScale, IntStorage storage)
-    : m_(m), n_(n), k_(k), kp_((k + 3) / 4 * 4), storage_(storage), isa_(selectIntGemmIsa()) {
+                 std::vector<float> colScale, IntStorage storage, int threads)
+    : m_(m),
+      n_(n),
+      k_(k),
+      kp_((k + 3) / 4 * 4),
+      storage_(storage),
+      isa_(selectIntGemmIsa()),
+      threads_(threads),
+      arena_(std::max(1, threads)) {
   if (m < 1 || n < 1 || k < 1) throw std::invalid_argument("integer GEMM needs m, n, k >= 1");
+  if (threads < 1) throw std::invalid_argument("threads must be >= 1");
   if (rowScale.size() != std::size_t(m) || colScale.size() != std::size_t(n))
     throw std::invalid_argument("integer GEMM: one scale per row of A and per column of B");
   const int mr = isa_.mr, nr = isa_.nr;
@@ -146,10 +154,11 @@ IntGemm::IntGemm(int m, int n, int k, const std::int8_t* aq, const std::int8_t* 
     b_ = AlignedBuffer<std::uint8_t>(bElems / 2);  // kp * nr is even
     for (std::size_t i = 0; i < bElems; i += 2)
       b_[i / 2] = std::uint8_t((unsigned(bPacked[i]) & 0xFu) | ((unsigned(bPacked[i + 1]) & 0xFu) << 4));
-    bPanel_ = AlignedBuffer<std::int8_t>(std::size_t(kc_) * nr);
+    for (int t = 0; t < threads_; ++t) bPanel_.emplace_back(std::size_t(kc_) * nr);
   }
 
-  aPack_ = AlignedBuffer<std::uint8_t>(std::size_t(mc_) * kc_);
+  for (int t = 0; t < threads_; ++t) aPack_.emplace_back(std::size_t(mc_) * kc_);
+  bands_ = shrinkingBands(m_, mr, mc_, threads_);
   rowScale_ = AlignedBuffer<float>(std::size_t(m));
   std::copy(rowScale.begin(), rowScale.end(), rowScale_.begin());
   colScale_ = AlignedBuffer<float>(std::size_t(panels_) * nr);
@@ -157,18 +166,21 @@ IntGemm::IntGemm(int m, int n, int k, const std::int8_t* aq, const std::int8_t* 
 }
 
 std::size_t IntGemm::bytes() const {
-  return a_.size() + b_.size() + aPack_.size() + bPanel_.size() + colOffset_.size() * 4 + rowScale_.size() * 4 +
-         colScale_.size() * 4;
+  std::size_t buffers = 0;
+  for (const auto& b : aPack_) buffers += b.size();
+  for (const auto& b : bPanel_) buffers += b.size();
+  return a_.size() + b_.size() + buffers + colOffset_.size() * 4 + rowScale_.size() * 4 + colScale_.size() * 4;
 }
 
-double IntGemm::extraBytes(int n, IntStorage storage) {
-  // Quantized A and B (padding: at most 3 k and 63 columns), plus blocks.
+double IntGemm::extraBytes(int n, IntStorage storage, int threads) {
+  // Quantized A and B (padding: at most 3 k and 63 columns), plus each
+  // thread's blocks (at most half of L2 and of L1: 2 MiB is ample).
   const double kp = n + 3.0, np = n + 64.0;
   const double perElem = storage == IntStorage::Int4 ? 0.5 : 1.0;
-  return perElem * (double(n) * kp + kp * np) + 4.0 * np * 3 + 2.0 * 1024 * 1024;
+  return perElem * (double(n) * kp + kp * np) + 4.0 * np * 3 + 2.0 * 1024 * 1024 * std::max(1, threads);
 }
 
-void IntGemm::packA(int ic, int rows, int pc, int kcb) {
+void IntGemm::packA(int ic, int rows, int pc, int kcb, std::uint8_t* dst) const {
   const int mr = isa_.mr, kq = kcb / 4;
   const std::uint32_t flip = isa_.unsignedA ? 0x80808080u : 0u;  // q + 128, byte by byte
   const auto& lut = int4Lut();
@@ -178,7 +190,7 @@ void IntGemm::packA(int ic, int rows, int pc, int kcb) {
                                         : a_.data() + (std::size_t(row) * kp_ + pc) / 2;
   };
   for (int ir = 0; ir < rows; ir += mr) {
-    std::uint8_t* panel = aPack_.data() + std::size_t(ir) * kcb;
+    std::uint8_t* panel = dst + std::size_t(ir) * kcb;
     // A's rows are read kc bytes at a time, 1 row apart: the hardware
     // prefetcher sees short streams, and A has often left the caches (the C
     // partial sums stream through them between kc blocks). Ask for the next
@@ -214,7 +226,22 @@ void IntGemm::packA(int ic, int rows, int pc, int kcb) {
 }
 
 void IntGemm::run(float* c, std::size_t ldc) {
+  if (threads_ == 1) {
+    runRows(c, ldc, 0, m_, 0);
+    return;
+  }
+  inArenaOf(threads_, arena_, [&] {
+    shareOut(threads_, int(bands_.size()), [&](int band, int slot) {
+      const Band& b = bands_[std::size_t(band)];
+      runRows(c, ldc, b.begin, b.begin + b.size, slot);
+    });
+  });
+}
+
+void IntGemm::runRows(float* c, std::size_t ldc, int row0, int row1, int slot) {
   const int mr = isa_.mr, nr = isa_.nr;
+  std::uint8_t* aPack = aPack_[std::size_t(slot)].data();
+  std::int8_t* bPanel = storage_ == IntStorage::Int4 ? bPanel_[std::size_t(slot)].data() : nullptr;
   IntTile t;
   t.ldc = ldc;
   for (int pc = 0; pc < kp_; pc += kc_) {
@@ -222,24 +249,24 @@ void IntGemm::run(float* c, std::size_t ldc) {
     t.kq = kcb / 4;
     t.first = pc == 0;
     t.last = pc + kcb == kp_;
-    for (int ic = 0; ic < m_; ic += mc_) {
+    for (int ic = row0; ic < row1; ic += mc_) {
       throwIfCancelled();  // once per mc x kc x n block: a few milliseconds
-      const int rows = std::min(mc_, m_ - ic);
-      packA(ic, rows, pc, kcb);
+      const int rows = std::min(mc_, row1 - ic);
+      packA(ic, rows, pc, kcb, aPack);
       for (int jp = 0; jp < panels_; ++jp) {
         const int col0 = jp * nr;
         const std::size_t offset = std::size_t(jp) * kp_ * nr + std::size_t(pc) * nr;
         if (storage_ == IntStorage::Int8) {
           t.b = reinterpret_cast<const std::int8_t*>(b_.data()) + offset;
         } else {
-          isa_.unpack(b_.data() + offset / 2, std::size_t(kcb) * nr, bPanel_.data());
-          t.b = bPanel_.data();
+          isa_.unpack(b_.data() + offset / 2, std::size_t(kcb) * nr, bPanel);
+          t.b = bPanel;
         }
         t.cols = std::min(nr, n_ - col0);
         t.colOffset = colOffset_.data() + col0;
         t.colScale = colScale_.data() + col0;
         for (int ir = 0; ir < rows; ir += mr) {
-          t.a = aPack_.data() + std::size_t(ir) * kcb;
+          t.a = aPack + std::size_t(ir) * kcb;
           t.c = c + std::size_t(ic + ir) * ldc + col0;
           t.rows = std::min(mr, rows - ir);
           t.rowScale = rowScale_.data() + ic + ir;

@@ -26,6 +26,9 @@
 #include <cstdint>
 #include <vector>
 
+#include <tbb/task_arena.h>
+
+#include "kernels/share_out.hpp"
 #include "platform/aligned_buffer.hpp"
 
 namespace cachescope {
@@ -72,10 +75,15 @@ enum class IntStorage { Int8, Int4 };
 class IntGemm {
  public:
   // aq: m x k, bq: k x n, both row-major int8 with leading dimensions k and n.
+  // threads: how many threads run() uses (oneTBB; each has its own A block
+  // and int4 B panel buffers).
   IntGemm(int m, int n, int k, const std::int8_t* aq, const std::int8_t* bq, std::vector<float> rowScale,
-          std::vector<float> colScale, IntStorage storage);
+          std::vector<float> colScale, IntStorage storage, int threads = 1);
 
-  // C = dequantized product. No allocation.
+  // C = dequantized product. No allocation. One thread: kc blocks outer,
+  // mc row blocks inside. More: bands of C rows (share_out.hpp) handed out
+  // to `threads` threads, each band through all kc blocks; the integer sums
+  // are exact, so the result is the same to the bit.
   void run(float* c, std::size_t ldc);
 
   const IntGemmIsa& isa() const { return isa_; }
@@ -85,19 +93,23 @@ class IntGemm {
   std::size_t bytes() const;
 
   // Upper bound on bytes for an n x n problem (for the memory check).
-  static double extraBytes(int n, IntStorage storage);
+  static double extraBytes(int n, IntStorage storage, int threads = 1);
 
  private:
-  void packA(int ic, int rows, int pc, int kcb);
+  void packA(int ic, int rows, int pc, int kcb, std::uint8_t* dst) const;
+  // Rows [row0, row1) of C, all kc blocks, with thread slot `slot`'s buffers.
+  void runRows(float* c, std::size_t ldc, int row0, int row1, int slot);
 
   int m_, n_, k_, kp_;
   IntStorage storage_;
   IntGemmIsa isa_;
-  int kc_ = 0, mc_ = 0, panels_ = 0;
-  AlignedBuffer<std::uint8_t> a_;      // A source (int8 or int4 bytes)
-  AlignedBuffer<std::uint8_t> b_;      // packed B (int8 or int4 bytes)
-  AlignedBuffer<std::uint8_t> aPack_;  // mc x kc packed A block
-  AlignedBuffer<std::int8_t> bPanel_;  // int4: one unpacked kc x nr micro-panel
+  int kc_ = 0, mc_ = 0, panels_ = 0, threads_ = 1;
+  AlignedBuffer<std::uint8_t> a_;                   // A source (int8 or int4 bytes)
+  AlignedBuffer<std::uint8_t> b_;                   // packed B (int8 or int4 bytes)
+  std::vector<AlignedBuffer<std::uint8_t>> aPack_;  // per thread slot: mc x kc packed A block
+  std::vector<AlignedBuffer<std::int8_t>> bPanel_;  // per slot, int4: one unpacked kc x nr micro-panel
+  std::vector<Band> bands_;                         // threads > 1: bands of C rows
+  tbb::task_arena arena_;                           // when run() is called outside an arena of `threads`
   AlignedBuffer<std::int32_t> colOffset_;
   AlignedBuffer<float> rowScale_, colScale_;
 };

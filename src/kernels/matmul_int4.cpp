@@ -15,8 +15,9 @@ Kernel makeMatmulInt4() {
       "The same symmetric scheme as int8 (scale per row of A, per column of B) with qmax = 7, and two "
       "values per byte: half of int8's memory, at 4-bit precision. The CPU has no 4-bit multiply, so the "
       "kernel unpacks each kc x nr panel of B (and each block of A) to int8 right before the int8 "
-      "micro-kernel uses it. prepare() quantizes and packs; the timed run unpacks, multiplies, dequantizes.";
-  k.info.uses = {Param::Bits};
+      "micro-kernel uses it. prepare() quantizes and packs; the timed run unpacks, multiplies, dequantizes. "
+      "With threads > 1, bands of C rows are shared out to that many cores.";
+  k.info.uses = {Param::Bits, Param::Threads};
   k.info.bits = {4};
   k.info.traceNote = "packed SIMD micro-kernel after nibble unpacking: its accesses are not traced";
   k.info.unit = WorkUnit::IntOp;
@@ -27,7 +28,7 @@ Kernel makeMatmulInt4() {
   };
   k.work = matmulWork;
   k.extraBytes = [](const Params& p) {
-    return matmulExtraBytes(p) + IntGemm::extraBytes(p.n, IntStorage::Int4) + 3.0 * p.n * p.n;  // + quantize temps
+    return matmulExtraBytes(p) + IntGemm::extraBytes(p.n, IntStorage::Int4, p.threads) + 3.0 * p.n * p.n;  // + quantize temps
   };
   return k;
 }

@@ -17,8 +17,9 @@ Kernel makeMatmulInt8() {
       "q in [-qmax, qmax]), multiply the integers with int32 accumulation, then scale back to fp32. "
       "A byte is a quarter of a float, and one vpdpbusd does 64 multiply-adds. prepare() quantizes both "
       "operands and packs B (untimed, like weights quantized offline); the timed run packs A, multiplies "
-      "and dequantizes. bits=4 keeps the 4-bit value range in int8 bytes: int4's error at int8's memory.";
-  k.info.uses = {Param::Bits};
+      "and dequantizes. bits=4 keeps the 4-bit value range in int8 bytes: int4's error at int8's memory. "
+      "With threads > 1, bands of C rows are shared out to that many cores.";
+  k.info.uses = {Param::Bits, Param::Threads};
   k.info.bits = {8, 4};
   k.info.traceNote = "packed SIMD micro-kernel (vpdpbusd / pmaddubsw): its accesses are not traced";
   k.info.unit = WorkUnit::IntOp;
@@ -30,7 +31,7 @@ Kernel makeMatmulInt8() {
   };
   k.work = matmulWork;
   k.extraBytes = [](const Params& p) {
-    return matmulExtraBytes(p) + IntGemm::extraBytes(p.n, IntStorage::Int8) + 3.0 * p.n * p.n;  // + quantize temps
+    return matmulExtraBytes(p) + IntGemm::extraBytes(p.n, IntStorage::Int8, p.threads) + 3.0 * p.n * p.n;  // + quantize temps
   };
   return k;
 }

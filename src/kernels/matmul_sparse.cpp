@@ -8,7 +8,7 @@
 #include "kernels/kernel.hpp"
 #include "kernels/matmul_trace.hpp"
 #include "kernels/sparse_rows.hpp"
-#include "platform/cancel.hpp"
+#include "kernels/share_out.hpp"
 
 namespace cachescope {
 
@@ -19,18 +19,37 @@ class SparsePrepared final : public MatmulPrepared {
       : MatmulPrepared(p, q),
         csr_(pruneToCsr(p.a.data(), p.n, p.n, std::size_t(p.n), q.density)),
         rows_(selectSparseRows()),
-        strip_(std::size_t(kSparseStripFloats) * p.n) {}
+        threads_(checkedThreads(q.threads)),
+        arena_(threads_) {
+    if (rows_ != sparseRowsScalar)
+      for (int t = 0; t < threads_; ++t) strips_.emplace_back(std::size_t(kSparseStripFloats) * p.n);
+    rowBands_ = shrinkingBands(n_, 1, n_, threads_);
+  }
 
   void run() override {
-    // The SIMD paths go strip by strip of B anyway: one strip of columns per
-    // call, the cancel flag read between calls. The portable path is the
-    // traced row loop, which reads the flag itself, every few rows.
-    const int width = rows_ == sparseRowsScalar ? n_ : kSparseStripFloats;
-    for (int j0 = 0; j0 < n_; j0 += width) {
-      throwIfCancelled();
-      rows_(csr_, problem_.b.data() + j0, std::size_t(n_), c_.data() + j0, std::size_t(n_), std::min(width, n_ - j0), 0,
-            n_, strip_.data());
-    }
+    inArenaOf(threads_, arena_, [this] {
+      const float* b = problem_.b.data();
+      float* c = c_.data();
+      const std::size_t ld = std::size_t(n_);
+      if (rows_ == sparseRowsScalar) {
+        // The portable path is the traced row loop, which reads the cancel
+        // flag itself, every few rows; threads take bands of rows.
+        shareOut(threads_, int(rowBands_.size()), [&](int band, int) {
+          const Band& r = rowBands_[std::size_t(band)];
+          rows_(csr_, b, ld, c, ld, n_, r.begin, r.begin + r.size, nullptr);
+        });
+        return;
+      }
+      // The SIMD paths go strip by strip of B anyway: one strip of columns
+      // per piece (the cancel flag read between pieces), each thread copying
+      // its strips into its own buffer.
+      const int strips = (n_ + kSparseStripFloats - 1) / kSparseStripFloats;
+      shareOut(threads_, strips, [&](int strip, int slot) {
+        const int j0 = strip * kSparseStripFloats;
+        rows_(csr_, b + j0, ld, c + j0, ld, std::min(kSparseStripFloats, n_ - j0), 0, n_,
+              strips_[std::size_t(slot)].data());
+      });
+    });
   }
 
   // The reference on the pruned A: what this kernel computes exactly. The
@@ -45,9 +64,17 @@ class SparsePrepared final : public MatmulPrepared {
   }
 
  private:
+  static int checkedThreads(int threads) {
+    if (threads < 1) throw std::invalid_argument("threads must be >= 1");
+    return threads;
+  }
+
   Csr csr_;
   SparseRowsFn rows_;
-  AlignedBuffer<float> strip_;  // one strip of B, copied contiguous
+  int threads_;
+  tbb::task_arena arena_;                     // when run() is called outside an arena of `threads`
+  std::vector<AlignedBuffer<float>> strips_;  // per thread slot: one strip of B, copied contiguous
+  std::vector<Band> rowBands_;                // the portable path's pieces
 };
 // [SECTION] the traced loop nest: sparseRowsLoop, the portable row loop
 
@@ -148,10 +175,11 @@ Kernel makeMatmulSparse() {
       "Prune A by magnitude (one global threshold) to keep a `density` share of its entries, store it as "
       "CSR (row pointers, column indices, values) and add a_ik * (row k of B) into row i of C for each "
       "stored a_ik: work falls with density, but every nonzero costs an indirect row fetch (the SIMD "
-      "versions go strip by strip of B, copied so it stays in L2). GFLOP/s "
+      "versions go strip by strip of B, copied so it stays in L2; with threads > 1 the strips are "
+      "shared out to that many cores). GFLOP/s "
       "counts the dense-equivalent 2n^3 so it compares directly with the dense kernels (useful flops are "
       "2 nnz n); the error column is against the dense fp32 product, i.e. the cost of pruning.";
-  k.info.uses = {Param::Density};
+  k.info.uses = {Param::Density, Param::Threads};
   k.info.traceNote =
       "per row i: store C[i][*] = 0, load rowPtr[i], rowPtr[i+1]; per stored a_ik: load values[p], colIdx[p]; "
       "per j: load B[k][j], load C[i][j], store C[i][j]";
@@ -166,7 +194,7 @@ Kernel makeMatmulSparse() {
     // index and mask arrays.
     const double nn = double(p.n) * p.n;
     return matmulExtraBytes(p) + 8.0 * nn * p.density + 4.0 * nn + nn / 8 + 4.0 * (p.n + 1.0) +
-           4.0 * kSparseStripFloats * p.n;
+           4.0 * kSparseStripFloats * p.n * std::max(1, p.threads);
   };
   k.trace = sparseTrace(k.info.traceNote);
   return k;

@@ -51,7 +51,7 @@ QuantizedMatmulPrepared::QuantizedMatmulPrepared(const Problem& problem, const P
   quantizeColumns(problem.b.data(), n_, n_, n_, bits, bq.data(), sb.data());
   tolerance_ =
       quantizedMatmulTolerance(n_, problem.a.data(), problem.b.data(), aq.data(), sa.data(), bq.data(), sb.data());
-  gemm_.emplace(n_, n_, n_, aq.data(), bq.data(), std::move(sa), std::move(sb), storage);
+  gemm_.emplace(n_, n_, n_, aq.data(), bq.data(), std::move(sa), std::move(sb), storage, params.threads);
 }
 
 void QuantizedMatmulPrepared::run() {

@@ -21,7 +21,8 @@ double quantizedMatmulTolerance(int n, const float* a, const float* b, const std
 
 class QuantizedMatmulPrepared : public MatmulPrepared {
  public:
-  // bits: quantization width (8 or 4); storage: int8 bytes or packed int4.
+  // bits: quantization width (8 or 4); storage: int8 bytes or packed int4;
+  // params.threads: the threads of the integer GEMM (throws below 1).
   QuantizedMatmulPrepared(const Problem& problem, const Params& params, int bits, IntStorage storage);
   void run() override;
   double tolerance() const override { return tolerance_; }
