@@ -38,8 +38,10 @@ void loop(Acc& acc, int n, const TIn* __restrict A, std::size_t lda, const TIn* 
         acc.point(i, j, k);
         acc.store(&C[i * ldc + j], TSum(acc.load(&C[i * ldc + j])) + TSum(acc.load(&A[i * lda + k])) * b);
       }
-      acc.poll(n);  // n steps done: a cancellation point (access.hpp)
     }
+    // n^2 steps done: a cancellation point (access.hpp). Per row of the
+    // middle loop it would keep GCC from unrolling and jamming the k loop.
+    acc.poll(std::int64_t(n) * n);
   }
 }
 
