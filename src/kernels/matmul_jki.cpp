@@ -3,6 +3,8 @@
 //
 // One loop nest, two uses: `Direct` is the timed kernel, Traced<TraceSink>
 // the simulator's and the animation's trace (kernels/traced.hpp).
+#include <algorithm>
+
 #include "kernels/loop_nest_kernel.hpp"
 
 namespace cachescope {
@@ -30,18 +32,22 @@ void loop(Acc& acc, int n, const TIn* __restrict A, std::size_t lda, const TIn* 
     for (int j = 0; j < n; ++j) acc.store(&C[i * ldc + j], TSum(0));
   for (int j = 0; j < n; ++j) {
     acc.outer(j);
-    for (int k = 0; k < n; ++k) {
-      acc.line(kLoadB);
-      const TSum b = TSum(acc.load(&B[k * ldb + j]));
-      acc.line(kUpdate);
-      for (int i = 0; i < n; ++i) {
-        acc.point(i, j, k);
-        acc.store(&C[i * ldc + j], TSum(acc.load(&C[i * ldc + j])) + TSum(acc.load(&A[i * lda + k])) * b);
+    // k in runs of 64 with a cancellation point (access.hpp) after each:
+    // the run itself stays a perfect nest, which GCC unrolls and jams (a
+    // poll per k would cost that; one per j is seconds apart at n = 4096).
+    for (int k0 = 0; k0 < n; k0 += 64) {
+      const int k1 = std::min(n, k0 + 64);
+      for (int k = k0; k < k1; ++k) {
+        acc.line(kLoadB);
+        const TSum b = TSum(acc.load(&B[k * ldb + j]));
+        acc.line(kUpdate);
+        for (int i = 0; i < n; ++i) {
+          acc.point(i, j, k);
+          acc.store(&C[i * ldc + j], TSum(acc.load(&C[i * ldc + j])) + TSum(acc.load(&A[i * lda + k])) * b);
+        }
       }
+      acc.poll(std::int64_t(k1 - k0) * n);
     }
-    // n^2 steps done: a cancellation point (access.hpp). Per row of the
-    // middle loop it would keep GCC from unrolling and jamming the k loop.
-    acc.poll(std::int64_t(n) * n);
   }
 }
 
