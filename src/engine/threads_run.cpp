@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 #include "bench/stats.hpp"
 #include "kernels/registry.hpp"
 #include "platform/errors.hpp"
+#include "platform/cancel.hpp"
 #include "platform/host.hpp"
 
 namespace cachescope::engine {
@@ -34,22 +36,32 @@ ThreadsRun recordThreadsRun(Params p, const std::atomic<bool>* cancel, std::atom
   ThreadsRun run;
   run.n = p.n;
   run.threads = p.threads;
-  const double warm = timed();  // first touch of C and the packing buffers
-  // Off and on interleaved, so both see the same machine; about a second.
-  const int each = std::clamp(int(0.5 / std::max(warm, 1e-6)), 1, 7);
+  // The kernel reads the flag between its bands too (kernels/share_out.hpp):
+  // a stop lands inside a run, not only between runs.
+  std::optional<CancelScope> scope;
+  if (cancel) scope.emplace(cancel);
   std::vector<double> off, on;
-  for (int r = 0; r < each && !cancelled(); ++r) {
-    if (fraction) fraction->store(double(r) / each);
+  try {
+    const double warm = timed();  // first touch of C and the packing buffers
+    // Off and on interleaved, so both see the same machine; about a second.
+    const int each = std::clamp(int(0.5 / std::max(warm, 1e-6)), 1, 7);
+    for (int r = 0; r < each && !cancelled(); ++r) {
+      if (fraction) fraction->store(double(r) / each);
+      recording->setTileRecorder(nullptr);
+      const double plain = timed();
+      recorder.restart();
+      recording->setTileRecorder(&recorder);
+      const double s = timed();
+      recording->setTileRecorder(nullptr);
+      off.push_back(plain);
+      on.push_back(s);
+      run.records = recorder.records();
+      run.dropped = recorder.dropped();
+      run.shownSeconds = s;
+    }
+  } catch (const Cancelled&) {
+    // Stopped inside a run: the pairs that finished are kept.
     recording->setTileRecorder(nullptr);
-    off.push_back(timed());
-    recorder.restart();
-    recording->setTileRecorder(&recorder);
-    const double s = timed();
-    recording->setTileRecorder(nullptr);
-    on.push_back(s);
-    run.records = recorder.records();
-    run.dropped = recorder.dropped();
-    run.shownSeconds = s;
   }
   if (cancelled()) run.outcome = Outcome::Cancelled;
   if (!off.empty()) {

@@ -22,13 +22,14 @@ struct ThreadsRun {
   // Medians of runs with recording off and on, interleaved: what recording costs.
   double plainMedianS = 0, recordedMedianS = 0;
   int runsEach = 0;
-  Outcome outcome = Outcome::Ok;    // Cancelled: stopped between runs; what ran is kept
+  Outcome outcome = Outcome::Ok;    // Cancelled: stopped (between or inside runs); the pairs that finished are kept
 };
 
 // Runs matmul.parallel at p.n on p.threads threads (at most the cores) with
 // its tiles recorded: a warm-up, then runs with recording off and on
-// interleaved, about a second in all. Checks *cancel between runs and
-// publishes its progress (0..1) through *fraction. Throws UsageError when
+// interleaved, about a second in all. Checks *cancel between runs and, with
+// a CancelScope on it, inside each run; publishes its progress (0..1)
+// through *fraction. Throws UsageError when
 // matmul.parallel is not registered.
 ThreadsRun recordThreadsRun(Params p, const std::atomic<bool>* cancel = nullptr,
                             std::atomic<double>* fraction = nullptr);
