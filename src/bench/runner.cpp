@@ -175,6 +175,21 @@ std::vector<std::string> parameterUseNotes(const SweepSpec& spec) {
   return notes;
 }
 
+std::string jobParamsText(const Job& job) {
+  const Kernel& k = *job.kernel;
+  const Params& p = job.params;
+  std::string text = "n=" + std::to_string(p.n);
+  if (k.uses(Param::Block)) text += " block=" + std::to_string(p.n > 0 ? std::min(p.block, p.n) : p.block);
+  if (k.uses(Param::Threads)) text += " threads=" + std::to_string(p.threads);
+  if (k.uses(Param::Bits)) text += " bits=" + std::to_string(p.bits);
+  if (k.uses(Param::Density)) {
+    char d[32];
+    std::snprintf(d, sizeof d, " density=%g", p.density);
+    text += d;
+  }
+  return text;
+}
+
 SweepEstimate estimateSweep(const std::vector<Job>& jobs, const RunOptions& options) {
   // As runJob counts them: at least one timed run, never negative warmups.
   const double runsPerJob = std::max(0, options.warmup) + std::max(1, options.reps);
@@ -189,23 +204,6 @@ SweepEstimate estimateSweep(const std::vector<Job>& jobs, const RunOptions& opti
   e.seconds = work / kEstimateRate;
   return e;
 }
-
-namespace {
-
-std::string paramsText(const Kernel& k, const Params& p) {
-  std::string text = "n=" + std::to_string(p.n);
-  if (k.uses(Param::Block)) text += " block=" + std::to_string(p.block);
-  if (k.uses(Param::Threads)) text += " threads=" + std::to_string(p.threads);
-  if (k.uses(Param::Bits)) text += " bits=" + std::to_string(p.bits);
-  if (k.uses(Param::Density)) {
-    char d[32];
-    std::snprintf(d, sizeof d, " density=%g", p.density);
-    text += d;
-  }
-  return text;
-}
-
-}  // namespace
 
 BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& options, const std::atomic<bool>* cancel,
                    const ProgressFn& progress, int jobIndex, int jobCount, std::optional<double> loadAtStart) {
@@ -231,7 +229,7 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
   const std::optional<double> load = loadAtStart ? loadAtStart : loadAverage1();
 
   auto cancelled = [&] { return cancel && cancel->load(std::memory_order_relaxed); };
-  Progress prog{jobIndex, jobCount, 0, r.warmup + r.reps, k.info.id, paramsText(k, p)};
+  Progress prog{jobIndex, jobCount, 0, r.warmup + r.reps, k.info.id};
   if (progress) progress(prog);
 
   try {

@@ -58,6 +58,10 @@ std::vector<std::string> parameterUseNotes(const SweepSpec& spec);
 // Bytes a job needs at its peak (inputs, outputs, kernel buffers, reference).
 double jobBytes(const Job& job);
 
+// "n=1024 block=64": the parameters the job's kernel uses, as progress and
+// notes name a job (a block wider than n as it will run: n).
+std::string jobParamsText(const Job& job);
+
 // How long a sweep may take, worked out before it starts so that a user can
 // stop a run of hours at once. Honest only as an order of magnitude: every
 // run (warmup and timed) and the fp32 reference that quantized and sparse
@@ -78,7 +82,6 @@ struct Progress {
   int job = 0, jobs = 1;        // current job index and count
   int run = 0, runs = 1;        // runs done of this job (warmup + reps)
   std::string kernel;
-  std::string params;           // "n=1024 block=64": the parameters the kernel uses
   double fraction() const { return (job + double(run) / std::max(runs, 1)) / std::max(jobs, 1); }
 };
 

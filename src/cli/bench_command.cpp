@@ -121,7 +121,8 @@ int runBench(const BenchArgs& a) {
     progress = [&](const Progress& p) {
       const double f = work.fraction(p);
       if (p.run == 0)
-        line->step("[" + std::to_string(p.job + 1) + "/" + std::to_string(p.jobs) + "] " + p.kernel + " " + p.params,
+        line->step("[" + std::to_string(p.job + 1) + "/" + std::to_string(p.jobs) + "] " + p.kernel + " " +
+                       jobParamsText(jobs[std::size_t(p.job)]),
                    f);
       else
         line->update("run " + std::to_string(p.run) + "/" + std::to_string(p.runs), f);
