@@ -164,3 +164,14 @@ TEST_CASE("a pipe gets a progress line per job, --quiet none", "[cli][hall]") {
   Result q = run({"bench", "--kernels", "matmul.naive", "--n", "16", "--reps", "1", "--warmup", "0", "--quiet"});
   CHECK(q.err.find("bench: [") == std::string::npos);
 }
+
+TEST_CASE("--help says what the outputs carry and what the progress does", "[cli][hall]") {
+  Result bench = run({"bench", "--help"});
+  CHECK(bench.code == 0);
+  for (const char* text : {"--baseline", "--quiet", "lines beginning '# '", "max/min 1.5x", "load average >= cores",
+                           "at most this machine's cores", "a block above n runs as n", "a line per job"})
+    CHECK(bench.out.find(text) != std::string::npos);
+  Result sim = run({"simulate", "--help"});
+  for (const char* text : {"--quiet", "over 10 s", "without any load or store is an error", "custom: PRESET"})
+    CHECK(sim.out.find(text) != std::string::npos);
+}
