@@ -109,8 +109,13 @@ std::vector<double> parseDoubleList(const std::string& text, const std::string& 
 
 std::vector<std::string> splitIdList(const std::string& text) {
   std::vector<std::string> ids;
-  for (std::string& id : split(text, ','))
-    if (!id.empty()) ids.push_back(std::move(id));
+  for (std::string& id : split(text, ',')) {
+    // "a, b" as "a,b", like the number lists.
+    const std::size_t first = id.find_first_not_of(" \t");
+    if (first == std::string::npos) continue;
+    const std::size_t last = id.find_last_not_of(" \t");
+    ids.push_back(id.substr(first, last - first + 1));
+  }
   return ids;
 }
 

@@ -21,8 +21,9 @@ namespace cachescope {
 inline constexpr std::size_t kMaxListValues = 10000;
 
 // "matmul.naive,,matmul.blocked" -> {"matmul.naive", "matmul.blocked"}:
-// the comma-separated id lists of --kernels and --set kernels=. Empty items
-// are dropped; the ids are not checked here.
+// the comma-separated id lists of --kernels and --set kernels=. Spaces around
+// an id are dropped ("a, b" is "a,b") and so are empty items; the ids are not
+// checked here.
 std::vector<std::string> splitIdList(const std::string& text);
 
 std::vector<int> parseIntList(const std::string& text, const std::string& what);

@@ -10,7 +10,9 @@
 
 #include <tbb/task_arena.h>
 
+#include "bench/run_warnings.hpp"
 #include "bench/stats.hpp"
+#include "platform/cancel.hpp"
 #include "platform/host.hpp"
 
 namespace cachescope {
@@ -55,9 +57,12 @@ std::vector<Job> planSweep(const SweepSpec& spec) {
     else if (n > kMaxN) throw UsageError("--n " + std::to_string(n) + " is too large (at most " + std::to_string(kMaxN) + ")");
   for (int b : spec.block)
     if (b <= 0) throw UsageError("--block must be > 0 (got " + std::to_string(b) + ")");
+  const int cores = std::max(1, host().logicalCores);
   for (int t : spec.threads)
     if (t <= 0) throw UsageError("--threads must be > 0 (got " + std::to_string(t) + ")");
-    else if (t > 1024) throw UsageError("--threads " + std::to_string(t) + " is too many (at most 1024)");
+    else if (t > cores)
+      throw UsageError("--threads " + std::to_string(t) + " is more than this machine's " + std::to_string(cores) +
+                       (cores == 1 ? " core" : " cores") + " (at most " + std::to_string(cores) + ")");
   for (int b : spec.bits)
     if (b != 32 && b != 8 && b != 4) throw UsageError("--bits must be 32, 8 or 4 (got " + std::to_string(b) + ")");
   for (double d : spec.density)
@@ -133,6 +138,58 @@ std::vector<Job> planSweep(const SweepSpec& spec) {
   return jobs;
 }
 
+std::vector<std::string> parameterUseNotes(const SweepSpec& spec) {
+  std::vector<const Kernel*> ks;
+  for (const std::string& id : spec.kernels)
+    if (const Kernel* k = findKernel(id)) ks.push_back(k);
+  if (ks.empty()) return {};
+  struct Given {
+    Param param;
+    bool given;
+  };
+  const Given lists[] = {{Param::Block, !spec.block.empty()},
+                         {Param::Threads, !spec.threads.empty()},
+                         {Param::Bits, !spec.bits.empty()},
+                         {Param::Density, !spec.density.empty()}};
+  auto join = [](const std::vector<std::string>& ids) {
+    std::string text;
+    for (const std::string& id : ids) text += (text.empty() ? "" : ", ") + id;
+    return text;
+  };
+  std::vector<std::string> notes;
+  for (const Given& g : lists) {
+    if (!g.given) continue;
+    const std::string flag = std::string("--") + toString(g.param);
+    std::vector<std::string> users, ignoring;
+    for (const Kernel* k : ks) (k->uses(g.param) ? users : ignoring).push_back(k->info.id);
+    if (users.empty()) {
+      std::vector<std::string> all;
+      for (const Kernel& k : kernels())
+        if (k.uses(g.param)) all.push_back(k.info.id);
+      throw UsageError(flag + " is used by none of the selected kernels (" + join(ignoring) + "); it applies to " +
+                       join(all));
+    }
+    if (!ignoring.empty())
+      notes.push_back(flag + " is ignored by " + join(ignoring) + " (" + flag + " applies to " + join(users) + ")");
+  }
+  return notes;
+}
+
+std::string jobParamsText(const Job& job) {
+  const Kernel& k = *job.kernel;
+  const Params& p = job.params;
+  std::string text = "n=" + std::to_string(p.n);
+  if (k.uses(Param::Block)) text += " block=" + std::to_string(p.n > 0 ? std::min(p.block, p.n) : p.block);
+  if (k.uses(Param::Threads)) text += " threads=" + std::to_string(p.threads);
+  if (k.uses(Param::Bits)) text += " bits=" + std::to_string(p.bits);
+  if (k.uses(Param::Density)) {
+    char d[32];
+    std::snprintf(d, sizeof d, " density=%g", p.density);
+    text += d;
+  }
+  return text;
+}
+
 SweepEstimate estimateSweep(const std::vector<Job>& jobs, const RunOptions& options) {
   // As runJob counts them: at least one timed run, never negative warmups.
   const double runsPerJob = std::max(0, options.warmup) + std::max(1, options.reps);
@@ -149,10 +206,16 @@ SweepEstimate estimateSweep(const std::vector<Job>& jobs, const RunOptions& opti
 }
 
 BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& options, const std::atomic<bool>* cancel,
-                   const ProgressFn& progress, int jobIndex, int jobCount) {
+                   const ProgressFn& progress, int jobIndex, int jobCount, std::optional<double> loadAtStart) {
   const Kernel& k = *job.kernel;
-  const Params& p = job.params;
+  Params p = job.params;
   BenchRecord r;
+  // A tile cannot be wider than the matrix: the kernel would run with n
+  // anyway, so that is what is run and recorded.
+  if (k.uses(Param::Block) && p.block > p.n && p.n > 0) {
+    r.warnings.push_back(clampedBlockWarning(p.block, p.n, p.n));
+    p.block = p.n;
+  }
   r.kernel = k.info.id;
   r.n = p.n;
   if (k.uses(Param::Block)) r.block = p.block;
@@ -163,15 +226,23 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
   r.reps = std::max(1, options.reps);
   r.unit = rateUnit(k.info.unit);
   r.work = k.work(p);
+  const std::optional<double> load = loadAtStart ? loadAtStart : loadAverage1();
 
   auto cancelled = [&] { return cancel && cancel->load(std::memory_order_relaxed); };
   Progress prog{jobIndex, jobCount, 0, r.warmup + r.reps, k.info.id};
   if (progress) progress(prog);
 
   try {
+    CancelScope scope(cancel);  // kernels poll it inside a run (throwIfCancelled)
     tbb::task_arena arena(std::max(1, p.threads));
     std::unique_ptr<Prepared> prepared;
     arena.execute([&] { prepared = k.prepare(problem, p); });
+    const std::optional<std::size_t> nonzeros = prepared->storedNonzeros();
+    if (k.footprint) r.footprintBytes = k.footprint(p, nonzeros);
+    r.fp32FootprintBytes = fp32Footprint(k.info.family, p);
+    // A sparse kernel's work is what it does: 2 flops per stored nonzero of
+    // A and column of B.
+    if (nonzeros && k.info.family == Family::Matmul) r.work = 2.0 * double(*nonzeros) * double(p.n);
     using Clock = std::chrono::steady_clock;
     for (int i = 0; i < r.warmup + r.reps; ++i) {
       if (cancelled()) {
@@ -193,6 +264,10 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
     r.minS = s.min;
     r.maxS = s.max;
     r.rate = s.median > 0 ? r.work / s.median / 1e9 : 0.0;
+    if (nonzeros && k.info.family == Family::Matmul && s.median > 0)
+      r.denseEquivalentRate = matmulWork(p) / s.median / 1e9;
+    if (auto w = spreadWarning(r.timesS)) r.warnings.push_back(*w);
+    if (auto w = busyMachineWarning(load, host().logicalCores)) r.warnings.push_back(*w);
     if (errorVsFp32(k)) {
       std::vector<float> ref = k.info.family == Family::Matmul
                                    ? referenceMatmul(p.n, problem.a.data(), problem.b.data())
@@ -201,6 +276,8 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
       r.errMaxAbs = e.maxAbs;
       r.errRelative = e.relative;
     }
+  } catch (const Cancelled&) {  // a kernel saw the flag inside a run
+    r.outcome = Outcome::Cancelled;
   } catch (const std::bad_alloc&) {
     r.outcome = Outcome::Failed;
     r.failure = "out of memory";
@@ -214,6 +291,7 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
 std::vector<BenchRecord> runSweep(const std::vector<Job>& jobs, const RunOptions& options,
                                   const std::atomic<bool>* cancel, const ProgressFn& progress) {
   std::vector<BenchRecord> out;
+  const std::optional<double> load = loadAverage1();  // before any of our own runs add to it
   std::map<std::pair<Family, int>, Problem> problems;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     const Job& job = jobs[i];
@@ -223,7 +301,7 @@ std::vector<BenchRecord> runSweep(const std::vector<Job>& jobs, const RunOptions
       problems.clear();  // keep one problem alive: large sweeps must not pile up inputs
       it = problems.emplace(key, makeProblem(key.first, key.second)).first;
     }
-    out.push_back(runJob(job, it->second, options, cancel, progress, int(i), int(jobs.size())));
+    out.push_back(runJob(job, it->second, options, cancel, progress, int(i), int(jobs.size()), load));
     if (out.back().outcome == Outcome::Cancelled) break;
   }
   return out;

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,12 +42,25 @@ struct Job {
 // not swept over parameters it ignores). Checks every value and that each
 // job's data fits in available memory. Throws UsageError with a one-line
 // message (unknown kernel with the nearest id, n <= 0, block/threads <= 0,
-// bits not in {32, 8, 4} or not accepted by a kernel, density outside (0, 1],
-// a job too large for memory, more than kMaxSweepJobs jobs).
+// threads above this machine's logical cores, bits not in {32, 8, 4} or not
+// accepted by a kernel, density outside (0, 1], a job too large for memory,
+// more than kMaxSweepJobs jobs).
 std::vector<Job> planSweep(const SweepSpec& spec);
+
+// For a request typed by a person (bench): each of block, threads, bits and
+// density that was given but that no selected kernel uses is a UsageError
+// naming the kernels that do use it; given and used by only some kernels, it
+// gives one note naming those that ignore it (the returned lines, one per
+// parameter, "--threads is ignored by matmul.naive (...)"). Unknown kernel
+// ids are left to planSweep.
+std::vector<std::string> parameterUseNotes(const SweepSpec& spec);
 
 // Bytes a job needs at its peak (inputs, outputs, kernel buffers, reference).
 double jobBytes(const Job& job);
+
+// "n=1024 block=64": the parameters the job's kernel uses, as progress and
+// notes name a job (a block wider than n as it will run: n).
+std::string jobParamsText(const Job& job);
 
 // How long a sweep may take, worked out before it starts so that a user can
 // stop a run of hours at once. Honest only as an order of magnitude: every
@@ -74,10 +88,19 @@ struct Progress {
 using ProgressFn = std::function<void(const Progress&)>;
 
 // Runs one job. Never throws for a kernel failure: the record's outcome says
-// Failed (with `failure`), or Cancelled when `cancel` became true between runs.
+// Failed (with `failure`), or Cancelled when `cancel` became true between
+// runs or inside one: the runs execute inside a CancelScope of `cancel`, so a
+// kernel that polls throwIfCancelled() stops within one chunk of its work.
+// The record carries the footprint of the operands (Kernel::footprint, and
+// fp32's), for a sparse kernel the nonzero work (2 nnz n, from the stored
+// nonzeros) and the dense-equivalent rate, and its warnings
+// (run_warnings.hpp). A block wider than n runs, and is recorded, as n.
+// `loadAtStart` is the 1-minute load average when the sweep started, for the
+// busy-machine warning: runSweep reads it once before its first job, so its
+// own runs do not count as "busy"; without it runJob reads /proc/loadavg.
 BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& options,
                    const std::atomic<bool>* cancel = nullptr, const ProgressFn& progress = {},
-                   int jobIndex = 0, int jobCount = 1);
+                   int jobIndex = 0, int jobCount = 1, std::optional<double> loadAtStart = std::nullopt);
 
 // Runs all jobs in order, sharing inputs between jobs of the same family and n;
 // stops after the first cancelled one.

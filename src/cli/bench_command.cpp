@@ -1,3 +1,8 @@
+// `cachescope bench`: times kernels over a parameter sweep and reports the
+// records as a table, CSV or JSON (report/writers.hpp), with progress on
+// stderr (progress_line.hpp).
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -8,6 +13,8 @@
 #include "cli/command.hpp"
 #include "cli/output_paths.hpp"
 #include "cli/plot_output.hpp"
+#include "cli/progress_line.hpp"
+#include "engine/progress_ticker.hpp"
 #include "plot/bench_plots.hpp"
 #include "report/atomic_file.hpp"
 #include "report/writers.hpp"
@@ -23,21 +30,38 @@ struct BenchArgs {
   std::string format = "table";
   std::string out;
   std::string plot;
+  std::string baseline;
   bool dryRun = false;
+  bool quiet = false;
 };
-
-// "40 s", "3.5 min", "2.1 h", "4.0 days": the estimate is rough, so is this.
-std::string duration(double s) {
-  char buf[48];
-  if (s < 90) std::snprintf(buf, sizeof buf, "%.0f s", s);
-  else if (s < 90 * 60) std::snprintf(buf, sizeof buf, "%.1f min", s / 60);
-  else if (s < 48 * 3600) std::snprintf(buf, sizeof buf, "%.1f h", s / 3600);
-  else std::snprintf(buf, sizeof buf, "%.1f days", s / 86400);
-  return buf;
-}
 
 // Below this a run needs no warning: it is over before one would act on it.
 constexpr double kEstimateNoticeS = 10;
+
+// Shares of the sweep's work done, for the ETA: jobs differ by orders of
+// magnitude in size (n 64 to 2048 is 32768x), so counting jobs would lie.
+class SweepWork {
+ public:
+  SweepWork(const std::vector<Job>& jobs, const RunOptions& o) : runs_(std::max(0, o.warmup) + std::max(1, o.reps)) {
+    double sum = 0;
+    for (const Job& j : jobs) {
+      before_.push_back(sum);
+      const double w = std::max(1.0, j.kernel->work(j.params));
+      work_.push_back(w);
+      sum += runs_ * w;
+    }
+    total_ = std::max(sum, 1.0);
+  }
+  double fraction(const Progress& p) const {
+    if (p.job < 0 || std::size_t(p.job) >= work_.size()) return 0;
+    return (before_[std::size_t(p.job)] + p.run * work_[std::size_t(p.job)]) / total_;
+  }
+
+ private:
+  int runs_;
+  std::vector<double> before_, work_;
+  double total_ = 1;
+};
 
 int runBench(const BenchArgs& a) {
   requireDistinctOutputs({{"--out", a.out}, {"--plot", a.plot}});
@@ -61,30 +85,75 @@ int runBench(const BenchArgs& a) {
   if (!a.bits.empty()) spec.bits = parseIntList(a.bits, "bits");
   if (!a.density.empty()) spec.density = parseDoubleList(a.density, "density");
   std::vector<Job> jobs = planSweep(spec);
+  const std::vector<std::string> notes = parameterUseNotes(spec);
   RunOptions options{a.warmup, a.reps};
 
+  ReportOptions report;
+  if (!a.baseline.empty()) {
+    const Kernel* b = findKernel(a.baseline);
+    if (!b)
+      throw UsageError("--baseline: unknown kernel '" + a.baseline + "' (did you mean '" +
+                       nearestKernelId(a.baseline) + "'?)");
+    if (std::find(spec.kernels.begin(), spec.kernels.end(), a.baseline) == spec.kernels.end())
+      throw UsageError("--baseline " + a.baseline + " is not among --kernels: add it there to compare against it");
+    report.baseline = a.baseline;
+  } else {
+    report.baseline = kernelRoles().baseline;  // a speedup column when the sweep has it
+  }
+
+  for (const std::string& note : notes) std::cerr << "bench: note: " << note << '\n';
   const SweepEstimate estimate = estimateSweep(jobs, options);
   if (a.dryRun || estimate.seconds > kEstimateNoticeS) {
     char rate[16];
     std::snprintf(rate, sizeof rate, "%g", kEstimateRate / 1e9);
     std::cerr << "bench: " << jobs.size() << (jobs.size() == 1 ? " job, " : " jobs, ") << std::size_t(estimate.runs)
-              << " runs: roughly " << duration(estimate.seconds) << " (counting " << rate
+              << " runs: roughly " << durationWords(estimate.seconds) << " (counting " << rate
               << " GFLOP/s, GOP/s or GB/s; tuned kernels are faster, naive ones at large n slower)"
               << (a.dryRun ? "" : "; Ctrl-C stops") << '\n';
   }
   if (a.dryRun) return 0;  // the outputs' temporaries go with them, unwritten
 
+  std::optional<ProgressLine> line;
+  if (!a.quiet) line.emplace(std::cerr, "bench", ::isatty(STDERR_FILENO) != 0, estimate.seconds);
+  const SweepWork work(jobs, options);
   ProgressFn progress;
-  if (::isatty(STDERR_FILENO)) {
-    progress = [](const Progress& p) {
-      std::cerr << "\r[" << p.job + 1 << "/" << p.jobs << "] " << p.kernel << "  run " << p.run << "/" << p.runs
-                << "        " << std::flush;
+  if (line) {
+    progress = [&](const Progress& p) {
+      const double f = work.fraction(p);
+      if (p.run == 0)
+        line->step("[" + std::to_string(p.job + 1) + "/" + std::to_string(p.jobs) + "] " + p.kernel + " " +
+                       jobParamsText(jobs[std::size_t(p.job)]),
+                   f);
+      else
+        line->update("run " + std::to_string(p.run) + "/" + std::to_string(p.runs), f);
     };
   }
-  std::vector<BenchRecord> records = runSweep(jobs, options, nullptr, progress);
-  if (progress) std::cerr << "\r" << std::string(60, ' ') << "\r";
+  std::vector<BenchRecord> records;
+  {
+    std::optional<engine::ProgressTicker> ticker;
+    if (line && ::isatty(STDERR_FILENO)) ticker.emplace([&] { line->tick(); }, std::chrono::milliseconds(250));
+    records = runSweep(jobs, options, nullptr, progress);
+  }
+  if (line) line->finish();
 
-  std::string text = formatRecords(records, format);
+  std::string text = formatRecords(records, format, report);
+  // The table shows its warnings itself; CSV, JSON and files get them here too.
+  if (format != Format::Table || out) {
+    // Each distinct warning once, with the results it is about.
+    std::vector<std::pair<std::string, std::vector<std::string>>> seen;
+    for (const BenchRecord& r : records)
+      for (const std::string& w : r.warnings) {
+        auto it = std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == w; });
+        if (it == seen.end()) it = seen.insert(seen.end(), {w, {}});
+        it->second.push_back(r.kernel + " n=" + std::to_string(r.n));
+      }
+    for (const auto& [w, rows] : seen) {
+      std::string which = rows.size() == records.size() && rows.size() > 1 ? "all " + std::to_string(rows.size()) + " results"
+                                                                           : rows.front();
+      if (rows.size() > 1 && rows.size() < records.size()) which += " and " + std::to_string(rows.size() - 1) + " more";
+      std::cerr << "bench: warning: " << which << ": " << w << '\n';
+    }
+  }
   if (out) {
     out->commit(text);
     std::cerr << "wrote " << a.out << '\n';
@@ -107,24 +176,34 @@ void addBenchCommand(CLI::App& root, Commands& commands) {
       "bench", "Time kernels over a parameter sweep (medians of repetitions). A list holds at most " +
                    std::to_string(kMaxListValues) + " values and a sweep at most " + std::to_string(kMaxSweepJobs) +
                    " jobs; a run estimated over " + std::to_string(int(kEstimateNoticeS)) +
-                   " s says how long first");
+                   " s says how long first. Progress goes to stderr: one live line on a terminal, a line per job "
+                   "otherwise.\nTable and CSV start with the cachescope version, date and host (CSV: lines "
+                   "beginning '# '); every row has its unit, the footprint of its operands against fp32, the error "
+                   "against fp32 (quantized, sparse), sparse effective and dense-equivalent rates, and warnings "
+                   "(repetitions spread over max/min 1.5x, load average >= cores, a block clamped to n)");
   auto a = std::make_shared<BenchArgs>();
   app->add_option("--kernels", a->kernels, "Kernel ids, comma separated (see 'cachescope list')")->required();
   app->add_option("--n", a->n, "Matrix sizes: list or range, e.g. 256,512 or 64:1024:x2 (default 256)");
-  app->add_option("--block", a->block, "Tile sizes for the kernels that use a block (see list), e.g. 16:128:x2 (default 64)");
-  app->add_option("--threads", a->threads, "Thread counts, e.g. 1,2 (default 1)");
+  app->add_option("--block", a->block,
+                  "Tile sizes for the kernels that use a block (see list), e.g. 16:128:x2 (default 64); "
+                  "a block above n runs as n");
+  app->add_option("--threads", a->threads, "Thread counts, at most this machine's cores, e.g. 1,2 (default 1)");
   app->add_option("--bits", a->bits, "Quantization widths for int kernels: 8, 4 (default: the kernel's own)");
   app->add_option("--density", a->density, "Share of nonzeros kept for the sparse kernels, in (0,1] (default 1)");
   app->add_option("--reps", a->reps, "Timed repetitions per point (default 5)");
   app->add_option("--warmup", a->warmup, "Untimed runs before timing (default 1)");
   app->add_option("--format", a->format, "table | csv | json (default table)");
   app->add_option("--out", a->out, "Write the result to FILE (atomically) instead of stdout");
+  app->add_option("--baseline", a->baseline,
+                  "Kernel (one of --kernels) the speedup column is measured against (default: " +
+                      kernelRoles().baseline + ", when selected)");
   app->add_option("--plot", a->plot,
                   "Also draw the results to FILE.svg, FILE.png or FILE.pdf (" + std::to_string(plot::kExportWidth) +
                       "x" + std::to_string(plot::kExportHeight) +
                       ", no display needed): bars, or a sweep against the parameter that varies");
   app->add_flag("--dry-run", a->dryRun,
                 "Check the options and outputs, print the job count and a rough run time, run nothing");
+  app->add_flag("--quiet", a->quiet, "No progress on stderr (notes, warnings and errors still go there)");
   commands.push_back({app, [a] { return runBench(*a); }});
 }
 

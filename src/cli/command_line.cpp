@@ -44,7 +44,11 @@ int runCommandLine(int argc, const char* const* argv, const std::vector<AddComma
     while (!what.empty() && (what.back() == '\n' || what.back() == ' ')) what.pop_back();
     for (char& c : what)
       if (c == '\n') c = ' ';
-    printError(what + " (see 'cachescope --help')");
+    // A subcommand's options are explained by its own --help.
+    std::string help = "cachescope --help";
+    for (const CLI::App* sub : root.get_subcommands())
+      if (sub) help = "cachescope " + sub->get_name() + " --help";
+    printError(what + " (see '" + help + "')");
     return 2;
   }
 

@@ -1,5 +1,6 @@
 // `cachescope roofline`: measures the machine's roofs, then places a few
 // kernels (a quick bench at one n) under them.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "cli/command.hpp"
 #include "cli/plot_output.hpp"
 #include "platform/errors.hpp"
+#include "platform/host.hpp"
 #include "plot/roofline_plot.hpp"
 
 namespace cachescope::cli {
@@ -44,7 +46,13 @@ std::vector<std::string> kernelIds(const std::string& text) {
 }
 
 int runRoofline(const RooflineArgs& a) {
-  if (a.threads < 1 || a.threads > 1024) throw UsageError("--threads must be in 1..1024 (got " + std::to_string(a.threads) + ")");
+  const int cores = std::max(1, host().logicalCores);
+  if (a.threads < 1) throw UsageError("--threads must be >= 1 (got " + std::to_string(a.threads) + ")");
+  // More threads than cores would time-share them: the "peak" would be the
+  // scheduler's, and the kernels' numbers with it.
+  if (a.threads > cores)
+    throw UsageError("--threads " + std::to_string(a.threads) + " is more than this machine's " + std::to_string(cores) +
+                     (cores == 1 ? " core" : " cores") + " (at most " + std::to_string(cores) + ")");
   if (a.reps < 1) throw UsageError("--reps must be >= 1");
   if (!(a.seconds > 0 && a.seconds <= 60)) throw UsageError("--seconds must be in (0, 60]");
   if (a.format != "table" && a.format != "json") throw UsageError("--format must be table or json");
@@ -96,7 +104,7 @@ void addRooflineCommand(CLI::App& root, Commands& commands) {
   auto* app = root.add_subcommand(
       "roofline", "Measure peak FLOP/s (FMA loop) and DRAM bandwidth (triad), and place kernels under the roofline");
   auto a = std::make_shared<RooflineArgs>();
-  app->add_option("--threads", a->threads, "Threads for the measurement and the kernels (default 1)");
+  app->add_option("--threads", a->threads, "Threads for the measurement and the kernels, at most this machine's cores (default 1)");
   app->add_option("--format", a->format, "table | json (default table)");
   app->add_option("--plot", a->plot,
                   "Draw the roofline to FILE.svg, FILE.png or FILE.pdf (" + std::to_string(plot::kExportWidth) + "x" +

@@ -2,13 +2,25 @@
 // (shared/design.md section 4). Either a kernel's own loop nest traced on
 // real buffers (--kernel) or a memory trace (--trace FILE|-), through the
 // host's caches or a preset, with single levels overridden by --l1/--l2/--l3.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <unistd.h>
 
 #include "cli/command.hpp"
+#include "cli/progress_line.hpp"
+#include "cli/simulate_estimate.hpp"
+#include "engine/progress_ticker.hpp"
 #include "platform/errors.hpp"
 #include "report/atomic_file.hpp"
+#include "report/numbers.hpp"
+#include "trace/errors.hpp"
+#include "trace/kernel_trace.hpp"
 #include "trace/simulation.hpp"
 #include "trace/simulation_report.hpp"
 
@@ -35,7 +47,21 @@ struct SimulateArgs {
   std::string missClasses = "auto";
   std::string format = "table";
   std::string out;
+  bool quiet = false;
 };
+
+// What the caches line of the report names: the preset, or what replaced
+// which of its levels ("custom: host with L1 16K:4:64, L3 removed").
+std::string cachesLabel(const SimulateArgs& a) {
+  const std::string* overrides[] = {&a.l1, &a.l2, &a.l3};
+  std::string changes;
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (overrides[i]->empty()) continue;
+    const std::string level = "L" + std::to_string(i + 1);
+    changes += (changes.empty() ? "" : ", ") + level + (*overrides[i] == "none" ? " removed" : " " + *overrides[i]);
+  }
+  return changes.empty() ? a.caches : "custom: " + a.caches + " with " + changes;
+}
 
 sim::HierarchyConfig buildHierarchy(const SimulateArgs& a) {
   trace::CachePreset preset = trace::loadPreset(a.caches);
@@ -94,8 +120,56 @@ int runSimulate(const SimulateArgs& a) {
   req.sample = a.sample;
   std::optional<AtomicFile> out;
   if (!a.out.empty()) out.emplace(a.out);
-  trace::SimulationResult r = trace::simulate(req);
-  const trace::SimulationLabels labels{a.caches, a.trace, a.sample};
+
+  // Before a long run: what it is and how long it should take, from the
+  // nest's exact reference count (a trace's length is not known up front).
+  std::optional<double> estimate;
+  std::string label = a.trace == "-" ? "trace (standard input)" : "trace " + a.trace;
+  if (req.source == trace::Source::Kernel) {
+    const SimulateEstimate e = estimateSimulation(req);  // also checks the request
+    label = e.label;
+    estimate = e.seconds;
+    if (auto notice = estimateNotice(e)) std::cerr << *notice << '\n';
+  }
+
+  // A terminal gets a live line; a pipe one line when a kernel's simulation
+  // is done (written at the end, so an error stays the only line).
+  const bool live = ::isatty(STDERR_FILENO) != 0;
+  std::atomic<double> progress{0};
+  req.progress = &progress;
+  const auto t0 = std::chrono::steady_clock::now();
+  trace::SimulationResult r;
+  if (live && !a.quiet) {
+    ProgressLine line(std::cerr, "simulate", true, estimate);
+    line.step(label, 0);
+    try {
+      engine::ProgressTicker ticker(
+          [&] {
+            const double f = progress.load(std::memory_order_relaxed);
+            line.update(fixedText(100 * f, 0) + "%", f);
+          },
+          std::chrono::milliseconds(250));
+      r = trace::simulate(req);
+    } catch (...) {
+      line.finish();
+      throw;
+    }
+    line.finish();
+  } else {
+    r = trace::simulate(req);
+    if (!a.quiet && req.source == trace::Source::Kernel)
+      std::cerr << "simulate: " << label << ": "
+                << (r.outcome == Outcome::Ok ? "done" : toString(r.outcome)) << " in "
+                << durationWords(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()) << '\n';
+  }
+  // An empty trace is a broken producer (a valgrind pipe that failed), not a
+  // program without memory accesses: hit rates of nothing would read as 0%.
+  if (req.source == trace::Source::TraceFile && r.outcome == Outcome::Ok && r.references == 0)
+    throw trace::SimulationError(
+        "trace " + (a.trace == "-" ? std::string("(standard input)") : "'" + a.trace + "'") + ": no memory references in " +
+        groupedText(r.traceLines) + (r.traceLines == 1 ? " line" : " lines") +
+        " (an empty trace: did the program producing it fail?)");
+  const trace::SimulationLabels labels{cachesLabel(a), a.trace, a.sample};
   const std::string text =
       a.format == "json" ? trace::simulationJsonText(r, labels) : trace::simulationTable(r, labels);
   if (out) {
@@ -113,7 +187,10 @@ void addSimulateCommand(CLI::App& root, Commands& commands) {
   auto* app = root.add_subcommand(
       "simulate",
       "Simulate the cache hierarchy on a kernel's exact access stream or on a memory trace\n"
-      "(write-back, write-allocate, no back-invalidation by default, as Cachegrind)");
+      "(write-back, write-allocate, no back-invalidation by default, as Cachegrind). A kernel run estimated\n"
+      "over 10 s (from its exact reference count) says so first; progress goes to stderr (a live line on a\n"
+      "terminal, one line per simulation otherwise). A trace without any load or store is an error (exit 2).\n"
+      "The caches line names the preset, or 'custom: PRESET with L1 SPEC, L3 removed' after --l1/--l2/--l3");
   auto a = std::make_shared<SimulateArgs>();
   auto* kernel = app->add_option("--kernel", a->kernel,
                                  "Traceable kernel: " + trace::traceableKernelList());
@@ -143,6 +220,7 @@ void addSimulateCommand(CLI::App& root, Commands& commands) {
                   "Three-C split (compulsory/capacity/conflict): auto (on up to 64M references), on, off");
   app->add_option("--format", a->format, "table | json (default table)");
   app->add_option("--out", a->out, "Write the result to FILE (atomically) instead of stdout");
+  app->add_flag("--quiet", a->quiet, "No progress on stderr (the estimate and errors still go there)");
   commands.push_back({app, [a] { return runSimulate(*a); }});
 }
 

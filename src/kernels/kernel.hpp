@@ -8,6 +8,8 @@
 // `output()` is compared with `expected()`.
 #pragma once
 
+#include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -76,6 +78,10 @@ class Prepared {
   // Largest |output - expected| that is still correct for this kernel and
   // these inputs (fp32 rounding, or the bound a quantization width implies).
   virtual double tolerance() const = 0;
+  // Entries of A the kernel stores when it keeps only some of them
+  // (matmul.sparse: the nonzeros left after pruning); nullopt for a dense A.
+  // The runner counts a sparse run's work from it (2 nnz n).
+  virtual std::optional<std::size_t> storedNonzeros() const { return std::nullopt; }
 };
 
 struct KernelInfo {
@@ -99,6 +105,11 @@ struct Kernel {
   // Peak bytes `prepare` + `run` allocate beyond the Problem, for the
   // "will it fit in memory" check.
   std::function<double(const Params&)> extraBytes;
+  // Bytes of the operands as this kernel stores them (matmul: A and B with
+  // their scales or CSR arrays; relu: its input): what "4x smaller" compares.
+  // `nonzeros` is Prepared::storedNonzeros() of a sparse A; without it the
+  // count follows from the density. Every registered kernel sets it.
+  std::function<double(const Params&, std::optional<std::size_t> nonzeros)> footprint;
   // Its loop nest under an access policy, when it has one (traced.hpp).
   std::optional<TraceDescription> trace;
 
@@ -111,6 +122,26 @@ struct Kernel {
 double matmulWork(const Params& p);           // 2 n^3
 double matmulExtraBytes(const Params& p);     // one n x n fp32 output
 double problemBytes(Family family, int n);    // inputs of makeProblem
+// The operands in fp32, as makeProblem holds them (matmul A and B: 8 n^2;
+// relu x: 4 n^2): the footprint the others are compared with.
+inline double fp32Footprint(Family family, const Params& p) { return problemBytes(family, p.n); }
+// Footprints of the stored forms (Kernel::footprint), in bytes.
+inline double fp32MatmulFootprint(const Params& p, std::optional<std::size_t>) {
+  return fp32Footprint(Family::Matmul, p);
+}
+inline double fp32ReluFootprint(const Params& p, std::optional<std::size_t>) { return fp32Footprint(Family::Relu, p); }
+// A and B as integers of `bytesPerElement` (int4: 0.5, a row's odd nibble
+// rounds up to a byte) and one fp32 scale per row of A and column of B.
+inline double quantizedMatmulFootprint(const Params& p, double bytesPerElement) {
+  const double n = p.n;
+  return 2.0 * n * std::ceil(n * bytesPerElement) + 2.0 * n * sizeof(float);
+}
+// CSR A (fp32 values, int32 column indices, n + 1 int32 row pointers) and fp32 B.
+inline double csrMatmulFootprint(const Params& p, std::size_t nonzeros) {
+  const double n = p.n;
+  return double(nonzeros) * (sizeof(float) + sizeof(std::int32_t)) + (n + 1) * sizeof(std::int32_t) +
+         n * n * sizeof(float);
+}
 
 // Reference results in double precision, rounded to float.
 std::vector<float> referenceMatmul(int n, const float* a, const float* b);

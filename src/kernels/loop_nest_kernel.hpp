@@ -68,6 +68,7 @@ Kernel loopNestKernel(KernelInfo info, MatmulTraceInfo trace, Nest nest) {
     return std::make_unique<detail::LoopNestPrepared<Nest>>(p, q, trace, nest);
   };
   k.work = matmulWork;
+  k.footprint = fp32MatmulFootprint;
   k.extraBytes = [trace](const Params& q) {
     TraceShape s;
     s.n = q.n;

@@ -60,6 +60,7 @@ Kernel makeMatmulBlas() {
   k.info.traceNote = "library code in assembly: its accesses cannot be traced";
   k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<BlasPrepared>(p, q); };
   k.work = matmulWork;
+  k.footprint = fp32MatmulFootprint;
   k.extraBytes = matmulExtraBytes;
   return k;
 }

@@ -27,6 +27,7 @@ Kernel makeMatmulInt4() {
     return std::make_unique<QuantizedMatmulPrepared>(p, q, 4, IntStorage::Int4);
   };
   k.work = matmulWork;
+  k.footprint = [](const Params& p, std::optional<std::size_t>) { return quantizedMatmulFootprint(p, 0.5); };
   k.extraBytes = [](const Params& p) {
     return matmulExtraBytes(p) + IntGemm::extraBytes(p.n, IntStorage::Int4, p.threads) + 3.0 * p.n * p.n;  // + quantize temps
   };

@@ -30,6 +30,7 @@ Kernel makeMatmulInt8() {
     return std::make_unique<QuantizedMatmulPrepared>(p, q, q.bits, IntStorage::Int8);
   };
   k.work = matmulWork;
+  k.footprint = [](const Params& p, std::optional<std::size_t>) { return quantizedMatmulFootprint(p, 1.0); };
   k.extraBytes = [](const Params& p) {
     return matmulExtraBytes(p) + IntGemm::extraBytes(p.n, IntStorage::Int8, p.threads) + 3.0 * p.n * p.n;  // + quantize temps
   };

@@ -231,6 +231,7 @@ Kernel makeMatmulPacked() {
       "store C, through E at the matrix edges";
   k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<PackedPrepared>(p, q); };
   k.work = matmulWork;
+  k.footprint = fp32MatmulFootprint;
   k.extraBytes = packedExtraBytes;
   MatmulTraceInfo t;
   t.note = k.info.traceNote;

@@ -200,6 +200,7 @@ Kernel makeMatmulParallel() {
       "intrinsics nor the interleaving of threads form one traceable loop nest";
   k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<ParallelPrepared>(p, q); };
   k.work = matmulWork;
+  k.footprint = fp32MatmulFootprint;
   k.extraBytes = parallelExtraBytes;
   return k;
 }

@@ -103,6 +103,7 @@ Kernel makeMatmulSimd() {
       "whole vectors and masked lanes, not a loop nest over an access policy, so it emits no trace";
   k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<SimdPrepared>(p, q); };
   k.work = matmulWork;
+  k.footprint = fp32MatmulFootprint;
   k.extraBytes = matmulExtraBytes;
   return k;
 }

@@ -48,6 +48,7 @@ Kernel makeReluInt8() {
   k.info.quantized = true;
   k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<ReluInt8Prepared>(p, q); };
   k.work = [](const Params& p) { return reluWork(p, sizeof(std::int8_t)); };
+  k.footprint = [](const Params& p, std::optional<std::size_t>) { return double(p.n) * p.n + sizeof(float); };  // + its scale
   k.extraBytes = [](const Params& p) { return double(p.n) * p.n * (2.0 + sizeof(float)); };
   k.trace = reluTrace<std::int8_t>(k.info.traceNote);
   return k;

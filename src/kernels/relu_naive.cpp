@@ -27,6 +27,7 @@ Kernel makeReluNaive() {
   k.info.unit = WorkUnit::Byte;
   k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<ReluNaivePrepared>(p, q); };
   k.work = [](const Params& p) { return reluWork(p, sizeof(float)); };
+  k.footprint = fp32ReluFootprint;
   k.extraBytes = [](const Params& p) { return double(p.n) * p.n * sizeof(float); };
   k.trace = reluTrace<float>(k.info.traceNote);
   return k;

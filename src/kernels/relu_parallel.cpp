@@ -66,6 +66,7 @@ Kernel makeReluParallel() {
   k.info.unit = WorkUnit::Byte;
   k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<ReluParallelPrepared>(p, q); };
   k.work = [](const Params& p) { return reluWork(p, sizeof(float)); };
+  k.footprint = fp32ReluFootprint;
   k.extraBytes = [](const Params& p) { return double(p.n) * p.n * sizeof(float); };
   return k;
 }

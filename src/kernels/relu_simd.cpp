@@ -42,6 +42,7 @@ Kernel makeReluSimd() {
   k.info.unit = WorkUnit::Byte;
   k.prepare = [](const Problem& p, const Params& q) { return std::make_unique<ReluSimdPrepared>(p, q); };
   k.work = [](const Params& p) { return reluWork(p, sizeof(float)); };
+  k.footprint = fp32ReluFootprint;
   k.extraBytes = [](const Params& p) { return double(p.n) * p.n * sizeof(float); };
   return k;
 }

@@ -41,6 +41,15 @@ BenchRecord record(const json& j) {
   r.density = optional<double>(params, "density");
   r.warmup = j.value("warmup", 0);
   r.reps = j.value("reps", 0);
+  if (auto it = j.find("warnings"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) throw BenchJsonError("bench JSON: 'warnings' is not an array");
+    for (const json& w : *it) {
+      if (!w.is_string()) throw BenchJsonError("bench JSON: a warning is not a string");
+      r.warnings.push_back(w.get<std::string>());
+    }
+  }
+  r.footprintBytes = optional<double>(j, "footprint_bytes");
+  r.fp32FootprintBytes = optional<double>(j, "fp32_footprint_bytes");
   if (j.contains("error")) {
     // formatJson writes nothing but the parameters for a failed run.
     // "cancelled" is the outcome's own name; anything else is why it failed.
@@ -65,6 +74,7 @@ BenchRecord record(const json& j) {
   r.work = number(j, "work");
   r.rate = number(j, "rate");
   r.unit = j.value("unit", std::string());
+  r.denseEquivalentRate = optional<double>(j, "dense_equivalent_rate");
   if (auto it = j.find("error_vs_fp32"); it != j.end() && it->is_object()) {
     r.errMaxAbs = number(*it, "max_abs");
     r.errRelative = number(*it, "relative");

@@ -3,7 +3,8 @@
 // same code that made them (e.g. a plot rebuilt from r.json is the plot
 // `--plot` drew). The inverse of formatJson for every field it writes: JSON
 // numbers are written with round-trip precision, so the doubles come back
-// exactly; null (a non-finite number) comes back as NaN.
+// exactly; null (a non-finite number) comes back as NaN. "speedup" and
+// "baseline" follow from the records and are not read back.
 #pragma once
 
 #include <stdexcept>

@@ -48,4 +48,7 @@ TEST_CASE("id lists split on commas and drop empty items", "[params]") {
   CHECK(splitIdList("a,,b,") == std::vector<std::string>{"a", "b"});
   CHECK(splitIdList(",").empty());
   CHECK(splitIdList("").empty());
+  // Spaces around ids, as "--n '64, 128'" allows them around numbers.
+  CHECK(splitIdList("matmul.naive, matmul.blas") == std::vector<std::string>{"matmul.naive", "matmul.blas"});
+  CHECK(splitIdList("  a ,\tb  , ") == std::vector<std::string>{"a", "b"});
 }

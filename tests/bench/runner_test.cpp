@@ -126,3 +126,189 @@ TEST_CASE("a kernel failure becomes a record, not an exception", "[bench][runner
   CHECK(r.outcome == Outcome::Failed);
   CHECK_THAT(r.failure, Catch::Contains("block"));
 }
+
+// [SECTION] footprints, sparse work, warnings, cancellation inside a run
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+#include "bench/run_warnings.hpp"
+#include "kernels/csr.hpp"
+#include "platform/cancel.hpp"
+#include "platform/host.hpp"
+
+TEST_CASE("every registered kernel states the footprint of its operands", "[bench][runner]") {
+  for (const Kernel& k : kernels()) {
+    INFO(k.info.id);
+    REQUIRE(k.footprint);
+    const Params p{64};
+    CHECK(k.footprint(p, std::nullopt) > 0);
+  }
+}
+
+TEST_CASE("runJob records footprints: fp32 8n^2, int8 2n^2 + scales, int4 half, CSR, relu", "[bench][runner]") {
+  const int n = 64;
+  Problem mm = makeProblem(Family::Matmul, n);
+  Problem relu = makeProblem(Family::Relu, n);
+  auto footprintOf = [&](const char* id, Params p) {
+    const Kernel* k = findKernel(id);
+    REQUIRE(k);
+    BenchRecord r = runJob(Job{k, p}, k->info.family == Family::Matmul ? mm : relu, RunOptions{0, 1});
+    REQUIRE(r.outcome == Outcome::Ok);
+    REQUIRE(r.footprintBytes);
+    REQUIRE(r.fp32FootprintBytes);
+    CHECK(*r.fp32FootprintBytes == (k->info.family == Family::Matmul ? 8.0 : 4.0) * n * n);
+    return *r.footprintBytes;
+  };
+  const double nn = double(n) * n;
+  CHECK(footprintOf("matmul.blocked", Params{n}) == 8 * nn);
+  Params bits8{n};
+  bits8.bits = 8;
+  CHECK(footprintOf("matmul.int8", bits8) == 2 * nn + 8.0 * n);  // one float scale per row of A and column of B
+  Params bits4{n};
+  bits4.bits = 4;
+  CHECK(footprintOf("matmul.int4", bits4) == nn + 8.0 * n);
+  CHECK(footprintOf("relu.naive", Params{n}) == 4 * nn);
+  CHECK(footprintOf("relu.int8", Params{n}) == nn + 4);
+  Params sparse{n};
+  sparse.density = 0.25;
+  const std::size_t nnz = pruneToCsr(mm.a.data(), n, n, std::size_t(n), 0.25).nnz();
+  CHECK(footprintOf("matmul.sparse", sparse) == nnz * 8.0 + (n + 1) * 4.0 + 4 * nn);
+}
+
+TEST_CASE("a sparse run counts its nonzero work and reports the dense-equivalent rate", "[bench][runner]") {
+  const Kernel* k = findKernel("matmul.sparse");
+  REQUIRE(k);
+  const int n = 96;
+  Problem p = makeProblem(Family::Matmul, n);
+  Params q{n};
+  q.density = 0.1;
+  BenchRecord r = runJob(Job{k, q}, p, RunOptions{0, 2});
+  REQUIRE(r.outcome == Outcome::Ok);
+  const std::size_t nnz = pruneToCsr(p.a.data(), n, n, std::size_t(n), 0.1).nnz();
+  CHECK(r.work == 2.0 * double(nnz) * n);
+  CHECK(r.rate == Approx(r.work / r.medianS / 1e9));
+  REQUIRE(r.denseEquivalentRate);
+  CHECK(*r.denseEquivalentRate == Approx(2.0 * n * n * n / r.medianS / 1e9));
+  CHECK(*r.denseEquivalentRate > 5 * r.rate);  // about 1 / density
+  // A dense kernel has no dense-equivalent rate.
+  BenchRecord d = runJob(Job{findKernel("matmul.reordered"), Params{n}}, p, RunOptions{0, 1});
+  CHECK_FALSE(d.denseEquivalentRate);
+  CHECK(d.work == 2.0 * n * n * n);
+}
+
+TEST_CASE("a block wider than n runs and is recorded as n, with a warning", "[bench][runner]") {
+  const Kernel* k = findKernel("matmul.blocked");
+  Problem p = makeProblem(Family::Matmul, 64);
+  Params q{64};
+  q.block = 1000;
+  BenchRecord r = runJob(Job{k, q}, p, RunOptions{0, 1});
+  REQUIRE(r.outcome == Outcome::Ok);
+  CHECK(r.block == 64);
+  REQUIRE_FALSE(r.warnings.empty());
+  CHECK_THAT(r.warnings[0], Catch::Contains("block 1000") && Catch::Contains("ran with block 64"));
+  q.block = 16;
+  CHECK(runJob(Job{k, q}, p, RunOptions{0, 1}).block == 16);
+}
+
+TEST_CASE("a Cancelled thrown inside a run ends the job as cancelled", "[bench][runner]") {
+  // A test-only kernel whose run polls the flag, as the long kernels do; it
+  // raises the flag itself on its 3rd run, then polls for up to 5 s. Without
+  // the runner's CancelScope the poll sees nothing, that run ends and is
+  // timed (3 times instead of 2), and the flag is only seen between runs.
+  static std::atomic<bool> cancel{false};
+  static int runs = 0;
+  struct Polling final : Prepared {
+    void run() override {
+      if (++runs < 3) return;
+      cancel = true;
+      const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (std::chrono::steady_clock::now() < end) throwIfCancelled();
+    }
+    std::vector<float> output() const override { return {}; }
+    std::vector<float> expected() const override { return {}; }
+    double tolerance() const override { return 0; }
+  };
+  Kernel k;
+  k.info.id = "test.polling";
+  k.prepare = [](const Problem&, const Params&) -> std::unique_ptr<Prepared> { return std::make_unique<Polling>(); };
+  k.work = matmulWork;
+  k.extraBytes = matmulExtraBytes;
+  k.footprint = fp32MatmulFootprint;
+  Problem p = makeProblem(Family::Matmul, 4);
+  runs = 0;
+  cancel = false;
+  BenchRecord r = runJob(Job{&k, Params{4}}, p, RunOptions{0, 10}, &cancel);
+  CHECK(r.outcome == Outcome::Cancelled);
+  CHECK(r.failure.empty());
+  CHECK(r.timesS.size() == 2);  // the two runs before it
+  CHECK_FALSE(cancelRequested());  // the scope is gone with the job
+}
+
+TEST_CASE("warning rules: spread over max/min 1.5, load at least the cores", "[bench][runner]") {
+  CHECK_FALSE(spreadWarning({0.010, 0.012, 0.014}));  // 1.4x
+  CHECK_FALSE(spreadWarning({0.010}));                // one rep has no spread
+  auto w = spreadWarning({0.010, 0.016, 0.011});
+  REQUIRE(w);
+  CHECK_THAT(*w, Catch::Contains("1.60x") && Catch::Contains("max/min 1.5x"));
+  CHECK_FALSE(busyMachineWarning(1.9, 2));
+  CHECK_FALSE(busyMachineWarning(std::nullopt, 2));
+  auto b = busyMachineWarning(2.5, 2);
+  REQUIRE(b);
+  CHECK_THAT(*b, Catch::Contains("load average 2.50 on 2 cores") && Catch::Contains("load >= cores"));
+
+  const std::string path = "/tmp/cachescope-loadavg-" + std::to_string(::getpid());
+  std::ofstream(path) << "3.25 1.00 0.50 2/345 6789\n";
+  CHECK(loadAverage1(path) == Approx(3.25));
+  std::ofstream(path) << "garbage\n";
+  CHECK_FALSE(loadAverage1(path));
+  std::remove(path.c_str());
+  CHECK_FALSE(loadAverage1("/nonexistent/loadavg"));
+}
+
+TEST_CASE("runJob warns of a busy machine from the load it is given", "[bench][runner]") {
+  const Kernel* k = findKernel("matmul.reordered");
+  Problem p = makeProblem(Family::Matmul, 16);
+  const double busy = host().logicalCores + 1.0, idle = 0.0;
+  auto has = [](const BenchRecord& r, const char* what) {
+    for (const std::string& w : r.warnings)
+      if (w.find(what) != std::string::npos) return true;
+    return false;
+  };
+  CHECK(has(runJob(Job{k, Params{16}}, p, RunOptions{0, 1}, nullptr, {}, 0, 1, busy), "busy machine"));
+  CHECK_FALSE(has(runJob(Job{k, Params{16}}, p, RunOptions{0, 1}, nullptr, {}, 0, 1, idle), "busy machine"));
+}
+
+TEST_CASE("planSweep refuses more threads than cores, naming the count", "[bench][runner]") {
+  SweepSpec s;
+  s.kernels = {"matmul.blas"};
+  s.threads = {host().logicalCores + 1};
+  CHECK_THROWS_WITH(planSweep(s), Catch::Contains("more than this machine's " + std::to_string(host().logicalCores)));
+  s.threads = {host().logicalCores};
+  CHECK(planSweep(s).size() == 1);
+}
+
+TEST_CASE("parameters no selected kernel uses are refused, partly used ones noted", "[bench][runner]") {
+  SweepSpec s;
+  s.kernels = {"matmul.naive", "matmul.reordered"};
+  s.threads = {1};
+  CHECK_THROWS_WITH(parameterUseNotes(s), Catch::Contains("--threads is used by none of the selected kernels") &&
+                                              Catch::Contains("matmul.blas"));
+  s.threads = {};
+  s.bits = {8};
+  CHECK_THROWS_WITH(parameterUseNotes(s), Catch::Contains("--bits") && Catch::Contains("matmul.int8"));
+  s.bits = {};
+  s.density = {0.5};
+  CHECK_THROWS_WITH(parameterUseNotes(s), Catch::Contains("--density") && Catch::Contains("matmul.sparse"));
+  s.density = {};
+  s.block = {16};
+  CHECK_THROWS_WITH(parameterUseNotes(s), Catch::Contains("--block") && Catch::Contains("matmul.blocked"));
+  s.kernels = {"matmul.naive", "matmul.blocked", "matmul.reordered"};
+  std::vector<std::string> notes = parameterUseNotes(s);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0] == "--block is ignored by matmul.naive, matmul.reordered (--block applies to matmul.blocked)");
+  s.block = {};
+  CHECK(parameterUseNotes(s).empty());  // nothing given, nothing to say
+}

@@ -244,3 +244,40 @@ TEST_CASE("simulate --trace -: a malformed line on stdin is exit 2 naming the li
   CHECK(j["trace"]["first_skipped_line"] == 4);
   CHECK(j["references"] == 3 + 20000);
 }
+
+// [SECTION] empty traces, the caches line after overrides, progress
+
+TEST_CASE("an empty trace is an error naming the file, exit 2", "[cli][simulate]") {
+  const std::string empty = tempTrace("");
+  requireOneLineError({"--trace", empty, "--l1", "1K:2:64", "--l2", "none"}, "trace '" + empty + "': no memory references");
+  // Only ignored lines (a valgrind run that printed its banner, then failed):
+  const std::string banner = tempTrace("==123== Lackey, an example Valgrind tool\nI  04000000,3\n");
+  requireOneLineError({"--trace", banner}, "no memory references in 2 lines");
+  std::remove(empty.c_str());
+  std::remove(banner.c_str());
+  Run r = simulateStdin({"--l1", "1K:2:64", "--l2", "none"}, "");
+  INFO(r.err);
+  CHECK(r.code == 2);
+  CHECK(r.err.find("trace (standard input): no memory references") != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+TEST_CASE("simulate names the caches as custom when --l1/--l2/--l3 replaced levels", "[cli][simulate]") {
+  Run plain = simulate({"--kernel", "matmul.naive", "--n", "16", "--quiet"});
+  REQUIRE(plain.code == 0);
+  CHECK(plain.out.find("  caches: host, ") != std::string::npos);
+  Run custom = simulate({"--kernel", "matmul.naive", "--n", "16", "--l1", "4K:4:64", "--l3", "none", "--quiet"});
+  INFO(custom.err);
+  REQUIRE(custom.code == 0);
+  CHECK(custom.out.find("  caches: custom: host with L1 4K:4:64, L3 removed, ") != std::string::npos);
+  CHECK(custom.out.find("caches: host,") == std::string::npos);
+}
+
+TEST_CASE("simulate on a pipe says when a kernel's simulation is done, --quiet not", "[cli][simulate]") {
+  Run r = simulate({"--kernel", "matmul.naive", "--n", "16"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.err.rfind("simulate: matmul.naive n=16: done in ", 0) == 0);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(simulate({"--kernel", "matmul.naive", "--n", "16", "--quiet"}).err.empty());
+}

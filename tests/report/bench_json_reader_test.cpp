@@ -44,12 +44,17 @@ std::vector<BenchRecord> records() {
   q.rate = 0.002;
   q.errMaxAbs = 0.125;
   q.errRelative = 1.0 / 9;
+  q.footprintBytes = 64.0 * 64 * 4 + 1229 * 8 + 65 * 4;
+  q.fp32FootprintBytes = 8.0 * 64 * 64;
+  q.denseEquivalentRate = 1.0 / 3;
+  q.warnings = {"spread: slowest rep 2.00x the fastest", "busy machine"};
   BenchRecord f;
   f.kernel = "relu.naive";
   f.n = 8;
   f.reps = 2;
   f.failure = "out of memory";
   f.outcome = Outcome::Failed;
+  f.warnings = {"block 1000 is wider than n = 8: ran with block 8"};
   return {a, q, f};
 }
 
@@ -72,6 +77,9 @@ TEST_CASE("bench JSON reads back into the records that wrote it", "[report]") {
     CHECK(b.reps == a.reps);
     CHECK(b.failure == a.failure);
     CHECK(b.outcome == a.outcome);
+    CHECK(b.warnings == a.warnings);
+    CHECK(b.footprintBytes == a.footprintBytes);
+    CHECK(b.fp32FootprintBytes == a.fp32FootprintBytes);
     if (!a.failure.empty()) continue;  // a failed run carries only its parameters
     CHECK(b.timesS == a.timesS);        // exact: round-trip precision
     CHECK(b.medianS == a.medianS);
@@ -84,6 +92,7 @@ TEST_CASE("bench JSON reads back into the records that wrote it", "[report]") {
     CHECK(b.unit == a.unit);
     CHECK(b.errMaxAbs == a.errMaxAbs);
     CHECK(b.errRelative == a.errRelative);
+    CHECK(b.denseEquivalentRate == a.denseEquivalentRate);
   }
   // Written again, the records give the same results (the context carries
   // the time of writing, so it is left out).
@@ -93,7 +102,10 @@ TEST_CASE("bench JSON reads back into the records that wrote it", "[report]") {
 TEST_CASE("bench JSON reader rejects what is not a bench report", "[report]") {
   for (const char* text : {"", "{", "[]", "{\"results\": 3}", "{\"results\": [{\"n\": 4}]}",
                            "{\"results\": [{\"kernel\": \"relu.naive\"}]}",
-                           "{\"results\": [{\"kernel\": \"relu.naive\", \"n\": 4, \"median_s\": \"fast\"}]}"}) {
+                           "{\"results\": [{\"kernel\": \"relu.naive\", \"n\": 4, \"median_s\": \"fast\"}]}",
+                           "{\"results\": [{\"kernel\": \"relu.naive\", \"n\": 4, \"warnings\": \"busy\"}]}",
+                           "{\"results\": [{\"kernel\": \"relu.naive\", \"n\": 4, \"warnings\": [3]}]}",
+                           "{\"results\": [{\"kernel\": \"relu.naive\", \"n\": 4, \"footprint_bytes\": \"big\"}]}"}) {
     INFO(text);
     CHECK_THROWS_AS(parseBenchJson(text), BenchJsonError);
   }
