@@ -267,11 +267,11 @@ plot::TextWidthFn imguiTextWidth() {
   };
 }
 
-ImVec2 plotMinimumSize(const plot::Plot& plot) {
-  // A minimum is some forty layouts: remembered per plot text and font size.
+ImVec2 plotMinimumSize(const plot::Plot& plot, float width) {
+  // A minimum is some forty layouts: remembered per plot text, font size and width.
   static std::unordered_map<std::string, ImVec2> cache;
   const float fs = ImGui::GetFontSize();
-  std::string key = std::to_string(fs) + '\x1f' + plot.title + '\x1f' + plot.subtitle + '\x1f' + plot.x.label + '\x1f' +
+  std::string key = std::to_string(fs) + '\x1f' + std::to_string(int(width)) + '\x1f' + plot.title + '\x1f' + plot.subtitle + '\x1f' + plot.x.label + '\x1f' +
                     plot.y.label + '\x1f' + plot.y.unit + '\x1f' + std::to_string(int(plot.y.scale)) + '\x1f' +
                     std::to_string(int(plot.x.scale));
   for (const std::string& c : plot.x.categories) key += '\x1e' + c;
@@ -279,15 +279,16 @@ ImVec2 plotMinimumSize(const plot::Plot& plot) {
   key += plot::toCsv(plot);
   if (auto it = cache.find(key); it != cache.end()) return it->second;
   const plot::Size s = plot::minimumSize(plot, fs, imguiTextWidth());
+  const float h = width > s.width ? plot::minimumHeight(plot, std::floor(width), fs, imguiTextWidth()) : s.height;
   if (cache.size() > 256) cache.clear();
-  return cache[key] = ImVec2{std::ceil(s.width), std::ceil(s.height)};
+  return cache[key] = ImVec2{std::ceil(s.width), std::ceil(h)};
 }
 
 void drawPlot(const plot::Plot& plot, const char* id, ImVec2 size, const PlotTheme& theme) {
   ImGui::PushID(id);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   // Never below the plot's minimum: the view scrolls instead.
-  const ImVec2 min = plotMinimumSize(plot);
+  const ImVec2 min = plotMinimumSize(plot, size.x);
   size.x = std::max(size.x, min.x);
   size.y = std::max(size.y, min.y);
   layout::recordPlot(plot.title, p0, {p0.x + size.x, p0.y + size.y}, min.x, min.y);

@@ -31,8 +31,10 @@ void renderPlot(ImDrawList* dl, const plot::Plot& plot, ImVec2 p0, ImVec2 p1, co
 plot::TextWidthFn imguiTextWidth();
 
 // The smallest canvas at the current font size at which the plot lays out
-// without overlap (plot::minimumSize in ImGui's font; remembered per plot).
-ImVec2 plotMinimumSize(const plot::Plot& plot);
+// without overlap, in ImGui's font: x the minimum width, y the minimum
+// height at `width` (or at the minimum width when `width` is narrower).
+// Remembered per plot, font size and width.
+ImVec2 plotMinimumSize(const plot::Plot& plot, float width = 0);
 
 // An ImGui item of `size` (grown to plotMinimumSize: the view scrolls rather
 // than squeezing) showing the plot, with a tooltip read-out on hover. Every

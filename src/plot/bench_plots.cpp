@@ -105,8 +105,9 @@ std::optional<int> axisValue(const BenchRecord& r, SweepAxis x) {
 }
 
 // Kernel id -> the name a plot shows.
-std::map<std::string, std::string> namesFor(const std::vector<const BenchRecord*>& rs, bool shortNames) {
-  std::vector<std::string> ids;
+std::map<std::string, std::string> namesFor(const std::vector<const BenchRecord*>& rs, bool shortNames,
+                                            const std::vector<std::string>& among = {}) {
+  std::vector<std::string> ids = among;
   for (const BenchRecord* r : rs)
     if (std::find(ids.begin(), ids.end(), r->kernel) == ids.end()) ids.push_back(r->kernel);
   std::vector<std::string> shown = shortNames ? shortKernelNames(ids) : ids;
@@ -115,12 +116,6 @@ std::map<std::string, std::string> namesFor(const std::vector<const BenchRecord*
   return names;
 }
 
-// The work of the dense problem a record solves: a sparse record's dense
-// equivalent (rate x time), else its own work.
-double denseWork(const BenchRecord& r) {
-  if (r.denseEquivalentRate && *r.denseEquivalentRate > 0) return *r.denseEquivalentRate * r.medianS * 1e9;
-  return r.work;
-}
 
 std::string msText(double s) {
   char buf[32];
@@ -155,6 +150,40 @@ std::vector<std::string> shortKernelNames(const std::vector<std::string>& ids) {
   return out;
 }
 
+double denseWork(const BenchRecord& r) {
+  if (r.denseEquivalentRate && *r.denseEquivalentRate > 0) return *r.denseEquivalentRate * r.medianS * 1e9;
+  return r.work;
+}
+
+bool sameProblem(const BenchRecord& a, const BenchRecord& b) {
+  const double wa = denseWork(a), wb = denseWork(b);
+  return a.n == b.n && std::fabs(wa - wb) <= 1e-6 * std::max(std::fabs(wa), std::fabs(wb));
+}
+
+std::vector<std::string> recordNotes(const BenchRecord& r) {
+  std::vector<std::string> notes;
+  auto fmt = [](const char* f, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, v);
+    return std::string(buf);
+  };
+  if (r.errRelative)
+    notes.push_back("error vs fp32: " + fmt("%.2g", *r.errRelative) + " relative (max abs " +
+                    fmt("%.2g", r.errMaxAbs.value_or(0)) + ")" +
+                    (r.density && *r.density < 1 ? ": the cost of pruning A" : ""));
+  if (r.footprintBytes && r.fp32FootprintBytes && *r.footprintBytes > 0 &&
+      (r.errRelative || r.density || std::fabs(*r.footprintBytes - *r.fp32FootprintBytes) > 0.5)) {
+    const double mib = *r.footprintBytes / (1024.0 * 1024.0);
+    const double ratio = *r.fp32FootprintBytes / *r.footprintBytes;
+    notes.push_back("footprint " + fmt(mib >= 100 ? "%.0f MiB" : mib >= 1 ? "%.2f MiB" : "%.3g MiB", mib) + ", " +
+                    (ratio >= 1 ? fmt("%.1fx smaller than fp32", ratio) : fmt("%.1fx larger than fp32", 1 / ratio)));
+  }
+  if (r.denseEquivalentRate)
+    notes.push_back("dense-equivalent " + fmt(*r.denseEquivalentRate >= 100 ? "%.0f" : "%.3g", *r.denseEquivalentRate) +
+                    " " + r.unit + " (2n^3 / time: a time ratio against dense kernels, not a speed of the hardware)");
+  return notes;
+}
+
 std::vector<std::vector<BenchRecord>> splitByUnit(const std::vector<BenchRecord>& records) {
   std::vector<std::string> units;
   std::vector<std::vector<BenchRecord>> groups;
@@ -170,10 +199,10 @@ std::vector<std::vector<BenchRecord>> splitByUnit(const std::vector<BenchRecord>
   return groups;
 }
 
-Plot rateBars(const std::vector<BenchRecord>& records, bool shortNames) {
+Plot rateBars(const std::vector<BenchRecord>& records, bool shortNames, const std::vector<std::string>& among) {
   std::vector<const BenchRecord*> rs = valid(records);
   Varies v = varies(rs);
-  const std::map<std::string, std::string> names = namesFor(rs, shortNames);
+  const std::map<std::string, std::string> names = namesFor(rs, shortNames, among);
   Plot plot;
   std::string units = unitsText(rs);
   plot.title = "Speed of each kernel (" + units + ", higher is better)";
@@ -193,6 +222,7 @@ Plot rateBars(const std::vector<BenchRecord>& records, bool shortNames) {
     if (fresh) plot.series.push_back(Series{r->unit, SeriesKind::Bars, {}, std::nullopt, false});
     Point p = ratePoint(*r, x);
     p.label = r->kernel + (params.empty() ? "" : " " + params);
+    for (const std::string& note : recordNotes(*r)) p.label += "\n" + note;
     plot.series[it->second].points.push_back(p);
   }
   // A single unit needs no legend: the axis says it.
@@ -359,7 +389,7 @@ std::vector<double> crossoverDensities(std::vector<std::pair<double, double>> pt
   return out;
 }
 
-Plot densityPlot(const std::vector<BenchRecord>& records, bool shortNames) {
+Plot densityPlot(const std::vector<BenchRecord>& records, bool shortNames, const std::vector<std::string>& among) {
   std::vector<const BenchRecord*> rs = valid(records);
   std::vector<const BenchRecord*> sparse, dense;
   for (const BenchRecord* r : rs) (r->density ? sparse : dense).push_back(r);
@@ -367,12 +397,12 @@ Plot densityPlot(const std::vector<BenchRecord>& records, bool shortNames) {
   // the same dense work), one line each.
   std::erase_if(dense, [&](const BenchRecord* d) {
     return std::none_of(sparse.begin(), sparse.end(), [&](const BenchRecord* s) {
-      return s->n == d->n && std::fabs(denseWork(*s) - d->work) <= 1e-6 * d->work;
+      return sameProblem(*s, *d);
     });
   });
   std::vector<const BenchRecord*> shown = sparse;
   shown.insert(shown.end(), dense.begin(), dense.end());
-  const std::map<std::string, std::string> names = namesFor(shown, shortNames);
+  const std::map<std::string, std::string> names = namesFor(shown, shortNames, among);
   std::set<int> ns;
   for (const BenchRecord* r : shown) ns.insert(r->n);
   const bool manyN = ns.size() > 1;
@@ -462,10 +492,12 @@ std::vector<Plot> benchPlots(const std::vector<BenchRecord>& records, bool short
     if (r->density) densities.insert(*r->density);
   if (densities.size() >= 2) return {densityPlot(records, shortNames)};
   std::vector<Plot> plots;
+  std::vector<std::string> ids;
+  for (const BenchRecord& r : records) ids.push_back(r.kernel);
   for (const std::vector<BenchRecord>& unit : splitByUnit(records)) {
     if (valid(unit).empty()) continue;
     Plot p = autoPlot(unit);
-    if (shortNames && p.series.size() && p.series[0].kind == SeriesKind::Bars) p = rateBars(unit, true);
+    if (shortNames && p.series.size() && p.series[0].kind == SeriesKind::Bars) p = rateBars(unit, true, ids);
     plots.push_back(std::move(p));
   }
   if (plots.empty()) plots.push_back(rateBars(records, shortNames));  // nothing valid: an empty chart says so

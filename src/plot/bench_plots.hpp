@@ -18,6 +18,20 @@ const char* toString(SweepAxis axis);  // "n", "block", "threads", "density"
 // relu "naive"): those keep their whole id. Same order as `ids`.
 std::vector<std::string> shortKernelNames(const std::vector<std::string>& ids);
 
+// What a quantized or sparse record trades for its speed, one line each, as
+// the Timings table and the bars' hover read-outs show it beside the rate:
+// "error vs fp32: 0.0055 relative (max abs 0.13)", "footprint 0.25 MiB, 4.0x
+// smaller than fp32", "dense-equivalent 3035 GFLOP/s (...)". Empty for a
+// plain fp32 record.
+std::vector<std::string> recordNotes(const BenchRecord& r);
+
+// The work of the dense problem a record solves: a sparse record's dense
+// equivalent (its dense-equivalent rate x time), else its own work. Two
+// records solve the same problem when this and n agree (speedups and
+// reference lines compare only those).
+double denseWork(const BenchRecord& r);
+bool sameProblem(const BenchRecord& a, const BenchRecord& b);
+
 // The records split by unit (GFLOP/s, GOP/s, GB/s), units in order of first
 // appearance: rates of different units never share an axis.
 std::vector<std::vector<BenchRecord>> splitByUnit(const std::vector<BenchRecord>& records);
@@ -27,8 +41,10 @@ std::vector<std::vector<BenchRecord>> splitByUnit(const std::vector<BenchRecord>
 // slowest and the fastest repetition. Failed records are left out. Give it
 // records of one unit (splitByUnit); mixed units become separate series with
 // a legend. `shortNames`: categories use shortKernelNames. A sparse record's
-// bar is its effective rate (nonzero work) and says so.
-Plot rateBars(const std::vector<BenchRecord>& records, bool shortNames = false);
+// bar is its effective rate (nonzero work) and says so. `among`: more ids
+// the short names must be unique with (the other charts of a view).
+Plot rateBars(const std::vector<BenchRecord>& records, bool shortNames = false,
+              const std::vector<std::string>& among = {});
 
 // Rate against one parameter: a line per kernel (and per value of any other
 // parameter that varies). n and block use a log2 axis (when they span at
@@ -43,7 +59,8 @@ Plot sweepPlot(const std::vector<BenchRecord>& records, SweepAxis x);
 // problem (same n, the dense work 2n^3) a dashed horizontal reference line,
 // and a marker where the sparse time crosses each reference, interpolated
 // linearly between the two densities around the crossing.
-Plot densityPlot(const std::vector<BenchRecord>& records, bool shortNames = false);
+Plot densityPlot(const std::vector<BenchRecord>& records, bool shortNames = false,
+                 const std::vector<std::string>& among = {});
 
 // Where the sparse times (density, seconds; any order) cross `denseS`:
 // interpolated densities, in increasing order.

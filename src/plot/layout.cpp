@@ -279,7 +279,8 @@ std::vector<int> legendRows(const Ctx& c, const LegendPlan& l, float x0, float x
 
 // Y ticks whose labels do not touch: fewer until neighbours are a line apart.
 std::vector<Tick> yTicksFor(const Frame& f, float F) {
-  int target = std::clamp(int(f.area.height() / (F * 2.5f)), 2, 8);
+  // The most ticks (up to 8) whose labels stay a line and a bit apart.
+  int target = std::clamp(int(f.area.height() / (F * 1.6f)), 2, 8);
   std::vector<Tick> ticks;
   for (;; --target) {
     ticks = niceTicks(f.y.lo, f.y.hi, f.yScale, target);
@@ -775,6 +776,18 @@ Size minimumSize(const Plot& plot, float fontPx, const TextWidthFn& measure) {
     s.height = std::ceil(s.height * 1.03f);
   }
   return s;
+}
+
+float minimumHeight(const Plot& plot, float width, float fontPx, const TextWidthFn& measure) {
+  auto ok = [&](float h) { return layoutProblems(layoutPlot(plot, width, h, fontPx, measure)).empty(); };
+  if (!ok(8192)) return minimumSize(plot, fontPx, measure).height;
+  float lo = 50, hi = 8192;
+  while (hi - lo > 1) {
+    const float mid = std::floor((lo + hi) / 2);
+    (ok(mid) ? hi : lo) = mid;
+  }
+  for (int k = 0; k < 40 && !ok(hi); ++k) hi = std::ceil(hi * 1.03f);
+  return hi;
 }
 
 }  // namespace cachescope::plot

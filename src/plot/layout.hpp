@@ -152,5 +152,8 @@ std::vector<std::string> layoutProblems(const Frame& frame);
 // The smallest canvas at which layoutPlot() has no layoutProblems() (searched
 // in whole pixels, width first at a tall canvas, then height).
 Size minimumSize(const Plot& plot, float fontPx = 14, const TextWidthFn& measure = {});
+// The smallest height without problems at a given width (at least the
+// minimum width): a view that has that width asks for this height.
+float minimumHeight(const Plot& plot, float width, float fontPx = 14, const TextWidthFn& measure = {});
 
 }  // namespace cachescope::plot
