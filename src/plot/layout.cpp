@@ -616,7 +616,14 @@ Frame layoutWith(const Plot& plot, float width, float height, float fontPx, cons
       const float x0 = f.px(f.bars[s][i].x0), x1 = f.px(f.bars[s][i].x1);
       const float topY = f.py(p.y + p.errHigh), valueY = f.py(p.y);
       if (!std::isfinite(x0) || !std::isfinite(x1) || !std::isfinite(valueY)) continue;
-      const float share = (x1 - x0) / 0.8f * 0.95f;
+      // A bar alone at its x may use the gap beside it; bars side by side
+      // share nothing but their own width.
+      bool grouped = false;
+      for (std::size_t o = 0; o < plot.series.size() && !grouped; ++o)
+        if (o != s && plot.series[o].kind == SeriesKind::Bars)
+          grouped = std::any_of(plot.series[o].points.begin(), plot.series[o].points.end(),
+                                [&](const Point& q) { return q.x == p.x; });
+      const float share = (x1 - x0) * (grouped ? 1.0f : 1.0f / 0.8f) * 0.95f;
       const std::string value = valueText(p.y);
       const std::string& unit = plot.y.unit;
       std::vector<std::vector<std::string>> options;
@@ -631,7 +638,14 @@ Frame layoutWith(const Plot& plot, float width, float height, float fontPx, cons
         float bottom = (std::isfinite(topY) ? topY : valueY) - gap * 0.5f;
         bottom = std::max(bottom, f.area.y0 + h + gap * 0.25f);
         const float cx = (x0 + x1) / 2;
-        c.block(lines, TextRole::BarLabel, cx, bottom - h, Anchor::Middle);
+        // Clear of the labels placed so far (a neighbour clamped to the top).
+        float top = bottom - h;
+        for (int k = 0; k < 4; ++k) {
+          const Rect box{cx - w / 2, top, cx + w / 2, top + h};
+          if (std::none_of(taken.begin(), taken.end(), [&](const Rect& t) { return overlaps(box, t); })) break;
+          top += c.L;
+        }
+        c.block(lines, TextRole::BarLabel, cx, top, Anchor::Middle);
         for (std::size_t k = f.texts.size() - lines.size(); k < f.texts.size(); ++k) {
           f.texts[k].index = s;
           taken.push_back(f.texts[k].box);
