@@ -417,13 +417,41 @@ void drawRates(UiState& state, const Snapshot& snap, float width, float height) 
 
   ImGui::BeginGroup();
   if (charts.empty()) ImGui::TextDisabled(shown->complete ? "No kernel finished: see the table." : "Measuring...");
+  // Several units: side by side (widths by their number of bars) when each
+  // keeps its minimum width, else one under the other, each most of a screen.
+  std::vector<float> widths(charts.size(), chartW);
+  if (charts.size() > 1) {
+    float bars = 0, minSum = 0;
+    for (std::size_t i = 0; i < charts.size(); ++i) bars += float(units[i].size()) + 1;
+    bool fits = true;
+    const float room = chartW - spacing * float(charts.size() - 1);
+    for (std::size_t i = 0; i < charts.size(); ++i) {
+      widths[i] = std::floor(room * (float(units[i].size()) + 1) / bars);
+      minSum += plotMinimumSize(charts[i]).x;
+      if (widths[i] < plotMinimumSize(charts[i]).x) fits = false;
+    }
+    if (!fits && minSum <= room) {
+      // Proportional shares squeeze one: give each its minimum, the rest evenly.
+      for (std::size_t i = 0; i < charts.size(); ++i)
+        widths[i] = std::floor(plotMinimumSize(charts[i]).x + (room - minSum) / float(charts.size()));
+      fits = true;
+    }
+    if (!fits) widths.assign(charts.size(), chartW);
+  }
+  const bool sideBySide = charts.size() > 1 && widths[0] < chartW;
   for (std::size_t i = 0; i < charts.size(); ++i) {
     // The room there is, but no taller than a sensible chart shape.
-    const float h = std::max(std::min(height / float(charts.size()) - exportH, chartW * 0.7f), plotMinimumSize(charts[i], chartW).y);
-    drawPlot(charts[i], ("rates" + std::to_string(i)).c_str(), ImVec2(chartW, h), plotTheme(state));
+    const float share = sideBySide ? height - exportH : std::max(height * 0.75f, height / float(charts.size()) - exportH);
+    const float h = std::max(std::min(share, widths[i] * (sideBySide ? 1.4f : 0.7f)), plotMinimumSize(charts[i], widths[i]).y);
+    if (sideBySide && i > 0) ImGui::SameLine();
+    ImGui::BeginGroup();
+    drawPlot(charts[i], ("rates" + std::to_string(i)).c_str(), ImVec2(widths[i], h), plotTheme(state));
     const std::string stem = charts.size() == 1 ? "rates" : "rates-" + std::to_string(i + 1);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + widths[i]);
     drawExportButtons(state, charts[i], stem.c_str(),
                       [group = units[i]](bool json) { return json ? formatJson(group) : formatCsv(group); });
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
   }
   ImGui::EndGroup();
   if (beside) ImGui::SameLine();

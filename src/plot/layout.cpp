@@ -331,7 +331,10 @@ std::vector<Tick> xTicksFor(const Ctx& c) {
 
 // The y range grown so the tallest bar's value label fits above it.
 Range withBarHeadroom(const Plot& plot, Range y, Scale scale, float areaH, float needPx) {
-  if (plot.y.max || needPx <= 0 || areaH <= needPx * 1.5f) return y;
+  // At most a third of the area: a small chart keeps its bars readable and
+  // writes the tallest value on the bar instead.
+  if (needPx > areaH / 3) needPx = needPx / 2;
+  if (plot.y.max || needPx <= 0 || needPx > areaH / 3) return y;
   const double share = double(needPx) / areaH;  // of the area's height
   double top = -1e300;
   bool any = false;
@@ -503,12 +506,21 @@ Frame layoutWith(const Plot& plot, float width, float height, float fontPx, cons
     f.area.y1 = std::max(bottom - tickBlock, areaTop + 10);
     // Bars' values need room above the tallest bar.
     f.y = baseY;
+    Range widestY = baseY;  // the most headroom any height would give
     if (std::any_of(plot.series.begin(), plot.series.end(),
-                    [](const Series& s) { return s.kind == SeriesKind::Bars && s.valueLabels; }))
+                    [](const Series& s) { return s.kind == SeriesKind::Bars && s.valueLabels; })) {
       f.y = withBarHeadroom(plot, baseY, f.yScale, f.area.height(), c.L * 2 + gap);
+      widestY = withBarHeadroom(plot, baseY, f.yScale, (c.L * 2 + gap) * 3, c.L * 2 + gap);
+    }
     f.yTicks = yTicksFor(f, F);
+    // The left margin fits the widest label of any tick set the axis could
+    // get, so it does not change with the height: a taller canvas never
+    // makes the area narrower.
     float yLabelW = 0;
     for (const Tick& t : f.yTicks) yLabelW = std::max(yLabelW, c.width(t.label));
+    for (int target = 2; target <= 8; ++target)
+      for (const Range& r : {f.y, widestY, Range{f.y.lo, std::max(f.y.hi, widestY.hi)}})
+        for (const Tick& t : niceTicks(r.lo, r.hi, f.yScale, target)) yLabelW = std::max(yLabelW, c.width(t.label));
     f.area.x0 = pad + yLabelW + gap;
     float right = W - pad - rightInset;
     if (beside) right -= legend.columnW + gap * 2;
