@@ -425,15 +425,18 @@ void drawRates(UiState& state, const Snapshot& snap, float width, float height) 
     for (std::size_t i = 0; i < charts.size(); ++i) bars += float(units[i].size()) + 1;
     bool fits = true;
     const float room = chartW - spacing * float(charts.size() - 1);
+    // A chart's column is at least its minimum and its export buttons' row.
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float buttonsW = ImGui::CalcTextSize("PNGSVGPDFCSV| resultsJSONCSV").x + 7 * (st.FramePadding.x * 2 + st.ItemSpacing.x);
+    auto least = [&](std::size_t i) { return std::max(plotMinimumSize(charts[i]).x, buttonsW); };
     for (std::size_t i = 0; i < charts.size(); ++i) {
       widths[i] = std::floor(room * (float(units[i].size()) + 1) / bars);
-      minSum += plotMinimumSize(charts[i]).x;
-      if (widths[i] < plotMinimumSize(charts[i]).x) fits = false;
+      minSum += least(i);
+      if (widths[i] < least(i)) fits = false;
     }
     if (!fits && minSum <= room) {
       // Proportional shares squeeze one: give each its minimum, the rest evenly.
-      for (std::size_t i = 0; i < charts.size(); ++i)
-        widths[i] = std::floor(plotMinimumSize(charts[i]).x + (room - minSum) / float(charts.size()));
+      for (std::size_t i = 0; i < charts.size(); ++i) widths[i] = std::floor(least(i) + (room - minSum) / float(charts.size()));
       fits = true;
     }
     if (!fits) widths.assign(charts.size(), chartW);
@@ -441,7 +444,7 @@ void drawRates(UiState& state, const Snapshot& snap, float width, float height) 
   const bool sideBySide = charts.size() > 1 && widths[0] < chartW;
   for (std::size_t i = 0; i < charts.size(); ++i) {
     // The room there is, but no taller than a sensible chart shape.
-    const float share = sideBySide ? height - exportH : std::max(height * 0.75f, height / float(charts.size()) - exportH);
+    const float share = height - exportH;  // stacked: a screen each, the view scrolls
     const float h = std::max(std::min(share, widths[i] * (sideBySide ? 1.4f : 0.7f)), plotMinimumSize(charts[i], widths[i]).y);
     if (sideBySide && i > 0) ImGui::SameLine();
     ImGui::BeginGroup();

@@ -431,7 +431,7 @@ Plot densityPlot(const std::vector<BenchRecord>& records, bool shortNames, const
   for (const std::string& key : keys) {
     auto& g = groups[key];
     std::stable_sort(g.begin(), g.end(), [](const BenchRecord* a, const BenchRecord* b) { return *a->density < *b->density; });
-    Series s{key + " (sparse)", SeriesKind::Line, {}, paletteColor(colour++), false};
+    Series s{key, SeriesKind::Line, {}, paletteColor(colour++), false};
     for (const BenchRecord* r : g) {
       Point p;
       p.x = *r->density;

@@ -642,12 +642,24 @@ Frame layoutWith(const Plot& plot, float width, float height, float fontPx, cons
       if (!unit.empty()) options.push_back({value + " " + unit});
       if (!unit.empty()) options.push_back({value, unit});
       options.push_back({value});
-      for (const auto& lines : options) {
+      // The first option that fits the bar's width and the room above the
+      // bar; where none has that room, the shortest that fits the width.
+      const float barTop = (std::isfinite(topY) ? topY : valueY) - gap * 0.5f;
+      std::size_t roomy = options.size(), shortest = options.size();
+      for (std::size_t k = 0; k < options.size(); ++k) {
+        float w = 0;
+        for (const std::string& l : options[k]) w = std::max(w, c.width(l));
+        if (w > share) continue;
+        shortest = k;
+        if (roomy == options.size() && barTop - c.blockHeight(options[k].size()) >= f.area.y0) roomy = k;
+      }
+      const std::size_t pick = roomy < options.size() ? roomy : shortest;
+      if (pick == options.size()) continue;
+      for (const auto& lines : {options[pick]}) {
         float w = 0;
         for (const std::string& l : lines) w = std::max(w, c.width(l));
-        if (w > share) continue;
         const float h = c.blockHeight(lines.size());
-        float bottom = (std::isfinite(topY) ? topY : valueY) - gap * 0.5f;
+        float bottom = barTop;
         bottom = std::max(bottom, f.area.y0 + h + gap * 0.25f);
         const float cx = (x0 + x1) / 2;
         // Clear of the labels placed so far (a neighbour clamped to the top).
