@@ -615,7 +615,11 @@ Frame layoutWith(const Plot& plot, float width, float height, float fontPx, cons
   }
 
   f.bars = barSpans(plot);
-  std::vector<Rect> taken;  // labels inside the area so far
+  // Labels placed from here on keep clear of every text so far (tick
+  // labels included: a point label may overhang the area).
+  std::vector<Rect> taken;
+  for (const TextItem& t : f.texts) taken.push_back(t.box);
+  if (!f.legend.empty()) taken.push_back(f.legend);
 
   // --- bar values: above the bar (above its error bar), "value unit", else
   // the unit on a second line, else the value alone; left out where even
