@@ -316,11 +316,16 @@ std::vector<HistoryRow> historyRows(const Snapshot& snap) {
     for (const BenchRecord& r : it->records) ids.push_back(r.kernel);
     const std::vector<std::string> names = plot::shortKernelNames(ids);
     std::size_t bi = 0, wi = 0;
+    // Fastest and slowest by time among the kernels that solve the same
+    // problem as the first (rates of different units do not compare).
+    const BenchRecord* first = nullptr;
+    for (const BenchRecord& r : it->records)
+      if (!first && r.outcome == Outcome::Ok) first = &r;
     for (std::size_t i = 0; i < it->records.size(); ++i) {
       const BenchRecord& r = it->records[i];
-      if (r.outcome != Outcome::Ok) continue;
-      if (!best || r.rate > best->rate) best = &r, bi = i;
-      if (!worst || r.rate < worst->rate) worst = &r, wi = i;
+      if (r.outcome != Outcome::Ok || !plot::sameProblem(r, *first)) continue;
+      if (!best || r.medianS < best->medianS) best = &r, bi = i;
+      if (!worst || r.medianS > worst->medianS) worst = &r, wi = i;
     }
     HistoryRow h;
     h.size = "n=" + std::to_string(it->n);
