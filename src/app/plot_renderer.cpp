@@ -4,12 +4,15 @@
 // [SECTION] the ImGui item
 #include "app/plot_renderer.hpp"
 
+#include "app/layout_record.hpp"
 #include "plot/layout.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <unordered_map>
 
 namespace cachescope::app {
 
@@ -52,24 +55,15 @@ void dashedLine(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 col, float thick, floa
   }
 }
 
-// Draws text given its baseline (the layout's convention) in one of three
-// alignments; multi-line text goes down one line height per line.
-enum class Align { Left, Centre, Right };
-void text(ImDrawList* dl, ImVec2 o, float x, float baseline, const std::string& s, float px, ImU32 col,
-          Align align = Align::Left, float lineHeight = 0) {
+// One placed line of text (plot::TextItem): drawn at its box's top-left
+// corner and recorded for the scripted layout check. The title gets a faux
+// bold (drawn twice, 1 px apart): the app loads one face.
+void text(ImDrawList* dl, ImVec2 o, const plot::TextItem& t, ImU32 col) {
   ImFont* font = ImGui::GetFont();
-  std::size_t start = 0;
-  float y = baseline;
-  for (;;) {
-    const std::size_t nl = s.find('\n', start);
-    const std::string line = s.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    const float w = font->CalcTextSizeA(px, 1e9f, 0, line.c_str()).x;
-    const float lx = align == Align::Left ? x : align == Align::Centre ? x - w / 2 : x - w;
-    dl->AddText(font, px, {o.x + lx, o.y + y - px * 0.8f}, col, line.c_str());
-    if (nl == std::string::npos) break;
-    start = nl + 1;
-    y += lineHeight > 0 ? lineHeight : px * 1.2f;
-  }
+  const ImVec2 at{o.x + t.box.x0, o.y + t.pos.y - t.fontPx * 0.8f};
+  dl->AddText(font, t.fontPx, at, col, t.text.c_str());
+  if (t.bold) dl->AddText(font, t.fontPx, {at.x + 1, at.y}, col, t.text.c_str());
+  layout::recordText(t.text, {o.x + t.box.x0, o.y + t.box.y0}, {o.x + t.box.x1, o.y + t.box.y1});
 }
 
 // [SECTION] hover read-outs
@@ -130,39 +124,23 @@ Nearest findNearest(const plot::Plot& p, const plot::Frame& f, ImVec2 o, ImVec2 
 void renderPlot(ImDrawList* dl, const plot::Plot& p, ImVec2 p0, ImVec2 p1, const PlotTheme& th, const ImVec2* mouse,
                 std::string* hover) {
   const float fs = ImGui::GetFontSize();
-  const plot::Frame f = plot::layoutPlot(p, p1.x - p0.x, p1.y - p0.y, fs);
+  const plot::Frame f = plot::layoutPlot(p, p1.x - p0.x, p1.y - p0.y, fs, imguiTextWidth());
   const ImVec2 o = p0;
   auto at = [&](float x, float y) { return ImVec2{o.x + x, o.y + y}; };
   const plot::Rect& a = f.area;
-  const float sm = f.smallFontPx;
 
   if (th.fill) dl->AddRectFilled(p0, p1, th.background, fs * 0.25f);
   dl->PushClipRect(p0, p1, true);
 
-  // Titles shrink to fit a narrow plot rather than run off both sides.
-  auto fitted = [&](const std::string& t, float px) {
-    const float w = ImGui::GetFont()->CalcTextSizeA(px, 1e9f, 0, t.c_str()).x;
-    return w > f.width * 0.96f ? std::max(px * 0.6f, px * f.width * 0.96f / w) : px;
-  };
-  if (f.titleY > 0) text(dl, o, f.width / 2, f.titleY, p.title, fitted(p.title, f.fontPx), th.text, Align::Centre);
-  if (f.subtitleY > 0)
-    text(dl, o, f.width / 2, f.subtitleY, p.subtitle, fitted(p.subtitle, sm), th.textDim, Align::Centre);
-
   if (!a.empty()) {
     for (const plot::Tick& t : f.yTicks) {
       const float y = f.py(t.value);
-      if (!finite(y)) continue;
-      dl->AddLine(at(a.x0, y), at(a.x1, y), th.grid, 1.0f);
-      text(dl, o, f.yTickLabelX, y + sm * 0.35f, t.label, sm, th.textDim, Align::Right);
+      if (finite(y)) dl->AddLine(at(a.x0, y), at(a.x1, y), th.grid, 1.0f);
     }
     for (const plot::Tick& t : f.xTicks) {
       const float x = f.px(t.value);
-      if (!finite(x)) continue;
-      if (!f.xCategories) dl->AddLine(at(x, a.y0), at(x, a.y1), th.grid, 1.0f);
-      text(dl, o, x, f.xTickLabelY, t.label, sm, th.textDim, Align::Centre, f.lineHeight);
+      if (finite(x) && !f.xCategories) dl->AddLine(at(x, a.y0), at(x, a.y1), th.grid, 1.0f);
     }
-    if (!p.x.label.empty()) text(dl, o, f.xLabelPos.x, f.xLabelPos.y, p.x.label, f.fontPx, th.text, Align::Centre);
-    if (!p.y.label.empty()) text(dl, o, f.yLabelPos.x, f.yLabelPos.y, p.y.label, f.fontPx, th.text);
 
     // Series, clipped to the data area.
     dl->PushClipRect(at(a.x0, a.y0), at(a.x1 + 1, a.y1 + 1), true);
@@ -225,29 +203,13 @@ void renderPlot(ImDrawList* dl, const plot::Plot& p, ImVec2 p0, ImVec2 p1, const
     }
     dl->PopClipRect();
 
-    // Labels of Points series beside their point (the roofline's kernels).
-    for (std::size_t s = 0; s < p.series.size(); ++s) {
-      const plot::Series& series = p.series[s];
-      if (series.kind != plot::SeriesKind::Points) continue;
-      const float r = std::max(f.pointRadius, fs * 0.22f);
-      for (const plot::Point& pt : series.points) {
-        const float x = f.px(pt.x), y = f.py(pt.y);
-        if (pt.label.empty() || !finite(x) || !finite(y)) continue;
-        const bool left = x + plot::textWidth(pt.label, sm) + r * 3 > a.x1;
-        text(dl, o, left ? x - r * 2.5f : x + r * 2.5f, y - r * 1.5f, pt.label, sm, th.text,
-             left ? Align::Right : Align::Left);
-      }
-    }
-
     // Markers: where something changes along x (a cache's capacity).
-    for (std::size_t i = 0; i < p.markers.size() && i < f.markerLabels.size(); ++i) {
+    for (std::size_t i = 0; i < p.markers.size(); ++i) {
       const plot::Marker& m = p.markers[i];
       const float x = f.px(m.x);
       if (!finite(x) || x < a.x0 || x > a.x1) continue;
       const ImU32 col = m.color ? toImColor(*m.color) : th.axis;
       dashedLine(dl, at(x, a.y0), at(x, a.y1), col, 2.0f, fs * 0.3f);
-      const plot::MarkerLabel& l = f.markerLabels[i];
-      text(dl, o, l.pos.x, l.pos.y, l.text, sm, col);
     }
 
     dl->AddRect(at(a.x0, a.y0), at(a.x1, a.y1), th.axis, 0, 0, 1.0f);
@@ -270,8 +232,17 @@ void renderPlot(ImDrawList* dl, const plot::Plot& p, ImVec2 p0, ImVec2 p1, const
         } else {
           dl->AddRectFilled(at(w.x0, w.y0), at(w.x1, w.y1), col);
         }
-        text(dl, o, e.textPos.x, e.textPos.y, e.text, sm, th.text);
       }
+    }
+
+    // Every text the layout placed, last: nothing is drawn over it.
+    for (const plot::TextItem& t : f.texts) {
+      ImU32 col = th.text;
+      if (t.role == plot::TextRole::Subtitle || t.role == plot::TextRole::XTick || t.role == plot::TextRole::YTick)
+        col = th.textDim;
+      if (t.role == plot::TextRole::Marker && t.index < p.markers.size())
+        col = p.markers[t.index].color ? toImColor(*p.markers[t.index].color) : th.axis;
+      text(dl, o, t, col);
     }
 
     if (mouse && a.contains(mouse->x - o.x, mouse->y - o.y)) {
@@ -290,11 +261,37 @@ void renderPlot(ImDrawList* dl, const plot::Plot& p, ImVec2 p0, ImVec2 p1, const
 
 // [SECTION] the ImGui item
 
+plot::TextWidthFn imguiTextWidth() {
+  return [](const std::string& line, float px, bool bold) {
+    return ImGui::GetFont()->CalcTextSizeA(px, FLT_MAX, 0, line.c_str()).x + (bold ? 1.0f : 0.0f);
+  };
+}
+
+ImVec2 plotMinimumSize(const plot::Plot& plot, float width) {
+  // A minimum is some forty layouts: remembered per plot text, font size and width.
+  static std::unordered_map<std::string, ImVec2> cache;
+  const float fs = ImGui::GetFontSize();
+  std::string key = std::to_string(fs) + '\x1f' + std::to_string(int(width)) + '\x1f' + plot.title + '\x1f' + plot.subtitle + '\x1f' + plot.x.label + '\x1f' +
+                    plot.y.label + '\x1f' + plot.y.unit + '\x1f' + std::to_string(int(plot.y.scale)) + '\x1f' +
+                    std::to_string(int(plot.x.scale));
+  for (const std::string& c : plot.x.categories) key += '\x1e' + c;
+  for (const plot::Marker& m : plot.markers) key += '\x1d' + m.label;
+  key += plot::toCsv(plot);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  const plot::Size s = plot::minimumSize(plot, fs, imguiTextWidth());
+  const float h = width > s.width ? plot::minimumHeight(plot, std::floor(width), fs, imguiTextWidth()) : s.height;
+  if (cache.size() > 256) cache.clear();
+  return cache[key] = ImVec2{std::ceil(s.width), std::ceil(h)};
+}
+
 void drawPlot(const plot::Plot& plot, const char* id, ImVec2 size, const PlotTheme& theme) {
   ImGui::PushID(id);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  size.x = std::max(size.x, 50.0f);
-  size.y = std::max(size.y, 50.0f);
+  // Never below the plot's minimum: the view scrolls instead.
+  const ImVec2 min = plotMinimumSize(plot, size.x);
+  size.x = std::max(size.x, min.x);
+  size.y = std::max(size.y, min.y);
+  layout::recordPlot(plot.title, p0, {p0.x + size.x, p0.y + size.y}, min.x, min.y);
   ImGui::InvisibleButton("##plot", size);
   const bool hovered = ImGui::IsItemHovered();
   const ImVec2 mouse = ImGui::GetIO().MousePos;

@@ -7,6 +7,7 @@
 
 #include <imgui.h>
 
+#include "plot/layout.hpp"
 #include "plot/plot.hpp"
 
 namespace cachescope::app {
@@ -26,7 +27,18 @@ PlotTheme lightPlotTheme();
 void renderPlot(ImDrawList* dl, const plot::Plot& plot, ImVec2 p0, ImVec2 p1, const PlotTheme& theme,
                 const ImVec2* mouse = nullptr, std::string* hover = nullptr);
 
-// An ImGui item of `size` showing the plot, with a tooltip read-out on hover.
+// Text widths in the current ImGui font (what the layout measures with).
+plot::TextWidthFn imguiTextWidth();
+
+// The smallest canvas at the current font size at which the plot lays out
+// without overlap, in ImGui's font: x the minimum width, y the minimum
+// height at `width` (or at the minimum width when `width` is narrower).
+// Remembered per plot, font size and width.
+ImVec2 plotMinimumSize(const plot::Plot& plot, float width = 0);
+
+// An ImGui item of `size` (grown to plotMinimumSize: the view scrolls rather
+// than squeezing) showing the plot, with a tooltip read-out on hover. Every
+// text it draws and the canvas go to the layout record (layout_record.hpp).
 void drawPlot(const plot::Plot& plot, const char* id, ImVec2 size, const PlotTheme& theme);
 
 // 0xRRGGBBAA -> ImGui colour.

@@ -1,4 +1,4 @@
-// The Access and Threads views' own UI state (part of UiState). GL-free.
+// The Timings, Access and Threads views' own UI state (part of UiState). GL-free.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,15 @@
 namespace cachescope::app {
 
 using namespace cachescope::engine;  // the engine's types are the app's vocabulary
+
+// The y axis of the Timings view's bars and sweeps: log when the rates
+// shown are 30x or more apart (Auto), or as chosen.
+enum class YScaleChoice { Auto, Linear, Log };
+
+struct TimingsViewState {
+  YScaleChoice yScale = YScaleChoice::Auto;
+  std::string baseline;                   // speedups against it ("": kernelRoles().baseline)
+};
 
 struct AccessViewState {
   std::string caches;                     // preset the animation simulates ("": chosen by n)

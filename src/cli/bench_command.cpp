@@ -161,7 +161,7 @@ int runBench(const BenchArgs& a) {
     std::cout << text;
   }
   if (plotOut) {
-    plotOut->write(plot::autoPlot(records));
+    plotOut->writeBench(records);
     std::cerr << "wrote " << a.plot << '\n';
   }
   for (const BenchRecord& r : records)

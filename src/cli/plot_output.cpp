@@ -1,6 +1,7 @@
 #include "cli/plot_output.hpp"
 
 #include "bench/param_list.hpp"
+#include "plot/bench_plots.hpp"
 
 namespace cachescope::cli {
 
@@ -13,5 +14,7 @@ PlotOutput::PlotOutput(const std::string& path) {
 }
 
 void PlotOutput::write(const plot::Plot& plot) { file_->write(plot); }
+
+void PlotOutput::writeBench(const std::vector<BenchRecord>& records) { file_->write(plot::benchPlots(records)); }
 
 }  // namespace cachescope::cli

@@ -6,9 +6,11 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "plot/export.hpp"
 #include "plot/plot.hpp"
+#include "report/record.hpp"
 
 namespace cachescope::cli {
 
@@ -19,6 +21,11 @@ class PlotOutput {
   explicit PlotOutput(const std::string& path);
   // Renders at plot::kExportWidth x kExportHeight and renames into place.
   void write(const plot::Plot& plot);
+  // The charts of `bench` results, plot::benchPlots: one plot per unit
+  // (rates of different units never share an axis) stacked in the one file,
+  // or, when the records hold several densities, the density plot (time
+  // against density, dense kernels as reference lines, the crossover marked).
+  void writeBench(const std::vector<BenchRecord>& records);
   const std::string& path() const { return file_->path(); }
 
  private:

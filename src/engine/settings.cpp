@@ -38,6 +38,7 @@ const char* toString(SweepAxis axis) {
     case SweepAxis::N: return "n";
     case SweepAxis::Block: return "block";
     case SweepAxis::Threads: return "threads";
+    case SweepAxis::Density: return "density";
   }
   return "?";
 }
@@ -59,7 +60,7 @@ bool parseTheme(const std::string& text, Theme& out) {
 }
 
 bool parseSweepAxis(const std::string& text, SweepAxis& out) {
-  for (SweepAxis a : {SweepAxis::None, SweepAxis::N, SweepAxis::Block, SweepAxis::Threads})
+  for (SweepAxis a : {SweepAxis::None, SweepAxis::N, SweepAxis::Block, SweepAxis::Threads, SweepAxis::Density})
     if (text == toString(a)) {
       out = a;
       return true;
@@ -170,7 +171,7 @@ void applySetting(RunSettings& settings, const std::string& keyValue, SweepAxis*
     settings.kernels = parseKernelList(value);
   } else if (key == "sweep") {
     SweepAxis axis;
-    if (!parseSweepAxis(value, axis)) throw UsageError("--set sweep=" + value + ": must be n, block, threads or none");
+    if (!parseSweepAxis(value, axis)) throw UsageError("--set sweep=" + value + ": must be n, block, threads, density or none");
     if (sweepOut) *sweepOut = axis;
   } else {
     throw UsageError("--set: unknown key '" + key + "' (keys: n, block, threads, bits, density, kernels, sweep)");
@@ -254,7 +255,7 @@ void applyScenarioFile(LaunchOptions& options, const std::string& path) {
       options.fontSize = static_cast<float>(size);
     } else if (key == "sweep") {
       if (!parseSweepAxis(text(*it, key), options.sweep))
-        throw UsageError("scenario '" + path + "': sweep must be n, block, threads or none");
+        throw UsageError("scenario '" + path + "': sweep must be n, block, threads, density or none");
     } else if (key == "set") {
       if (!it->is_object()) throw UsageError("scenario '" + path + "': 'set' must be an object of key: value");
       for (auto s = it->begin(); s != it->end(); ++s) {

@@ -13,7 +13,7 @@ namespace cachescope::engine {
 
 enum class View { Timings, Cache, Roofline, Access, Threads };
 enum class Theme { Dark, Light };
-enum class SweepAxis { None, N, Block, Threads };
+enum class SweepAxis { None, N, Block, Threads, Density };
 
 const char* toString(View view);
 const char* toString(Theme theme);

@@ -100,6 +100,10 @@ std::vector<int> sweepValues(SweepAxis axis, const RunSettings& settings) {
       if (anyUses(Param::Threads))
         for (int t = 1; t <= host().logicalCores; ++t) v.push_back(t);
       break;
+    case SweepAxis::Density:
+      // In thousandths: fine steps where sparse and dense usually cross.
+      if (anyUses(Param::Density)) v = {10, 20, 50, 100, 200, 300, 400, 500, 700, 1000};
+      break;
   }
   return v;
 }
@@ -386,12 +390,23 @@ void Worker::runSweep(const Request& request, std::uint64_t id) {
     if (request.axis == SweepAxis::N) at.params.n = v;
     if (request.axis == SweepAxis::Block) at.params.block = v;
     if (request.axis == SweepAxis::Threads) at.params.threads = v;
+    if (request.axis == SweepAxis::Density) at.params.density = v / 1000.0;
     for (const Job& j : jobsFor(at, at.params.n)) {
       const bool applies = request.axis == SweepAxis::N ||
                            (request.axis == SweepAxis::Block && j.kernel->uses(Param::Block)) ||
-                           (request.axis == SweepAxis::Threads && j.kernel->uses(Param::Threads));
+                           (request.axis == SweepAxis::Threads && j.kernel->uses(Param::Threads)) ||
+                           (request.axis == SweepAxis::Density && j.kernel->uses(Param::Density));
       if (applies) jobs.push_back(j);
     }
+  }
+  if (request.axis == SweepAxis::Density) {
+    // The selected dense kernels of the same family, once: the reference
+    // lines the sparse times cross.
+    std::vector<Family> sparse;
+    for (const Job& j : jobs) sparse.push_back(j.kernel->info.family);
+    for (const Job& j : jobsFor(s, s.params.n))
+      if (!j.kernel->uses(Param::Density) && std::find(sparse.begin(), sparse.end(), j.kernel->info.family) != sparse.end())
+        jobs.push_back(j);
   }
   checkMemory(jobs);
   draft_.error.clear();

@@ -235,7 +235,8 @@ class Worker {
 RunOptions repsForEstimate(double seconds);
 
 // The values a sweep visits for these settings (empty: the axis does not
-// apply to any selected kernel).
+// apply to any selected kernel). Density: in thousandths (10 = 0.01); a
+// density sweep also runs each selected dense kernel of the same family once.
 std::vector<int> sweepValues(SweepAxis axis, const RunSettings& settings);
 
 }  // namespace cachescope::engine

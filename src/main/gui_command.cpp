@@ -57,7 +57,7 @@ void addGuiCommand(CLI::App& root, Commands& commands) {
   auto a = std::make_shared<GuiArgs>();
   app->add_option("--view", a->view, "Tab to open: timings | cache | roofline | access | threads");
   app->add_option("--set", a->sets,
-                  "Start with KEY=VALUE (repeatable): n, block, threads, bits, density, kernels=ID,ID, sweep=n|block|threads; "
+                  "Start with KEY=VALUE (repeatable): n, block, threads, bits, density, kernels=ID,ID, sweep=n|block|threads|density; "
                   "Access view: step=ACCESS, caches=PRESET, l1=SIZE:WAYS:LINE, reordered=0|1, play=0|1, speed=ACCESSES_PER_S, loop=0|1");
   app->add_option("--scenario", a->scenario, "Lecture scenario (JSON: view, theme, font_size, sweep, set)");
   app->add_option("--screenshot", a->screenshot, "After the results are in and --frames more frames: save the window as PNG and exit");

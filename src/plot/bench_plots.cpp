@@ -99,8 +99,29 @@ std::optional<int> axisValue(const BenchRecord& r, SweepAxis x) {
     case SweepAxis::N: return r.n;
     case SweepAxis::Block: return r.block;
     case SweepAxis::Threads: return r.threads;
+    case SweepAxis::Density: break;  // not an integer: densityPlot
   }
   return std::nullopt;
+}
+
+// Kernel id -> the name a plot shows.
+std::map<std::string, std::string> namesFor(const std::vector<const BenchRecord*>& rs, bool shortNames,
+                                            const std::vector<std::string>& among = {}) {
+  std::vector<std::string> ids = among;
+  for (const BenchRecord* r : rs)
+    if (std::find(ids.begin(), ids.end(), r->kernel) == ids.end()) ids.push_back(r->kernel);
+  std::vector<std::string> shown = shortNames ? shortKernelNames(ids) : ids;
+  std::map<std::string, std::string> names;
+  for (std::size_t i = 0; i < ids.size(); ++i) names[ids[i]] = shown[i];
+  return names;
+}
+
+
+std::string msText(double s) {
+  char buf[32];
+  const double ms = s * 1e3;
+  std::snprintf(buf, sizeof buf, ms >= 100 ? "%.0f ms" : ms >= 10 ? "%.1f ms" : "%.3g ms", ms);
+  return buf;
 }
 
 }  // namespace
@@ -110,32 +131,103 @@ const char* toString(SweepAxis axis) {
     case SweepAxis::N: return "n";
     case SweepAxis::Block: return "block";
     case SweepAxis::Threads: return "threads";
+    case SweepAxis::Density: return "density";
   }
   return "?";
 }
 
-Plot rateBars(const std::vector<BenchRecord>& records) {
+std::vector<std::string> shortKernelNames(const std::vector<std::string>& ids) {
+  auto tail = [](const std::string& id) {
+    const std::size_t dot = id.find('.');
+    return dot == std::string::npos ? id : id.substr(dot + 1);
+  };
+  std::vector<std::string> out;
+  for (const std::string& id : ids) {
+    const std::string t = tail(id);
+    const bool clash = std::any_of(ids.begin(), ids.end(), [&](const std::string& o) { return o != id && tail(o) == t; });
+    out.push_back(clash || t.empty() ? id : t);
+  }
+  return out;
+}
+
+double denseWork(const BenchRecord& r) {
+  if (r.denseEquivalentRate && *r.denseEquivalentRate > 0) return *r.denseEquivalentRate * r.medianS * 1e9;
+  return r.work;
+}
+
+bool sameProblem(const BenchRecord& a, const BenchRecord& b) {
+  const double wa = denseWork(a), wb = denseWork(b);
+  return a.n == b.n && std::fabs(wa - wb) <= 1e-6 * std::max(std::fabs(wa), std::fabs(wb));
+}
+
+std::vector<std::string> recordNotes(const BenchRecord& r) {
+  std::vector<std::string> notes;
+  auto fmt = [](const char* f, double v) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, v);
+    return std::string(buf);
+  };
+  if (r.errRelative)
+    notes.push_back("error vs fp32: " + fmt("%.2g", *r.errRelative) + " relative (max abs " +
+                    fmt("%.2g", r.errMaxAbs.value_or(0)) + ")" +
+                    (r.density && *r.density < 1 ? ": the cost of pruning A" : ""));
+  if (r.footprintBytes && r.fp32FootprintBytes && *r.footprintBytes > 0 &&
+      (r.errRelative || r.density || std::fabs(*r.footprintBytes - *r.fp32FootprintBytes) > 0.5)) {
+    const double mib = *r.footprintBytes / (1024.0 * 1024.0);
+    const double ratio = *r.fp32FootprintBytes / *r.footprintBytes;
+    notes.push_back("footprint " + fmt(mib >= 100 ? "%.0f MiB" : mib >= 1 ? "%.2f MiB" : "%.3g MiB", mib) + ", " +
+                    (ratio >= 1 ? fmt("%.1fx smaller than fp32", ratio) : fmt("%.1fx larger than fp32", 1 / ratio)));
+  }
+  if (r.denseEquivalentRate)
+    notes.push_back("dense-equivalent " + fmt(*r.denseEquivalentRate >= 100 ? "%.0f" : "%.3g", *r.denseEquivalentRate) +
+                    " " + r.unit + " (2n^3 / time: a time ratio against dense kernels, not a speed of the hardware)");
+  return notes;
+}
+
+std::vector<std::vector<BenchRecord>> splitByUnit(const std::vector<BenchRecord>& records) {
+  std::vector<std::string> units;
+  std::vector<std::vector<BenchRecord>> groups;
+  for (const BenchRecord& r : records) {
+    auto it = std::find(units.begin(), units.end(), r.unit);
+    if (it == units.end()) {
+      units.push_back(r.unit);
+      groups.emplace_back();
+      it = units.end() - 1;
+    }
+    groups[std::size_t(it - units.begin())].push_back(r);
+  }
+  return groups;
+}
+
+Plot rateBars(const std::vector<BenchRecord>& records, bool shortNames, const std::vector<std::string>& among) {
   std::vector<const BenchRecord*> rs = valid(records);
   Varies v = varies(rs);
+  const std::map<std::string, std::string> names = namesFor(rs, shortNames, among);
   Plot plot;
   std::string units = unitsText(rs);
   plot.title = "Speed of each kernel (" + units + ", higher is better)";
   plot.subtitle = sharedText(rs, v);
   plot.y.label = units;
+  plot.y.unit = rs.empty() ? "" : rs.front()->unit;
   std::map<std::string, std::size_t> seriesOfUnit;
   for (const BenchRecord* r : rs) {
     double x = double(plot.x.categories.size());
     std::string params = paramText(*r, v, std::nullopt);
-    // Two lines keep the categories narrow: the id, then the parameters.
-    plot.x.categories.push_back(r->kernel + (params.empty() ? "" : "\n" + params));
+    // A sparse bar counts the nonzero work only: say so, with its density.
+    if (r->density && !v.density) params += (params.empty() ? "" : " ") + std::string("d=") + numText(*r->density);
+    if (r->denseEquivalentRate) params += (params.empty() ? "" : ", ") + std::string("nonzero work");
+    // Two lines keep the categories narrow: the name, then the parameters.
+    plot.x.categories.push_back(names.at(r->kernel) + (params.empty() ? "" : "\n" + params));
     auto [it, fresh] = seriesOfUnit.try_emplace(r->unit, plot.series.size());
     if (fresh) plot.series.push_back(Series{r->unit, SeriesKind::Bars, {}, std::nullopt, false});
     Point p = ratePoint(*r, x);
     p.label = r->kernel + (params.empty() ? "" : " " + params);
+    for (const std::string& note : recordNotes(*r)) p.label += "\n" + note;
     plot.series[it->second].points.push_back(p);
   }
   // A single unit needs no legend: the axis says it.
   if (plot.series.size() == 1) plot.series[0].name.clear();
+  else plot.y.unit.clear();  // mixed: the legend names the units
   return plot;
 }
 
@@ -153,6 +245,7 @@ Plot sweepPlot(const std::vector<BenchRecord>& records, SweepAxis x) {
   plot.x.label = x == SweepAxis::N ? "n (matrix is n x n)"
                  : x == SweepAxis::Block ? "block (tile edge)"
                                          : "threads";
+  if (x == SweepAxis::Density) return densityPlot(records);
 
   // One series per kernel and combination of the other varying parameters,
   // in order of first appearance.
@@ -279,6 +372,136 @@ Plot autoPlot(const std::vector<BenchRecord>& records) {
     }
   }
   return axis ? sweepPlot(records, *axis) : rateBars(records);
+}
+
+std::vector<double> crossoverDensities(std::vector<std::pair<double, double>> pts, double denseS) {
+  std::sort(pts.begin(), pts.end());
+  std::vector<double> out;
+  for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
+    const auto [d0, t0] = pts[i];
+    const auto [d1, t1] = pts[i + 1];
+    const double a = t0 - denseS, b = t1 - denseS;
+    if (a == 0 && (out.empty() || out.back() != d0)) out.push_back(d0);
+    if ((a < 0 && b > 0) || (a > 0 && b < 0)) out.push_back(d0 + (denseS - t0) * (d1 - d0) / (t1 - t0));
+  }
+  if (!pts.empty() && pts.back().second == denseS && (out.empty() || out.back() != pts.back().first))
+    out.push_back(pts.back().first);
+  return out;
+}
+
+Plot densityPlot(const std::vector<BenchRecord>& records, bool shortNames, const std::vector<std::string>& among) {
+  std::vector<const BenchRecord*> rs = valid(records);
+  std::vector<const BenchRecord*> sparse, dense;
+  for (const BenchRecord* r : rs) (r->density ? sparse : dense).push_back(r);
+  // Dense references: records of the same problem as a sparse one (same n,
+  // the same dense work), one line each.
+  std::erase_if(dense, [&](const BenchRecord* d) {
+    return std::none_of(sparse.begin(), sparse.end(), [&](const BenchRecord* s) {
+      return sameProblem(*s, *d);
+    });
+  });
+  std::vector<const BenchRecord*> shown = sparse;
+  shown.insert(shown.end(), dense.begin(), dense.end());
+  const std::map<std::string, std::string> names = namesFor(shown, shortNames, among);
+  std::set<int> ns;
+  for (const BenchRecord* r : shown) ns.insert(r->n);
+  const bool manyN = ns.size() > 1;
+  auto nameOf = [&](const BenchRecord& r) {
+    return names.at(r.kernel) + (manyN ? " n=" + std::to_string(r.n) : std::string());
+  };
+
+  Plot plot;
+  plot.title = "Sparse against dense: time against density (lower is better)";
+  plot.x.label = "density (share of nonzeros kept in A)";
+  plot.y.label = "time (ms)";
+  double dLo = 1e300, dHi = 0, tLo = 1e300, tHi = 0;
+  for (const BenchRecord* r : sparse) {
+    dLo = std::min(dLo, *r->density);
+    dHi = std::max(dHi, *r->density);
+  }
+  // One line per sparse kernel and n, in order of first appearance.
+  std::vector<std::string> keys;
+  std::map<std::string, std::vector<const BenchRecord*>> groups;
+  for (const BenchRecord* r : sparse) {
+    const std::string key = nameOf(*r);
+    if (!groups.count(key)) keys.push_back(key);
+    groups[key].push_back(r);
+  }
+  std::size_t colour = 0;
+  for (const std::string& key : keys) {
+    auto& g = groups[key];
+    std::stable_sort(g.begin(), g.end(), [](const BenchRecord* a, const BenchRecord* b) { return *a->density < *b->density; });
+    Series s{key, SeriesKind::Line, {}, paletteColor(colour++), false};
+    for (const BenchRecord* r : g) {
+      Point p;
+      p.x = *r->density;
+      p.y = r->medianS * 1e3;
+      if (r->minS > 0 && r->maxS > 0) {
+        p.errLow = std::max(0.0, p.y - r->minS * 1e3);
+        p.errHigh = std::max(0.0, r->maxS * 1e3 - p.y);
+      }
+      p.label = key + " at d=" + numText(*r->density) + ": " + msText(r->medianS);
+      tLo = std::min(tLo, p.y);
+      tHi = std::max(tHi, p.y);
+      s.points.push_back(p);
+    }
+    plot.series.push_back(std::move(s));
+  }
+  if (dHi <= dLo) dHi = dLo * 2;  // one density: the references still span something
+  for (const BenchRecord* d : dense) {
+    Series s{nameOf(*d) + " (dense): " + msText(d->medianS), SeriesKind::Line, {}, paletteColor(colour++), true, false};
+    for (double x : {dLo, dHi}) {
+      Point p;
+      p.x = x;
+      p.y = d->medianS * 1e3;
+      p.label = nameOf(*d) + " (dense, any density): " + msText(d->medianS);
+      s.points.push_back(p);
+    }
+    tLo = std::min(tLo, d->medianS * 1e3);
+    tHi = std::max(tHi, d->medianS * 1e3);
+    plot.series.push_back(std::move(s));
+  }
+  // Crossovers: where each sparse line meets each reference of its n.
+  std::vector<std::string> found;
+  for (const std::string& key : keys) {
+    const auto& g = groups[key];
+    std::vector<std::pair<double, double>> pts;
+    for (const BenchRecord* r : g) pts.push_back({*r->density, r->medianS});
+    for (const BenchRecord* d : dense) {
+      if (d->n != g.front()->n) continue;
+      for (double x : crossoverDensities(pts, d->medianS)) {
+        plot.markers.push_back(Marker{x, names.at(g.front()->kernel) + " = " + names.at(d->kernel) + " at d=" +
+                                             numText(std::round(x * 1000) / 1000), std::nullopt});
+        found.push_back(names.at(d->kernel));
+      }
+    }
+  }
+  std::string sub;
+  if (!manyN && !ns.empty()) sub = "n=" + std::to_string(*ns.begin()) + ", ";
+  sub += "median of reps, error bars: fastest / slowest; dashed: dense kernels (no density)";
+  if (!dense.empty() && found.empty()) sub += "; no crossover in the densities measured";
+  plot.subtitle = sub + "; " + (host().cpuModel.empty() ? std::string("this host") : host().cpuModel);
+  if (dLo > 0 && dHi / dLo >= 20) plot.x.scale = Scale::Log10;
+  if (tLo > 0 && tHi / tLo >= 30) plot.y.scale = Scale::Log10;
+  return plot;
+}
+
+std::vector<Plot> benchPlots(const std::vector<BenchRecord>& records, bool shortNames) {
+  std::set<double> densities;
+  for (const BenchRecord* r : valid(records))
+    if (r->density) densities.insert(*r->density);
+  if (densities.size() >= 2) return {densityPlot(records, shortNames)};
+  std::vector<Plot> plots;
+  std::vector<std::string> ids;
+  for (const BenchRecord& r : records) ids.push_back(r.kernel);
+  for (const std::vector<BenchRecord>& unit : splitByUnit(records)) {
+    if (valid(unit).empty()) continue;
+    Plot p = autoPlot(unit);
+    if (shortNames && p.series.size() && p.series[0].kind == SeriesKind::Bars) p = rateBars(unit, true, ids);
+    plots.push_back(std::move(p));
+  }
+  if (plots.empty()) plots.push_back(rateBars(records, shortNames));  // nothing valid: an empty chart says so
+  return plots;
 }
 
 }  // namespace cachescope::plot

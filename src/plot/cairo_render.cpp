@@ -22,8 +22,6 @@ constexpr Color kWhite = 0xFFFFFFFF;
 constexpr Color kLegendEdge = 0xCCCCCCFF;
 constexpr Color kMarkerDefault = 0x666666FF;
 
-enum class Anchor { Start, Middle, End };
-
 bool finite(float v) { return std::isfinite(v); }
 
 void setColor(cairo_t* cr, Color c) {
@@ -46,22 +44,24 @@ float advance(cairo_t* cr, const std::string& line) {
   return float(e.x_advance);
 }
 
-// Text at a baseline, one line per '\n' (each lineHeight lower), each line
-// anchored on its own like the SVG's <tspan x=...>.
-void text(cairo_t* cr, float x, float y, const std::string& s, float fontPx, Anchor anchor, Color color,
-          float lineHeight = 0, bool bold = false) {
-  setFont(cr, fontPx, bold);
+// One placed line of text (layout.hpp's TextItem) at its baseline anchor.
+void text(cairo_t* cr, const TextItem& t, Color color) {
+  setFont(cr, t.fontPx, t.bold);
   setColor(cr, color);
-  std::size_t start = 0;
-  for (float baseline = y;; baseline += lineHeight) {
-    std::size_t nl = s.find('\n', start);
-    std::string line = s.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    float w = anchor == Anchor::Start ? 0 : advance(cr, line);
-    cairo_move_to(cr, x - (anchor == Anchor::Middle ? w / 2 : anchor == Anchor::End ? w : 0), baseline);
-    cairo_show_text(cr, line.c_str());
-    cairo_new_path(cr);
-    if (nl == std::string::npos) break;
-    start = nl + 1;
+  const float w = t.anchor == Anchor::Start ? 0 : advance(cr, t.text);
+  cairo_move_to(cr, t.pos.x - (t.anchor == Anchor::Middle ? w / 2 : t.anchor == Anchor::End ? w : 0), t.pos.y);
+  cairo_show_text(cr, t.text.c_str());
+  cairo_new_path(cr);
+}
+
+Color textColor(const Plot& plot, const TextItem& t) {
+  switch (t.role) {
+    case TextRole::Subtitle:
+    case TextRole::XTick:
+    case TextRole::YTick: return kMuted;
+    case TextRole::Marker:
+      return t.index < plot.markers.size() && plot.markers[t.index].color ? *plot.markers[t.index].color : kMarkerDefault;
+    default: return kInk;
   }
 }
 
@@ -182,7 +182,6 @@ void drawLegend(cairo_t* cr, const Plot& plot, const Frame& f) {
       setColor(cr, c);
       cairo_fill(cr);
     }
-    text(cr, e.textPos.x, e.textPos.y, e.text, f.smallFontPx, Anchor::Start, kInk);
   }
 }
 
@@ -208,23 +207,44 @@ cairo_status_t appendBytes(void* closure, const unsigned char* data, unsigned in
 using Surface = std::unique_ptr<cairo_surface_t, void (*)(cairo_surface_t*)>;
 using Context = std::unique_ptr<cairo_t, void (*)(cairo_t*)>;
 
-void drawOn(cairo_surface_t* surface, const Plot& plot, int width, int height, const char* what) {
+// Plot i in the band of heights[i] below the ones before it.
+void drawOn(cairo_surface_t* surface, const std::vector<Plot>& plots, int width, const std::vector<int>& heights,
+            const char* what) {
   check(cairo_surface_status(surface), what);
   Context cr(cairo_create(surface), cairo_destroy);
-  drawPlot(cr.get(), plot, cairoLayout(plot, float(width), float(height)));
+  double y = 0;
+  for (std::size_t i = 0; i < plots.size() && i < heights.size(); ++i) {
+    cairo_save(cr.get());
+    cairo_translate(cr.get(), 0, y);
+    drawPlot(cr.get(), plots[i], cairoLayout(plots[i], float(width), float(heights[i])));
+    cairo_restore(cr.get());
+    y += heights[i];
+  }
   check(cairo_status(cr.get()), what);
+}
+
+int total(const std::vector<int>& heights) {
+  int t = 0;
+  for (int h : heights) t += h;
+  return std::max(t, 1);
 }
 
 }  // namespace
 
-Frame cairoLayout(const Plot& plot, float width, float height, float fontPx) {
+TextWidthFn cairoTextWidth() {
+  // One private context, shared by the copies of the function.
+  auto cr = std::make_shared<Context>(nullptr, cairo_destroy);
   Surface surface(cairo_image_surface_create(CAIRO_FORMAT_A8, 1, 1), cairo_surface_destroy);
-  Context cr(cairo_create(surface.get()), cairo_destroy);
-  applyFontOptions(cr.get());
-  return layoutPlot(plot, width, height, fontPx, [&cr](const std::string& line, float px) {
-    setFont(cr.get(), px);
-    return advance(cr.get(), line);
-  });
+  cr->reset(cairo_create(surface.get()));  // the context keeps its surface alive
+  applyFontOptions(cr->get());
+  return [cr](const std::string& line, float px, bool bold) {
+    setFont(cr->get(), px, bold);
+    return advance(cr->get(), line);
+  };
+}
+
+Frame cairoLayout(const Plot& plot, float width, float height, float fontPx) {
+  return layoutPlot(plot, width, height, fontPx, cairoTextWidth());
 }
 
 void drawPlot(cairo_t* cr, const Plot& plot, const Frame& f) {
@@ -235,16 +255,6 @@ void drawPlot(cairo_t* cr, const Plot& plot, const Frame& f) {
   setColor(cr, kWhite);
   cairo_rectangle(cr, 0, 0, f.width, f.height);
   cairo_fill(cr);
-
-  if (f.titleY > 0) {
-    // Bold is wider than the measured regular face: shrink a title that would
-    // not fit the canvas rather than cut it (as the app's renderer does).
-    setFont(cr, f.fontPx, true);
-    const float w = advance(cr, plot.title), room = f.width - 2 * f.fontPx * 0.8f;
-    const float px = w > room && w > 0 ? std::max(6.0f, f.fontPx * room / w) : f.fontPx;
-    text(cr, f.width / 2, f.titleY, plot.title, px, Anchor::Middle, kInk, 0, true);
-  }
-  if (f.subtitleY > 0) text(cr, f.width / 2, f.subtitleY, plot.subtitle, f.smallFontPx, Anchor::Middle, kMuted);
 
   // Grid and tick labels.
   setColor(cr, kGrid);
@@ -259,16 +269,6 @@ void drawPlot(cairo_t* cr, const Plot& plot, const Frame& f) {
       if (finite(x)) line(cr, crisp(x), a.y0, crisp(x), a.y1);
     }
   cairo_stroke(cr);
-  for (const Tick& t : f.yTicks) {
-    float y = f.py(t.value);
-    if (finite(y)) text(cr, f.yTickLabelX, y + f.smallFontPx * 0.35f, t.label, f.smallFontPx, Anchor::End, kMuted);
-  }
-  for (const Tick& t : f.xTicks) {
-    float x = f.px(t.value);
-    if (finite(x)) text(cr, x, f.xTickLabelY, t.label, f.smallFontPx, Anchor::Middle, kMuted, f.lineHeight);
-  }
-  if (!plot.x.label.empty()) text(cr, f.xLabelPos.x, f.xLabelPos.y, plot.x.label, f.fontPx, Anchor::Middle, kInk);
-  if (!plot.y.label.empty()) text(cr, f.yLabelPos.x, f.yLabelPos.y, plot.y.label, f.fontPx, Anchor::Start, kInk);
 
   // Series, clipped to the data area.
   cairo_save(cr);
@@ -276,12 +276,6 @@ void drawPlot(cairo_t* cr, const Plot& plot, const Frame& f) {
   cairo_clip(cr);
   for (std::size_t s = 0; s < plot.series.size(); ++s) drawSeries(cr, plot, f, s);
   cairo_restore(cr);
-
-  // Labels of bars and of Points series' points (unclipped: they may
-  // overhang the area a little).
-  for (const PointLabel& l : f.barLabels) text(cr, l.pos.x, l.pos.y, l.text, f.smallFontPx, Anchor::Middle, kInk);
-  for (const PointLabel& l : f.pointLabels)
-    text(cr, l.pos.x, l.pos.y, l.text, f.smallFontPx, l.alignRight ? Anchor::End : Anchor::Start, kInk);
 
   // Markers.
   for (std::size_t i = 0; i < plot.markers.size(); ++i) {
@@ -295,8 +289,6 @@ void drawPlot(cairo_t* cr, const Plot& plot, const Frame& f) {
     dash(cr, 4, 4);
     cairo_stroke(cr);
     cairo_set_dash(cr, nullptr, 0, 0);
-    const MarkerLabel& l = f.markerLabels[i];
-    text(cr, l.pos.x, l.pos.y, l.text, f.smallFontPx, Anchor::Start, c);
   }
 
   // Axes frame on top of the data.
@@ -306,28 +298,34 @@ void drawPlot(cairo_t* cr, const Plot& plot, const Frame& f) {
   cairo_stroke(cr);
 
   drawLegend(cr, plot, f);
+  // Every text the layout placed, last: nothing is drawn over it.
+  for (const TextItem& t : f.texts) text(cr, t, textColor(plot, t));
   cairo_restore(cr);
 }
 
-std::string renderPng(const Plot& plot, int width, int height) {
-  Surface surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height), cairo_surface_destroy);
-  drawOn(surface.get(), plot, width, height, "PNG rendering");
+std::string renderPng(const Plot& plot, int width, int height) { return renderPng(std::vector<Plot>{plot}, width, {height}); }
+
+std::string renderPdf(const Plot& plot, int width, int height) { return renderPdf(std::vector<Plot>{plot}, width, {height}); }
+
+std::string renderPng(const std::vector<Plot>& plots, int width, const std::vector<int>& heights) {
+  Surface surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, total(heights)), cairo_surface_destroy);
+  drawOn(surface.get(), plots, width, heights, "PNG rendering");
   std::string bytes;
   check(cairo_surface_write_to_png_stream(surface.get(), appendBytes, &bytes), "PNG encoding");
   return bytes;
 }
 
-std::string renderPdf(const Plot& plot, int width, int height) {
+std::string renderPdf(const std::vector<Plot>& plots, int width, const std::vector<int>& heights) {
   std::string bytes;
   // One PDF point per layout pixel: the page is width x height pt.
-  Surface surface(cairo_pdf_surface_create_for_stream(appendBytes, &bytes, width, height), cairo_surface_destroy);
+  Surface surface(cairo_pdf_surface_create_for_stream(appendBytes, &bytes, width, total(heights)), cairo_surface_destroy);
   check(cairo_surface_status(surface.get()), "PDF rendering");
   // cairo stamps the current time as /CreationDate; an empty date leaves the
   // entry out, so the file is a function of the plot alone (the app's export
   // and `--plot` of the same data are the same bytes; tests check it).
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "cachescope");
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, "");
-  drawOn(surface.get(), plot, width, height, "PDF rendering");
+  drawOn(surface.get(), plots, width, heights, "PDF rendering");
   cairo_surface_finish(surface.get());  // writes the document into `bytes`
   check(cairo_surface_status(surface.get()), "PDF rendering");
   return bytes;

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "plot/layout.hpp"
 #include "plot/plot.hpp"
@@ -27,6 +28,9 @@ typedef struct _cairo cairo_t;
 namespace cachescope::plot {
 
 inline constexpr const char* kFontFamily = "DejaVu Sans";
+
+// Text widths in kFontFamily as cairo draws them (no metric hinting).
+TextWidthFn cairoTextWidth();
 
 // The layout of a plot drawn with cairo: layoutPlot() with text widths
 // measured in kFontFamily (no metric hinting) on a private context, so the
@@ -42,5 +46,8 @@ void drawPlot(cairo_t* cr, const Plot& plot, const Frame& f);
 // memory, a size cairo cannot make); renderPlot() (export.hpp) checks sizes.
 std::string renderPng(const Plot& plot, int width, int height);
 std::string renderPdf(const Plot& plot, int width, int height);
+// Several plots stacked top to bottom on one page, plot i heights[i] tall.
+std::string renderPng(const std::vector<Plot>& plots, int width, const std::vector<int>& heights);
+std::string renderPdf(const std::vector<Plot>& plots, int width, const std::vector<int>& heights);
 
 }  // namespace cachescope::plot

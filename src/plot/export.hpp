@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "plot/plot.hpp"
 #include "report/atomic_file.hpp"
@@ -35,6 +36,14 @@ FileFormat formatForPath(const std::string& path);
 // 16..8192 per side, std::runtime_error when cairo fails.
 std::string renderPlot(const Plot& plot, FileFormat format, int width = kExportWidth, int height = kExportHeight);
 
+// Several plots in one file, stacked top to bottom (the charts of a bench
+// run with more than one unit): each gets an equal share of `height`, or
+// its minimum height at the file font when that is more, so the file grows
+// rather than squeezing. One plot: exactly renderPlot().
+std::vector<int> figureHeights(const std::vector<Plot>& plots, int width = kExportWidth, int height = kExportHeight);
+std::string renderFigure(const std::vector<Plot>& plots, FileFormat format, int width = kExportWidth,
+                         int height = kExportHeight);
+
 // Open early, write late: the constructor checks the extension and creates
 // the temporary file (so a bad name or an unwritable directory is reported
 // before a long benchmark), write() renders and renames it into place.
@@ -44,6 +53,7 @@ class PlotFile {
   // Throws PlotFormatError, or FileError when the file cannot be created.
   explicit PlotFile(const std::string& path);
   void write(const Plot& plot, int width = kExportWidth, int height = kExportHeight);
+  void write(const std::vector<Plot>& plots, int width = kExportWidth, int height = kExportHeight);
   const std::string& path() const { return file_.path(); }
   FileFormat format() const { return format_; }
 

@@ -31,6 +31,7 @@ struct Series {
   std::optional<Color> color;
   bool dashed = false;             // e.g. the ideal-speedup line
   bool dots = true;                // Line series: a dot at each point (not when dashed)
+  bool valueLabels = true;         // Bars series: each bar's value above it
 };
 
 // A vertical line at x with a label, e.g. where a tile's working set crosses
@@ -48,10 +49,12 @@ struct Axis {
   // For bar charts: category names at x = 0, 1, 2, ... (ticks use these).
   std::vector<std::string> categories;
   bool integer = false;            // ticks only at whole numbers (threads)
+  // y axis: the unit written after each bar's value ("148 GFLOP/s"); "" none.
+  std::string unit;
 };
 
 struct Plot {
-  std::string title;
+  std::string title;               // wraps onto more lines when wider than the canvas
   std::string subtitle;            // e.g. host and parameters
   Axis x, y;
   std::vector<Series> series;
@@ -88,6 +91,9 @@ inline constexpr float kFileFontPx = 15;
 // SVG document of the plot, width x height pixels. Files go through
 // exportPlot() (export.hpp), which picks the format from the file name.
 std::string toSvg(const Plot& plot, int width = 960, int height = 540);
+// Several plots stacked top to bottom in one document, plot i heights[i]
+// tall (one plot: the same bytes as toSvg of it).
+std::string toSvg(const std::vector<Plot>& plots, int width, const std::vector<int>& heights);
 
 // The plotted data as CSV: series,x,y,err_low,err_high,label.
 std::string toCsv(const Plot& plot);

@@ -58,50 +58,29 @@ Color seriesColor(const Plot& plot, std::size_t s) {
   return plot.series[s].color ? *plot.series[s].color : paletteColor(s);
 }
 
-// Multi-line text: one <tspan> per line, each a line height lower.
-void text(std::ostream& os, float x, float y, const std::string& s, float fontPx, const char* anchor,
-          const char* fill, const char* extra = "", float lineHeight = 0) {
-  os << "<text x=\"" << num(x) << "\" y=\"" << num(y) << "\" font-size=\"" << num(fontPx) << "\" text-anchor=\""
-     << anchor << "\" fill=\"" << fill << "\"" << extra << ">";
-  std::size_t start = 0;
-  bool first = true;
-  while (true) {
-    std::size_t nl = s.find('\n', start);
-    std::string line = s.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    if (first && nl == std::string::npos) {
-      os << escape(line);
-    } else {
-      os << "<tspan x=\"" << num(x) << "\"" << (first ? "" : " dy=\"" + num(lineHeight) + "\"") << ">" << escape(line)
-         << "</tspan>";
-    }
-    first = false;
-    if (nl == std::string::npos) break;
-    start = nl + 1;
-  }
-  os << "</text>\n";
+// One placed line of text (layout.hpp's TextItem), coloured by its role.
+void text(std::ostream& os, const Plot& plot, const TextItem& t) {
+  const char* anchor = t.anchor == Anchor::Start ? "start" : t.anchor == Anchor::Middle ? "middle" : "end";
+  std::string fill = kInk;
+  if (t.role == TextRole::Subtitle || t.role == TextRole::XTick || t.role == TextRole::YTick) fill = kMuted;
+  if (t.role == TextRole::Marker && t.index < plot.markers.size())
+    fill = rgb(plot.markers[t.index].color ? *plot.markers[t.index].color : 0x666666FF);
+  os << "<text x=\"" << num(t.pos.x) << "\" y=\"" << num(t.pos.y) << "\" font-size=\"" << num(t.fontPx)
+     << "\" text-anchor=\"" << anchor << "\" fill=\"" << fill << "\"" << (t.bold ? " font-weight=\"bold\"" : "") << ">"
+     << escape(t.text) << "</text>\n";
 }
 
 bool finite(float a) { return std::isfinite(a); }
 
-}  // namespace
-
-std::string toSvg(const Plot& plot, int width, int height) {
-  const Frame f = layoutPlot(plot, float(width), float(height), kFileFontPx);
+// The plot's elements (no document around them); `id` makes the clip path's
+// name unique when several plots share a document.
+void svgBody(std::ostream& os, const Plot& plot, const Frame& f, const std::string& id) {
   const Rect& a = f.area;
-  std::ostringstream os;
-  os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-     << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << num(f.width) << "\" height=\""
-     << num(f.height) << "\" viewBox=\"0 0 " << num(f.width) << ' ' << num(f.height) << "\" font-family=\"" << kFont
-     << "\">\n";
-  os << "<title>" << escape(plot.title.empty() ? "cachescope plot" : plot.title) << "</title>\n";
-  os << "<defs><clipPath id=\"area\"><rect x=\"" << num(a.x0) << "\" y=\"" << num(a.y0) << "\" width=\""
+  os << "<defs><clipPath id=\"" << id << "\"><rect x=\"" << num(a.x0) << "\" y=\"" << num(a.y0) << "\" width=\""
      << num(a.width()) << "\" height=\"" << num(a.height()) << "\"/></clipPath></defs>\n";
-  os << "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
+  os << "<rect width=\"" << num(f.width) << "\" height=\"" << num(f.height) << "\" fill=\"#ffffff\"/>\n";
 
-  if (f.titleY > 0) text(os, f.width / 2, f.titleY, plot.title, f.fontPx, "middle", kInk, " font-weight=\"bold\"");
-  if (f.subtitleY > 0) text(os, f.width / 2, f.subtitleY, plot.subtitle, f.smallFontPx, "middle", kMuted);
-
-  // Grid and tick labels.
+  // Grid.
   os << "<g stroke=\"" << kGrid << "\" stroke-width=\"1\">\n";
   for (const Tick& t : f.yTicks) {
     float y = f.py(t.value);
@@ -113,19 +92,9 @@ std::string toSvg(const Plot& plot, int width, int height) {
       if (finite(x)) os << "<line x1=\"" << num(x) << "\" y1=\"" << num(a.y0) << "\" x2=\"" << num(x) << "\" y2=\"" << num(a.y1) << "\"/>\n";
     }
   os << "</g>\n";
-  for (const Tick& t : f.yTicks) {
-    float y = f.py(t.value);
-    if (finite(y)) text(os, f.yTickLabelX, y + f.smallFontPx * 0.35f, t.label, f.smallFontPx, "end", kMuted);
-  }
-  for (const Tick& t : f.xTicks) {
-    float x = f.px(t.value);
-    if (finite(x)) text(os, x, f.xTickLabelY, t.label, f.smallFontPx, "middle", kMuted, "", f.lineHeight);
-  }
-  if (!plot.x.label.empty()) text(os, f.xLabelPos.x, f.xLabelPos.y, plot.x.label, f.fontPx, "middle", kInk);
-  if (!plot.y.label.empty()) text(os, f.yLabelPos.x, f.yLabelPos.y, plot.y.label, f.fontPx, "start", kInk);
 
   // Series, clipped to the data area.
-  os << "<g clip-path=\"url(#area)\">\n";
+  os << "<g clip-path=\"url(#" << id << ")\">\n";
   for (std::size_t s = 0; s < plot.series.size(); ++s) {
     const Series& series = plot.series[s];
     const Color c = seriesColor(plot, s);
@@ -184,13 +153,7 @@ std::string toSvg(const Plot& plot, int width, int height) {
   }
   os << "</g>\n";
 
-  // Labels of Points series beside their point (unclipped: they may overhang
-  // the area a little).
-  for (const PointLabel& l : f.barLabels) text(os, l.pos.x, l.pos.y, l.text, f.smallFontPx, "middle", kInk);
-  for (const PointLabel& l : f.pointLabels)
-    text(os, l.pos.x, l.pos.y, l.text, f.smallFontPx, l.alignRight ? "end" : "start", kInk);
-
-  // Markers.
+  // Marker lines (their labels are texts).
   for (std::size_t i = 0; i < plot.markers.size(); ++i) {
     const Marker& m = plot.markers[i];
     float x = f.px(m.x);
@@ -198,15 +161,13 @@ std::string toSvg(const Plot& plot, int width, int height) {
     const Color c = m.color ? *m.color : 0x666666FF;
     os << "<line x1=\"" << num(x) << "\" y1=\"" << num(a.y0) << "\" x2=\"" << num(x) << "\" y2=\"" << num(a.y1)
        << "\" stroke=\"" << rgb(c) << "\" stroke-opacity=\"" << opacity(c) << "\" stroke-width=\"1.5\" stroke-dasharray=\"4 4\"/>\n";
-    const MarkerLabel& l = f.markerLabels[i];
-    text(os, l.pos.x, l.pos.y, l.text, f.smallFontPx, "start", rgb(c).c_str());
   }
 
   // Axes frame on top of the data.
   os << "<rect x=\"" << num(a.x0) << "\" y=\"" << num(a.y0) << "\" width=\"" << num(a.width()) << "\" height=\""
      << num(a.height()) << "\" fill=\"none\" stroke=\"" << kInk << "\" stroke-width=\"1\"/>\n";
 
-  // Legend.
+  // Legend box and swatches (the names are texts).
   if (!f.legendEntries.empty()) {
     const Rect& l = f.legend;
     os << "<rect x=\"" << num(l.x0) << "\" y=\"" << num(l.y0) << "\" width=\"" << num(l.width()) << "\" height=\""
@@ -227,8 +188,47 @@ std::string toSvg(const Plot& plot, int width, int height) {
         os << "<rect x=\"" << num(w.x0) << "\" y=\"" << num(w.y0) << "\" width=\"" << num(w.width()) << "\" height=\""
            << num(w.height()) << "\" fill=\"" << rgb(c) << "\"/>\n";
       }
-      text(os, e.textPos.x, e.textPos.y, e.text, f.smallFontPx, "start", kInk);
     }
+  }
+
+  // Every text the layout placed, last: nothing is drawn over it.
+  for (const TextItem& t : f.texts) text(os, plot, t);
+}
+
+std::string openSvg(float width, float height, const std::string& title) {
+  std::ostringstream os;
+  os << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+     << "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"" << num(width) << "\" height=\""
+     << num(height) << "\" viewBox=\"0 0 " << num(width) << ' ' << num(height) << "\" font-family=\"" << kFont
+     << "\">\n";
+  os << "<title>" << escape(title.empty() ? "cachescope plot" : title) << "</title>\n";
+  return os.str();
+}
+
+}  // namespace
+
+std::string toSvg(const Plot& plot, int width, int height) {
+  const Frame f = layoutPlot(plot, float(width), float(height), kFileFontPx);
+  std::ostringstream os;
+  os << openSvg(f.width, f.height, plot.title);
+  svgBody(os, plot, f, "area");
+  os << "</svg>\n";
+  return os.str();
+}
+
+std::string toSvg(const std::vector<Plot>& plots, int width, const std::vector<int>& heights) {
+  if (plots.size() == 1 && heights.size() == 1) return toSvg(plots[0], width, heights[0]);
+  int total = 0;
+  for (std::size_t i = 0; i < plots.size() && i < heights.size(); ++i) total += heights[i];
+  std::ostringstream os;
+  os << openSvg(float(width), float(std::max(total, 1)), plots.empty() ? "" : plots[0].title);
+  int y = 0;
+  for (std::size_t i = 0; i < plots.size() && i < heights.size(); ++i) {
+    const Frame f = layoutPlot(plots[i], float(width), float(heights[i]), kFileFontPx);
+    os << "<svg x=\"0\" y=\"" << y << "\" width=\"" << num(f.width) << "\" height=\"" << num(f.height) << "\">\n";
+    svgBody(os, plots[i], f, "area" + std::to_string(i));
+    os << "</svg>\n";
+    y += heights[i];
   }
   os << "</svg>\n";
   return os.str();

@@ -149,3 +149,120 @@ TEST_CASE("roofline plot: the roof bends at the ridge, kernels are labelled poin
   CHECK(svg.find("matmul.naive") != std::string::npos);
   CHECK(svg.find("ridge") != std::string::npos);
 }
+
+TEST_CASE("rates of different units never share an axis: one plot per unit", "[plot]") {
+  BenchRecord int8 = rec("matmul.int8", 256, 1e-3);
+  int8.unit = "GOP/s";
+  BenchRecord relu = rec("relu.naive", 256, 1e-4);
+  relu.unit = "GB/s";
+  relu.work = 8.0 * 256 * 256;
+  relu.rate = relu.work / relu.medianS / 1e9;
+  const std::vector<BenchRecord> rs = {rec("matmul.naive", 256, 0.05), int8, relu, rec("matmul.blas", 256, 1e-3)};
+  const auto groups = splitByUnit(rs);
+  REQUIRE(groups.size() == 3);
+  CHECK(groups[0].size() == 2);
+  CHECK(groups[1][0].unit == "GOP/s");
+  const std::vector<Plot> plots = benchPlots(rs);
+  REQUIRE(plots.size() == 3);
+  for (const Plot& p : plots) {
+    REQUIRE(p.series.size() == 1);
+    CHECK(p.y.label == p.y.unit);  // one unit: the axis says it, the bars' values carry it
+  }
+  CHECK(plots[0].y.unit == "GFLOP/s");
+  CHECK(plots[1].y.unit == "GOP/s");
+  CHECK(plots[2].y.unit == "GB/s");
+  // Sweeps too: each unit its own chart.
+  std::vector<BenchRecord> sweep;
+  for (int n : {64, 128, 256}) {
+    sweep.push_back(rec("matmul.naive", n, 1e-9 * n * n * n));
+    BenchRecord q = rec("matmul.int8", n, 1e-11 * n * n * n);
+    q.unit = "GOP/s";
+    sweep.push_back(q);
+  }
+  const std::vector<Plot> sweeps = benchPlots(sweep);
+  REQUIRE(sweeps.size() == 2);
+  CHECK(sweeps[0].y.label == "GFLOP/s");
+  CHECK(sweeps[1].y.label == "GOP/s");
+  CHECK(sweeps[0].series.size() == 1);
+}
+
+TEST_CASE("crossover densities are interpolated where the sparse time meets the dense one", "[plot]") {
+  // 1 ms at d=0.1, 5 ms at d=0.5: 3 ms is crossed at d=0.3.
+  const std::vector<double> at = crossoverDensities({{0.5, 5e-3}, {0.1, 1e-3}}, 3e-3);
+  REQUIRE(at.size() == 1);
+  CHECK(at[0] == Approx(0.3));
+  CHECK(crossoverDensities({{0.1, 1e-3}, {0.5, 5e-3}}, 9e-3).empty());  // sparse faster everywhere
+  CHECK(crossoverDensities({{0.1, 1e-3}, {0.3, 2e-3}, {0.5, 1e-3}}, 1.5e-3).size() == 2);
+}
+
+TEST_CASE("density plot: time against density, dense kernels as reference lines, crossover marked", "[plot]") {
+  std::vector<BenchRecord> rs;
+  for (double d : {0.05, 0.1, 0.3, 0.5, 1.0}) {
+    BenchRecord r = rec("matmul.sparse", 512, 0.001 + 0.02 * d);  // 2 ms at 0.05 .. 21 ms at 1
+    r.density = d;
+    r.work = 2.0 * d * 512 * 512 * 512;  // nonzero work
+    r.rate = r.work / r.medianS / 1e9;
+    r.denseEquivalentRate = 2.0 * 512 * 512 * 512 / r.medianS / 1e9;
+    rs.push_back(r);
+  }
+  rs.push_back(rec("matmul.blas", 512, 0.007));  // 7 ms: crossed at d = 0.3
+  BenchRecord relu = rec("relu.naive", 512, 0.001);
+  relu.work = 8.0 * 512 * 512;  // another problem: no reference line
+  rs.push_back(relu);
+  const std::vector<Plot> plots = benchPlots(rs);  // `bench --density LIST --plot`: not bars
+  REQUIRE(plots.size() == 1);
+  const Plot& p = plots[0];
+  CHECK(p.x.label.find("density") == 0);
+  CHECK(p.y.label == "time (ms)");
+  REQUIRE(p.series.size() == 2);
+  CHECK(p.series[0].kind == SeriesKind::Line);
+  REQUIRE(p.series[0].points.size() == 5);
+  CHECK(p.series[0].points[0].x == Approx(0.05));
+  CHECK(p.series[0].points[0].y == Approx(2.0));  // ms
+  const Series& ref = p.series[1];
+  CHECK(ref.dashed);
+  CHECK(ref.name.find("matmul.blas (dense)") == 0);
+  CHECK(ref.points.front().y == Approx(7.0));
+  CHECK(ref.points.back().y == Approx(7.0));
+  CHECK(ref.points.front().x == Approx(0.05));
+  CHECK(ref.points.back().x == Approx(1.0));
+  REQUIRE(p.markers.size() == 1);
+  CHECK(p.markers[0].x == Approx(0.3));
+  CHECK(p.markers[0].label.find("d=0.3") != std::string::npos);
+  CHECK(p.x.scale == Scale::Log10);  // 0.05 .. 1 spans 20x
+  // The GUI's short names: "sparse = blas".
+  CHECK(densityPlot(rs, true).markers[0].label.find("sparse = blas") == 0);
+}
+
+TEST_CASE("quantized and sparse records carry their error, footprint and dense-equivalent rate", "[plot]") {
+  BenchRecord q = rec("matmul.int8", 512, 0.004);
+  q.unit = "GOP/s";
+  q.errRelative = 0.0055;
+  q.errMaxAbs = 0.13;
+  q.footprintBytes = 2.0 * 512 * 512;         // int8 A and B
+  q.fp32FootprintBytes = 8.0 * 512 * 512;
+  const std::vector<std::string> notes = recordNotes(q);
+  REQUIRE(notes.size() == 2);
+  CHECK(notes[0] == "error vs fp32: 0.0055 relative (max abs 0.13)");
+  CHECK(notes[1] == "footprint 0.5 MiB, 4.0x smaller than fp32");
+  BenchRecord s = rec("matmul.sparse", 512, 2.0 * 512 * 512 * 512 / 3035e9);
+  s.density = 0.01;
+  s.errRelative = 0.985;
+  s.denseEquivalentRate = 3035;
+  const std::vector<std::string> sn = recordNotes(s);
+  REQUIRE(sn.size() == 2);
+  CHECK(sn[0].find("the cost of pruning") != std::string::npos);
+  CHECK(sn[1].find("dense-equivalent 3035 GFLOP/s") == 0);
+  CHECK(sn[1].find("not a speed of the hardware") != std::string::npos);
+  CHECK(recordNotes(rec("matmul.blas", 512, 0.002)).empty());
+  // The bar says which rate it is, and its hover read-out has the notes.
+  const Plot bars = rateBars({s}, true);
+  CHECK(bars.x.categories[0] == "sparse\nd=0.01, nonzero work");
+  CHECK(bars.series[0].points[0].label.find("dense-equivalent") != std::string::npos);
+  // Speedups and reference lines compare the same problem only.
+  CHECK(sameProblem(s, rec("matmul.blas", 512, 0.01)));
+  BenchRecord relu = rec("relu.naive", 512, 0.001);
+  relu.work = 8.0 * 512 * 512;
+  CHECK(!sameProblem(relu, rec("matmul.blas", 512, 0.01)));
+  CHECK(!sameProblem(rec("matmul.naive", 256, 0.01), rec("matmul.blas", 512, 0.01)));
+}

@@ -232,3 +232,19 @@ TEST_CASE("exportPlot picks the format from the name and writes whole files", "[
   }
   CHECK(fs::is_empty(dir2));
 }
+
+TEST_CASE("a figure of several plots stacks them; one plot is the plot's own file", "[plot][export]") {
+  Plot a = barPlot(), b = linePlot();
+  CHECK(renderFigure({a}, FileFormat::Svg) == renderPlot(a, FileFormat::Svg));
+  CHECK(renderFigure({a}, FileFormat::Png) == renderPlot(a, FileFormat::Png));
+  const std::vector<int> heights = figureHeights({a, b, a});
+  REQUIRE(heights.size() == 3);
+  for (int h : heights) CHECK(h >= kExportHeight / 3);
+  const Image img = decode(renderFigure({a, b, a}, FileFormat::Png));
+  CHECK(img.w == kExportWidth);
+  CHECK(img.h == heights[0] + heights[1] + heights[2]);
+  const std::string svg = renderFigure({a, b}, FileFormat::Svg);
+  CHECK(svg.find("clip-path=\"url(#area0)\"") != std::string::npos);
+  CHECK(svg.find("clip-path=\"url(#area1)\"") != std::string::npos);
+  CHECK(renderFigure({a, b}, FileFormat::Pdf).rfind("%PDF", 0) == 0);
+}

@@ -220,7 +220,8 @@ TEST_CASE("layout keeps the plot area inside the canvas and maps data to it", "[
   Plot p = sample();
   Frame f = layoutPlot(p, 800, 450, 14);
   CHECK(f.area.x0 > 0);
-  CHECK(f.area.y0 > f.titleY);
+  REQUIRE(f.textsOf(TextRole::Title).size() == 1);
+  CHECK(f.area.y0 > f.textsOf(TextRole::Title)[0]->box.y1);
   CHECK(f.area.x1 < 800);
   CHECK(f.area.y1 < 450);
   CHECK(f.legend.x0 >= f.area.x1);  // legend outside the data
@@ -230,7 +231,8 @@ TEST_CASE("layout keeps the plot area inside the canvas and maps data to it", "[
   CHECK(f.py(f.y.lo) == Approx(f.area.y1));
   CHECK(f.dataX(f.px(128)) == Approx(128));
   CHECK(f.dataY(f.py(7.5)) == Approx(7.5));
-  CHECK(f.markerLabels.size() == 1);
+  CHECK(f.textsOf(TextRole::Marker).size() == 1);
+  CHECK(layoutProblems(f).empty());
   CHECK(f.xTicks.size() >= 2);
 
   Plot bars;
