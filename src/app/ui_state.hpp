@@ -67,6 +67,7 @@ struct UiState {
   std::string notice;                    // last export / screenshot message
   bool fullscreen = false;
 
+  CacheViewState cache;
   AccessViewState access;
   ThreadsViewState threads;
   CellGridRenderer* grids = nullptr;     // owned by the app; null without GL (tests)
