@@ -15,11 +15,18 @@ namespace cachescope::plot {
 struct RooflinePoint {
   std::string label;      // kernel id and size: "<id> n=512"
   double intensity = 0;   // FLOP (or op) per byte of compulsory DRAM traffic
-  double gflops = 0;      // achieved
+  double gflops = 0;      // achieved (GFLOP/s, or GOP/s for int8)
+  Roof roof = Roof::Fp32; // the roof of its data type
+  std::string reason;     // why it sits above that roof ("" it does not): shown in its label
 };
 
-// Attainable rate at an intensity under the machine's roof.
+// Attainable rate at an intensity under the machine's fp32 roof.
 double rooflineAt(const RooflineMachine& machine, double intensity);
+
+// One roof per data type among the points: fp32 (min(peak, intensity x
+// bandwidth)), int8 where measured and an int8 point is placed, and the DRAM
+// slope that both share (ReLU's only roof). A point above its roof carries
+// its reason in its label.
 
 Plot rooflinePlot(const RooflineMachine& machine, const std::vector<RooflinePoint>& points);
 

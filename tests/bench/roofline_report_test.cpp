@@ -53,7 +53,7 @@ TEST_CASE("roofline table: the machine, then kernels under the roof", "[roofline
                "                  FLOP/byte               GFLOP/s  GFLOP/s\n" +
                std::string(86, '-') +
                "\n"
-               "matmul.naive  96      16.00                  50.0    200.0    25.0%  compute\n"
+               "matmul.naive  96      16.00                  50.0    200.0    25.0%  fp32 compute\n"
                "matmul.naive  12          -  failed: wrong result\n"
                "intensity counts compulsory DRAM traffic only") != std::string::npos);
 
