@@ -26,11 +26,13 @@ struct RooflineMachine {
   double ridge() const { return bandwidthGBs > 0 ? peakGflops / bandwidthGBs : 0; }
   // The flat part of a roof (0: none, or not measured).
   double peakOf(Roof roof) const { return roof == Roof::Fp32 ? peakGflops : roof == Roof::Int8 ? int8PeakGops : 0; }
-  // Attainable rate at an intensity under that roof.
+  // Attainable rate at an intensity under that roof (int8 without a
+  // measured peak: the fp32 one, which the plot then says).
   double roofAt(Roof roof, double intensity) const {
     const double slope = intensity * bandwidthGBs;
-    const double flat = peakOf(roof);
-    return roof == Roof::Memory || flat <= 0 ? slope : std::min(flat, slope);
+    if (roof == Roof::Memory) return slope;
+    const double flat = roof == Roof::Int8 && int8PeakGops <= 0 ? peakGflops : peakOf(roof);
+    return flat > 0 ? std::min(flat, slope) : slope;
   }
 };
 
