@@ -289,51 +289,57 @@ void drawTransport(UiState& state, const AnimationData& data, std::size_t notes)
   if (ImGui::Button("Restart")) v.t = 0;
   tooltip("Back to the first access: empty caches.");
 
-  // Timeline: both numbers with thousands separators.
+  const float room = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  const float sp = ImGui::GetStyle().ItemSpacing.x;
+  v.setupInline = ImGui::GetContentRegionAvail().x >= fs * 44;
+
+  double speed = playSpeed(v, data);
+  sameLineIfFits(fs * 6);
+  ImGui::SetNextItemWidth(fs * 6);
+  if (ImGui::SliderScalar("##speed", ImGuiDataType_Double, &speed, &kMinSpeed, &kMaxSpeed, "%.0f /s",
+                          ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp))
+    v.speed = speed;
+  tooltip("Playback speed in accesses per second (log scale): a few per second to follow single accesses, millions "
+          "to see whole sweeps. It starts where the whole run plays in about 40 s.");
+  if (v.setupInline) {
+    sameLineIfFits(fs * 3.5f);
+    ImGui::Checkbox("loop", &v.loop);
+    tooltip("Start over at the end.");
+  }
+
+  // Timeline (both numbers with thousands separators), then the notes
+  // toggle and, where narrow, the button that opens the setup.
   std::uint64_t t = std::uint64_t(v.t);
   const std::uint64_t zero = 0;
-  std::string fmt = "access " + groupedText(t) + " of " + groupedText(length);
+  const std::string fmt = "access " + groupedText(t) + " of " + groupedText(length);
+  const std::string notesLabel =
+      std::string(v.showNotes ? "hide notes" : "notes") + (notes ? " (" + std::to_string(notes) + ")" : "");
+  const std::string summary = "setup: n=" + std::to_string(shownN(state));
+  const float pad = ImGui::GetStyle().FramePadding.x * 2;
+  const float tail = ImGui::CalcTextSize(notesLabel.c_str()).x + pad + sp +
+                     (v.setupInline ? 0 : ImGui::CalcTextSize(summary.c_str()).x + pad + sp);
   const float timelineMin = ImGui::CalcTextSize(fmt.c_str()).x + fs * 2;
-  sameLineIfFits(timelineMin);
-  ImGui::SetNextItemWidth(-1);
+  if (ImGui::GetItemRectMax().x + sp + timelineMin + tail <= room) ImGui::SameLine();
+  ImGui::SetNextItemWidth(std::max(timelineMin, room - ImGui::GetCursorScreenPos().x - tail));
   if (ImGui::SliderScalar("##timeline", ImGuiDataType_U64, &t, &zero, &length, fmt.c_str(), ImGuiSliderFlags_AlwaysClamp)) {
     v.t = double(t);
     v.playing = false;
   }
   tooltip("Drag to any instant. Going back replays from the nearest checkpoint of the recorded run.");
-
-  double speed = playSpeed(v, data);
-  const char* speedFmt = "%.0f /s";
-  ImGui::SetNextItemWidth(fs * 7);
-  if (ImGui::SliderScalar("##speed", ImGuiDataType_Double, &speed, &kMinSpeed, &kMaxSpeed, speedFmt,
-                          ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp))
-    v.speed = speed;
-  tooltip("Playback speed in accesses per second (log scale): a few per second to follow single accesses, millions "
-          "to see whole sweeps. It starts where the whole run plays in about 40 s.");
-  sameLineIfFits(fs * 3.5f);
-  ImGui::Checkbox("loop", &v.loop);
-  tooltip("Start over at the end.");
-
-  // The setup (n, caches, L1, kernels) on its own rows where it fits in
-  // two, else behind one button (a narrow view at a large font).
-  const std::string summary = "setup: n=" + std::to_string(shownN(state));
-  const float room = ImGui::GetContentRegionAvail().x;
-  v.setupInline = room >= fs * 44;
+  sameLineIfFits(tail - sp);
+  if (ImGui::Button(notesLabel.c_str())) v.showNotes = !v.showNotes;
+  tooltip("The caches simulated, the cell size and where a recording is cut or differs from the timed kernel.");
   if (!v.setupInline) {
-    const float width = ImGui::CalcTextSize(summary.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
-    sameLineIfFits(width);
+    ImGui::SameLine();
     if (ImGui::Button(summary.c_str())) ImGui::OpenPopup("##animsetup");
-    tooltip("The size (n=" + std::to_string(shownN(state)) + "), caches (" + data.spec.cacheName + ") and kernels animated: click to change them.");
+    tooltip("The size (n=" + std::to_string(shownN(state)) + "), caches (" + data.spec.cacheName +
+            "), kernels and looping of the animation: click to change them.");
     if (ImGui::BeginPopup("##animsetup")) {
+      ImGui::Checkbox("loop", &v.loop);
+      tooltip("Start over at the end.");
       drawSetup(state, data);
       ImGui::EndPopup();
     }
-  }
-  {
-    const std::string label = std::string(v.showNotes ? "hide notes" : "notes") + (notes ? " (" + std::to_string(notes) + ")" : "");
-    sameLineIfFits(ImGui::CalcTextSize(label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2);
-    if (ImGui::Button(label.c_str())) v.showNotes = !v.showNotes;
-    tooltip("The caches simulated, the cell size and where a recording is cut or differs from the timed kernel.");
   }
   if (v.setupInline) drawSetup(state, data);
 }
@@ -760,7 +766,15 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
   }
   // Every side's grids within the visible height (the rates and code below
   // them may need a scroll in a narrow view).
-  g = std::min(g, perSide - rowChrome);
+  g = std::min(g, perSide - rowChrome - fs * 0.3f);
+  if (narrow) {
+    // The legend beside the first side's grids (two chips a row) makes that
+    // row taller where it is taller than the grid.
+    const float legendH = 4 * (ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y);
+    const float caption = lineH + ImGui::GetStyle().ItemSpacing.y;
+    if (caption + g < legendH)
+      g = std::min(g, avail.y - float(sides - 1) * gap - legendH - float(sides) * rowChrome + caption - fs * 0.3f);
+  }
   g = std::max(g, fs * 3);
   lay.gridPx = std::floor(g);
   lay.tilePx = tile ? std::floor(g * tileShare) : 0;
