@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "platform/roofline_machine.hpp"
@@ -18,6 +19,10 @@ struct RooflinePoint {
   double gflops = 0;      // achieved (GFLOP/s, or GOP/s for int8)
   Roof roof = Roof::Fp32; // the roof of its data type
   std::string reason;     // why it sits above that roof ("" it does not): shown in its label
+
+  RooflinePoint() = default;
+  RooflinePoint(std::string label_, double intensity_, double gflops_, Roof roof_ = Roof::Fp32, std::string reason_ = {})
+      : label(std::move(label_)), intensity(intensity_), gflops(gflops_), roof(roof_), reason(std::move(reason_)) {}
 };
 
 // Attainable rate at an intensity under the machine's fp32 roof.
