@@ -312,6 +312,7 @@ void drawTransport(UiState& state, const AnimationData& data, std::size_t notes)
   std::uint64_t t = std::uint64_t(v.t);
   const std::uint64_t zero = 0;
   const std::string fmt = "access " + groupedText(t) + " of " + groupedText(length);
+  v.timelineText = fmt;
   const std::string notesLabel =
       std::string(v.showNotes ? "hide notes" : "notes") + (notes ? " (" + std::to_string(notes) + ")" : "");
   const std::string summary = "setup: n=" + std::to_string(shownN(state));
@@ -794,7 +795,7 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
     };
     layout << "{\n  \"t\": " << std::uint64_t(v.t) << ", \"fade\": " << fade << ", \"speed\": " << speed
            << ", \"n\": " << data->spec.n << ", \"block\": " << data->spec.block << ", \"density\": " << data->spec.density
-           << ", \"caches\": \"" << data->spec.cacheName << "\",\n"
+           << ", \"caches\": \"" << data->spec.cacheName << "\", \"timeline\": \"" << v.timelineText << "\",\n"
            << "  \"untouched\": " << rgb(c.grid.untouched) << ", \"levels\": [" << rgb(c.grid.level[0]) << ", "
            << rgb(c.grid.level[1]) << ", " << rgb(c.grid.level[2]) << ", " << rgb(c.grid.level[3]) << "],\n"
            << "  \"resident\": " << rgb(c.grid.resident) << ", \"glow\": " << rgb(c.grid.glow) << ", \"current\": "

@@ -33,6 +33,7 @@ struct AccessViewState {
   double speed = 2000;                    // accesses per second
   bool speedChosen = false;               // false: set so the run plays through in about 40 s
   bool showNotes = false;                 // the caches and caveats line, collapsed by default
+  std::string timelineText;               // what the timeline showed this frame (for --layout)
   bool setupInline = true;                // n, caches, kernels shown in the toolbar (false: behind a button)
   std::int64_t pendingStep = -1;          // --set step: applied when the traces arrive
   bool pendingPlay = false;

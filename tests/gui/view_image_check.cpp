@@ -35,6 +35,7 @@
 
 #include "engine/access_animation.hpp"
 #include "plot/plot.hpp"
+#include "report/numbers.hpp"
 #include "trace/presets.hpp"
 #include "trace/simulation.hpp"
 
@@ -101,6 +102,17 @@ int checkAccess(const std::string& shot, const std::string& layoutPath) {
       same = levels.at(std::size_t(l)).at("accesses").get<std::uint64_t>() == s.accesses[std::size_t(l)] &&
              levels.at(std::size_t(l)).at("hits").get<std::uint64_t>() == s.hits[std::size_t(l)];
     expect(same, kernel + ": the app's hit counters at t equal a fresh recording's");
+  }
+
+  // The timeline drawn in the frame shows the instant the counters are at
+  // (not the one before: the clock moves before anything is drawn).
+  if (j.contains("timeline") && !j.at("sides").empty()) {
+    std::uint64_t longest = 0;
+    for (const auto& side : j.at("sides")) longest = std::max(longest, side.at("accesses_recorded").get<std::uint64_t>());
+    const std::uint64_t at = j.at("sides").at(0).at("t").get<std::uint64_t>();
+    const std::string want = "access " + cachescope::groupedText(at) + " of " + cachescope::groupedText(longest);
+    expect(j.at("timeline").get<std::string>() == want,
+           "the timeline reads '" + j.at("timeline").get<std::string>() + "', the counters are at '" + want + "'");
   }
 
   int gridsChecked = 0;
