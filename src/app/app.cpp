@@ -200,21 +200,10 @@ void App::handleActions(const Snapshot& /*snap*/) {
   // The cache view simulates on demand and again when the settings move.
   if (a.run && state_.view == View::Cache) a.simulate = true;
   if (a.simulate) {
-    Request r;
-    r.kind = RequestKind::Cache;
-    r.settings = state_.settings;
-    worker_->post(r);
+    worker_->post(cacheRequest(state_));
     cacheRequested_ = true;
   }
-  if (a.animate) {
-    Request r;
-    r.kind = RequestKind::Animation;
-    r.settings = state_.settings;
-    r.caches = animationCaches(state_.access.caches, state_.settings.params.n);
-    r.l1 = state_.access.l1;
-    r.animationKernels = animationKernels(state_.access.kernels);
-    worker_->post(r);
-  }
+  if (a.animate) worker_->post(accessRequest(state_));
   if (a.recordThreads) {
     Request r;
     r.kind = RequestKind::Threads;

@@ -78,7 +78,7 @@ CellGridRenderer::CellGridRenderer() {
   uGrid_ = glGetUniformLocation(p, "uGrid");
   uCellPx_ = glGetUniformLocation(p, "uCellPx");
   uResident_ = glGetUniformLocation(p, "uResident");
-  uResident2_ = glGetUniformLocation(p, "uResident2");
+  uGlow_ = glGetUniformLocation(p, "uGlow");
   uCurrent_ = glGetUniformLocation(p, "uCurrent");
   uGap_ = glGetUniformLocation(p, "uGap");
   // Core profile: drawing needs a vertex array object even without attributes.
@@ -156,7 +156,7 @@ void CellGridRenderer::render(const Item& item, const ImVec4& clip) const {
   glUniform2f(uCellPx_, w / float(item.cols), h / float(item.rows));
   const GridPalette& p = item.palette;
   setColor(uResident_, p.resident);
-  setColor(uResident2_, p.resident2);
+  setColor(uGlow_, p.glow);
   setColor(uCurrent_, p.current);
   setColor(uGap_, p.gap);
   glBindVertexArray(vao_);

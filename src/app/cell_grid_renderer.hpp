@@ -18,10 +18,11 @@
 
 namespace cachescope::app {
 
-// Colours of a grid. The fills (levels, untouched, glow) are blended per
-// cell by the caller into CellTexel; the outlines are drawn by the shader.
+// Colours of a grid. The fills (levels, untouched) are chosen per cell by
+// the caller into CellTexel; the outlines and the glow of a fresh touch are
+// drawn by the shader from the flags. Every colour on a grid is one of these.
 struct GridPalette {
-  ImVec4 untouched, glow, resident, resident2, current, gap;
+  ImVec4 untouched, glow, resident, current, gap;
   std::array<ImVec4, 4> level;  // L1, L2, L3, memory
 };
 
@@ -29,7 +30,10 @@ struct GridPalette {
 struct CellTexel {
   std::uint8_t r = 0, g = 0, b = 0, flags = 0;
 };
-inline constexpr std::uint8_t kCellInL1 = 1, kCellCurrent = 2, kCellInL2 = 4, kCellLineLeft = 8, kCellLineRight = 16;
+// Flags: in L1, the access shown, a fresh touch, and which neighbours
+// (left, right, above, below) are in L1 too (the outline runs around them).
+inline constexpr std::uint8_t kCellInL1 = 1, kCellCurrent = 2, kCellFresh = 4, kCellL1Left = 8, kCellL1Right = 16,
+                              kCellL1Up = 32, kCellL1Down = 64;
 
 class CellGridRenderer {
  public:
@@ -56,7 +60,7 @@ class CellGridRenderer {
 
   std::string error_;
   unsigned program_ = 0, vao_ = 0;
-  int uCells_ = -1, uGrid_ = -1, uCellPx_ = -1, uResident_ = -1, uResident2_ = -1, uCurrent_ = -1, uGap_ = -1;
+  int uCells_ = -1, uGrid_ = -1, uCellPx_ = -1, uResident_ = -1, uGlow_ = -1, uCurrent_ = -1, uGap_ = -1;
   std::vector<std::unique_ptr<Item>> items_;  // one texture each, reused frame to frame
   std::size_t used_ = 0;
 };

@@ -17,7 +17,7 @@ using namespace cachescope::engine;  // the engine's types are the app's vocabul
 
 void drawControlsPanel(UiState& state, const Snapshot& snap, const ProgressView& progress);
 void drawTimingsView(UiState& state, const Snapshot& snap);
-void drawCacheView(UiState& state, const Snapshot& snap);
+void drawCacheView(UiState& state, const Snapshot& snap, const ProgressView& progress);
 void drawRooflineView(UiState& state, const Snapshot& snap);
 void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& progress);   // view_access.cpp
 void drawThreadsView(UiState& state, const Snapshot& snap, const ProgressView& progress);  // view_threads.cpp
@@ -25,6 +25,10 @@ void drawThreadsView(UiState& state, const Snapshot& snap, const ProgressView& p
 // the view is shown and its parameters changed (sets state.actions).
 void updateAccessRequests(UiState& state);
 void updateThreadsRequests(UiState& state);
+// The requests those views want, built from their own state (view_cache.cpp,
+// view_access.cpp): preset, overrides, policies, kernels, size.
+Request cacheRequest(const UiState& state);
+Request accessRequest(const UiState& state);
 void drawStatusBar(UiState& state, const Snapshot& snap, const ProgressView& progress);
 
 // The whole window: control column, view tabs, status bar.

@@ -68,6 +68,7 @@ struct UiState {
   bool fullscreen = false;
 
   TimingsViewState timings;
+  CacheViewState cache;
   AccessViewState access;
   ThreadsViewState threads;
   CellGridRenderer* grids = nullptr;     // owned by the app; null without GL (tests)

@@ -1,9 +1,14 @@
-// The Access view: any two (or three) traced kernels of the registry, one
-// after another on one clock, each access of their traced loop nests played
+// The Access view: up to three traced kernels (the selected ones at first,
+// any other from the pickers), one after another on one clock, each access of their traced loop nests played
 // back on their buffers (A, B, C, a tile copy, packed panels, CSR arrays)
 // drawn as cell grids by our shaders (cell_grid_renderer.cpp):
 // the colour of a cell is the level that served its last access, a fresh
-// touch glows and fades, an outline marks cells whose line is in L1.
+// touch lights its centre in the glow colour, an outline runs around the
+// cells whose line is in L1. Every colour on a grid is in the legend.
+//
+// It plays at its own size (animationSize: the settings' n while small, else
+// n = 32) on a teaching cache chosen by n, at a speed that plays the run
+// through in about 40 s, so it opens on a grid that fills as it plays.
 //
 // The traces are recorded on the worker (Worker::runAnimation); this file
 // only rolls the prepared playback states forward (access_animation.hpp).
@@ -22,6 +27,7 @@
 
 #include "app/cell_grid_renderer.hpp"
 #include "app/panels.hpp"
+#include "app/view_layout.hpp"
 #include "report/numbers.hpp"
 #include "trace/presets.hpp"
 
@@ -31,13 +37,36 @@ namespace {
 
 // [SECTION] requests
 
+using views::sameLineIfFits;
+
+int shownN(const UiState& state) { return animationSize(state.access.n, state.settings.params.n); }
+
+// The sides: the kernels picked here, else the selection's traced ones.
+std::vector<std::string> shownKernels(const UiState& state) {
+  return state.access.kernels.empty() ? followedAnimationKernels(state.settings.kernels)
+                                      : animationKernels(state.access.kernels);
+}
+
+std::string shortName(const std::string& id) { return id.substr(id.find('.') + 1); }
+
 std::string animationKey(const UiState& state) {
-  std::string key = std::to_string(state.settings.params.n) + "/" + std::to_string(state.settings.params.block) + "/" +
-                    animationCaches(state.access.caches, state.settings.params.n) + "/" + state.access.l1 + "/" +
+  const int n = shownN(state);
+  std::string key = std::to_string(n) + "/" + std::to_string(animationBlock(state.settings.params.block, n)) + "/" +
+                    animationCaches(state.access.caches, n) + "/" + state.access.l1 + "/" +
                     std::to_string(state.settings.params.density);
-  for (const std::string& k : animationKernels(state.access.kernels)) key += "/" + k;
+  for (const std::string& k : shownKernels(state)) key += "/" + k;
   return key;
 }
+
+// Accesses per second: the chosen speed, else one that plays the longest
+// side through in about 40 s.
+double playSpeed(const AccessViewState& v, const AnimationData& data) {
+  return v.speed > 0 ? v.speed : playThroughSpeed(data.length());
+}
+
+// How long a touch stays marked fresh, in accesses: a short trail behind
+// the current access (at most 256 cells, or the grid would be all glow).
+double freshFor(double speed) { return std::clamp(speed * 0.1, 6.0, 256.0); }
 
 // [SECTION] colours and legend
 
@@ -59,14 +88,12 @@ Colors colorsFor(Theme theme) {
     p.untouched = ImVec4(0.84f, 0.85f, 0.88f, 1);
     p.glow = ImVec4(0.20f, 0.45f, 1.00f, 1);
     p.resident = ImVec4(0.02f, 0.02f, 0.05f, 1);
-    p.resident2 = ImVec4(0.35f, 0.35f, 0.35f, 1);
     p.current = ImVec4(0.85f, 0.05f, 0.75f, 1);
     p.gap = ImVec4(0.97f, 0.97f, 0.98f, 1);
   } else {
     p.untouched = ImVec4(0.20f, 0.22f, 0.26f, 1);
     p.glow = ImVec4(1.00f, 1.00f, 1.00f, 1);
     p.resident = ImVec4(0.35f, 0.85f, 1.00f, 1);
-    p.resident2 = ImVec4(0.70f, 0.70f, 0.70f, 1);
     p.current = ImVec4(1.00f, 0.25f, 0.90f, 1);
     p.gap = ImVec4(0.09f, 0.10f, 0.12f, 1);
   }
@@ -74,27 +101,19 @@ Colors colorsFor(Theme theme) {
   return c;
 }
 
-// Keeps the next item on the line of the last one when `width` still fits
-// there, else starts a new line: toolbars wrap at large fonts and in narrow
-// windows instead of running off the edge.
-// `spacing` < 0: the style's item spacing.
-void sameLineIfFits(float width, float spacing = -1) {
-  const float gap = spacing < 0 ? ImGui::GetStyle().ItemSpacing.x : spacing;
-  const float right = ImGui::GetItemRectMax().x + gap;
-  const float limit = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-  if (right + width <= limit) ImGui::SameLine(0, spacing);
-}
-
 // A colour chip and its label; after the first (`first`), on the same line
 // where both fit.
-void legendChip(ImU32 fill, ImU32 outline, const char* label, const char* tip, bool first = false) {
+// `limit`: the right edge the chips wrap at (screen x).
+void legendChip(float limit, ImU32 fill, ImU32 outline, const char* label, const char* tip, bool first = false,
+                ImU32 centre = 0) {
   const float fs = ImGui::GetFontSize();
-  if (!first) sameLineIfFits(fs * 1.35f + ImGui::CalcTextSize(label).x, fs);
+  if (!first && ImGui::GetItemRectMax().x + fs + fs * 1.35f + ImGui::CalcTextSize(label).x <= limit) ImGui::SameLine(0, fs);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float y = p.y + (ImGui::GetFrameHeight() - fs) * 0.5f;
   dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + fs, y + fs), fill);
   if (outline) dl->AddRect(ImVec2(p.x, y), ImVec2(p.x + fs, y + fs), outline, 0, 0, std::max(2.0f, fs * 0.14f));
+  if (centre) dl->AddRectFilled(ImVec2(p.x + fs * 0.3f, y + fs * 0.3f), ImVec2(p.x + fs * 0.7f, y + fs * 0.7f), centre);
   ImGui::Dummy(ImVec2(fs * 1.25f, ImGui::GetFrameHeight()));
   ImGui::SameLine(0, fs * 0.1f);
   ImGui::AlignTextToFramePadding();
@@ -102,39 +121,46 @@ void legendChip(ImU32 fill, ImU32 outline, const char* label, const char* tip, b
   tooltip(tip);
 }
 
-void drawLegend(const Colors& c, const AnimationData& data) {
+void drawLegend(const Colors& c, const AnimationData& data, float limit) {
   const std::vector<std::string> names =
       data.sides.empty() ? std::vector<std::string>{"L1", "L2", "L3"} : data.sides.front()->levelNames;
   const char* tips[] = {"Served by the first level: the line was already in L1 (a hit).",
                         "Missed L1, found in L2.", "Missed L1 and L2, found in L3.",
                         "Missed every cache: fetched from memory."};
   for (std::size_t l = 0; l < names.size() && l < 3; ++l)
-    legendChip(c.levelU32[l], 0, (names[l] + " hit").c_str(), tips[l], l == 0);
-  legendChip(c.levelU32[3], 0, "memory", tips[3]);
-  legendChip(ImGui::ColorConvertFloat4ToU32(c.grid.untouched), ImGui::ColorConvertFloat4ToU32(c.grid.resident),
-             "line in L1", "Outlined cells: the cache line holding this element is in L1 right now.");
-  legendChip(ImGui::ColorConvertFloat4ToU32(c.grid.glow), 0, "just touched",
-             "A cell lights up when it is accessed and fades back to its level colour.");
-  legendChip(ImGui::ColorConvertFloat4ToU32(c.grid.untouched), ImGui::ColorConvertFloat4ToU32(c.grid.current),
+    legendChip(limit, c.levelU32[l], 0, names[l].c_str(), tips[l], l == 0);
+  legendChip(limit, c.levelU32[3], 0, "memory", tips[3]);
+  legendChip(limit, ImGui::ColorConvertFloat4ToU32(c.grid.untouched), 0, "untouched", "Not accessed yet.");
+  legendChip(limit, ImGui::ColorConvertFloat4ToU32(c.grid.untouched), ImGui::ColorConvertFloat4ToU32(c.grid.resident),
+             "in L1", "The outline runs around the cells whose cache line is in L1 right now.");
+  legendChip(limit, c.levelU32[0], 0, "just touched",
+             "The centre of a cell lights up in this colour for a short while after it is accessed (the whole cell "
+             "when cells are small); around it, the colour of the level that served it.",
+             false, ImGui::ColorConvertFloat4ToU32(c.grid.glow));
+  legendChip(limit, ImGui::ColorConvertFloat4ToU32(c.grid.untouched), ImGui::ColorConvertFloat4ToU32(c.grid.current),
              "this access", "The element the current access reads or writes.");
 }
 
 // [SECTION] kernel pickers
 
-// One combo per side (two, and an optional third): any traced kernel of the
-// registry against any other.
-void drawKernelPickers(AccessViewState& v) {
+// One combo per side (up to three): any traced kernel of the registry. They
+// start from the selection's traced kernels; picking one here fixes the
+// list until "follow the selection" is chosen again.
+void drawKernelPickers(UiState& state) {
+  AccessViewState& v = state.access;
   const float fs = ImGui::GetFontSize();
-  std::vector<std::string> shown = animationKernels(v.kernels);
+  std::vector<std::string> shown = shownKernels(state);
   const char* labels[] = {"##first", "##second", "##third"};
   for (std::size_t side = 0; side < kMaxAnimationSides; ++side) {
     if (side >= shown.size() && side != shown.size()) break;
     const bool add = side == shown.size();
-    const std::string current = add ? std::string("+ kernel") : shown[side];
-    const float width = std::max(fs * 9.0f, ImGui::CalcTextSize(current.c_str()).x + fs * 2.2f);
+    const std::string current = add ? std::string("+") : shortName(shown[side]);
+    const float width = add ? fs * 2.4f : ImGui::CalcTextSize(current.c_str()).x + fs * 2.2f;
     sameLineIfFits(width);
     ImGui::SetNextItemWidth(width);
-    if (ImGui::BeginCombo(labels[side], current.c_str())) {
+    if (ImGui::BeginCombo(labels[side], current.c_str(), add ? ImGuiComboFlags_NoArrowButton : 0)) {
+      if (ImGui::Selectable("follow the selection", v.kernels.empty())) v.kernels.clear();
+      tooltip("The traced kernels ticked on the left, in order (up to three).");
       if (!add && shown.size() > 1 && ImGui::Selectable("(remove)")) {
         shown.erase(shown.begin() + std::ptrdiff_t(side));
         v.kernels = shown;
@@ -150,8 +176,9 @@ void drawKernelPickers(AccessViewState& v) {
       }
       ImGui::EndCombo();
     }
-    tooltip(add ? "Add a third kernel to compare (it plays on the same clock)."
-                : "The kernel of this row: any kernel with a traced loop nest.");
+    tooltip(add ? "Add a kernel to compare (it plays on the same clock)."
+                : "The kernel of this row: any kernel with a traced loop nest" +
+                      std::string(v.kernels.empty() ? " (now: following the selection on the left)." : "."));
   }
 }
 
@@ -163,8 +190,10 @@ void drawL1Override(AccessViewState& v, const AnimationData& data) {
   const float fs = ImGui::GetFontSize();
   if (data.spec.cache.levels.empty()) return;
   const sim::LevelConfig& shown = data.spec.cache.levels.front();
-  ImGui::SetNextItemWidth(fs * 8);
-  const std::string label = v.l1.empty() ? "L1 as preset" : "L1 " + v.l1;
+  const std::string label = v.l1.empty() ? "L1: preset" : "L1: " + v.l1;
+  const float width = ImGui::CalcTextSize(label.c_str()).x + fs * 2.2f;
+  sameLineIfFits(width);
+  ImGui::SetNextItemWidth(width);
   if (ImGui::BeginCombo("##l1", label.c_str())) {
     if (ImGui::Selectable("as preset", v.l1.empty())) v.l1.clear();
     const std::uint32_t line = shown.lineBytes;
@@ -182,15 +211,68 @@ void drawL1Override(AccessViewState& v, const AnimationData& data) {
           "simulate). Now: " + sim::describe(shown));
 }
 
-void drawTransport(UiState& state, const AnimationData& data) {
+// The animation's setup: its n, the caches, the L1 override, the kernels.
+void drawSetup(UiState& state, const AnimationData& data) {
+  AccessViewState& v = state.access;
+  const float fs = ImGui::GetFontSize();
+  bool first = true;
+  auto place = [&](float width) {
+    if (!first) sameLineIfFits(width);
+    first = false;
+  };
+  // n: the animation's own size.
+  {
+    const int n = shownN(state);
+    const std::string label = "n=" + std::to_string(n);
+    const float width = ImGui::CalcTextSize(label.c_str()).x + fs * 2.2f;
+    place(width);
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::BeginCombo("##animn", label.c_str())) {
+      for (int size : {8, 16, 24, 32, 48, 64, 96, 128}) {
+        if (ImGui::Selectable(std::to_string(size).c_str(), size == n)) v.n = size;
+      }
+      if (ImGui::Selectable("as the n slider (up to 64)", v.n == 0)) v.n = 0;
+      ImGui::EndCombo();
+    }
+    tooltip("The size animated. It follows the n slider up to n = 64; above, it plays n = 32, which plays through "
+            "in seconds on the teaching caches (n = 512 would take hours and leave the grid nearly empty).");
+  }
+  {
+    const int n = shownN(state);
+    const std::string current = v.caches.empty() ? animationCaches(v.caches, n) + " (auto)" : v.caches;
+    const float width = ImGui::CalcTextSize(current.c_str()).x + fs * 2.2f;
+    sameLineIfFits(width);
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::BeginCombo("##caches", current.c_str())) {
+      if (ImGui::Selectable("auto (by n)", v.caches.empty())) v.caches.clear();
+      tooltip("teaching-tiny up to n = 32, teaching-small up to n = 128, this machine's caches above.");
+      for (const trace::CachePreset& p : trace::listPresets()) {
+        if (ImGui::Selectable(p.name.c_str(), p.name == v.caches)) v.caches = p.name;
+        tooltip(p.description.empty() ? p.name : p.description);
+      }
+      ImGui::EndCombo();
+    }
+    tooltip("Cache hierarchy simulated (assets/caches). teaching-small and teaching-tiny are scaled down so n = 32..64 "
+            "shows what n = 1000 does on a real machine.");
+  }
+  drawL1Override(v, data);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted("kernels:");
+  tooltip("Which traced kernels play, one row each, on one clock.");
+  drawKernelPickers(state);
+}
+
+// Row 1: Play, Step, Iteration, Restart and the timeline; row 2 (wrapping):
+// speed, loop, the setup (or a button opening it) and the notes toggle.
+void drawTransport(UiState& state, const AnimationData& data, std::size_t notes) {
   AccessViewState& v = state.access;
   const float fs = ImGui::GetFontSize();
   const std::uint64_t length = data.length();
-  if (ImGui::Button(v.playing ? "Pause" : "Play", ImVec2(fs * 4.5f, 0))) {
+  if (ImGui::Button(v.playing ? "Pause" : "Play", ImVec2(ImGui::CalcTextSize("Pause").x + fs, 0))) {
     if (!v.playing && v.t >= double(length)) v.t = 0;
     v.playing = !v.playing;
   }
-  tooltip("Play the accesses in program order at the speed on the right (Space).");
+  tooltip("Play the accesses in program order at the speed below (Space).");
   ImGui::SameLine();
   if (ImGui::Button("Step")) {
     v.playing = false;
@@ -198,7 +280,7 @@ void drawTransport(UiState& state, const AnimationData& data) {
   }
   tooltip("One access further: one load or store of the loop nest.");
   ImGui::SameLine();
-  if (ImGui::Button("Step iteration")) {
+  if (ImGui::Button("Iteration")) {
     v.playing = false;
     if (!data.sides.empty()) v.t = double(nextPointStart(*data.sides.front(), std::uint64_t(v.t)));
   }
@@ -206,46 +288,61 @@ void drawTransport(UiState& state, const AnimationData& data) {
   ImGui::SameLine();
   if (ImGui::Button("Restart")) v.t = 0;
   tooltip("Back to the first access: empty caches.");
-  sameLineIfFits(fs * 11);
-  ImGui::SetNextItemWidth(fs * 11);
-  ImGui::SliderScalar("##speed", ImGuiDataType_Double, &v.speed, &kMinSpeed, &kMaxSpeed, "%.0f accesses/s",
-                      ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
-  tooltip("Playback speed (log scale): a few per second to follow single accesses, millions to see whole sweeps.");
-  sameLineIfFits(fs * 4);
-  ImGui::Checkbox("loop", &v.loop);
-  tooltip("Start over at the end.");
-  sameLineIfFits(fs * 12);
-  ImGui::SetNextItemWidth(fs * 12);
-  const std::string current = v.caches.empty() ? "auto: " + animationCaches(v.caches, state.settings.params.n) : v.caches;
-  if (ImGui::BeginCombo("##caches", current.c_str())) {
-    if (ImGui::Selectable("auto (by n)", v.caches.empty())) v.caches.clear();
-    tooltip("teaching-tiny up to n = 32, teaching-small up to n = 128, this machine's caches above.");
-    for (const trace::CachePreset& p : trace::listPresets()) {
-      if (ImGui::Selectable(p.name.c_str(), p.name == v.caches)) v.caches = p.name;
-      tooltip(p.description.empty() ? p.name : p.description);
-    }
-    ImGui::EndCombo();
-  }
-  tooltip("Cache hierarchy simulated (assets/caches). teaching-small and teaching-tiny are scaled down so n = 32..64 "
-          "shows what n = 1000 does on a real machine.");
-  sameLineIfFits(fs * 8);
-  drawL1Override(v, data);
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Kernels:");
-  tooltip("Which traced kernels play, one row each, on one clock.");
-  drawKernelPickers(v);
 
-  // Timeline.
+  const float room = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  const float sp = ImGui::GetStyle().ItemSpacing.x;
+  v.setupInline = ImGui::GetContentRegionAvail().x >= fs * 44;
+
+  double speed = playSpeed(v, data);
+  sameLineIfFits(fs * 6);
+  ImGui::SetNextItemWidth(fs * 6);
+  if (ImGui::SliderScalar("##speed", ImGuiDataType_Double, &speed, &kMinSpeed, &kMaxSpeed, "%.0f /s",
+                          ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp))
+    v.speed = speed;
+  tooltip("Playback speed in accesses per second (log scale): a few per second to follow single accesses, millions "
+          "to see whole sweeps. It starts where the whole run plays in about 40 s.");
+  if (v.setupInline) {
+    sameLineIfFits(fs * 3.5f);
+    ImGui::Checkbox("loop", &v.loop);
+    tooltip("Start over at the end.");
+  }
+
+  // Timeline (both numbers with thousands separators), then the notes
+  // toggle and, where narrow, the button that opens the setup.
   std::uint64_t t = std::uint64_t(v.t);
   const std::uint64_t zero = 0;
-  char fmt[96];
-  std::snprintf(fmt, sizeof fmt, "access %%llu of %s", groupedText(length).c_str());
-  ImGui::SetNextItemWidth(-1);
-  if (ImGui::SliderScalar("##timeline", ImGuiDataType_U64, &t, &zero, &length, fmt, ImGuiSliderFlags_AlwaysClamp)) {
+  const std::string fmt = "access " + groupedText(t) + " of " + groupedText(length);
+  v.timelineText = fmt;
+  const std::string notesLabel =
+      std::string(v.showNotes ? "hide notes" : "notes") + (notes ? " (" + std::to_string(notes) + ")" : "");
+  const std::string summary = "setup: n=" + std::to_string(shownN(state));
+  const float pad = ImGui::GetStyle().FramePadding.x * 2;
+  const float tail = ImGui::CalcTextSize(notesLabel.c_str()).x + pad + sp +
+                     (v.setupInline ? 0 : ImGui::CalcTextSize(summary.c_str()).x + pad + sp);
+  const float timelineMin = ImGui::CalcTextSize(fmt.c_str()).x + fs * 2;
+  if (ImGui::GetItemRectMax().x + sp + timelineMin + tail <= room) ImGui::SameLine();
+  ImGui::SetNextItemWidth(std::max(timelineMin, room - ImGui::GetCursorScreenPos().x - tail));
+  if (ImGui::SliderScalar("##timeline", ImGuiDataType_U64, &t, &zero, &length, fmt.c_str(), ImGuiSliderFlags_AlwaysClamp)) {
     v.t = double(t);
     v.playing = false;
   }
   tooltip("Drag to any instant. Going back replays from the nearest checkpoint of the recorded run.");
+  sameLineIfFits(tail - sp);
+  if (ImGui::Button(notesLabel.c_str())) v.showNotes = !v.showNotes;
+  tooltip("The caches simulated, the cell size and where a recording is cut or differs from the timed kernel.");
+  if (!v.setupInline) {
+    ImGui::SameLine();
+    if (ImGui::Button(summary.c_str())) ImGui::OpenPopup("##animsetup");
+    tooltip("The size (n=" + std::to_string(shownN(state)) + "), caches (" + data.spec.cacheName +
+            "), kernels and looping of the animation: click to change them.");
+    if (ImGui::BeginPopup("##animsetup")) {
+      ImGui::Checkbox("loop", &v.loop);
+      tooltip("Start over at the end.");
+      drawSetup(state, data);
+      ImGui::EndPopup();
+    }
+  }
+  if (v.setupInline) drawSetup(state, data);
 }
 
 // [SECTION] one side: grids, indices, hit rates, code
@@ -259,12 +356,13 @@ struct SideLayout {
   float tilePx = 0;   // edge of T
   float infoW = 0;
   bool compact = false;  // only the current line of the code (three sides)
+  bool infoBelow = false;  // hit rates and code under the grids (narrow views)
+  bool legendBeside = false;  // the legend right of the first side's grids (narrow views)
 };
 
-// Fill colours as bytes: 0 untouched, 1..4 L1, L2, L3, memory; and the glow.
+// Fill colours as bytes: 0 untouched, 1..4 L1, L2, L3, memory.
 struct FillBytes {
   std::uint8_t rgb[5][3];
-  std::uint8_t glow[3];
 };
 
 FillBytes fillBytes(const GridPalette& p) {
@@ -276,13 +374,13 @@ FillBytes fillBytes(const GridPalette& p) {
   };
   put(f.rgb[0], p.untouched);
   for (int i = 0; i < 4; ++i) put(f.rgb[i + 1], p.level[std::size_t(i)]);
-  put(f.glow, p.glow);
   return f;
 }
 
 // Fills the grid's texels for the state at its instant: the level colour of
-// each cell's last access, blended towards the glow colour while fresh.
-void fillTexels(const AccessTrace& tr, const PlaybackState& s, int g, double fade, const FillBytes& colors,
+// each cell's last access (exactly a legend colour), and the flags the
+// shader draws from: in L1 (and which neighbours are), fresh, current.
+void fillTexels(const AccessTrace& tr, const PlaybackState& s, int g, double fresh, const FillBytes& colors,
                 std::vector<std::uint8_t>& out) {
   const GridShape& shape = tr.grids[std::size_t(g)];
   const std::size_t cells = std::size_t(shape.cells());
@@ -292,24 +390,25 @@ void fillTexels(const AccessTrace& tr, const PlaybackState& s, int g, double fad
   const auto& lines = tr.cellLine[std::size_t(g)];
   const double now = double(s.t);
   const std::size_t cols = std::size_t(shape.cellCols);
+  auto inL1 = [&](std::size_t c) { return s.inL1[lines[c]] != 0; };
   for (std::size_t c = 0; c < cells; ++c) {
     std::uint8_t* px = &out[c * 4];
     const std::uint32_t lt = last[c];
-    if (lt == 0) {
-      px[0] = colors.rgb[0][0];
-      px[1] = colors.rgb[0][1];
-      px[2] = colors.rgb[0][2];
-    } else {
-      const int l = level[c];
-      const std::uint8_t* base = colors.rgb[l >= tr.levels ? 4 : std::min(l, 2) + 1];
-      const double age = now - double(lt);
-      const int w = age >= fade ? 0 : int(256.0 * 0.75 * (1.0 - age / fade));
-      for (int k = 0; k < 3; ++k) px[k] = std::uint8_t(base[k] + ((int(colors.glow[k]) - int(base[k])) * w >> 8));
+    const int l = level[c];
+    const std::uint8_t* fill = colors.rgb[lt == 0 ? 0 : l >= tr.levels ? 4 : std::min(l, 2) + 1];
+    px[0] = fill[0];
+    px[1] = fill[1];
+    px[2] = fill[2];
+    std::uint8_t flags = 0;
+    if (lt != 0 && now - double(lt) < fresh) flags |= kCellFresh;
+    if (inL1(c)) {
+      flags |= kCellInL1;
+      const std::size_t col = c % cols;
+      if (col > 0 && inL1(c - 1)) flags |= kCellL1Left;
+      if (col + 1 < cols && inL1(c + 1)) flags |= kCellL1Right;
+      if (c >= cols && inL1(c - cols)) flags |= kCellL1Up;
+      if (c + cols < cells && inL1(c + cols)) flags |= kCellL1Down;
     }
-    std::uint8_t flags = s.inL1[lines[c]] ? kCellInL1 : 0;
-    const std::size_t col = c % cols;
-    if (col > 0 && lines[c - 1] == lines[c]) flags |= kCellLineLeft;
-    if (col + 1 < cols && lines[c + 1] == lines[c]) flags |= kCellLineRight;
     px[3] = flags;
   }
   if (s.t > 0) {
@@ -333,7 +432,7 @@ float gridEdge(float room, int cells) {
 }
 
 void drawGrid(UiState& state, const AccessTrace& tr, const PlaybackState& s, int g, float px, const Colors& colors,
-              double fade, int side, std::ostringstream* layout, bool& firstLayout) {
+              double fade, int side, std::ostringstream* layout, bool& firstLayout, views::BoxRecord& rec) {
   const float fs = ImGui::GetFontSize();
   const GridShape& shape = tr.grids[std::size_t(g)];
   ImGui::BeginGroup();
@@ -377,6 +476,7 @@ void drawGrid(UiState& state, const AccessTrace& tr, const PlaybackState& s, int
   }
   ImGui::EndGroup();
   (void)fs;
+  rec.add("grid", tr.kernel + " " + shape.name, pos, ImVec2(pos.x + size.x, pos.y + size.y));
   if (layout) appendLayout(*layout, firstLayout, side, tr, g, pos, size);
 }
 
@@ -396,10 +496,10 @@ void drawRates(const AccessTrace& tr, const PlaybackState& s, const Colors& colo
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 tp(a.x + fs * 0.3f, a.y + (fs * 1.3f - fs) * 0.5f);
     if (colors.light) {
-      dl->AddText(tp, IM_COL32(10, 10, 20, 255), overlay);
+      views::drawListText(dl, tp, IM_COL32(10, 10, 20, 255), overlay);
     } else {
       dl->AddText(ImVec2(tp.x + 1, tp.y + 1), IM_COL32(0, 0, 0, 160), overlay);
-      dl->AddText(tp, IM_COL32(255, 255, 255, 255), overlay);
+      views::drawListText(dl, tp, IM_COL32(255, 255, 255, 255), overlay);
     }
     ImGui::PopStyleColor(2);
     tooltip("Hit rate of " + tr.levelNames[std::size_t(l)] + " over the accesses so far (accesses that reached it; " +
@@ -443,60 +543,78 @@ std::string indicesText(const AccessTrace& tr, const PlaybackState& s) {
   return buf;
 }
 
+// `grids`: the title and the grids; `info`: the indices, hit rates and code
+// (beside the grids when both, else on their own).
 void drawSide(UiState& state, const AnimationData& data, std::size_t index, const SideLayout& lay, const Colors& colors,
-              double fade, std::ostringstream* layout, bool& firstLayout) {
+              double fade, std::ostringstream* layout, bool& firstLayout, views::BoxRecord& rec, bool grids, bool info) {
   const AccessTrace& tr = *data.sides[index];
   const PlaybackState& s = state.access.states[index];
   const float fs = ImGui::GetFontSize();
   ImGui::PushID(int(index));
-  // Title: kernel, where the loops are, how far.
+  if (!grids) {
+    views::heading(tr.title);
+  } else {
+  // Title: kernel and how far (wraps to a second line only where narrow).
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_PlotHistogram));
   std::string title = tr.title;
   if (tr.usesBlock) title += " (b=" + std::to_string(tr.block) + ")";
   ImGui::TextUnformatted(title.c_str());
   ImGui::PopStyleColor();
-  ImGui::SameLine(0, fs * 1.2f);
-  ImGui::TextUnformatted(indicesText(tr, s).c_str());
-  ImGui::SameLine(0, fs * 1.2f);
-  if (s.t >= tr.size())
-    ImGui::TextDisabled(tr.truncated ? "end of the recorded part" : "done: %s accesses", groupedText(tr.size()).c_str());
-  else
-    ImGui::TextDisabled("%s of %s", groupedText(s.t).c_str(), groupedText(tr.size()).c_str());
+  const std::string progress = s.t >= tr.size() ? (tr.truncated ? std::string("end of the recorded part")
+                                                                 : "done: " + groupedText(tr.size()) + " accesses")
+                                                : groupedText(s.t) + " of " + groupedText(tr.size());
+  sameLineIfFits(ImGui::CalcTextSize(progress.c_str()).x, fs * 1.2f);
+  ImGui::TextDisabled("%s", progress.c_str());
 
   const float gap = fs * 0.6f;
   // The first three buffers side by side (A, B, C); the others (a tile
   // copy, packed panels, CSR arrays) stacked in a narrower column.
   for (int g = 0; g < std::min(3, tr.gridCount); ++g) {
-    drawGrid(state, tr, s, g, lay.gridPx, colors, fade, int(index), layout, firstLayout);
+    drawGrid(state, tr, s, g, lay.gridPx, colors, fade, int(index), layout, firstLayout, rec);
     ImGui::SameLine(0, gap);
   }
   if (tr.gridCount > 3) {
     ImGui::BeginGroup();
     for (int g = 3; g < tr.gridCount; ++g)
-      drawGrid(state, tr, s, g, lay.tilePx, colors, fade, int(index), layout, firstLayout);
+      drawGrid(state, tr, s, g, lay.tilePx, colors, fade, int(index), layout, firstLayout, rec);
     ImGui::EndGroup();
     ImGui::SameLine(0, gap);
   } else if (lay.tilePx > 0) {
     ImGui::Dummy(ImVec2(lay.tilePx, 1));
     ImGui::SameLine(0, gap);
   }
+  if (!info && index == 0 && lay.legendBeside) {
+    ImGui::BeginGroup();
+    drawLegend(colors, data, ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x);
+    ImGui::EndGroup();
+    rec.addItem("legend", "legend");
+  } else if (!info) {
+    ImGui::NewLine();
+  }
+  }
+  if (!info) {
+    ImGui::PopID();
+    return;
+  }
   ImGui::BeginGroup();
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, kInfoSpacing));
+  ImGui::TextUnformatted(indicesText(tr, s).c_str());
   drawRates(tr, s, colors, lay.infoW);
   ImGui::Dummy(ImVec2(1, fs * 0.3f));
   drawCode(tr, s, lay.infoW, lay.compact);
   ImGui::PopStyleVar();
   ImGui::EndGroup();
+  rec.addItem("info", tr.kernel + " rates and code");
   ImGui::PopID();
 }
 
 // [SECTION] view
 
-// Moves the shared clock and every side's playback state to it.
-void advance(AccessViewState& v, const AnimationData& data) {
+// Moves the shared clock (playing) and every side's playback state to it.
+void advance(AccessViewState& v, const AnimationData& data, double speed) {
   const std::uint64_t length = data.length();
-  if (v.playing) {
-    v.t += v.speed * double(ImGui::GetIO().DeltaTime);
+  if (v.playing && speed > 0) {
+    v.t += speed * double(ImGui::GetIO().DeltaTime);
     if (v.t >= double(length)) {
       if (v.loop) v.t = 0;
       else {
@@ -509,7 +627,41 @@ void advance(AccessViewState& v, const AnimationData& data) {
   for (std::size_t i = 0; i < data.sides.size(); ++i) seek(*data.sides[i], v.states[i], std::uint64_t(v.t));
 }
 
+// The notes under the toolbar: the caches, the cell size, cut recordings,
+// traced-as caveats. Returns them as lines (the toolbar shows their count).
+std::vector<std::string> notesFor(const AnimationData& data, bool recording) {
+  std::vector<std::string> notes;
+  std::string caches = "n=" + std::to_string(data.spec.n) + ", " + data.spec.cacheName + " caches: ";
+  for (std::size_t l = 0; l < data.spec.cache.levels.size(); ++l)
+    caches += (l ? ", " : "") + sim::describe(data.spec.cache.levels[l]);
+  notes.push_back(caches + ".");
+  const GridShape& a = data.sides.front()->grids[0];
+  if (a.factor > 1)
+    notes.push_back("One cell = " + std::to_string(a.factor) + " x " + std::to_string(a.factor) + " elements (n > " +
+                    std::to_string(kMaxGridCells) + "): it shows the last of their accesses.");
+  for (const auto& side : data.sides)
+    if (side->truncated)
+      notes.push_back(side->title + ": the first " + groupedText(side->size()) + " of " +
+                      groupedText(side->totalReferences) + " accesses (memory cap; choose a smaller n for the whole run).");
+  for (const auto& side : data.sides)
+    if (!side->caveat.empty()) notes.push_back(side->title + " is traced as " + side->caveat + ".");
+  if (recording) notes.push_back("Recording the new settings...");
+  return notes;
+}
+
 }  // namespace
+
+Request accessRequest(const UiState& state) {
+  Request r;
+  r.kind = RequestKind::Animation;
+  r.settings = state.settings;
+  r.animationN = shownN(state);
+  r.animationBlock = animationBlock(state.settings.params.block, r.animationN);
+  r.caches = animationCaches(state.access.caches, r.animationN);
+  r.l1 = state.access.l1;
+  r.animationKernels = shownKernels(state);
+  return r;
+}
 
 void updateAccessRequests(UiState& state) {
   if (state.view != View::Access || state.debounce.pending()) return;
@@ -523,6 +675,7 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
   AccessViewState& v = state.access;
   const float fs = ImGui::GetFontSize();
   const Colors colors = colorsFor(state.theme);
+  views::BoxRecord rec(v.wantLayout);
   if (state.grids && !state.grids->error().empty())
     ImGui::TextColored(ImVec4(0.95f, 0.45f, 0.35f, 1), "Cannot draw the grids: %s", state.grids->error().c_str());
 
@@ -554,33 +707,25 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
   if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false) && !ImGui::GetIO().WantTextInput) v.playing = !v.playing;
 
   if (data->sides.empty()) return;
-  drawTransport(state, *data);
-  advance(v, *data);
+  const double speed = playSpeed(v, *data);
+  // The clock moves first, so the timeline and the counters drawn below
+  // show the same instant; a drag or a step on the timeline is applied
+  // (sought) at once, in this frame.
+  advance(v, *data, speed);
+  const std::vector<std::string> notes = notesFor(*data, recording);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, fs * 0.25f));
+  drawTransport(state, *data, notes.size());
+  // Narrow views (a large font in a small window): the legend goes right
+  // of the first side's grids, where the height-limited grids leave room.
+  const bool narrow = ImGui::GetContentRegionAvail().x < fs * 40;
+  if (!narrow) drawLegend(colors, *data, ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x);
+  ImGui::PopStyleVar();
+  advance(v, *data, 0);
+  if (v.showNotes)
+    for (const std::string& line : notes) views::note(line);
 
-  drawLegend(colors, *data);
-  const AccessTrace& first = *data->sides.front();
-  {
-    std::string note = "n=" + std::to_string(data->spec.n) + ", " + data->spec.cacheName + " caches: ";
-    for (std::size_t l = 0; l < data->spec.cache.levels.size(); ++l)
-      note += (l ? ", " : "") + sim::describe(data->spec.cache.levels[l]);
-    const GridShape& a = first.grids[0];
-    if (a.factor > 1)
-      note += ".  One cell = " + std::to_string(a.factor) + " x " + std::to_string(a.factor) + " elements (n > " +
-              std::to_string(kMaxGridCells) + "): it shows the last of their accesses.";
-    for (const auto& side : data->sides)
-      if (side->truncated) {
-        note += "  " + side->title + ": the first " + groupedText(side->size()) + " of " + groupedText(side->totalReferences) +
-                " accesses (memory cap; choose a smaller n for the whole run).";
-      }
-    for (const auto& side : data->sides)
-      if (!side->caveat.empty()) note += "  " + side->title + " is traced as " + side->caveat + ".";
-    if (recording) note += "  Recording the new settings...";
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s", note.c_str());
-    ImGui::PopStyleColor();
-  }
-
-  // Sides stacked, each a row: A | B | C | T | hit rates and code.
+  // Sides stacked, each a row: A | B | C | T | hit rates and code (or the
+  // rates and code under the grids where the view is narrow).
   const std::size_t sides = data->sides.size();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = fs * 0.6f;
@@ -608,19 +753,37 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
   for (const auto& side : data->sides)
     for (const std::string& line : side->code) codeW = std::max(codeW, ImGui::CalcTextSize(line.c_str()).x);
   lay.infoW = std::max(codeW + fs, fs * 16);
-  const float infoH = float(levels) * (fs * 1.3f + kInfoSpacing) + float(codeLines) * codeLineH + fs * 0.3f;
+  const float infoH = float(levels) * (fs * 1.3f + kInfoSpacing) + float(codeLines + 1) * codeLineH + fs * 0.3f;
   const float rowChrome = lineH * 2 + ImGui::GetStyle().ItemSpacing.y * 2;  // title + grid captions
   const float perSide = (avail.y - float(sides - 1) * gap) / float(sides);
-  float g = (avail.x - lay.infoW - gap * (tile ? 4 : 3)) / (3 + tileShare);
-  g = std::min(g, perSide - rowChrome);
-  g = std::max(g, fs * 4);
+  const float gridsW = avail.x - gap * (tile ? 4 : 3);
+  // Beside the grids when that leaves each grid at least 6 font sizes.
+  float g = (gridsW - lay.infoW) / (3 + tileShare);
+  lay.infoBelow = narrow || g < fs * 6;
+  lay.legendBeside = narrow;
+  if (lay.infoBelow) {
+    g = gridsW / (3 + tileShare);
+    lay.infoW = std::min(lay.infoW, avail.x);
+  }
+  // Every side's grids within the visible height (the rates and code below
+  // them may need a scroll in a narrow view).
+  g = std::min(g, perSide - rowChrome - fs * 0.3f);
+  if (narrow) {
+    // The legend beside the first side's grids (two chips a row) makes that
+    // row taller where it is taller than the grid.
+    const float legendH = 4 * (ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y);
+    const float caption = lineH + ImGui::GetStyle().ItemSpacing.y;
+    if (caption + g < legendH)
+      g = std::min(g, avail.y - float(sides - 1) * gap - legendH - float(sides) * rowChrome + caption - fs * 0.3f);
+  }
+  g = std::max(g, fs * 3);
   lay.gridPx = std::floor(g);
   lay.tilePx = tile ? std::floor(g * tileShare) : 0;
   // Where the whole loop nest does not fit beside the grids (three sides),
   // show its current line only.
-  lay.compact = infoH > perSide - lineH * 0.5f;
+  lay.compact = !lay.infoBelow && infoH > perSide - lineH * 0.5f;
 
-  const double fade = std::max(8.0, v.speed * 0.6);
+  const double fade = freshFor(speed);
   std::ostringstream layout;
   bool firstLayout = true;
   if (v.wantLayout) {
@@ -630,11 +793,13 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
       std::snprintf(b, sizeof b, "[%d, %d, %d]", int(x.x * 255 + 0.5f), int(x.y * 255 + 0.5f), int(x.z * 255 + 0.5f));
       return std::string(b);
     };
-    layout << "{\n  \"t\": " << std::uint64_t(v.t) << ", \"fade\": " << fade << ", \"n\": " << data->spec.n
-           << ", \"block\": " << data->spec.block << ", \"density\": " << data->spec.density << ", \"caches\": \"" << data->spec.cacheName << "\",\n"
+    layout << "{\n  \"t\": " << std::uint64_t(v.t) << ", \"fade\": " << fade << ", \"speed\": " << speed
+           << ", \"n\": " << data->spec.n << ", \"block\": " << data->spec.block << ", \"density\": " << data->spec.density
+           << ", \"caches\": \"" << data->spec.cacheName << "\", \"timeline\": \"" << v.timelineText << "\",\n"
            << "  \"untouched\": " << rgb(c.grid.untouched) << ", \"levels\": [" << rgb(c.grid.level[0]) << ", "
            << rgb(c.grid.level[1]) << ", " << rgb(c.grid.level[2]) << ", " << rgb(c.grid.level[3]) << "],\n"
-           << "  \"resident\": " << rgb(c.grid.resident) << ",\n  \"sides\": [\n";
+           << "  \"resident\": " << rgb(c.grid.resident) << ", \"glow\": " << rgb(c.grid.glow) << ", \"current\": "
+           << rgb(c.grid.current) << ", \"gap\": " << rgb(c.grid.gap) << ",\n  \"sides\": [\n";
     // Each side's counters at this instant (after the frame's playback).
     for (std::size_t i = 0; i < sides; ++i) {
       const AccessTrace& tr = *data->sides[i];
@@ -649,13 +814,20 @@ void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& pr
     }
     layout << "  ],\n  \"grids\": [\n";
   }
+  // Narrow: every side's grids first (all visible at once), then their
+  // rates and code below.
   for (std::size_t i = 0; i < sides; ++i) {
     if (i) ImGui::Dummy(ImVec2(1, gap * 0.5f));
-    drawSide(state, *data, i, lay, colors, fade, v.wantLayout ? &layout : nullptr, firstLayout);
+    drawSide(state, *data, i, lay, colors, fade, v.wantLayout ? &layout : nullptr, firstLayout, rec, true, !lay.infoBelow);
   }
+  if (lay.infoBelow)
+    for (std::size_t i = 0; i < sides; ++i)
+      drawSide(state, *data, i, lay, colors, fade, nullptr, firstLayout, rec, false, true);
   if (v.wantLayout) {
-    layout << "\n  ]\n}\n";
-    v.layoutJson = layout.str();
+    layout << "\n  ],\n";
+    std::string boxes = rec.json("access");
+    // The boxes object's fields follow the grids in one JSON object.
+    v.layoutJson = layout.str() + boxes.substr(boxes.find('{') + 1);
   }
 }
 

@@ -1,10 +1,21 @@
-// The Roofline view: this machine's measured peak FLOP/s and DRAM bandwidth
-// as the roof, each kernel of the latest timing run placed by its arithmetic
-// intensity and achieved rate. The measurement runs on the worker.
+// The Roofline view: this machine's measured roofs, one per data type (the
+// fp32 FMA peak, the int8 multiply-add peak where measured, the DRAM slope
+// that ReLU is bound by), and each kernel of the latest timing run placed by
+// its arithmetic intensity and achieved rate under its own roof. A point
+// above its roof says why on the plot (its working set fits in a cache, ...).
+// The measurement runs on the worker.
+//
+// Layout: the plot beside the machine's numbers where the view is wide, the
+// numbers under the plot where it is not; the plot never below its minimum.
+//
+// [SECTION] points
+// [SECTION] side panel
+// [SECTION] view
 #include <algorithm>
 #include <cstdio>
 
 #include "app/panels.hpp"
+#include "app/view_layout.hpp"
 #include "bench/roofline.hpp"
 #include "kernels/registry.hpp"
 #include "plot/roofline_plot.hpp"
@@ -13,13 +24,19 @@ namespace cachescope::app {
 
 namespace {
 
+using views::BoxRecord;
+
+// [SECTION] points
+
 struct Placed {
   std::string label;
   IntensityModel model;
-  double gflops = 0;
+  double rate = 0;  // GFLOP/s or GOP/s (int8)
+  Roof roof = Roof::Fp32;
+  std::string reason;  // why above its roof ("" not)
 };
 
-std::vector<Placed> placeKernels(const Snapshot& snap) {
+std::vector<Placed> placeKernels(const Snapshot& snap, const RooflineMachine& machine) {
   std::vector<Placed> out;
   // The newest complete run; a run in progress would make points jump.
   const TimingRun* run = nullptr;
@@ -35,94 +52,171 @@ std::vector<Placed> placeKernels(const Snapshot& snap) {
       p.n = r.n;
       if (r.block) p.block = *r.block;
       if (r.threads) p.threads = *r.threads;
-      if (r.bits) p.bits = *r.bits;
+      p.bits = r.bits ? *r.bits : 32;
       if (r.density) p.density = *r.density;
       Placed placed;
       placed.model = intensityModel(*k, p);
-      placed.gflops = placed.model.flops / r.medianS / 1e9;
-      placed.label = id.substr(id.find('.') + 1) + " n=" + std::to_string(r.n);
+      placed.rate = placed.model.flops / r.medianS / 1e9;
+      placed.roof = roofFor(*k, p);
+      placed.reason = aboveRoofReason(machine, placed.roof, placed.model, placed.rate);
+      placed.label = id + (p.bits != 32 ? " " + std::to_string(p.bits) + "-bit" : "") + " n=" + std::to_string(r.n);
       out.push_back(placed);
     }
+  }
+  // Short names ("blocked n=512") where no two kernels share one (relu.naive
+  // and matmul.naive keep their family).
+  for (Placed& p : out) {
+    const std::string shortName = p.label.substr(p.label.find('.') + 1);
+    const std::string stem = shortName.substr(0, shortName.find(' '));
+    const int same = int(std::count_if(out.begin(), out.end(), [&](const Placed& o) {
+      const std::string s = o.label.substr(o.label.find('.') + 1);
+      return s.substr(0, s.find(' ')) == stem;
+    }));
+    if (same == 1) p.label = shortName;
   }
   return out;
 }
 
-}  // namespace
+// [SECTION] side panel
 
-void drawRooflineView(UiState& state, const Snapshot& snap) {
-  const float fs = ImGui::GetFontSize();
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float sideW = std::max(fs * 18.0f, avail.x * 0.3f);
-  const float plotW = avail.x - sideW - ImGui::GetStyle().ItemSpacing.x;
-
-  if (!snap.roofline || snap.roofline->outcome != Outcome::Ok) {
-    if (snap.roofline)
-      ImGui::TextWrapped("The roofline measurement was stopped before it finished.");
-    else
-      ImGui::TextWrapped("Measuring this machine's roof: an FMA loop for peak FLOP/s and a triad over arrays "
-                         "four times the L3 for DRAM bandwidth (about a second)...");
-    if (ImGui::Button("Measure roofline")) state.actions.roofline = true;
-    tooltip("Runs on the worker thread with the thread count of the slider.");
-    return;
-  }
-  const RooflineRun& rr = *snap.roofline;
-  const std::vector<Placed> placed = placeKernels(snap);
-  std::vector<plot::RooflinePoint> points;
-  for (const Placed& p : placed) points.push_back({p.label, p.model.intensity(), p.gflops});
-  plot::Plot chart = plot::rooflinePlot(rr.machine, points);
-  if (state.theme == Theme::Dark)
-    for (plot::Series& s : chart.series)
-      if (s.color && *s.color == 0x333333FF) s.color = 0xE0E0E0FF;  // the roof, readable on dark
-
-  ImGui::BeginGroup();
-  drawPlot(chart, "roofline", ImVec2(plotW, avail.y - ImGui::GetFrameHeightWithSpacing()), plotTheme(state));
-  drawExportButtons(state, chart, "roofline");
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginChild("##rooflineside", ImVec2(sideW, avail.y), false);
-  ImGui::TextUnformatted("This machine");
+void drawMachine(UiState& state, const RooflineRun& rr) {
+  const RooflineMachine& m = rr.machine;
+  views::heading("This machine");
   ImGui::Separator();
-  ImGui::Text("peak      %.0f GFLOP/s", rr.machine.peakGflops);
-  tooltip("fp32 FMA throughput: independent accumulators keep every FMA unit busy (" + rr.machine.simd +
-          "). No real kernel gets above this line.");
-  ImGui::Text("bandwidth %.1f GB/s", rr.machine.bandwidthGBs);
+  ImGui::Text("fp32 peak   %.0f GFLOP/s", m.peakGflops);
+  tooltip("fp32 FMA throughput: independent accumulators keep every FMA unit busy (" + m.simd +
+          "). No fp32 kernel gets above this line.");
+  if (m.int8PeakGops > 0) {
+    ImGui::Text("int8 peak   %.0f GOP/s", m.int8PeakGops);
+    tooltip("int8 multiply-add throughput of the int8 GEMM's own instructions (" + m.int8Simd +
+            "), a product and its add counting 2 operations: the roof of the quantized kernels.");
+  } else {
+    ImGui::TextDisabled("int8 peak   not measured");
+  }
+  ImGui::Text("bandwidth   %.1f GB/s", m.bandwidthGBs);
   tooltip("STREAM-like triad a = b + s*c over arrays far larger than the last-level cache: what DRAM delivers. "
-          "A kernel that reads each byte once cannot beat intensity x this.");
-  ImGui::Text("ridge     %.1f FLOP/byte", rr.machine.ridge());
+          "A kernel that reads each byte once from DRAM cannot beat intensity x this.");
+  ImGui::Text("ridge       %.1f FLOP/byte", m.ridge());
   tooltip("Left of the ridge a kernel is memory-bound (the slanted roof), right of it compute-bound (the flat "
           "roof). Blocking and reuse move a kernel's real traffic down, so it can climb towards the flat roof.");
   ImGui::TextDisabled("%d thread%s, measured in %s", rr.threads, rr.threads == 1 ? "" : "s",
                       formatSeconds(rr.seconds).c_str());
   if (ImGui::Button("Measure again")) state.actions.roofline = true;
-  tooltip("Measure peak and bandwidth again with the thread count of the slider.");
-  ImGui::Spacing();
-  ImGui::TextUnformatted("Kernels (latest run)");
+  tooltip("Measure the peaks and bandwidth again with the thread count of the slider.");
+}
+
+void drawPlaced(const std::vector<Placed>& placed, const RooflineMachine& m, float width, BoxRecord& rec) {
+  views::heading("Kernels (latest run)");
   ImGui::Separator();
   if (placed.empty()) {
     ImGui::TextDisabled("Run the Timings first: each kernel appears here.");
-  } else if (ImGui::BeginTable("##placed", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
-    ImGui::TableSetupColumn("kernel", ImGuiTableColumnFlags_WidthStretch, 1.6f);
-    ImGui::TableSetupColumn("FLOP/B", ImGuiTableColumnFlags_WidthStretch, 0.9f);
-    ImGui::TableSetupColumn("of roof", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    return;
+  }
+  std::vector<std::vector<std::string>> rows{{"kernel", "op/byte", "of roof"}};
+  for (const Placed& p : placed) {
+    const double roof = m.roofAt(p.roof, p.model.intensity());
+    char a[32], b[32];
+    std::snprintf(a, sizeof a, "%.2g", p.model.intensity());
+    std::snprintf(b, sizeof b, "%.0f%% %s", roof > 0 ? 100 * p.rate / roof : 0.0, roofName(p.roof));
+    rows.push_back({p.label, a, b});
+  }
+  const float pad = ImGui::GetStyle().CellPadding.x * 2 + ImGui::GetFontSize() * 0.5f;
+  float need = 0;
+  for (std::size_t c = 0; c < 3; ++c) {
+    float w = 0;
+    for (const auto& r : rows) w = std::max(w, ImGui::CalcTextSize(r[c].c_str()).x);
+    need += w + pad;
+  }
+  auto tip = [&](const Placed& p) {
+    std::string t = p.model.formula + "\n" +
+                    (p.roof == Roof::Memory ? "bound by the DRAM slope (one comparison per element)"
+                     : p.model.intensity() * m.bandwidthGBs < m.peakOf(p.roof)
+                         ? "memory-bound by its compulsory traffic: the slanted roof limits it"
+                         : "compute-bound by its compulsory traffic: the gap to the roof is cache misses, missing SIMD "
+                           "and loop overhead");
+    if (!p.reason.empty()) t += "\nabove its roof: " + p.reason + " (the data comes from a cache, not DRAM, or the "
+                                "measurement is noisy)";
+    return t;
+  };
+  if (need <= width && ImGui::BeginTable("##placed", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit,
+                                         ImVec2(width, 0))) {
+    for (const std::string& h : rows.front()) ImGui::TableSetupColumn(h.c_str());
     ImGui::TableHeadersRow();
-    for (const Placed& p : placed) {
-      const double roof = plot::rooflineAt(rr.machine, p.model.intensity());
+    for (std::size_t i = 0; i < placed.size(); ++i) {
       ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(p.label.c_str());
-      tooltip(p.model.formula);
-      ImGui::TableNextColumn();
-      ImGui::Text("%.1f", p.model.intensity());
-      ImGui::TableNextColumn();
-      ImGui::Text("%.0f%%", roof > 0 ? 100 * p.gflops / roof : 0.0);
-      tooltip(p.model.intensity() < rr.machine.ridge()
-                  ? "memory-bound by its compulsory traffic: the slanted roof limits it"
-                  : "compute-bound by its compulsory traffic: the gap to the roof is cache misses, "
-                    "missing SIMD and loop overhead");
+      for (std::size_t c = 0; c < 3; ++c) {
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(rows[i + 1][c].c_str());
+        tooltip(tip(placed[i]));
+      }
     }
     ImGui::EndTable();
+    rec.addItem("table", "placed kernels", need);
+  } else {
+    // Too narrow for three columns: one wrapped line per kernel.
+    for (std::size_t i = 0; i < placed.size(); ++i) {
+      ImGui::TextWrapped("%s: %s op/byte, %s of its roof", rows[i + 1][0].c_str(), rows[i + 1][1].c_str(),
+                         rows[i + 1][2].c_str());
+      tooltip(tip(placed[i]));
+    }
   }
-  ImGui::EndChild();
+  for (const Placed& p : placed)
+    if (!p.reason.empty()) views::note(p.label + " is above its roof: " + p.reason + ".");
+  views::note("Intensity counts compulsory DRAM traffic only (each input read once, the output written once): a "
+              "kernel that misses in the caches moves more bytes and really sits further left.");
+}
+
+}  // namespace
+
+// [SECTION] view
+
+void drawRooflineView(UiState& state, const Snapshot& snap) {
+  const float fs = ImGui::GetFontSize();
+  BoxRecord rec(state.access.wantLayout);
+  if (!snap.roofline || snap.roofline->outcome != Outcome::Ok) {
+    if (snap.roofline)
+      ImGui::TextWrapped("The roofline measurement was stopped before it finished.");
+    else
+      ImGui::TextWrapped("Measuring this machine's roofs: an FMA loop for the fp32 peak, an int8 multiply-add loop, "
+                         "and a triad over arrays four times the L3 for DRAM bandwidth (about a second)...");
+    if (ImGui::Button("Measure roofline")) state.actions.roofline = true;
+    tooltip("Runs on the worker thread with the thread count of the slider.");
+    return;
+  }
+  const RooflineRun& rr = *snap.roofline;
+  const std::vector<Placed> placed = placeKernels(snap, rr.machine);
+  std::vector<plot::RooflinePoint> points;
+  for (const Placed& p : placed) points.push_back({p.label, p.model.intensity(), p.rate, p.roof, p.reason});
+  plot::Plot chart = plot::rooflinePlot(rr.machine, points);
+  if (state.theme == Theme::Dark)
+    for (plot::Series& s : chart.series)
+      if (s.color && *s.color == 0x333333FF) s.color = 0xE0E0E0FF;  // the roof, readable on dark
+
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float sideW = fs * 22.0f;
+  const float minPlotW = std::max(views::plotMinWidth(chart, fs), fs * 26);
+  const bool beside = avail.x >= minPlotW + sideW + ImGui::GetStyle().ItemSpacing.x;
+  const float btn = ImGui::GetFrameHeightWithSpacing();
+  const float plotW = beside ? avail.x - sideW - ImGui::GetStyle().ItemSpacing.x : avail.x;
+  // Stacked: the plot keeps a readable height and the numbers follow below
+  // (the view scrolls).
+  const float plotH = beside ? avail.y - btn : std::max(fs * 20, avail.y - btn);
+
+  ImGui::BeginGroup();
+  views::plotBox(chart, "roofline", plotW, plotH, plotTheme(state), rec);
+  drawExportButtons(state, chart, "roofline");
+  ImGui::EndGroup();
+  if (beside) ImGui::SameLine();
+  const float panelW = beside ? sideW : avail.x;
+  ImGui::BeginGroup();
+  ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + panelW);
+  drawMachine(state, rr);
+  ImGui::Spacing();
+  drawPlaced(placed, rr.machine, panelW, rec);
+  ImGui::PopTextWrapPos();
+  ImGui::EndGroup();
+  rec.addItem("panel", "roofline numbers");
+  if (state.access.wantLayout) state.access.layoutJson = rec.json("roofline");
 }
 
 }  // namespace cachescope::app

@@ -1,4 +1,4 @@
-// The Timings, Access and Threads views' own UI state (part of UiState). GL-free.
+// The Timings, Cache, Access and Threads views' own UI state (part of UiState). GL-free.
 #pragma once
 
 #include <cstdint>
@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/access_animation.hpp"
+#include "trace/presets.hpp"
 
 namespace cachescope::app {
 
@@ -20,14 +21,29 @@ struct TimingsViewState {
   std::string baseline;                   // speedups against it ("": kernelRoles().baseline)
 };
 
+// The hierarchy the Cache view simulates and what it shows.
+struct CacheViewState {
+  std::string caches;                     // preset ("" the host's)
+  std::string l1, l2, l3;                 // SIZE:WAYS:LINE replacing a level, "none" drops L2/L3, "" keep
+  std::string replacement, writePolicy;   // "" the preset's (LRU, write-back)
+  int missLevel = 0;                      // the level whose three Cs are plotted
+  std::string postedKey;                  // what the last simulation request was for
+  std::vector<trace::CachePreset> presets;  // listPresets(), read when the view is first drawn
+};
+
 struct AccessViewState {
   std::string caches;                     // preset the animation simulates ("": chosen by n)
   std::string l1;                         // SIZE:WAYS:LINE replacing the preset's L1 ("" keep it)
-  std::vector<std::string> kernels;       // the sides ("" the registry's pair): animationKernels()
+  std::vector<std::string> kernels;       // the sides picked here ("" follow the selection): animationKernels()
+  int n = 0;                              // the animation's size (0: animationSize() of the settings' n)
   bool playing = false;
   bool loop = false;
   double t = 0;                           // the shared clock: accesses applied on every side
   double speed = 2000;                    // accesses per second
+  bool speedChosen = false;               // false: set so the run plays through in about 40 s
+  bool showNotes = false;                 // the caches and caveats line, collapsed by default
+  std::string timelineText;               // what the timeline showed this frame (for --layout)
+  bool setupInline = true;                // n, caches, kernels shown in the toolbar (false: behind a button)
   std::int64_t pendingStep = -1;          // --set step: applied when the traces arrive
   bool pendingPlay = false;
 
@@ -36,7 +52,10 @@ struct AccessViewState {
   std::string postedKey;                  // what the last animation request was for
 
   std::vector<std::uint8_t> texels;       // scratch for the grid textures
-  bool wantLayout = false;                // scripted --layout: describe the grids drawn
+  // Scripted --layout: the shown view describes what it drew (the Access
+  // view its grids and boxes; Cache, Roofline, Threads their boxes) in
+  // layoutJson, which the app writes beside the screenshot.
+  bool wantLayout = false;
   std::string layoutJson;                 // ... of the last frame
 };
 

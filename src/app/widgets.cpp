@@ -68,7 +68,8 @@ void sectionHeading(const char* text) {
 std::string formatSeconds(double s) {
   char buf[48];
   if (s < 0) return "?";
-  if (s < 1e-3) std::snprintf(buf, sizeof buf, "%.0f us", s * 1e6);
+  if (s < 1e-6) std::snprintf(buf, sizeof buf, "%.0f ns", s * 1e9);
+  else if (s < 1e-3) std::snprintf(buf, sizeof buf, "%.0f us", s * 1e6);
   else if (s < 0.01) std::snprintf(buf, sizeof buf, "%.1f ms", s * 1e3);
   else if (s < 1) std::snprintf(buf, sizeof buf, "%.0f ms", s * 1e3);
   else if (s < 60) std::snprintf(buf, sizeof buf, "%.1f s", s);
@@ -131,7 +132,7 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
         ImGui::BeginChild("##view", ImVec2(0, 0), false);
         switch (t.view) {
           case View::Timings: drawTimingsView(state, snap); break;
-          case View::Cache: drawCacheView(state, snap); break;
+          case View::Cache: drawCacheView(state, snap, progress); break;
           case View::Roofline: drawRooflineView(state, snap); break;
           case View::Access: drawAccessView(state, snap, progress); break;
           case View::Threads: drawThreadsView(state, snap, progress); break;

@@ -98,9 +98,11 @@ struct RawDoubles {
 
 // [SECTION] FMA peak
 
-Measured measurePeakGflops(int threads, double seconds, SimdLevel simd, const std::atomic<bool>* cancel) {
+namespace {
+
+// The sum over threads of each one's fastest ~0.5 ms chunk of `loop`.
+Measured measurePeak(FmaLoop loop, int threads, double seconds, const std::atomic<bool>* cancel) {
   threads = std::max(1, threads);
-  FmaLoop loop = fmaLoopFor(simd);
   float sink = 0;
   // Chunk size: about 0.5 ms of work, so cancel and the clock are checked often
   // but cost nothing.
@@ -135,6 +137,24 @@ Measured measurePeakGflops(int threads, double seconds, SimdLevel simd, const st
   for (double r : bestRate) best += r / 1e9;
   doNotOptimize(&sink);
   return {Outcome::Ok, best, {}};
+}
+
+}  // namespace
+
+Measured measurePeakGflops(int threads, double seconds, SimdLevel simd, const std::atomic<bool>* cancel) {
+  return measurePeak(fmaLoopFor(simd), threads, seconds, cancel);
+}
+
+std::string int8LoopName(SimdLevel simd) {
+  if (simd == SimdLevel::Avx512 && host().avx512vnni) return "avx512-vnni";
+  if (simd >= SimdLevel::Avx2) return "avx2";
+  return "";
+}
+
+Measured measurePeakInt8Gops(int threads, double seconds, SimdLevel simd, const std::atomic<bool>* cancel) {
+  const std::string name = int8LoopName(simd);
+  if (name.empty()) return {Outcome::Failed, 0, "no int8 multiply-add loop for this SIMD level"};
+  return measurePeak(name == "avx2" ? detail::int8LoopAvx2 : detail::int8LoopAvx512Vnni, threads, seconds, cancel);
 }
 
 // [SECTION] triad bandwidth
@@ -198,6 +218,14 @@ RooflineResult measureRoofline(const RooflineOptions& options, const std::atomic
   m.simd = toString(simd);
   const Measured peak = measurePeakGflops(m.threads, options.seconds, simd, cancel);
   if (peak.outcome != Outcome::Ok) return {peak.outcome, peak.failure, m};
+  // The int8 roof, where this machine has an int8 loop (else the int8
+  // kernels are shown against the fp32 roof, and the plot says so).
+  const Measured int8 = measurePeakInt8Gops(m.threads, options.seconds * 0.5, simd, cancel);
+  if (int8.outcome == Outcome::Cancelled) return {int8.outcome, {}, m};
+  if (int8.outcome == Outcome::Ok) {
+    m.int8PeakGops = int8.value;
+    m.int8Simd = int8LoopName(simd);
+  }
   std::size_t bytes = options.triadBytes ? options.triadBytes : defaultTriadBytes();
   const Measured bw = measureTriadGBs(m.threads, bytes, options.seconds, cancel);
   if (bw.outcome != Outcome::Ok) return {bw.outcome, bw.failure, m};
@@ -208,6 +236,37 @@ RooflineResult measureRoofline(const RooflineOptions& options, const std::atomic
 }
 
 // [SECTION] intensity model
+
+Roof roofFor(const Kernel& k, const Params& p) {
+  if (k.info.family == Family::Relu) return Roof::Memory;
+  if (k.uses(Param::Bits) && p.bits != 32) return Roof::Int8;
+  return Roof::Fp32;
+}
+
+const char* roofName(Roof roof) {
+  switch (roof) {
+    case Roof::Fp32: return "fp32";
+    case Roof::Int8: return "int8";
+    case Roof::Memory: return "DRAM";
+  }
+  return "?";
+}
+
+std::string aboveRoofReason(const RooflineMachine& m, Roof roof, const IntensityModel& model, double achieved) {
+  const double ceiling = m.roofAt(roof, model.intensity());
+  if (ceiling <= 0 || !(achieved > ceiling * 1.02)) return "";
+  if (roof == Roof::Int8 && m.int8PeakGops <= 0) return "no int8 peak measured";
+  // On the slope: the data may come from a cache, not DRAM.
+  const double flat = m.peakOf(roof);
+  const bool onSlope = flat <= 0 || model.intensity() * m.bandwidthGBs < flat;
+  if (onSlope) {
+    for (const CacheInfo& c : host().caches)
+      if (model.bytes <= double(c.sizeBytes))
+        return formatBytes(std::uint64_t(model.bytes)) + " fits in L" + std::to_string(c.level);
+    return "cache reuse";
+  }
+  return "above the measured peak (noise?)";
+}
 
 IntensityModel intensityModel(const Kernel& k, const Params& p) {
   IntensityModel m;

@@ -50,6 +50,13 @@ std::size_t defaultTriadBytes();
 // processes on a shared machine); threads beyond the core count do not count.
 Measured measurePeakGflops(int threads, double seconds, SimdLevel simd, const std::atomic<bool>* cancel = nullptr);
 
+// Peak int8 multiply-add rate (GOP/s, a product and its add = 2 ops) of the
+// int8 GEMM's own instructions on independent accumulators: vpdpbusd with
+// AVX-512 VNNI, else pmaddubsw + pmaddwd + paddd (AVX2). Failed below AVX2.
+// int8LoopName: which loop runs at `simd` ("avx512-vnni", "avx2", "" none).
+Measured measurePeakInt8Gops(int threads, double seconds, SimdLevel simd, const std::atomic<bool>* cancel = nullptr);
+std::string int8LoopName(SimdLevel simd);
+
 // a[i] = b[i] + s * c[i] over doubles, `bytes` in all; best pass. Counts
 // 24 bytes per element as STREAM does (the write-allocate read of `a` is not
 // counted, so real traffic is up to a third higher).
@@ -75,5 +82,16 @@ struct IntensityModel {
 };
 
 IntensityModel intensityModel(const Kernel& kernel, const Params& params);
+
+// The roof a kernel run is measured against: ReLU the DRAM slope only, the
+// quantized matmuls (bits 8, 4) the int8 roof, the rest fp32.
+Roof roofFor(const Kernel& kernel, const Params& params);
+const char* roofName(Roof roof);  // "fp32", "int8", "DRAM"
+
+// Why a point sits above its roof (by more than 2%), "" when it does not, in
+// a few words for the plot's point label: "8 MiB fits in L3" (on the DRAM
+// slope, its compulsory bytes fit a cache, so they come from there), "no
+// int8 peak measured", "cache reuse", "above the measured peak (noise?)".
+std::string aboveRoofReason(const RooflineMachine& machine, Roof roof, const IntensityModel& model, double achieved);
 
 }  // namespace cachescope

@@ -10,6 +10,7 @@
 
 #include "bench/roofline.hpp"
 #include "bench/runner.hpp"
+#include "plot/roofline_plot.hpp"
 
 namespace cachescope {
 
@@ -18,7 +19,9 @@ struct PlacedKernel {
   BenchRecord record;
   IntensityModel model;
   double gflops = 0;  // model.flops / median
-  double roof = 0;    // the roof at the kernel's intensity
+  double roof = 0;    // its data type's roof at the kernel's intensity
+  Roof roofKind = Roof::Fp32;
+  std::string aboveReason;  // why it sits above that roof ("" it does not)
 };
 
 // Pairs each record with its job's intensity model and the roof above it.
@@ -27,6 +30,9 @@ std::vector<PlacedKernel> placeKernels(const RooflineMachine& machine, const std
 
 // "matmul.int8 8-bit", "matmul.sparse d=0.10": a point's label in tables and plots.
 std::string placedLabel(const BenchRecord& record);
+
+// The placed kernels that ran, as the roofline plot's points (label, roof, reason).
+std::vector<plot::RooflinePoint> rooflinePoints(const std::vector<PlacedKernel>& placed);
 
 std::string rooflineTable(const RooflineMachine& machine, const std::vector<PlacedKernel>& placed);
 nlohmann::json rooflineJson(const RooflineMachine& machine, const std::vector<PlacedKernel>& placed);

@@ -85,10 +85,7 @@ int runRoofline(const RooflineArgs& a) {
 
   std::cout << (a.format == "json" ? rooflineJsonText(machine, placed) : rooflineTable(machine, placed));
   if (plotOut) {
-    std::vector<plot::RooflinePoint> points;
-    for (const PlacedKernel& p : placed)
-      if (p.record.outcome == Outcome::Ok) points.push_back({placedLabel(p.record), p.model.intensity(), p.gflops});
-    plot::Plot chart = plot::rooflinePlot(machine, points);
+    plot::Plot chart = plot::rooflinePlot(machine, rooflinePoints(placed));
     if (!placed.empty()) chart.subtitle += "; kernels at n=" + std::to_string(a.n);
     plotOut->write(chart);
     std::cerr << "wrote " << a.plot << '\n';

@@ -368,6 +368,31 @@ std::vector<std::string> animationKernels(const std::vector<std::string>& ids) {
   return ids;
 }
 
+std::vector<std::string> followedAnimationKernels(const std::vector<std::string>& selection) {
+  std::vector<std::string> out;
+  for (const std::string& id : selection) {
+    const Kernel* k = findKernel(id);
+    if (k && k->traceable() && out.size() < kMaxAnimationSides) out.push_back(id);
+  }
+  return out.empty() ? kernelRoles().comparePair : out;
+}
+
+int animationSize(int chosen, int settingsN) {
+  if (chosen > 0) return chosen;
+  return settingsN > 0 && settingsN <= kMaxFollowedAnimationN ? settingsN : kDefaultAnimationN;
+}
+
+int animationBlock(int block, int n) { return block > 0 && block < n ? block : std::max(2, n / 4); }
+
+double playThroughSpeed(std::uint64_t accesses, double seconds) {
+  const double want = double(accesses) / std::max(seconds, 1.0);
+  double step = 1;
+  while (step * 10 <= want) step *= 10;
+  // The first of 1, 2, 5, 10 x step at or above `want`: the run never takes longer.
+  const double best = want <= step ? step : want <= 2 * step ? 2 * step : want <= 5 * step ? 5 * step : 10 * step;
+  return std::clamp(best, kMinSpeed, kMaxSpeed);
+}
+
 std::string animationCaches(const std::string& chosen, int n) {
   if (!chosen.empty()) return chosen;
   return n <= 32 ? "teaching-tiny" : n <= 128 ? "teaching-small" : "host";

@@ -160,6 +160,25 @@ inline constexpr std::size_t kMaxAnimationSides = 3;
 // else the registry's comparison pair.
 std::vector<std::string> animationKernels(const std::vector<std::string>& ids);
 
+// The sides that follow the selection: its traced kernels in order (at most
+// kMaxAnimationSides), or the registry's pair when none is traced.
+std::vector<std::string> followedAnimationKernels(const std::vector<std::string>& selection);
+
+// The size the animation plays at: `chosen` (> 0), else the settings' n up to
+// kMaxFollowedAnimationN, else kDefaultAnimationN (n = 512 would take hours
+// to play and leave the grid nearly empty; n = 32 on teaching-tiny plays
+// through in half a minute at the default speed and fills it).
+inline constexpr int kDefaultAnimationN = 32, kMaxFollowedAnimationN = 64;
+int animationSize(int chosen, int settingsN);
+
+// The block the animation uses: `block` when it is below n, else n / 4 (at
+// least 2), so that "blocked" is several tiles and not one.
+int animationBlock(int block, int n);
+
+// Playback speed at which `accesses` play through in about `seconds`,
+// at most: rounded up to 1, 2 or 5 x 10^k, within the slider's range.
+double playThroughSpeed(std::uint64_t accesses, double seconds = 40);
+
 // The cache preset the animation simulates: `chosen`, or by n: teaching-tiny
 // up to n = 32, teaching-small up to 128 (both make the effect visible at
 // that size), the host's caches above.

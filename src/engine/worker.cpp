@@ -9,6 +9,7 @@
 #include "kernels/registry.hpp"
 #include "platform/errors.hpp"
 #include "platform/host.hpp"
+#include "trace/presets.hpp"
 
 namespace cachescope::engine {
 
@@ -459,53 +460,121 @@ void Worker::runSweep(const Request& request, std::uint64_t id) {
 
 namespace {
 
-// Exact reference count of a full traced run, for the sampling budget.
-double referencesOf(const std::string& kernel, int n, int block) {
+// The trace spec of a kernel at the request's parameters (bits and density
+// where the kernel reads them).
+trace::KernelTraceSpec traceSpec(const std::string& kernel, const Params& p, int n, int block) {
   trace::KernelTraceSpec spec;
   spec.kernel = kernel;
   spec.n = n;
   spec.block = block;
-  return double(trace::resolveKernel(spec).references());
+  const Kernel* k = findKernel(kernel);
+  if (k && k->uses(Param::Bits)) spec.bits = paramsFor(*k, p).bits;
+  if (k && k->uses(Param::Density)) spec.density = p.density;
+  return spec;
+}
+
+// Exact reference count of a full traced run, for the sampling budget.
+double referencesOf(const trace::KernelTraceSpec& spec) { return double(trace::resolveKernel(spec).references()); }
+
+// Replaces level `index` by `spec`, or drops it and those below ("none").
+void overrideLevel(sim::HierarchyConfig& h, std::size_t index, const std::string& spec, const char* name) {
+  if (spec.empty()) return;
+  if (spec == "none") {
+    if (index == 0) throw UsageError("L1 cannot be dropped");
+    if (h.levels.size() > index) h.levels.resize(index);
+    return;
+  }
+  if (index > h.levels.size()) throw UsageError(std::string(name) + " " + spec + ": the level above it was dropped");
+  const std::string levelName = index < h.levels.size() ? h.levels[index].name : name;
+  const sim::LevelConfig level = sim::parseLevelSpec(spec, levelName);
+  if (index < h.levels.size()) h.levels[index] = level;
+  else h.levels.push_back(level);
 }
 
 }  // namespace
+
+sim::HierarchyConfig requestHierarchy(const Request& request, std::string* name) {
+  const std::string preset = request.caches.empty() ? "host" : request.caches;
+  sim::HierarchyConfig h = trace::hierarchyFor(trace::loadPreset(preset));
+  std::string caption = preset;
+  const std::string specs[3] = {request.l1, request.l2, request.l3};
+  const char* names[3] = {"L1", "L2", "L3"};
+  std::string changed;
+  for (std::size_t l = 0; l < 3; ++l) {
+    overrideLevel(h, l, specs[l], names[l]);
+    if (!specs[l].empty()) changed += std::string(changed.empty() ? "" : ", ") + names[l] + " " + specs[l];
+  }
+  if (!request.replacement.empty()) h.replacement = sim::parseReplacement(request.replacement);
+  if (!request.writePolicy.empty()) h.write = sim::parseWritePolicy(request.writePolicy);
+  sim::validate(h);
+  if (!changed.empty()) caption += " with " + changed;
+  if (name) *name = caption;
+  return h;
+}
 
 void Worker::runCache(const Request& request, std::uint64_t id) {
   const RunSettings& s = request.settings;
   const int n = s.params.n;
   const int block = std::min(s.params.block, n);
-  const trace::CachePreset host = trace::hostPreset();
   CacheRun run;
   run.request = id;
   run.settings = s;
   run.n = n;
   run.block = block;
-  for (const sim::LevelConfig& l : host.levels) {
+  run.chosenBlock = s.params.block;
+  const sim::HierarchyConfig hierarchy = requestHierarchy(request, &run.cacheName);
+  for (const sim::LevelConfig& l : hierarchy.levels) {
     run.levelNames.push_back(l.name);
     run.levelBytes.push_back(l.sizeBytes);
+    run.levelSpecs.push_back(sim::describe(l));
   }
-  for (int b = 4; b <= std::min(n, 512); b *= 2) run.sweepBlocks.push_back(b);
+  run.replacement = sim::toString(hierarchy.replacement);
+  run.writePolicy = sim::toString(hierarchy.write);
+  // The sides: every selected kernel with a traced loop nest, in the
+  // selection's order; the others are named with why.
+  for (const std::string& k : s.kernels) {
+    const Kernel* kernel = findKernel(k);
+    if (!kernel) continue;
+    if (kernel->traceable()) run.kernels.push_back(k);
+    else run.untraced.push_back({k, kernel->info.traceNote});
+  }
+  if (run.kernels.empty()) {
+    run.kernels = kernelRoles().comparePair;
+    run.fallback = true;
+  }
+  // The block sweep: the registry's sweep kernel when it is a side, else the
+  // first side whose nest uses a block.
+  for (const std::string& k : run.kernels)
+    if (k == kernelRoles().blockSweep) run.sweepKernel = k;
+  if (run.sweepKernel.empty())
+    for (const std::string& k : run.kernels)
+      if (findKernel(k)->trace->usesBlock) {
+        run.sweepKernel = k;
+        break;
+      }
+  if (!run.sweepKernel.empty())
+    for (int b = 4; b <= std::min(n, 512); b *= 2) run.sweepBlocks.push_back(b);
   draft_.error.clear();
   draft_.cache = run;
   publish();
 
   struct Job {
-    std::string kernel;
-    int block;
+    trace::KernelTraceSpec spec;
     double budget;
     bool side;
   };
   std::vector<Job> jobs;
-  for (const std::string& id : kernelRoles().comparePair) jobs.push_back({id, block, kCacheSideBudget, true});
-  for (int b : run.sweepBlocks) jobs.push_back({kernelRoles().blockSweep, b, kCacheSweepBudget, false});
+  for (const std::string& k : run.kernels) jobs.push_back({traceSpec(k, s.params, n, block), kCacheSideBudget, true});
+  for (int b : run.sweepBlocks) jobs.push_back({traceSpec(run.sweepKernel, s.params, n, b), kCacheSweepBudget, false});
   // Progress in simulated references: a sampled run costs its window plus a
-  // quarter of it for the warm-up.
-  std::vector<double> cost;
+  // quarter of it for the warm-up; the three-C split about five times more.
+  std::vector<double> cost, refs;
   double total = 0;
   for (const Job& j : jobs) {
-    const double refs = referencesOf(j.kernel, n, j.block);
-    const double counted = std::min(refs, std::max(j.budget, refs * double(j.block) / n));
-    cost.push_back(counted < refs ? counted * 1.25 : refs);
+    refs.push_back(referencesOf(j.spec));
+    const double r = refs.back();
+    const double counted = std::min(r, std::max(j.budget, r * double(j.spec.block) / n));
+    cost.push_back((counted < r ? counted * 1.25 : r) * (j.side ? 5 : 1));
     total += cost.back();
   }
   estTotalS_.store(-1);
@@ -514,18 +583,17 @@ void Worker::runCache(const Request& request, std::uint64_t id) {
     if (cancelled()) break;
     const Job& j = jobs[i];
     trace::SimulationRequest req;
-    req.kernel.kernel = j.kernel;
-    req.kernel.n = n;
-    req.kernel.block = j.block;
-    req.cache = trace::hierarchyFor(host);
-    const double refs = referencesOf(j.kernel, n, j.block);
-    req.sample = std::clamp(j.budget / refs, 1e-6, 1.0);
-    // The 3C split costs 2-3x: only for the side-by-side numbers.
+    req.kernel = j.spec;
+    req.cache = hierarchy;
+    req.sample = std::clamp(j.budget / refs[i], 1e-6, 1.0);
+    // The 3C split costs about 5x: only for the side-by-side numbers.
     req.missClasses = j.side;
     req.cancel = &cancel_;
     std::atomic<double> progress{0};
     req.progress = &progress;
-    setWhat("simulating " + j.kernel + " n=" + std::to_string(n) + (findKernel(j.kernel)->trace->usesBlock ? " block=" + std::to_string(j.block) : ""));
+    const bool usesBlock = findKernel(j.spec.kernel)->trace->usesBlock;
+    setWhat("simulating " + j.spec.kernel + " n=" + std::to_string(n) +
+            (usesBlock ? " block=" + std::to_string(j.spec.block) : "") + " on " + run.cacheName + " caches");
     trace::SimulationResult r;
     {
       ProgressTicker ticker([&] { fraction_.store((done + cost[i] * progress.load()) / total); });
@@ -536,7 +604,7 @@ void Worker::runCache(const Request& request, std::uint64_t id) {
     if (r.outcome == Outcome::Cancelled) break;
     if (j.side) {
       CacheSide side;
-      side.kernel = j.kernel;
+      side.kernel = j.spec.kernel;
       side.missClasses = r.cache.missClasses == sim::MissClasses::On;
       side.sampleFraction = r.sampleFraction;
       side.references = r.references;
@@ -552,7 +620,7 @@ void Worker::runCache(const Request& request, std::uint64_t id) {
       run.sides.push_back(std::move(side));
     } else {
       CacheSweepPoint p;
-      p.block = j.block;
+      p.block = j.spec.block;
       p.sampleFraction = r.sampleFraction;
       for (const sim::LevelCounters& c : r.levels) p.hitRate.push_back(c.hitRate());
       run.sweep.push_back(std::move(p));

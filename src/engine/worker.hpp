@@ -41,11 +41,18 @@ struct Request {
   RequestKind kind = RequestKind::Timing;
   RunSettings settings;
   SweepAxis axis = SweepAxis::None;  // Sweep only
-  // Animation only: the cache preset (name or JSON file) and the kernels
-  // side by side (naive and blocked, reordered when asked).
+  // Animation and Cache: the cache preset (name or JSON file; "" the
+  // host's) and SIZE:WAYS:LINE replacing its first level ("" keep it).
   std::string caches;
-  std::string l1;  // SIZE:WAYS:LINE replacing the preset's first level ("" keep it)
+  std::string l1;
+  // Animation only: the kernels side by side and the size they play at
+  // (0: settings.params.n), block (0: settings.params.block).
   std::vector<std::string> animationKernels;
+  int animationN = 0, animationBlock = 0;
+  // Cache only: L2 / L3 replaced (SIZE:WAYS:LINE) or dropped ("none"), ""
+  // keeps the preset's; replacement (lru, fifo, plru, random) and write
+  // policy (back, through), "" the preset's.
+  std::string l2, l3, replacement, writePolicy;
 };
 
 // One timing request's results, filled in as kernels finish.
@@ -81,8 +88,9 @@ struct RooflineRun {
   Outcome outcome = Outcome::Ok;     // Cancelled: stopped, no roofs (a failure is the snapshot's error)
 };
 
-// The Cache view's data: naive and blocked on the simulated host hierarchy,
-// then a hit rate against block size sweep of the blocked kernel.
+// The Cache view's data: every selected kernel that has a traced loop nest,
+// side by side on the chosen hierarchy (preset, level overrides, policies),
+// then a hit rate against block size sweep of a selected blocked kernel.
 struct CacheSide {
   std::string kernel;
   std::vector<std::uint64_t> accesses, hits, misses, compulsory, capacity, conflict;  // per level
@@ -101,13 +109,26 @@ struct CacheSweepPoint {
   double sampleFraction = 1;
 };
 
+struct UntracedKernel {
+  std::string kernel, why;  // a selected kernel without a traced loop nest, and its trace note
+};
+
 struct CacheRun {
   std::uint64_t request = 0;
   RunSettings settings;
-  int n = 0, block = 0;
+  int n = 0;
+  int block = 0;                                  // the block simulated: min(chosen, n)
+  int chosenBlock = 0;                            // the slider's
+  std::string cacheName;                          // "host", "zen4", with overrides named
   std::vector<std::string> levelNames;            // "L1d", "L2", "L3"
   std::vector<std::uint64_t> levelBytes;          // capacities
-  std::vector<CacheSide> sides;                   // naive, blocked
+  std::vector<std::string> levelSpecs;            // sim::describe of each level
+  std::string replacement, writePolicy;           // as simulated ("lru", "write-back")
+  std::vector<std::string> kernels;               // the sides to simulate, in order
+  std::vector<UntracedKernel> untraced;           // selected but not simulated
+  bool fallback = false;                          // no selected kernel is traced: the registry's pair
+  std::vector<CacheSide> sides;                   // in `kernels` order, filled in as they finish
+  std::string sweepKernel;                        // "" no sweep (no selected kernel uses a block)
   std::vector<int> sweepBlocks;                   // blocks the sweep visits
   std::vector<CacheSweepPoint> sweep;             // filled in as they finish
   bool complete = false;
@@ -126,6 +147,9 @@ struct Snapshot {
   std::optional<CacheRun> cache;
   std::shared_ptr<const AnimationData> animation;  // the Access view's recorded traces (large: shared)
   std::shared_ptr<const ThreadsRun> threads;       // the Threads view's tile records
+  // The same kernel and n on one thread (the speedup's reference), when the
+  // recording ran on more; null otherwise.
+  std::shared_ptr<const ThreadsRun> threadsOne;
   std::string error;                   // last failure, shown in the UI ("" none)
   std::uint64_t lastFinished = 0;      // id of the newest request that completed
 };
@@ -162,8 +186,14 @@ struct Engine {
 };
 
 // References a simulation counts at most per run (the rest is sampled):
-// the cache view answers in about a second instead of a minute.
-inline constexpr double kCacheSideBudget = 24e6, kCacheSweepBudget = 6e6;
+// the cache view answers in seconds instead of a minute. A side computes the
+// three-C split (about 5x the cost of a plain run), a sweep point does not.
+inline constexpr double kCacheSideBudget = 6e6, kCacheSweepBudget = 3e6;
+
+// The hierarchy a Cache or Animation request simulates: its preset with the
+// overrides applied (sim::validate'd). `name` receives a caption: "zen4",
+// "host with L1 16K:4:64". Throws SimulationError / ConfigError.
+sim::HierarchyConfig requestHierarchy(const Request& request, std::string* name = nullptr);
 
 // Sizes above this get a quick probe at this size first: its numbers appear
 // at once and give the estimate for the real run's ETA and repetitions.

@@ -1,6 +1,7 @@
 // The worker's requests for the Access and Threads views (the rest of the
 // worker is in worker.cpp): recording the access animation's traces, and a
-// real matmul.parallel run with its tiles recorded.
+// real matmul.parallel run with its tiles recorded (and on one thread, the
+// speedup's reference).
 #include <algorithm>
 
 #include "engine/access_animation.hpp"
@@ -18,15 +19,10 @@ void Worker::runAnimation(const Request& request, std::uint64_t id) {
   data.request = id;
   AnimationSpec& spec = data.spec;
   spec.kernels = request.animationKernels;
-  spec.n = request.settings.params.n;
-  spec.block = std::min(request.settings.params.block, spec.n);
+  spec.n = request.animationN > 0 ? request.animationN : request.settings.params.n;
+  spec.block = std::min(request.animationBlock > 0 ? request.animationBlock : request.settings.params.block, spec.n);
   spec.density = request.settings.params.density;
-  spec.cacheName = request.caches.empty() ? "host" : request.caches;
-  spec.cache = trace::hierarchyFor(trace::loadPreset(spec.cacheName));
-  if (!request.l1.empty()) {
-    spec.cache.levels.front() = sim::parseLevelSpec(request.l1, spec.cache.levels.front().name);
-    spec.cacheName += " with L1 " + request.l1;
-  }
+  spec.cache = requestHierarchy(request, &spec.cacheName);
   if (spec.kernels.empty()) throw UsageError("no kernel to animate");
   draft_.error.clear();
   draft_.animation = std::make_shared<const AnimationData>(data);
@@ -64,7 +60,21 @@ void Worker::runThreads(const Request& request, std::uint64_t id) {
   ThreadsRun run = engine_.recordThreads(p, &cancel_, &fraction_);
   run.request = id;
   draft_.threads = std::make_shared<const ThreadsRun>(std::move(run));
+  draft_.threadsOne.reset();
   publish();
+  // The speedup needs the same run on one thread (the view explains a
+  // speedup above the thread count with it).
+  if (draft_.threads->threads > 1 && !cancelled()) {
+    Params one = p;
+    one.threads = 1;
+    setWhat(kernelRoles().threads + " n=" + std::to_string(p.n) + " on 1 thread (the speedup's reference)");
+    ThreadsRun ref = engine_.recordThreads(one, &cancel_, &fraction_);
+    ref.request = id;
+    if (ref.outcome == Outcome::Ok) {
+      draft_.threadsOne = std::make_shared<const ThreadsRun>(std::move(ref));
+      publish();
+    }
+  }
 }
 
 }  // namespace cachescope::engine

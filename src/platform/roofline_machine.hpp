@@ -3,12 +3,20 @@
 // both see it without depending on each other.
 #pragma once
 
+#include <algorithm>
 #include <string>
 
 namespace cachescope {
 
+// The roof a kernel is measured against: its data type's compute peak (fp32
+// FMA, int8 multiply-add) over the DRAM slope, or the slope alone (ReLU does
+// one comparison per element: only the bytes matter).
+enum class Roof { Fp32, Int8, Memory };
+
 struct RooflineMachine {
   double peakGflops = 0;     // fp32 FMA throughput, all `threads` together
+  double int8PeakGops = 0;   // int8 multiply-add throughput (2 ops a product), 0: not measured
+  std::string int8Simd;      // the int8 loop that ran ("avx512-vnni", "avx2")
   double bandwidthGBs = 0;   // STREAM-like triad on arrays well beyond L3
   int threads = 1;
   std::string simd;          // "avx512", "avx2", "scalar": the FMA loop that ran
@@ -16,6 +24,16 @@ struct RooflineMachine {
 
   // Arithmetic intensity (FLOP/byte) where the memory roof meets the peak.
   double ridge() const { return bandwidthGBs > 0 ? peakGflops / bandwidthGBs : 0; }
+  // The flat part of a roof (0: none, or not measured).
+  double peakOf(Roof roof) const { return roof == Roof::Fp32 ? peakGflops : roof == Roof::Int8 ? int8PeakGops : 0; }
+  // Attainable rate at an intensity under that roof (int8 without a
+  // measured peak: the fp32 one, which the plot then says).
+  double roofAt(Roof roof, double intensity) const {
+    const double slope = intensity * bandwidthGBs;
+    if (roof == Roof::Memory) return slope;
+    const double flat = roof == Roof::Int8 && int8PeakGops <= 0 ? peakGflops : peakOf(roof);
+    return flat > 0 ? std::min(flat, slope) : slope;
+  }
 };
 
 }  // namespace cachescope

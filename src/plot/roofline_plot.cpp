@@ -22,24 +22,31 @@ double rooflineAt(const RooflineMachine& machine, double intensity) {
 
 Plot rooflinePlot(const RooflineMachine& m, const std::vector<RooflinePoint>& points) {
   Plot plot;
-  plot.title = "Roofline: " + fmt("%.0f", m.peakGflops) + " GFLOP/s peak, " + fmt("%.1f", m.bandwidthGBs) +
-               " GB/s from DRAM";
-  plot.subtitle = "peak: " + (m.simd.empty() ? std::string("FMA") : m.simd + " FMA") + " loop; bandwidth: triad; " +
+  bool int8 = false, other = false;
+  for (const RooflinePoint& p : points) (p.roof == Roof::Int8 ? int8 : other) = true;
+  const bool int8Roof = int8 && m.int8PeakGops > 0;
+  plot.title = "Roofline: " + fmt("%.0f", m.peakGflops) + " GFLOP/s fp32 peak" +
+               (int8Roof ? ", " + fmt("%.0f", m.int8PeakGops) + " GOP/s int8" : std::string()) + ", " +
+               fmt("%.1f", m.bandwidthGBs) + " GB/s from DRAM";
+  plot.subtitle = "peaks: " + (m.simd.empty() ? std::string("FMA") : m.simd + " FMA") +
+                  (int8Roof ? " and " + m.int8Simd + " int8 multiply-add" : std::string()) + " loops; bandwidth: triad; " +
                   std::to_string(m.threads) + (m.threads == 1 ? " thread" : " threads") +
                   "; intensity counts compulsory DRAM traffic only";
-  plot.x.label = "arithmetic intensity (FLOP per byte)";
-  plot.y.label = "GFLOP/s";
+  plot.x.label = int8 ? "arithmetic intensity (operations per byte)" : "arithmetic intensity (FLOP per byte)";
+  plot.y.label = int8 ? (other ? "GFLOP/s (fp32), GOP/s (int8)" : "GOP/s") : "GFLOP/s";
   plot.x.scale = Scale::Log10;
   plot.y.scale = Scale::Log10;
 
   const double ridge = m.ridge();
-  double lo = ridge > 0 ? ridge : 1, hi = lo, yLo = m.peakGflops, yHi = m.peakGflops;
+  const double top = int8Roof ? std::max(m.peakGflops, m.int8PeakGops) : m.peakGflops;
+  double lo = ridge > 0 ? ridge : 1, hi = lo, yLo = m.peakGflops, yHi = top;
+  if (int8Roof) hi = std::max(hi, m.int8PeakGops / std::max(m.bandwidthGBs, 1e-9));
   for (const RooflinePoint& p : points) {
     if (!(p.intensity > 0) || !std::isfinite(p.intensity)) continue;
     lo = std::min(lo, p.intensity);
     hi = std::max(hi, p.intensity);
     if (p.gflops > 0) yLo = std::min(yLo, p.gflops);
-    if (std::isfinite(p.gflops)) yHi = std::max(yHi, p.gflops);  // a point above a mismeasured roof stays visible
+    if (std::isfinite(p.gflops)) yHi = std::max(yHi, p.gflops);  // a point above a roof stays visible
   }
   // Room on both sides of the ridge so both roofs show, whole decades at the ends.
   lo = std::pow(10.0, std::floor(std::log10(lo / 3)));
@@ -53,20 +60,29 @@ Plot rooflinePlot(const RooflineMachine& m, const std::vector<RooflinePoint>& po
   }
 
   if (m.peakGflops > 0 && m.bandwidthGBs > 0) {
-    Series roof{"roof: min(peak, intensity x bandwidth)", SeriesKind::Line, {}, 0x333333FF, false, false};
-    roof.points.push_back({lo, rooflineAt(m, lo), 0, 0, fmt("%.1f GB/s", m.bandwidthGBs) + " x intensity"});
+    Series roof{"fp32 roof: min(peak, intensity x bandwidth)", SeriesKind::Line, {}, 0x333333FF, false, false};
+    roof.points.push_back({lo, rooflineAt(m, lo), 0, 0, fmt("%.1f GB/s", m.bandwidthGBs) + " x intensity (DRAM)"});
     roof.points.push_back({ridge, m.peakGflops, 0, 0, "ridge " + fmt("%.1f FLOP/byte", ridge)});
-    roof.points.push_back({hi, m.peakGflops, 0, 0, fmt("peak %.0f GFLOP/s", m.peakGflops)});
+    roof.points.push_back({hi, m.peakGflops, 0, 0, fmt("fp32 peak %.0f GFLOP/s", m.peakGflops)});
     plot.series.push_back(roof);
-    plot.markers.push_back(Marker{ridge, "ridge: " + fmt("%.2g", ridge) + " FLOP/byte", 0x777777FF});
+    plot.markers.push_back(Marker{ridge, "ridge " + fmt("%.2g", ridge), 0x777777FF});
+    if (int8Roof) {
+      const double ridge8 = m.int8PeakGops / m.bandwidthGBs;
+      Series r8{"int8 roof: min(int8 peak, intensity x bandwidth)", SeriesKind::Line, {}, 0x8E44ADFF, true, false};
+      r8.points.push_back({ridge, m.peakGflops, 0, 0, "DRAM slope"});
+      r8.points.push_back({ridge8, m.int8PeakGops, 0, 0, "int8 ridge " + fmt("%.1f op/byte", ridge8)});
+      r8.points.push_back({hi, m.int8PeakGops, 0, 0, fmt("int8 peak %.0f GOP/s", m.int8PeakGops)});
+      plot.series.push_back(r8);
+    }
   }
   for (std::size_t i = 0; i < points.size(); ++i) {
     const RooflinePoint& p = points[i];
-    Series s{p.label, SeriesKind::Points, {}, paletteColor(i), false};
+    const std::string label = p.reason.empty() ? p.label : p.label + " (" + p.reason + ")";
+    Series s{label, SeriesKind::Points, {}, paletteColor(i), false};
     Point q;
     q.x = p.intensity;
     q.y = p.gflops;
-    q.label = p.label;
+    q.label = label;
     s.points.push_back(q);
     plot.series.push_back(s);
   }

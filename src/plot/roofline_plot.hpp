@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "platform/roofline_machine.hpp"
@@ -15,11 +16,22 @@ namespace cachescope::plot {
 struct RooflinePoint {
   std::string label;      // kernel id and size: "<id> n=512"
   double intensity = 0;   // FLOP (or op) per byte of compulsory DRAM traffic
-  double gflops = 0;      // achieved
+  double gflops = 0;      // achieved (GFLOP/s, or GOP/s for int8)
+  Roof roof = Roof::Fp32; // the roof of its data type
+  std::string reason;     // why it sits above that roof ("" it does not): shown in its label
+
+  RooflinePoint() = default;
+  RooflinePoint(std::string label_, double intensity_, double gflops_, Roof roof_ = Roof::Fp32, std::string reason_ = {})
+      : label(std::move(label_)), intensity(intensity_), gflops(gflops_), roof(roof_), reason(std::move(reason_)) {}
 };
 
-// Attainable rate at an intensity under the machine's roof.
+// Attainable rate at an intensity under the machine's fp32 roof.
 double rooflineAt(const RooflineMachine& machine, double intensity);
+
+// One roof per data type among the points: fp32 (min(peak, intensity x
+// bandwidth)), int8 where measured and an int8 point is placed, and the DRAM
+// slope that both share (ReLU's only roof). A point above its roof carries
+// its reason in its label.
 
 Plot rooflinePlot(const RooflineMachine& machine, const std::vector<RooflinePoint>& points);
 

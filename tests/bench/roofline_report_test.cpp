@@ -53,7 +53,7 @@ TEST_CASE("roofline table: the machine, then kernels under the roof", "[roofline
                "                  FLOP/byte               GFLOP/s  GFLOP/s\n" +
                std::string(86, '-') +
                "\n"
-               "matmul.naive  96      16.00                  50.0    200.0    25.0%  compute\n"
+               "matmul.naive  96      16.00                  50.0    200.0    25.0%  fp32 compute\n"
                "matmul.naive  12          -  failed: wrong result\n"
                "intensity counts compulsory DRAM traffic only") != std::string::npos);
 
@@ -79,4 +79,58 @@ TEST_CASE("roofline labels name the bits and density that differ from fp32 dense
   CHECK(placedLabel(r) == "matmul.int8 8-bit");
   r.bits = 32;
   CHECK(placedLabel(r) == "matmul.int8");
+}
+
+TEST_CASE("roofline report: each kernel under its data type's roof, with the reason when above", "[roofline][report]") {
+  RooflineMachine m = machine();
+  m.int8PeakGops = 800;
+  m.int8Simd = "avx2";
+  const Kernel* relu = findKernel("relu.naive");
+  const Kernel* int8 = findKernel("matmul.int8");
+  REQUIRE(relu);
+  REQUIRE(int8);
+  Params q{96};
+  q.bits = 8;
+  std::vector<Job> jobs = {{relu, Params{64}}, {int8, q}};
+  BenchRecord r;
+  r.kernel = "relu.naive";
+  r.n = 64;
+  r.medianS = 64.0 * 64 / 10e9;  // 10 G elements/s against a DRAM slope of 20 x 1/8 = 2.5
+  BenchRecord i;
+  i.kernel = "matmul.int8";
+  i.n = 96;
+  i.bits = 8;
+  i.medianS = 2.0 * 96 * 96 * 96 / 300e9;  // 300 GOP/s: above fp32's 200, under int8's 800
+  const std::vector<PlacedKernel> placed = placeKernels(m, jobs, {r, i});
+  REQUIRE(placed.size() == 2);
+  CHECK(placed[0].roofKind == Roof::Memory);
+  CHECK(placed[0].roof == Approx(2.5));
+  CHECK(placed[0].aboveReason.find("fits in L") != std::string::npos);
+  CHECK(placed[1].roofKind == Roof::Int8);
+  CHECK(placed[1].aboveReason.empty());
+  CHECK(placed[1].roof <= 800);
+  CHECK(placed[1].roof > 200);
+  const std::vector<plot::RooflinePoint> points = rooflinePoints(placed);
+  REQUIRE(points.size() == 2);
+  CHECK(points[0].reason == placed[0].aboveReason);
+  CHECK(points[1].roof == Roof::Int8);
+  const plot::Plot chart = plot::rooflinePlot(m, points);
+  bool int8Roof = false, reasonInLabel = false;
+  for (const plot::Series& s : chart.series) {
+    int8Roof = int8Roof || s.name.rfind("int8 roof", 0) == 0;
+    reasonInLabel = reasonInLabel || s.name.find(placed[0].aboveReason) != std::string::npos;
+  }
+  CHECK(int8Roof);
+  CHECK(reasonInLabel);
+  CHECK(chart.subtitle.find("compulsory") != std::string::npos);
+  const std::string t = rooflineTable(m, placed);
+  CHECK(t.find("peak int8       800.0 GOP/s") != std::string::npos);
+  CHECK(t.find("DRAM memory; above: ") != std::string::npos);
+  nlohmann::json j = nlohmann::json::parse(rooflineJsonText(m, placed));
+  CHECK(j["machine"]["int8_peak_gops"] == 800.0);
+  CHECK(j["kernels"][1]["roof"] == "int8");
+  CHECK(j["kernels"][0].contains("above_roof_reason"));
+  // Without int8 points there is no int8 roof on the plot.
+  const plot::Plot fp32Only = plot::rooflinePlot(m, {points[0]});
+  for (const plot::Series& s : fp32Only.series) CHECK(s.name.rfind("int8 roof", 0) != 0);
 }

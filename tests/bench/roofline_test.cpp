@@ -109,3 +109,63 @@ TEST_CASE("default triad size is well beyond the last-level cache", "[roofline]"
   if (avail == 0 || avail / 4 >= 4 * llc) CHECK(bytes >= 4 * llc);
   if (avail > 0) CHECK(bytes <= avail / 4 + (1 << 20));
 }
+
+TEST_CASE("the int8 peak is measured with the int8 GEMM's instructions where the SIMD level has them", "[roofline]") {
+  const SimdLevel simd = activeSimd();
+  const std::string loop = int8LoopName(simd);
+  CHECK(int8LoopName(SimdLevel::Scalar).empty());
+  CHECK(measurePeakInt8Gops(1, 0.01, SimdLevel::Scalar).outcome == Outcome::Failed);
+  if (simd >= SimdLevel::Avx2) {
+    CHECK(loop == (simd == SimdLevel::Avx512 && host().avx512vnni ? "avx512-vnni" : "avx2"));
+    const Measured int8 = measurePeakInt8Gops(1, 0.03, simd);
+    REQUIRE(int8.outcome == Outcome::Ok);
+    CHECK(std::isfinite(int8.value));
+    CHECK(int8.value > 0.1);
+    RooflineOptions o;
+    o.seconds = 0.02;
+    o.triadBytes = std::size_t(4) << 20;
+    const RooflineResult r = measureRoofline(o);
+    REQUIRE(r.outcome == Outcome::Ok);
+    CHECK(r.machine.int8PeakGops > 0);
+    CHECK(r.machine.int8Simd == loop);
+  }
+}
+
+TEST_CASE("one roof per data type, and the reason a point sits above its roof", "[roofline]") {
+  RooflineMachine m;
+  m.peakGflops = 100;
+  m.bandwidthGBs = 10;  // fp32 ridge at 10
+  CHECK(m.roofAt(Roof::Fp32, 1) == Approx(10));
+  CHECK(m.roofAt(Roof::Fp32, 100) == Approx(100));
+  CHECK(m.roofAt(Roof::Memory, 100) == Approx(1000));  // ReLU: the DRAM slope only
+  CHECK(m.roofAt(Roof::Int8, 100) == Approx(100));     // no int8 peak measured: the fp32 roof
+  m.int8PeakGops = 400;
+  CHECK(m.roofAt(Roof::Int8, 100) == Approx(400));
+  CHECK(m.roofAt(Roof::Int8, 10) == Approx(100));
+
+  const Kernel* relu = findKernel("relu.naive");
+  const Kernel* int8 = findKernel("matmul.int8");
+  const Kernel* naive = findKernel("matmul.naive");
+  REQUIRE(relu);
+  REQUIRE(naive);
+  CHECK(roofFor(*relu, Params{64}) == Roof::Memory);
+  CHECK(roofFor(*naive, Params{64}) == Roof::Fp32);
+  if (int8) {
+    Params p{64};
+    p.bits = 8;
+    CHECK(roofFor(*int8, p) == Roof::Int8);
+  }
+
+  // ReLU at n = 64: 32 KiB of compulsory bytes at 1/8 op/byte, roof 1.25;
+  // achieving 5 means its data came from a cache.
+  const IntensityModel r = intensityModel(*relu, Params{64});
+  REQUIRE(r.intensity() == Approx(0.125));
+  CHECK(aboveRoofReason(m, Roof::Memory, r, 1.0).empty());
+  const std::string why = aboveRoofReason(m, Roof::Memory, r, 5.0);
+  CHECK(why.find("fits in L") != std::string::npos);
+  // fp32 above the flat roof: no cache can explain it.
+  const IntensityModel big = intensityModel(*naive, Params{600});
+  CHECK(aboveRoofReason(m, Roof::Fp32, big, 150).find("noise") != std::string::npos);
+  m.int8PeakGops = 0;
+  CHECK(aboveRoofReason(m, Roof::Int8, big, 150) == "no int8 peak measured");
+}

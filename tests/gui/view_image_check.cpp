@@ -6,12 +6,23 @@
 // the same loop nests on the same caches itself (access_animation.hpp, the
 // simulator's own trace), works out at t which level served each cell's last
 // access and which lines are in L1, and checks the screenshot's pixels there:
-// cell centres in the level's colour (cells that no longer glow), untouched
-// cells grey, the L1 outline at the top edge of resident cells.
+// cell centres in the level's colour, or in the glow colour while fresh;
+// untouched cells grey; the L1 outline at the top edge of a resident region
+// and not between two resident cells (so large resident areas do not merge
+// into dark blocks); and every pixel of every grid one of the legend's
+// colours (no blends).
+//
+//   view_image_check layout LAYOUT.json [--grids-visible]
+// Any of the Cache, Roofline, Access and Threads views' layout record
+// (view_layout.hpp): every box inside the view's width, no two boxes over
+// each other (one inside another is fine), plots at least their minimum
+// size, tables as wide as their text; with --grids-visible, every grid ends
+// above the view's bottom edge (visible without scrolling).
 //
 //   view_image_check threads SHOT.png
 // The Threads view: the C grid is coloured by thread (palette colours), the
 // timeline lanes are drawn.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -24,6 +35,7 @@
 
 #include "engine/access_animation.hpp"
 #include "plot/plot.hpp"
+#include "report/numbers.hpp"
 #include "trace/presets.hpp"
 #include "trace/simulation.hpp"
 
@@ -66,8 +78,13 @@ int checkAccess(const std::string& shot, const std::string& layoutPath) {
   spec.cache = trace::hierarchyFor(trace::loadPreset(spec.cacheName));
   const unsigned untouched = fromJson(j.at("untouched"));
   const unsigned resident = fromJson(j.at("resident"));
+  const unsigned glow = fromJson(j.at("glow"));
+  std::vector<unsigned> legend = {untouched, resident, glow, fromJson(j.at("current")), fromJson(j.at("gap"))};
   unsigned levelColor[4];
-  for (int i = 0; i < 4; ++i) levelColor[i] = fromJson(j.at("levels").at(std::size_t(i)));
+  for (int i = 0; i < 4; ++i) {
+    levelColor[i] = fromJson(j.at("levels").at(std::size_t(i)));
+    legend.push_back(levelColor[i]);
+  }
   std::printf("instant t = %llu, fade %.0f accesses, n = %d, block = %d, %s caches\n", (unsigned long long)t, fade,
               spec.n, spec.block, spec.cacheName.c_str());
 
@@ -85,6 +102,17 @@ int checkAccess(const std::string& shot, const std::string& layoutPath) {
       same = levels.at(std::size_t(l)).at("accesses").get<std::uint64_t>() == s.accesses[std::size_t(l)] &&
              levels.at(std::size_t(l)).at("hits").get<std::uint64_t>() == s.hits[std::size_t(l)];
     expect(same, kernel + ": the app's hit counters at t equal a fresh recording's");
+  }
+
+  // The timeline drawn in the frame shows the instant the counters are at
+  // (not the one before: the clock moves before anything is drawn).
+  if (j.contains("timeline") && !j.at("sides").empty()) {
+    std::uint64_t longest = 0;
+    for (const auto& side : j.at("sides")) longest = std::max(longest, side.at("accesses_recorded").get<std::uint64_t>());
+    const std::uint64_t at = j.at("sides").at(0).at("t").get<std::uint64_t>();
+    const std::string want = "access " + cachescope::groupedText(at) + " of " + cachescope::groupedText(longest);
+    expect(j.at("timeline").get<std::string>() == want,
+           "the timeline reads '" + j.at("timeline").get<std::string>() + "', the counters are at '" + want + "'");
   }
 
   int gridsChecked = 0;
@@ -113,14 +141,25 @@ int checkAccess(const std::string& shot, const std::string& layoutPath) {
     seek(tr, s, t);
     const std::size_t currentCell =
         s.t > 0 && tr.events[s.t - 1].grid() == grid ? tr.events[s.t - 1].cell() : std::size_t(-1);
-    int checked[5] = {}, wrong = 0, outlines = 0, outlineWrong = 0;
+    int checked[5] = {}, wrong = 0, outlines = 0, outlineWrong = 0, inner = 0, innerWrong = 0, fresh = 0,
+        freshWrong = 0;
     std::string firstWrong;
+    const auto& lines = tr.cellLine[std::size_t(grid)];
+    auto inL1 = [&](int rr, int cc) {
+      return rr >= 0 && s.inL1[lines[std::size_t(rr * shape.cellCols + cc)]] != 0;
+    };
     for (int r = 0; r < shape.cellRows; ++r)
       for (int c = 0; c < shape.cellCols; ++c) {
         const std::size_t cell = std::size_t(r * shape.cellCols + c);
         if (cell == currentCell) continue;
         const std::uint32_t lt = s.lastTouch[std::size_t(grid)][cell];
-        if (lt != 0 && double(s.t) - double(lt) < fade) continue;  // still glowing
+        const int px = int(x + (c + 0.5) * cw), py = int(y + (r + 0.5) * ch);
+        if (px < 0 || py < 0 || px >= img.w || py >= img.h) continue;
+        if (lt != 0 && double(s.t) - double(lt) < fade) {  // fresh: its centre in the glow colour
+          ++fresh;
+          if (!near(img.rgb(px, py), glow, 4)) ++freshWrong;
+          continue;
+        }
         int slot = 4;  // untouched
         unsigned want = untouched;
         if (lt != 0) {
@@ -128,19 +167,25 @@ int checkAccess(const std::string& shot, const std::string& layoutPath) {
           slot = l >= tr.levels ? 3 : std::min(l, 2);
           want = levelColor[slot];
         }
-        const int px = int(x + (c + 0.5) * cw), py = int(y + (r + 0.5) * ch);
-        if (px < 0 || py < 0 || px >= img.w || py >= img.h) continue;
         ++checked[slot];
         if (!near(img.rgb(px, py), want, 4)) {
           if (wrong++ == 0)
             firstWrong = " (first: cell " + std::to_string(r) + "," + std::to_string(c) + " is " + hex(img.rgb(px, py)) +
                          ", want " + hex(want) + ")";
         }
-        // L1 outline: the band just inside the cell's top edge (cells of 7 px and more).
-        if (cw >= 7 && ch >= 7 && s.inL1[tr.cellLine[std::size_t(grid)][cell]]) {
-          ++outlines;
+        // L1 outline: the band just inside the cell's top edge (cells of 7 px
+        // and more) where the cell above is not in L1; none where it is.
+        if (cw >= 7 && ch >= 7 && inL1(r, c)) {
           const int oy = int(y + r * ch + 1.5);
-          if (!near(img.rgb(px, oy), resident, 4)) ++outlineWrong;
+          const bool onEdge = !inL1(r - 1, c);
+          const bool isResident = near(img.rgb(px, oy), resident, 4);
+          if (onEdge) {
+            ++outlines;
+            if (!isResident) ++outlineWrong;
+          } else if (cell - std::size_t(shape.cellCols) != currentCell) {
+            ++inner;
+            if (isResident) ++innerWrong;
+          }
         }
       }
     const int total = checked[0] + checked[1] + checked[2] + checked[3] + checked[4];
@@ -150,13 +195,100 @@ int checkAccess(const std::string& shot, const std::string& layoutPath) {
     // T (b x b) may be all aglow right after a tile copy: nothing to check then.
     expect((total > 0 || grid >= 3) && wrong == 0, buf + firstWrong);
     if (outlines) {
-      std::snprintf(buf, sizeof buf, "%s %s: %d cells whose line is in L1 outlined (%d not)", kernel.c_str(),
+      std::snprintf(buf, sizeof buf, "%s %s: %d cells on the top edge of an L1 region outlined (%d not)", kernel.c_str(),
                     name.c_str(), outlines - outlineWrong, outlineWrong);
       expect(outlineWrong == 0, buf);
     }
+    if (inner) {
+      std::snprintf(buf, sizeof buf, "%s %s: %d cells below another L1 cell without an outline between (%d with)",
+                    kernel.c_str(), name.c_str(), inner - innerWrong, innerWrong);
+      expect(innerWrong == 0, buf);
+    }
+    if (fresh) {
+      std::snprintf(buf, sizeof buf, "%s %s: %d fresh cells with the glow colour at their centre (%d not)",
+                    kernel.c_str(), name.c_str(), fresh - freshWrong, freshWrong);
+      expect(freshWrong == 0, buf);
+    }
+    // Colours only from the legend: every pixel of the grid.
+    int foreign = 0;
+    unsigned firstForeign = 0;
+    for (int yy = int(std::ceil(y)); yy < int(y + h) && yy < img.h; ++yy)
+      for (int xx = int(std::ceil(x)); xx < int(x + w) && xx < img.w; ++xx) {
+        const unsigned v = img.rgb(xx, yy);
+        bool known = false;
+        for (unsigned l : legend) known = known || near(v, l, 4);
+        if (!known && foreign++ == 0) firstForeign = v;
+      }
+    std::snprintf(buf, sizeof buf, "%s %s: every pixel a legend colour (%d others%s%s)", kernel.c_str(), name.c_str(),
+                  foreign, foreign ? ", first " : "", foreign ? hex(firstForeign).c_str() : "");
+    expect(foreign == 0, buf);
     ++gridsChecked;
   }
   expect(gridsChecked >= 6, "at least two kernels' A, B and C checked (" + std::to_string(gridsChecked) + " grids)");
+  return failures ? 1 : 0;
+}
+
+int checkLayout(const std::string& path, bool gridsVisible) {
+  std::ifstream in(path);
+  nlohmann::json j;
+  try {
+    in >> j;
+  } catch (const std::exception& e) {
+    expect(false, std::string("layout JSON parses: ") + e.what());
+    return 1;
+  }
+  const std::string view = j.at("view").get<std::string>();
+  const auto& content = j.at("content");
+  const double left = content.at(0).get<double>(), right = content.at(2).get<double>();
+  const double bottom = content.at(3).get<double>();
+  struct Box {
+    std::string kind, name;
+    double x0, y0, x1, y1, needW, needH;
+  };
+  std::vector<Box> boxes;
+  for (const auto& b : j.at("boxes"))
+    boxes.push_back({b.at("kind").get<std::string>(), b.at("name").get<std::string>(), b.at("x0").get<double>(),
+                     b.at("y0").get<double>(), b.at("x1").get<double>(), b.at("y1").get<double>(),
+                     b.at("need_w").get<double>(), b.at("need_h").get<double>()});
+  std::printf("%s: %zu boxes, view x %.0f..%.0f, bottom at %.0f\n", view.c_str(), boxes.size(), left, right, bottom);
+  std::map<std::string, int> kinds;
+  for (const Box& b : boxes) {
+    ++kinds[b.kind];
+    const std::string what = view + " " + b.kind + " '" + b.name + "'";
+    char buf[160];
+    std::snprintf(buf, sizeof buf, " at x %.0f..%.0f", b.x0, b.x1);
+    expect(b.x0 >= left - 1 && b.x1 <= right + 1, what + " inside the view's width" + buf);
+    if (b.kind == "plot") {
+      std::snprintf(buf, sizeof buf, " (%.0f x %.0f, minimum %.0f x %.0f)", b.x1 - b.x0, b.y1 - b.y0, b.needW, b.needH);
+      expect(b.x1 - b.x0 >= b.needW - 0.5 && b.y1 - b.y0 >= b.needH - 0.5, what + " at least its minimum size" + buf);
+    }
+    if (b.kind == "table") {
+      std::snprintf(buf, sizeof buf, " (%.0f px, text needs %.0f)", b.x1 - b.x0, b.needW);
+      expect(b.x1 - b.x0 >= b.needW - 0.5, what + " as wide as its text" + buf);
+    }
+    if (gridsVisible && b.kind == "grid") {
+      std::snprintf(buf, sizeof buf, " (bottom %.0f, view bottom %.0f)", b.y1, bottom);
+      expect(b.y1 <= bottom + 0.5, what + " visible without scrolling" + buf);
+    }
+  }
+  int overlaps = 0;
+  for (std::size_t a = 0; a < boxes.size(); ++a)
+    for (std::size_t b = a + 1; b < boxes.size(); ++b) {
+      const Box &p = boxes[a], &q = boxes[b];
+      const double w = std::min(p.x1, q.x1) - std::max(p.x0, q.x0), h = std::min(p.y1, q.y1) - std::max(p.y0, q.y0);
+      if (w <= 1 || h <= 1) continue;
+      auto inside = [](const Box& i, const Box& o) {
+        return i.x0 >= o.x0 - 0.5 && i.x1 <= o.x1 + 0.5 && i.y0 >= o.y0 - 0.5 && i.y1 <= o.y1 + 0.5;
+      };
+      if (inside(p, q) || inside(q, p)) continue;
+      ++overlaps;
+      expect(false, view + ": " + p.kind + " '" + p.name + "' and " + q.kind + " '" + q.name + "' overlap");
+    }
+  expect(overlaps == 0, view + ": no two boxes over each other");
+  if (view == "cache" || view == "roofline") expect(kinds["plot"] >= 1, view + ": plots recorded");
+  if (view == "cache") expect(kinds["table"] + kinds["plot"] >= 3, view + ": hit-rate and three-C plots and the tables");
+  if (view == "access") expect(kinds["grid"] >= 6, view + ": two kernels' A, B and C recorded");
+  if (view == "threads") expect(kinds["grid"] >= 1 && kinds["timeline"] >= 1, view + ": C and the timeline recorded");
   return failures ? 1 : 0;
 }
 
@@ -186,10 +318,14 @@ int main(int argc, char** argv) {
     const std::string mode = argc > 1 ? argv[1] : "";
     if (mode == "access" && argc == 4) return checkAccess(argv[2], argv[3]);
     if (mode == "threads" && argc == 3) return checkThreads(argv[2]);
+    if (mode == "layout" && (argc == 3 || (argc == 4 && std::string(argv[3]) == "--grids-visible")))
+      return checkLayout(argv[2], argc == 4);
   } catch (const std::exception& e) {
     std::printf("FAIL %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: view_image_check access SHOT.png LAYOUT.json | threads SHOT.png\n");
+  std::fprintf(stderr,
+               "usage: view_image_check access SHOT.png LAYOUT.json | threads SHOT.png | layout LAYOUT.json "
+               "[--grids-visible]\n");
   return 2;
 }
