@@ -287,7 +287,7 @@ bool App::scriptStep(const Snapshot& snap, const ProgressView& progress) {
     case Phase::WaitInitial:
       if (!settled) return true;
       if (!options_.thenSet.empty()) {
-        for (const std::string& kv : options_.thenSet) applySetting(state_.settings, kv, nullptr);
+        for (const std::string& kv : options_.thenSet) applySetting(state_.settings, kv, nullptr, "--then-set");
         changeAt_ = now;
         changeAfterId_ = state_.lastPosted;
         phase_ = Phase::WaitChange;
