@@ -47,6 +47,9 @@ struct ExportRequest {
   std::string text;
 };
 
+// A run estimated longer than this is announced before it starts.
+inline constexpr double kLongRunS = 10;
+
 struct UiState {
   RunSettings settings = defaultRunSettings();
   View view = View::Timings;
@@ -66,6 +69,12 @@ struct UiState {
   std::string exportDir = ".";
   std::string notice;                    // last export / screenshot message
   bool fullscreen = false;
+
+  // The control panel: F9, its << button and the views' >> button fold it
+  // away; --set panel=0 starts without it.
+  bool panelShown = true;
+  float panelBelowH = 0;                 // height of what follows the kernel list (last frame)
+  double estimateS = 0;                  // the selected kernels' estimated run time at these settings
 
   AccessViewState access;
   ThreadsViewState threads;

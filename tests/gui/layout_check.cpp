@@ -1,0 +1,221 @@
+// Checks one frame's layout as `cachescope gui --layout FILE` wrote it
+// (src/app/layout_record.hpp):
+//
+//   layout_check LAYOUT.json
+//
+// Fails (exit 1, one line per finding) on
+// - a window or child whose content reaches beyond its visible rectangle
+//   sideways without a horizontal scrollbar (what is beyond cannot be seen);
+// - an item (a widget) that sticks out of its window's visible part sideways;
+// - text cut by the rectangle it was drawn in (a glyph across its clip edge),
+//   from ImGui or from a draw list (the glyphs read back, and the texts views
+//   record);
+// - text over other text (the ink boxes of words of two different runs);
+// - text drawn smaller than the chosen font size (never shrunk to fit);
+// - a plot canvas smaller than the minimum its layout states.
+// Exit 2 when the file cannot be read. Prints a summary line either way.
+//
+// [SECTION] geometry
+// [SECTION] checks
+// [SECTION] main
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+// [SECTION] geometry
+
+struct Box {
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  float w() const { return x1 - x0; }
+  float h() const { return y1 - y0; }
+};
+
+Box box(const nlohmann::json& a) { return {a.at(0).get<float>(), a.at(1).get<float>(), a.at(2).get<float>(), a.at(3).get<float>()}; }
+
+bool overlapY(const Box& a, const Box& b) { return a.y1 > b.y0 && a.y0 < b.y1; }
+
+// Overlap of two boxes in both directions by more than `tol` pixels.
+bool overlaps(const Box& a, const Box& b, float tol) {
+  return std::min(a.x1, b.x1) - std::max(a.x0, b.x0) > tol && std::min(a.y1, b.y1) - std::max(a.y0, b.y0) > tol;
+}
+
+std::string fmt(const Box& b) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "[%.0f,%.0f - %.0f,%.0f]", b.x0, b.y0, b.x1, b.y1);
+  return buf;
+}
+
+// The last part of an ImGui window name: "##main/##views_1234/##view_5678" -> "##view".
+std::string shortName(const std::string& name) {
+  std::string s = name.substr(name.rfind('/') == std::string::npos ? 0 : name.rfind('/') + 1);
+  const auto u = s.rfind('_');
+  if (u != std::string::npos && s.size() - u == 9) s = s.substr(0, u);  // _%08X of a child
+  return s.empty() ? name : s;
+}
+
+// [SECTION] checks
+
+struct Findings {
+  std::vector<std::string> lines;
+  void add(const std::string& s) { lines.push_back(s); }
+};
+
+struct Run {
+  std::string text, window;
+  Box rect, clip;
+  std::vector<Box> words;
+  bool cut = false;
+  float fontPx = 0;
+};
+
+// The text inside an item's rectangle, to name it in a finding.
+std::string textIn(const Box& item, const std::vector<Run>& runs) {
+  std::string s;
+  for (const Run& r : runs) {
+    const float cx = (r.rect.x0 + r.rect.x1) / 2, cy = (r.rect.y0 + r.rect.y1) / 2;
+    if (cx >= item.x0 && cx <= item.x1 && cy >= item.y0 && cy <= item.y1) s += (s.empty() ? "" : " ") + r.text;
+  }
+  return s;
+}
+
+void checkWindows(const nlohmann::json& j, Findings& f) {
+  for (const auto& w : j.at("windows")) {
+    if (w.at("scroll_x").get<bool>()) continue;
+    const Box vis = box(w.at("visible")), content = box(w.at("content"));
+    if (vis.w() <= 0 || vis.h() <= 0) continue;
+    if (content.x1 > vis.x1 + 1.0f)
+      f.add("window " + shortName(w.at("name").get<std::string>()) + ": content reaches x=" +
+            std::to_string(int(content.x1)) + ", visible only to x=" + std::to_string(int(vis.x1)) + " (" +
+            std::to_string(int(content.x1 - vis.x1)) + " px cut, no horizontal scrollbar)");
+  }
+}
+
+void checkItems(const nlohmann::json& j, const std::vector<Run>& runs, float fs, Findings& f) {
+  std::map<std::string, nlohmann::json> windows;
+  for (const auto& w : j.at("windows")) windows[w.at("name").get<std::string>()] = w;
+  for (const auto& it : j.at("items")) {
+    const auto w = windows.find(it.at("window").get<std::string>());
+    if (w == windows.end() || w->second.at("scroll_x").get<bool>()) continue;
+    const Box r = box(it.at("rect"));
+    // Lines (separators) span their window's whole width by design.
+    if (r.w() <= 0 || r.h() < fs * 0.25f) continue;
+    const Box vis = box(w->second.at("visible")), rect = box(w->second.at("rect"));
+    if (!overlapY(r, vis)) continue;  // scrolled out of view: reachable
+    // The visible part, plus the outer half of the window padding (at most
+    // 0.6 em), never beyond the window itself.
+    const float left = std::max(rect.x0, vis.x0 - fs * 0.6f) - 1, right = std::min(rect.x1, vis.x1 + fs * 0.6f) + 1;
+    if (r.x0 >= left && r.x1 <= right) continue;
+    std::string name = it.at("label").get<std::string>();
+    if (name.empty()) name = textIn(r, runs);
+    if (name.empty()) {
+      char id[32];
+      std::snprintf(id, sizeof id, "id %08x", it.at("id").get<unsigned>());
+      name = id;
+    }
+    f.add("item '" + name + "' " + fmt(r) + " sticks out of window " + shortName(w->first) + " (visible x " +
+          std::to_string(int(vis.x0)) + ".." + std::to_string(int(vis.x1)) + ")");
+  }
+}
+
+void checkText(const std::vector<Run>& runs, const nlohmann::json& j, float fs, Findings& f) {
+  for (const Run& r : runs) {
+    if (r.cut)
+      f.add("text '" + r.text + "' " + fmt(r.rect) + " is cut by its clip rectangle " + fmt(r.clip) + " (in " +
+            shortName(r.window) + ")");
+    if (fs > 0 && r.fontPx > 0 && r.fontPx < fs * 0.95f && overlapY(r.rect, r.clip)) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, " is drawn at %.0f px, below the chosen %.0f px", r.fontPx, fs);
+      f.add("text '" + r.text + "'" + buf);
+    }
+  }
+  // Words of two runs on top of each other (a run's own words never are).
+  for (std::size_t a = 0; a < runs.size(); ++a)
+    for (std::size_t b = a + 1; b < runs.size(); ++b) {
+      if (!overlaps(runs[a].rect, runs[b].rect, 1.0f)) continue;
+      bool hit = false;
+      for (const Box& wa : runs[a].words)
+        for (const Box& wb : runs[b].words) hit = hit || overlaps(wa, wb, 1.5f);
+      if (hit) f.add("text '" + runs[a].text + "' " + fmt(runs[a].rect) + " overlaps '" + runs[b].text + "' " + fmt(runs[b].rect));
+    }
+  // What views record of their draw-list text: inside its clip, not on other text.
+  std::vector<std::pair<std::string, Box>> texts;
+  for (const auto& t : j.at("texts")) {
+    const Box r = box(t.at("rect")), c = box(t.at("clip"));
+    const std::string s = t.at("text").get<std::string>();
+    if (overlapY(r, c) && (r.x0 < c.x0 - 1 || r.x1 > c.x1 + 1))
+      f.add("recorded text '" + s + "' " + fmt(r) + " is cut by its clip rectangle " + fmt(c));
+    texts.push_back({s, r});
+  }
+  for (std::size_t a = 0; a < texts.size(); ++a)
+    for (std::size_t b = a + 1; b < texts.size(); ++b)
+      if (overlaps(texts[a].second, texts[b].second, 2.0f))
+        f.add("recorded text '" + texts[a].first + "' " + fmt(texts[a].second) + " overlaps '" + texts[b].first + "' " +
+              fmt(texts[b].second));
+}
+
+void checkPlots(const nlohmann::json& j, Findings& f) {
+  for (const auto& p : j.at("plots")) {
+    const Box r = box(p.at("rect"));
+    const float mw = p.at("min_width").get<float>(), mh = p.at("min_height").get<float>();
+    if (r.w() + 0.5f < mw || r.h() + 0.5f < mh) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, " is %.0f x %.0f px, below its minimum %.0f x %.0f", r.w(), r.h(), mw, mh);
+      f.add("plot '" + p.at("title").get<std::string>() + "'" + buf);
+    }
+  }
+}
+
+}  // namespace
+
+// [SECTION] main
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: layout_check LAYOUT.json\n");
+    return 2;
+  }
+  nlohmann::json j;
+  try {
+    std::ifstream in(argv[1]);
+    if (!in) throw std::runtime_error("cannot open");
+    in >> j;
+    for (const char* key : {"frame", "windows", "items", "glyph_runs", "texts", "plots"})
+      if (!j.contains(key)) throw std::runtime_error(std::string("no '") + key + "' in it");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "layout_check: %s: %s\n", argv[1], e.what());
+    return 2;
+  }
+  const float fs = j.at("frame").value("font_px", 0.0f);
+  std::vector<Run> runs;
+  for (const auto& g : j.at("glyph_runs")) {
+    Run r;
+    r.text = g.at("text").get<std::string>();
+    r.window = g.at("window").get<std::string>();
+    r.rect = box(g.at("rect"));
+    r.clip = box(g.at("clip"));
+    r.cut = g.at("cut").get<bool>();
+    r.fontPx = g.at("font_px").get<float>();
+    for (const auto& w : g.at("words")) r.words.push_back(box(w));
+    runs.push_back(std::move(r));
+  }
+  Findings f;
+  checkWindows(j, f);
+  checkItems(j, runs, fs, f);
+  checkText(runs, j, fs, f);
+  checkPlots(j, f);
+  for (const std::string& line : f.lines) std::printf("FAIL %s\n", line.c_str());
+  const auto& fr = j.at("frame");
+  std::printf("%s: view %s, %s, %.0f px, %dx%d: %zu windows, %zu items, %zu text runs, %zu recorded texts, %zu plots: "
+              "%zu findings\n",
+              argv[1], fr.value("view", "?").c_str(), fr.value("theme", "?").c_str(), fs, fr.value("width", 0),
+              fr.value("height", 0), j.at("windows").size(), j.at("items").size(), runs.size(), j.at("texts").size(),
+              j.at("plots").size(), f.lines.size());
+  return f.lines.empty() ? 0 : 1;
+}
