@@ -13,7 +13,6 @@
 
 #include "app/layout_record.hpp"
 #include "app/panels.hpp"
-#include "bench/runner.hpp"
 #include "kernels/registry.hpp"
 #include "platform/host.hpp"
 
@@ -223,23 +222,6 @@ void drawParameters(UiState& state) {
 
 // [SECTION] run control
 
-// Seconds the selected kernels would take at these settings, at bench's
-// honest-to-an-order-of-magnitude rate: the first quick pass and the
-// repetitions the worker picks from the same guess.
-double estimateRunSeconds(const RunSettings& s) {
-  double total = 0;
-  for (const std::string& id : s.kernels) {
-    const Kernel* k = findKernel(id);
-    if (!k) continue;
-    Job j{k, s.params};
-    j.params.bits = runBits(*k, s.params.bits);
-    j.params.block = std::min(j.params.block, j.params.n);
-    const RunOptions reps = repsForEstimate(k->work(j.params) / kEstimateRate);
-    total += estimateSweep({j}, {reps.warmup, reps.reps + 1}).seconds;
-  }
-  return total;
-}
-
 void drawRunControl(UiState& state, const ProgressView& progress) {
   const ImGuiStyle& style = ImGui::GetStyle();
   ImGui::Spacing();
@@ -318,7 +300,7 @@ void drawControlsPanel(UiState& state, const Snapshot& snap, const ProgressView&
   drawDisplayButton(state);
   ImGui::SameLine();
   if (ImGui::Button(hide)) state.panelShown = false;
-  layout::recordItem("hide panel");
+  layout::recordItem("hide_panel");
   tooltip("Hide this panel (F9): the views get the whole width. >> or F9 brings it back.");
 
   // The kernel list takes what the rest leaves (measured last frame), at

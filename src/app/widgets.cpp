@@ -100,7 +100,7 @@ float controlsWidth(float fs, float windowW) {
 void drawViewRowButtons(UiState& state) {
   if (state.panelShown) return;
   if (ImGui::Button(">>")) state.panelShown = true;
-  layout::recordItem("show panel");
+  layout::recordItem("show_panel");
   tooltip("Show the control panel (F9): kernels, parameters, Run and Cancel.");
   ImGui::SameLine();
   drawDisplayButton(state);

@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/param_list.hpp"
+#include "bench/runner.hpp"
+#include "engine/worker.hpp"
 #include "kernels/registry.hpp"
 #include "platform/host.hpp"
 #include "report/atomic_file.hpp"
@@ -198,6 +200,20 @@ void checkBitsUsed(const RunSettings& settings, const std::string& origin) {
                      "); select one with kernels=");
   if (std::find(choices.begin(), choices.end(), settings.params.bits) == choices.end())
     throw UsageError(what + ": the selected quantized kernels take " + bitsKernelsText());
+}
+
+double estimateRunSeconds(const RunSettings& s) {
+  double total = 0;
+  for (const std::string& id : s.kernels) {
+    const Kernel* k = findKernel(id);
+    if (!k) continue;
+    Job j{k, s.params};
+    j.params.bits = runBits(*k, s.params.bits);
+    j.params.block = std::min(j.params.block, j.params.n);
+    const RunOptions reps = repsForEstimate(k->work(j.params) / kEstimateRate);
+    total += estimateSweep({j}, {reps.warmup, reps.reps + 1}).seconds;
+  }
+  return total;
 }
 
 void fitWindowSize(int workW, int workH, int& width, int& height) {

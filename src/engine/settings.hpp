@@ -75,6 +75,12 @@ void normalizeBits(RunSettings& settings);
 // naming `origin` ("--set bits=8: no selected kernel takes bits; ...").
 void checkBitsUsed(const RunSettings& settings, const std::string& origin);
 
+// Seconds a timing run of the selected kernels would take at these settings,
+// at bench's honest-to-an-order-of-magnitude rate (estimateSweep): the first
+// quick pass and the repetitions the worker picks (repsForEstimate). The app
+// announces a run over kLongRunS before it starts.
+double estimateRunSeconds(const RunSettings& settings);
+
 // Command-line options of `cachescope gui`.
 struct LaunchOptions {
   View view = View::Timings;

@@ -340,3 +340,16 @@ TEST_CASE("scenario set entries name the file and the field") {
   CHECK_THROWS_WITH(f.apply(R"({"set": {"caches": "nosuch"}})"), Catch::Contains("set.caches=nosuch"));
   CHECK(f.apply(R"({"set": {"panel": 0}})").panel == 0);
 }
+
+TEST_CASE("a long run is estimated before it starts") {
+  const Kernel* naive = findKernel(kernelRoles().baseline);
+  REQUIRE(naive != nullptr);
+  RunSettings s;
+  s.kernels = {naive->info.id};
+  s.params.n = 2048;  // 2 n^3 = 17 GFLOP a run, the naive loop's worst: minutes
+  CHECK(estimateRunSeconds(s) > 10);
+  s.params.n = 128;
+  CHECK(estimateRunSeconds(s) < 1);
+  s.kernels.clear();
+  CHECK(estimateRunSeconds(s) == 0);
+}

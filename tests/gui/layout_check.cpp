@@ -1,7 +1,7 @@
 // Checks one frame's layout as `cachescope gui --layout FILE` wrote it
 // (src/app/layout_record.hpp):
 //
-//   layout_check LAYOUT.json
+//   layout_check LAYOUT.json [--visible LABEL,LABEL...] [--absent LABEL,LABEL...] [--required-only]
 //
 // Fails (exit 1, one line per finding) on
 // - a window or child whose content reaches beyond its visible rectangle
@@ -12,13 +12,18 @@
 //   record);
 // - text over other text (the ink boxes of words of two different runs);
 // - text drawn smaller than the chosen font size (never shrunk to fit);
-// - a plot canvas smaller than the minimum its layout states.
+// - a plot canvas smaller than the minimum its layout states;
+// - with --visible: an item recorded under one of those labels that is
+//   missing or not wholly inside its window's visible part (it would need
+//   scrolling); with --absent: an item under one of those labels. With
+//   --required-only only these two are checked.
 // Exit 2 when the file cannot be read. Prints a summary line either way.
 //
 // [SECTION] geometry
 // [SECTION] checks
 // [SECTION] main
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -106,11 +111,12 @@ void checkItems(const nlohmann::json& j, const std::vector<Run>& runs, float fs,
     const Box r = box(it.at("rect"));
     // Lines (separators) span their window's whole width by design.
     if (r.w() <= 0 || r.h() < fs * 0.25f) continue;
-    const Box vis = box(w->second.at("visible")), rect = box(w->second.at("rect"));
+    const Box vis = box(w->second.at("visible"));
     if (!overlapY(r, vis)) continue;  // scrolled out of view: reachable
-    // The visible part, plus the outer half of the window padding (at most
-    // 0.6 em), never beyond the window itself.
-    const float left = std::max(rect.x0, vis.x0 - fs * 0.6f) - 1, right = std::min(rect.x1, vis.x1 + fs * 0.6f) + 1;
+    // The visible part, plus the outer half of a window padding or a table
+    // cell's padding (at most 0.6 em): a frame's edge there is clipped, its
+    // text is not.
+    const float left = vis.x0 - fs * 0.6f - 1, right = vis.x1 + fs * 0.6f + 1;
     if (r.x0 >= left && r.x1 <= right) continue;
     std::string name = it.at("label").get<std::string>();
     if (name.empty()) name = textIn(r, runs);
@@ -139,6 +145,10 @@ void checkText(const std::vector<Run>& runs, const nlohmann::json& j, float fs, 
   for (std::size_t a = 0; a < runs.size(); ++a)
     for (std::size_t b = a + 1; b < runs.size(); ++b) {
       if (!overlaps(runs[a].rect, runs[b].rect, 1.0f)) continue;
+      // The same text a pixel or two apart is one text with a shadow.
+      if (runs[a].text == runs[b].text && std::abs(runs[a].rect.x0 - runs[b].rect.x0) <= 2.5f &&
+          std::abs(runs[a].rect.y0 - runs[b].rect.y0) <= 2.5f)
+        continue;
       bool hit = false;
       for (const Box& wa : runs[a].words)
         for (const Box& wb : runs[b].words) hit = hit || overlaps(wa, wb, 1.5f);
@@ -172,13 +182,67 @@ void checkPlots(const nlohmann::json& j, Findings& f) {
   }
 }
 
+std::vector<std::string> splitLabels(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    const std::size_t comma = s.find(',', start);
+    const std::string part = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!part.empty()) out.push_back(part);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+void checkRequired(const nlohmann::json& j, const std::vector<std::string>& visible,
+                   const std::vector<std::string>& absent, Findings& f) {
+  std::map<std::string, Box> vis;
+  for (const auto& w : j.at("windows")) vis[w.at("name").get<std::string>()] = box(w.at("visible"));
+  for (const std::string& label : visible) {
+    bool found = false, shown = false;
+    for (const auto& it : j.at("items")) {
+      if (it.at("label").get<std::string>() != label) continue;
+      found = true;
+      const Box r = box(it.at("rect"));
+      const auto w = vis.find(it.at("window").get<std::string>());
+      if (w != vis.end() && r.x0 >= w->second.x0 - 1 && r.x1 <= w->second.x1 + 1 && r.y0 >= w->second.y0 - 1 &&
+          r.y1 <= w->second.y1 + 1)
+        shown = true;
+    }
+    if (!found) f.add("item '" + label + "' is not on screen");
+    else if (!shown) f.add("item '" + label + "' is not wholly visible (it needs scrolling)");
+  }
+  for (const std::string& label : absent)
+    for (const auto& it : j.at("items"))
+      if (it.at("label").get<std::string>() == label) {
+        f.add("item '" + label + "' is on screen, expected absent");
+        break;
+      }
+}
+
 }  // namespace
 
 // [SECTION] main
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: layout_check LAYOUT.json\n");
+  std::vector<std::string> visible, absent;
+  bool requiredOnly = false;
+  for (int i = 2; i < argc; ++i)
+    if (std::string(argv[i]) == "--required-only") {
+      requiredOnly = true;
+      for (int k = i; k + 1 < argc; ++k) argv[k] = argv[k + 1];
+      --argc;
+      break;
+    }
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--visible") visible = splitLabels(argv[i + 1]);
+    else if (flag == "--absent") absent = splitLabels(argv[i + 1]);
+    else argc = 0;  // usage
+  }
+  if (argc < 2 || argc % 2 != 0) {
+    std::fprintf(stderr, "usage: layout_check LAYOUT.json [--visible LABEL,...] [--absent LABEL,...] [--required-only]\n");
     return 2;
   }
   nlohmann::json j;
@@ -206,10 +270,13 @@ int main(int argc, char** argv) {
     runs.push_back(std::move(r));
   }
   Findings f;
-  checkWindows(j, f);
-  checkItems(j, runs, fs, f);
-  checkText(runs, j, fs, f);
-  checkPlots(j, f);
+  if (!requiredOnly) {
+    checkWindows(j, f);
+    checkItems(j, runs, fs, f);
+    checkText(runs, j, fs, f);
+    checkPlots(j, f);
+  }
+  checkRequired(j, visible, absent, f);
   for (const std::string& line : f.lines) std::printf("FAIL %s\n", line.c_str());
   const auto& fr = j.at("frame");
   std::printf("%s: view %s, %s, %.0f px, %dx%d: %zu windows, %zu items, %zu text runs, %zu recorded texts, %zu plots: "
