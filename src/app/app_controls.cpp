@@ -106,6 +106,7 @@ void drawKernelList(UiState& state, float height) {
       tooltip(tip);
     }
   }
+  state.kernelListContentH = ImGui::GetCursorPosY();
   ImGui::EndChild();
 }
 
@@ -146,7 +147,7 @@ void drawBits(UiState& state, float width) {
       tooltip(tip);
     }
   }
-  ImGui::SameLine(x0 + width);
+  ImGui::SameLine(x0 + width + ImGui::GetStyle().ItemInnerSpacing.x);
   ImGui::TextUnformatted("bits");
   tooltip(tip);
 }
@@ -192,7 +193,17 @@ void drawParameters(UiState& state) {
   }
 
   const int maxThreads = std::max(1, host().logicalCores);
-  if (maxThreads > 1) {
+  if (maxThreads > 1 && maxThreads <= 6) {
+    // A few cores: one button each (a slider of two values is mostly grab).
+    const float x0 = ImGui::GetCursorPosX();
+    for (int t = 1; t <= maxThreads; ++t) {
+      if (t > 1) ImGui::SameLine();
+      const std::string label = std::to_string(t) + "##threads";
+      if (ImGui::RadioButton(label.c_str(), p.threads == t)) p.threads = t;
+    }
+    ImGui::SameLine(x0 + width + ImGui::GetStyle().ItemInnerSpacing.x);
+    ImGui::TextUnformatted("threads");
+  } else if (maxThreads > 1) {
     ImGui::SliderInt("threads", &p.threads, 1, maxThreads, "%d", ImGuiSliderFlags_AlwaysClamp);
   } else {
     ImGui::BeginDisabled();
@@ -308,7 +319,9 @@ void drawControlsPanel(UiState& state, const Snapshot& snap, const ProgressView&
   sectionHeading("Kernels");
   const float rowH = ImGui::GetFrameHeightWithSpacing();
   const float below = state.panelBelowH > 0 ? state.panelBelowH : rowH * 9 + fs * 3;
-  const float listH = std::max(rowH * 3, ImGui::GetContentRegionAvail().y - below);
+  float listH = std::max(rowH * 3, ImGui::GetContentRegionAvail().y - below);
+  // No taller than its content: the parameters follow the list directly.
+  if (state.kernelListContentH > 0) listH = std::min(listH, std::max(rowH * 3, state.kernelListContentH));
   drawKernelList(state, listH);
 
   const float y0 = ImGui::GetCursorPosY();

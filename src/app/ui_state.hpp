@@ -74,6 +74,7 @@ struct UiState {
   // away; --set panel=0 starts without it.
   bool panelShown = true;
   float panelBelowH = 0;                 // height of what follows the kernel list (last frame)
+  float kernelListContentH = 0;          // height of the kernel list's content (last frame)
   double estimateS = 0;                  // the selected kernels' estimated run time at these settings
 
   AccessViewState access;
