@@ -1,7 +1,7 @@
 // Checks one frame's layout as `cachescope gui --layout FILE` wrote it
 // (src/app/layout_record.hpp):
 //
-//   layout_check LAYOUT.json [--visible LABEL,LABEL...] [--absent LABEL,LABEL...] [--required-only]
+//   layout_check LAYOUT.json [--visible LABEL,LABEL...] [--absent LABEL,LABEL...] [--required-only] [--fills WxH]
 //
 // Fails (exit 1, one line per finding) on
 // - a window or child whose content reaches beyond its visible rectangle
@@ -16,7 +16,8 @@
 // - with --visible: an item recorded under one of those labels that is
 //   missing or not wholly inside its window's visible part (it would need
 //   scrolling); with --absent: an item under one of those labels. With
-//   --required-only only these two are checked.
+//   --required-only only these two are checked. --fills WxH: the frame
+//   fits a WxH work area (inside it, at least 90% x 85% of it).
 // Exit 2 when the file cannot be read. Prints a summary line either way.
 //
 // [SECTION] geometry
@@ -227,6 +228,7 @@ void checkRequired(const nlohmann::json& j, const std::vector<std::string>& visi
 
 int main(int argc, char** argv) {
   std::vector<std::string> visible, absent;
+  int fillW = 0, fillH = 0;
   bool requiredOnly = false;
   for (int i = 2; i < argc; ++i)
     if (std::string(argv[i]) == "--required-only") {
@@ -239,6 +241,7 @@ int main(int argc, char** argv) {
     const std::string flag = argv[i];
     if (flag == "--visible") visible = splitLabels(argv[i + 1]);
     else if (flag == "--absent") absent = splitLabels(argv[i + 1]);
+    else if (flag == "--fills") std::sscanf(argv[i + 1], "%dx%d", &fillW, &fillH);
     else argc = 0;  // usage
   }
   if (argc < 2 || argc % 2 != 0) {
@@ -277,6 +280,13 @@ int main(int argc, char** argv) {
     checkPlots(j, f);
   }
   checkRequired(j, visible, absent, f);
+  if (fillW > 0 && fillH > 0) {
+    // A window fitted to a WxH work area: inside it, less at most a frame.
+    const int w = j.at("frame").value("width", 0), h = j.at("frame").value("height", 0);
+    if (w > fillW || h > fillH || w < fillW * 9 / 10 || h < fillH * 17 / 20)
+      f.add("window " + std::to_string(w) + "x" + std::to_string(h) + " does not fit a " + std::to_string(fillW) + "x" +
+            std::to_string(fillH) + " work area (expected inside it, at least 90% x 85% of it)");
+  }
   for (const std::string& line : f.lines) std::printf("FAIL %s\n", line.c_str());
   const auto& fr = j.at("frame");
   std::printf("%s: view %s, %s, %.0f px, %dx%d: %zu windows, %zu items, %zu text runs, %zu recorded texts, %zu plots: "
