@@ -93,6 +93,8 @@ int runGui(const GuiArgs& a) {
 
 void addGuiCommand(CLI::App& root, Commands& commands) {
   auto* app = root.add_subcommand("gui", "Open the desktop app (the default without a command)");
+  app->footer("Keys: F9 hides or shows the control panel, Esc cancels the job in flight, F11 fullscreen, F12 saves "
+              "the window as PNG.");
   auto a = std::make_shared<GuiArgs>();
   app->add_option("--view", a->view, "Tab to open: timings | cache | roofline | access | threads");
   app->add_option("--set", a->sets,
