@@ -115,22 +115,18 @@ void appendUtf8(std::string& s, unsigned c) {
 struct GlyphIndex {
   std::map<std::pair<float, float>, const ImFontGlyph*> byUv;  // (U0, V0)
   std::vector<const ImFontGlyph*> all;
-  float fontSize = 0;  // the size the glyphs were baked at
-  const ImFont* font = nullptr;
+  std::map<const ImFontGlyph*, float> bakedPx;  // the size each glyph's font was baked at
 };
 
 GlyphIndex indexGlyphs() {
   GlyphIndex ix;
   ImFontAtlas* atlas = ImGui::GetIO().Fonts;
   for (ImFont* f : atlas->Fonts) {
-    if (!ix.font) {
-      ix.font = f;
-      ix.fontSize = f->FontSize;
-    }
     for (const ImFontGlyph& gl : f->Glyphs) {
       if (!gl.Visible) continue;
       ix.byUv[{gl.U0, gl.V0}] = &gl;
       ix.all.push_back(&gl);
+      ix.bakedPx[&gl] = f->FontSize;
     }
   }
   return ix;
@@ -216,10 +212,10 @@ void captureGlyphs(const ImDrawData* dd) {
         // The pixel size: the quad against the glyph's baked height.
         const float gh = gl->Y1 - gl->Y0;
         const float scale = !partial && gh > 0 ? (mx.y - mn.y) / gh : lastScale;
+        const float px = ix.bakedPx.at(gl) * scale;
         const float top = mn.y - gl->Y0 * scale;  // the line's top: equal for the glyphs of one line
-        const float space = ix.fontSize * scale * 0.25f;
-        if (!run.text.empty() &&
-            (std::fabs(top - lastTop) > 1.5f || mn.x < lastX1 - space || mn.x > lastX1 + ix.fontSize * scale * 1.2f))
+        const float space = px * 0.25f;
+        if (!run.text.empty() && (std::fabs(top - lastTop) > 1.5f || mn.x < lastX1 - space || mn.x > lastX1 + px * 1.2f))
           flush();
         if (!run.text.empty() && mn.x > lastX1 + space) {
           run.text += ' ';
@@ -229,7 +225,7 @@ void captureGlyphs(const ImDrawData* dd) {
         if (run.text.empty()) {
           run.min = mn;
           run.max = mx;
-          run.fontPx = ix.fontSize * scale;
+          run.fontPx = px;
         }
         appendUtf8(run.text, gl->Codepoint);
         run.min = ImVec2(std::min(run.min.x, mn.x), std::min(run.min.y, mn.y));
