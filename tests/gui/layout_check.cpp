@@ -9,7 +9,7 @@
 // - an item (a widget) that sticks out of its window's visible part sideways;
 // - text cut by the rectangle it was drawn in (a glyph across its clip edge),
 //   from ImGui or from a draw list (the glyphs read back, and the texts views
-//   record);
+//   record), or shortened to fit (ending in "..." or an ellipsis);
 // - text over other text (the ink boxes of words of two different runs);
 // - text drawn smaller than the chosen font size (never shrunk to fit);
 // - a plot canvas smaller than the minimum its layout states;
@@ -136,6 +136,12 @@ void checkText(const std::vector<Run>& runs, const nlohmann::json& j, float fs, 
     if (r.cut)
       f.add("text '" + r.text + "' " + fmt(r.rect) + " is cut by its clip rectangle " + fmt(r.clip) + " (in " +
             shortName(r.window) + ")");
+    // Shortened to fit ("compu...", "bloc\u2026"): cut, only more politely.
+    const std::string& t = r.text;
+    const bool dots = t.size() >= 3 && t.compare(t.size() - 3, 3, "...") == 0;
+    const bool ellipsis = t.size() >= 3 && t.compare(t.size() - 3, 3, "\xE2\x80\xA6") == 0;
+    if ((dots || ellipsis) && overlapY(r.rect, r.clip))
+      f.add("text '" + r.text + "' " + fmt(r.rect) + " is shortened to fit (in " + shortName(r.window) + ")");
     if (fs > 0 && r.fontPx > 0 && r.fontPx < fs * 0.95f && overlapY(r.rect, r.clip)) {
       char buf[64];
       std::snprintf(buf, sizeof buf, " is drawn at %.0f px, below the chosen %.0f px", r.fontPx, fs);
@@ -269,7 +275,13 @@ int main(int argc, char** argv) {
     r.clip = box(g.at("clip"));
     r.cut = g.at("cut").get<bool>();
     r.fontPx = g.at("font_px").get<float>();
-    for (const auto& w : g.at("words")) r.words.push_back(box(w));
+    // Only the visible ink counts for overlaps: glyphs of a line scrolled
+    // half out of its window are clipped there, not drawn over what is beyond.
+    for (const auto& w : g.at("words")) {
+      Box b = box(w);
+      b = {std::max(b.x0, r.clip.x0), std::max(b.y0, r.clip.y0), std::min(b.x1, r.clip.x1), std::min(b.y1, r.clip.y1)};
+      if (b.w() > 0 && b.h() > 0) r.words.push_back(b);
+    }
     runs.push_back(std::move(r));
   }
   Findings f;
