@@ -148,7 +148,6 @@ void App::open() {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // fixed layout: nothing to remember
   layout::attach(imgui_.ctx);
-  layout::setEnabled(!options_.layout.empty());
   imgui_.glfw = ImGui_ImplGlfw_InitForOpenGL(window_.handle, true);
   imgui_.gl = ImGui_ImplOpenGL3_Init("#version 330 core");
   if (!imgui_.glfw || !imgui_.gl) throw DisplayError("cannot initialise Dear ImGui on this OpenGL context");
@@ -365,6 +364,9 @@ int App::run() {
     // Scripted screenshots show the app, not a tooltip under wherever the
     // virtual display left the pointer.
     if (scripted) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    // The layout is recorded for the frame that is saved only: the others'
+    // frame times stay those of the plain app.
+    layout::setEnabled(!options_.layout.empty() && captureNext_);
     ImGui::NewFrame();
     if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) state_.actions.toggleFullscreen = true;
     if (ImGui::IsKeyPressed(GLFW_KEY_F12, false)) state_.actions.screenshot = true;
