@@ -24,6 +24,7 @@
 
 #include "app/cell_grid_renderer.hpp"
 #include "app/gl_support.hpp"
+#include "app/layout_record.hpp"
 #include "app/panels.hpp"
 #include "app/theme.hpp"
 #include "app/ui_state.hpp"
@@ -126,7 +127,15 @@ void App::open() {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
   glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-  window_.handle = glfwCreateWindow(options_.width, options_.height, "cachescope", nullptr, nullptr);
+  // Without --window: the primary monitor's work area (less its frame),
+  // so a 1280x720 projector gets a window that fits it.
+  int width = options_.width, height = options_.height;
+  if (width <= 0 || height <= 0) {
+    int wx = 0, wy = 0, ww = 0, wh = 0;
+    if (GLFWmonitor* monitor = glfwGetPrimaryMonitor()) glfwGetMonitorWorkarea(monitor, &wx, &wy, &ww, &wh);
+    fitWindowSize(ww, wh, width, height);
+  }
+  window_.handle = glfwCreateWindow(width, height, "cachescope", nullptr, nullptr);
   if (!window_.handle)
     throw DisplayError("cannot open an OpenGL 3.3 window: " + lastGlfwError() +
                        " (the headless commands list, bench, simulate and roofline need no display)");
@@ -138,6 +147,7 @@ void App::open() {
   imgui_.ctx = ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // fixed layout: nothing to remember
+  layout::attach(imgui_.ctx);
   imgui_.glfw = ImGui_ImplGlfw_InitForOpenGL(window_.handle, true);
   imgui_.gl = ImGui_ImplOpenGL3_Init("#version 330 core");
   if (!imgui_.glfw || !imgui_.gl) throw DisplayError("cannot initialise Dear ImGui on this OpenGL context");
@@ -146,6 +156,7 @@ void App::open() {
   state_.lastSeen = state_.settings;
   state_.view = options_.view;
   state_.theme = options_.theme;
+  state_.panelShown = options_.panel != 0;
   state_.fontSize = std::clamp(options_.fontSize, kMinFontSize, kMaxFontSize);
   if (options_.sweep != SweepAxis::None) state_.sweepAxis = options_.sweep;
   if (!loadFonts(state_.fontSize)) state_.notice = std::string("font ") + kFontPath + " missing: built-in font";
@@ -276,7 +287,7 @@ bool App::scriptStep(const Snapshot& snap, const ProgressView& progress) {
     case Phase::WaitInitial:
       if (!settled) return true;
       if (!options_.thenSet.empty()) {
-        for (const std::string& kv : options_.thenSet) applySetting(state_.settings, kv, nullptr);
+        for (const std::string& kv : options_.thenSet) applySetting(state_.settings, kv, nullptr, "--then-set");
         changeAt_ = now;
         changeAfterId_ = state_.lastPosted;
         phase_ = Phase::WaitChange;
@@ -342,9 +353,18 @@ int App::run() {
     // Scripted screenshots show the app, not a tooltip under wherever the
     // virtual display left the pointer.
     if (scripted) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    // The layout is recorded for the frame that is saved only: the others'
+    // frame times stay those of the plain app.
+    layout::setEnabled(!options_.layout.empty() && captureNext_);
     ImGui::NewFrame();
     if (ImGui::IsKeyPressed(GLFW_KEY_F11, false)) state_.actions.toggleFullscreen = true;
     if (ImGui::IsKeyPressed(GLFW_KEY_F12, false)) state_.actions.screenshot = true;
+    if (ImGui::IsKeyPressed(GLFW_KEY_F9, false)) state_.panelShown = !state_.panelShown;
+    // Esc cancels the job in flight, unless it is closing a popup or ending
+    // an edit (ImGui's own use of the key).
+    if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) && progress.busy && !ImGui::IsAnyItemActive() &&
+        !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId))
+      state_.actions.stop = true;
     if (grids_) grids_->beginFrame();
     drawMainWindow(state_, *snapshot, progress);
     updateAccessRequests(state_);
@@ -375,7 +395,15 @@ int App::run() {
       captureNext_ = false;
       if (scripted && !options_.layout.empty()) {
         try {
-          writeFileAtomically(options_.layout, state_.access.layoutJson.empty() ? "{}\n" : state_.access.layoutJson);
+          layout::FrameInfo info;
+          info.view = toString(state_.view);
+          info.theme = toString(state_.theme);
+          info.fontPx = ImGui::GetFontSize();
+          info.width = fbw;
+          info.height = fbh;
+          // The Access view's grids: that view's own description, under "access".
+          writeFileAtomically(options_.layout,
+                              layout::toJson(info, state_.view == View::Access ? state_.access.layoutJson : ""));
         } catch (const std::exception& e) {
           std::cerr << "cachescope: error: " << e.what() << '\n';
           exitCode_ = 1;

@@ -1,5 +1,6 @@
 // The control column: kernel selection by family, problem sliders, run
-// control, appearance. Every control has a tooltip that teaches something.
+// control; and the Display options (theme, text size, fullscreen) the view
+// row's popup shows. Every control has a tooltip that teaches something.
 //
 // [SECTION] helpers
 // [SECTION] kernels
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/layout_record.hpp"
 #include "app/panels.hpp"
 #include "kernels/registry.hpp"
 #include "platform/host.hpp"
@@ -41,12 +43,6 @@ std::string whereItFits(double bytes) {
   return "";
 }
 
-bool isQuantId(const std::string& id) {
-  for (const auto& [bits, kernel] : kernelRoles().precision)
-    if (id == kernel) return true;
-  return false;
-}
-
 void toggleKernel(RunSettings& s, const std::string& id, bool on) {
   auto& ks = s.kernels;
   auto it = std::find(ks.begin(), ks.end(), id);
@@ -62,41 +58,112 @@ void toggleKernel(RunSettings& s, const std::string& id, bool on) {
   }
 }
 
+// The label a kernel has in the list: its id's name within the family
+// ("blocked" under the "matmul" heading); a quantized kernel running at
+// another width than its own first one says so ("int8 at 4 bit"), so the
+// list says what runs.
+std::string shortLabel(const Kernel& k, const Params& p) {
+  const std::string& id = k.info.id;
+  const auto dot = id.find('.');
+  std::string s = dot == std::string::npos ? id : id.substr(dot + 1);
+  if (k.uses(Param::Bits) && !k.info.bits.empty() && runBits(k, p.bits) != k.info.bits.front())
+    s += " at " + std::to_string(runBits(k, p.bits)) + " bit";
+  return s;
+}
+
 // [SECTION] kernels
 
-void drawKernelList(UiState& state) {
-  sectionHeading("Kernels");
+// Every kernel is one checkbox, grouped by family, as many on a line as fit
+// (a short label: its name within the family); the full title and what it
+// teaches are in its tooltip.
+void drawKernelList(UiState& state, float height) {
+  ImGui::BeginChild("##kernels", ImVec2(0, height), false);
+  const ImGuiStyle& style = ImGui::GetStyle();
   for (Family family : {Family::Matmul, Family::Relu}) {
     bool any = false;
     for (const Kernel& k : kernels()) any = any || k.info.family == family;
     if (!any) continue;
     ImGui::TextDisabled("%s", toString(family));
+    bool first = true;
     for (const Kernel& k : kernels()) {
       if (k.info.family != family) continue;
-      // The quantization control below picks among these.
-      if (isQuantId(k.info.id)) continue;
+      const std::string text = shortLabel(k, state.settings.params);
+      if (!first)
+        flowNextItem(ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(text.c_str()).x);
+      first = false;
       auto& ks = state.settings.kernels;
       bool on = std::find(ks.begin(), ks.end(), k.info.id) != ks.end();
-      if (ImGui::Checkbox(k.info.title.c_str(), &on)) toggleKernel(state.settings, k.info.id, on);
-      std::string tip = k.info.id + "\n\n" + k.info.teaches;
+      const std::string label = text + "##" + k.info.id;
+      if (ImGui::Checkbox(label.c_str(), &on)) {
+        toggleKernel(state.settings, k.info.id, on);
+        // Ticking a quantized kernel makes the bits control show its width.
+        normalizeBits(state.settings);
+      }
+      layout::recordItem(text);
+      std::string tip = k.info.title + "  (" + k.info.id + ")\n\n" + k.info.teaches;
+      if (k.uses(Param::Bits)) tip += "\n\nRuns at the bits chosen below when it takes them, else at its own width.";
       if (!k.info.traceNote.empty()) tip += "\n\nCache view: " + k.info.traceNote;
       tooltip(tip);
     }
   }
+  state.kernelListContentH = ImGui::GetCursorPosY();
+  ImGui::EndChild();
 }
 
 // [SECTION] parameters
 
-void drawParameters(UiState& state) {
-  sectionHeading("Problem");
+// Precision: a parameter of the quantized kernels only. The choices are the
+// widths the ticked quantized kernels take; without one the row is disabled
+// and says why.
+void drawBits(UiState& state, float width) {
   Params& p = state.settings.params;
-  const float labelW = ImGui::GetFontSize() * 4.5f;
-  ImGui::PushItemWidth(-labelW);
+  const std::vector<int> choices = selectedBitsChoices(state.settings);
+  std::vector<int> all;
+  for (const Kernel& k : kernels())
+    if (k.uses(Param::Bits))
+      for (int b : k.info.bits)
+        if (std::find(all.begin(), all.end(), b) == all.end()) all.push_back(b);
+  if (all.empty()) return;
+  const char* tip =
+      "Quantization width of the quantized kernels (int8, int4): 8 bits = 1 byte per value, 4 bits = half a byte, "
+      "4x / 8x more values per cache line than fp32, paid for with rounding error. Other kernels always run in "
+      "fp32. A kernel that cannot take the chosen width runs at its own (its label in the list says which).";
+  const float x0 = ImGui::GetCursorPosX();
+  if (choices.empty()) {
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("(quantized only)");
+    tooltip(tip);
+  } else {
+    bool first = true;
+    for (int b : all) {
+      if (!first) ImGui::SameLine();
+      first = false;
+      const bool takes = std::find(choices.begin(), choices.end(), b) != choices.end();
+      ImGui::BeginDisabled(!takes);
+      const std::string label = std::to_string(b) + "##bits";
+      if (ImGui::RadioButton(label.c_str(), p.bits == b)) p.bits = b;
+      ImGui::EndDisabled();
+      layout::recordItem(label);
+      tooltip(tip);
+    }
+  }
+  ImGui::SameLine(x0 + width + ImGui::GetStyle().ItemInnerSpacing.x);
+  ImGui::TextUnformatted("bits");
+  tooltip(tip);
+}
+
+void drawParameters(UiState& state) {
+  sectionHeading("Parameters");
+  Params& p = state.settings.params;
+  const float labelW = ImGui::GetFontSize() * 4.0f;
+  const float width = ImGui::GetContentRegionAvail().x - labelW;
+  ImGui::PushItemWidth(width);
 
   // n: log slider, snapped to multiples of 16 so values stay readable.
   int n = p.n;
   if (ImGui::SliderInt("n", &n, 32, 2048, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp))
     p.n = std::clamp((n + 8) / 16 * 16, 32, kMaxN);
+  layout::recordItem("n");
   {
     const double matrices = 3.0 * p.n * p.n * 4;
     char buf[512];
@@ -112,6 +179,7 @@ void drawParameters(UiState& state) {
   int b = p.block;
   if (ImGui::SliderInt("block", &b, 4, 256, "%d", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp))
     p.block = std::clamp((b + 2) / 4 * 4, kMinBlock, kMaxBlock);
+  layout::recordItem("block");
   {
     const double tile = double(p.block) * p.block * 4;
     char buf[512];
@@ -125,48 +193,29 @@ void drawParameters(UiState& state) {
   }
 
   const int maxThreads = std::max(1, host().logicalCores);
-  if (maxThreads > 1) {
+  if (maxThreads > 1 && maxThreads <= 6) {
+    // A few cores: one button each (a slider of two values is mostly grab).
+    const float x0 = ImGui::GetCursorPosX();
+    for (int t = 1; t <= maxThreads; ++t) {
+      if (t > 1) ImGui::SameLine();
+      const std::string label = std::to_string(t) + "##threads";
+      if (ImGui::RadioButton(label.c_str(), p.threads == t)) p.threads = t;
+    }
+    ImGui::SameLine(x0 + width + ImGui::GetStyle().ItemInnerSpacing.x);
+    ImGui::TextUnformatted("threads");
+  } else if (maxThreads > 1) {
     ImGui::SliderInt("threads", &p.threads, 1, maxThreads, "%d", ImGuiSliderFlags_AlwaysClamp);
   } else {
     ImGui::BeginDisabled();
     ImGui::SliderInt("threads", &p.threads, 1, 1);
     ImGui::EndDisabled();
   }
+  layout::recordItem("threads");
   tooltip("Size of the task arena the parallel kernels (and OpenBLAS) run in: 1 to this machine's " +
           std::to_string(maxThreads) +
           " logical cores. Ideal speedup is linear; memory bandwidth and shared caches are why it is not.");
 
-  // Quantization: only the widths whose kernel is registered.
-  std::vector<std::pair<int, std::string>> quant;
-  for (int bits : {32, 8, 4})
-    if (std::string id = quantKernelId(bits); !id.empty()) quant.push_back({bits, id});
-  if (!quant.empty()) {
-    ImGui::TextUnformatted("precision");
-    tooltip(
-        "fp32: 4 bytes per value. int8 / int4 store 1 byte / half a byte: 4x / 8x more values per cache line and "
-        "per byte of bandwidth, paid for with rounding error (shown beside the rate).");
-    // The choices go on their own line: beside the label, int4 ran off the
-    // control column.
-    bool first = true;
-    for (const auto& [bits, id] : quant) {
-      if (!first) ImGui::SameLine();
-      first = false;
-      const bool selected = std::find(state.settings.kernels.begin(), state.settings.kernels.end(), id) !=
-                            state.settings.kernels.end();
-      const char* label = bits == 32 ? "fp32" : bits == 8 ? "int8" : "int4";
-      if (ImGui::RadioButton(label, selected)) {
-        if (selected) {
-          toggleKernel(state.settings, id, false);  // a second click removes it from the comparison
-        } else {
-          for (const auto& q : quant) toggleKernel(state.settings, q.second, false);
-          toggleKernel(state.settings, id, true);
-          p.bits = bits;
-        }
-      }
-      const Kernel* k = findKernel(id);
-      tooltip(id + (k ? "\n\n" + k->info.teaches : std::string()) + "\n\nClick again to leave it out.");
-    }
-  }
+  drawBits(state, width);
 
   bool densityKernel = false;
   for (const Kernel& k : kernels()) densityKernel = densityKernel || k.uses(Param::Density);
@@ -174,6 +223,7 @@ void drawParameters(UiState& state) {
     float d = float(p.density);
     if (ImGui::SliderFloat("density", &d, 0.01f, 1.0f, "%.2f", ImGuiSliderFlags_AlwaysClamp))
       p.density = std::clamp(double(d), 0.01, 1.0);
+    layout::recordItem("density");
     tooltip(
         "Share of A's entries kept by the sparse kernel. A CSR matrix skips the zeros but reads an index per "
         "value: below some density it beats the dense kernel, above it loses.");
@@ -184,60 +234,100 @@ void drawParameters(UiState& state) {
 // [SECTION] run control
 
 void drawRunControl(UiState& state, const ProgressView& progress) {
-  sectionHeading("Run");
-  const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
-  if (ImGui::Button("Run", ImVec2(w, 0))) state.actions.run = true;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::Spacing();
+  if (ImGui::Button("Run")) state.actions.run = true;
+  layout::recordItem("Run");
   tooltip("Time the selected kernels now: a quick look first (one run each), then the median of several runs.");
   ImGui::SameLine();
   ImGui::BeginDisabled(!progress.busy);
-  if (ImGui::Button("Stop", ImVec2(w, 0))) state.actions.stop = true;
+  if (ImGui::Button("Cancel")) state.actions.stop = true;
   ImGui::EndDisabled();
-  tooltip(
-      "Stop the measurement in flight. A kernel run cannot be interrupted halfway: it stops after the current "
-      "repetition.");
-  ImGui::Checkbox("auto-rerun on change", &state.autoRerun);
-  tooltip("Rerun as soon as a slider stops moving (after 150 ms of stillness), cancelling a run in flight.");
-  if (state.settings.kernels.empty()) ImGui::TextColored(ImVec4(0.9f, 0.5f, 0.2f, 1), "Select at least one kernel.");
-}
-
-// [SECTION] appearance
-
-void drawAppearance(UiState& state) {
-  sectionHeading("Display");
-  int theme = int(state.theme);
-  ImGui::TextUnformatted("theme");
-  ImGui::SameLine();
-  if (ImGui::RadioButton("dark", &theme, int(Theme::Dark))) state.actions.applyTheme = true;
-  tooltip("Dark background: easy on the eyes on a laptop.");
-  ImGui::SameLine();
-  if (ImGui::RadioButton("light", &theme, int(Theme::Light))) state.actions.applyTheme = true;
-  tooltip("Light background: reads best on a projector in a lit hall.");
-  state.theme = Theme(theme);
-
-  ImGui::PushItemWidth(-ImGui::GetFontSize() * 4.5f);
-  ImGui::SliderFloat("text size", &state.fontSize, kMinFontSize, kMaxFontSize, "%.0f px",
-                     ImGuiSliderFlags_AlwaysClamp);
-  if (ImGui::IsItemDeactivatedAfterEdit()) state.actions.rebuildFonts = true;
-  tooltip("Font size in pixels (also --font-size). 24-32 px for the back row of a lecture hall.");
-  ImGui::PopItemWidth();
-  if (ImGui::Button(state.fullscreen ? "Leave fullscreen (F11)" : "Fullscreen (F11)"))
-    state.actions.toggleFullscreen = true;
-  tooltip("F11 toggles fullscreen; F12 saves a screenshot of the window as PNG.");
+  layout::recordItem("Cancel");
+  tooltip("Cancel the job in flight (also Esc): a kernel stops within a fraction of a second, even mid-run.");
+  const char* autoLabel = "auto";
+  const float autoW = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(autoLabel).x;
+  flowNextItem(autoW);
+  ImGui::Checkbox(autoLabel, &state.autoRerun);
+  layout::recordItem(autoLabel);
+  tooltip("Auto-rerun: time again as soon as a slider stops moving (after 150 ms of stillness), cancelling a run in "
+          "flight.");
+  if (state.settings.kernels.empty()) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ImVec4(0.85f, 0.45f, 0.1f, 1), "Select at least one kernel.");
+    ImGui::PopTextWrapPos();
+  }
+  // A long run is announced before it starts: as the slider reaches it.
+  const double est = estimateRunSeconds(state.settings);
+  state.estimateS = est;
+  if (est > kLongRunS) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextColored(ImVec4(0.85f, 0.45f, 0.1f, 1), "Takes about %s: Cancel or Esc stops it.",
+                       formatSeconds(est).c_str());
+    ImGui::PopTextWrapPos();
+    tooltip("Estimated from the work of each kernel at 1 GFLOP/s (GOP/s, GB/s), warmups and repetitions included: "
+            "right to an order of magnitude. The status bar shows the elapsed time and what is left while it runs.");
+  }
 }
 
 }  // namespace
 
+// [SECTION] appearance
+
+void drawDisplayOptions(UiState& state) {
+  int theme = int(state.theme);
+  if (ImGui::RadioButton("dark", &theme, int(Theme::Dark))) state.actions.applyTheme = true;
+  layout::recordItem("dark");
+  tooltip("Dark background: easy on the eyes on a laptop.");
+  ImGui::SameLine();
+  if (ImGui::RadioButton("light", &theme, int(Theme::Light))) state.actions.applyTheme = true;
+  layout::recordItem("light");
+  tooltip("Light background: reads best on a projector in a lit hall.");
+  state.theme = Theme(theme);
+
+  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 4.0f);
+  ImGui::SliderFloat("text", &state.fontSize, kMinFontSize, kMaxFontSize, "%.0f px", ImGuiSliderFlags_AlwaysClamp);
+  if (ImGui::IsItemDeactivatedAfterEdit()) state.actions.rebuildFonts = true;
+  layout::recordItem("text");
+  tooltip("Font size in pixels (also --font-size). 24-32 px for the back row of a lecture hall.");
+  ImGui::PopItemWidth();
+  if (ImGui::Button(state.fullscreen ? "Windowed (F11)" : "Fullscreen (F11)")) state.actions.toggleFullscreen = true;
+  layout::recordItem("fullscreen");
+  tooltip("F11 toggles fullscreen; F12 saves a screenshot of the window as PNG; F9 hides or shows the control panel.");
+}
+
 void drawControlsPanel(UiState& state, const Snapshot& snap, const ProgressView& progress) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_Text));
-  ImGui::SetWindowFontScale(1.25f);
+  const float fs = ImGui::GetFontSize();
+  // Title row: the name, and the button that folds the panel away.
+  ImGui::AlignTextToFramePadding();
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_PlotHistogram));
   ImGui::TextUnformatted("cachescope");
-  ImGui::SetWindowFontScale(1.0f);
   ImGui::PopStyleColor();
-  ImGui::TextDisabled("caches & parallelism, made visible");
-  drawKernelList(state);
+  tooltip("caches & parallelism, made visible");
+  const char* hide = "<<";
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float hideW = ImGui::CalcTextSize(hide).x + style.FramePadding.x * 2;
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - hideW - style.ItemSpacing.x - displayButtonWidth());
+  drawDisplayButton(state);
+  ImGui::SameLine();
+  if (ImGui::Button(hide)) state.panelShown = false;
+  layout::recordItem("hide_panel");
+  tooltip("Hide this panel (F9): the views get the whole width. >> or F9 brings it back.");
+
+  // The kernel list takes what the rest leaves (measured last frame), at
+  // least three rows; it scrolls inside itself.
+  sectionHeading("Kernels");
+  const float rowH = ImGui::GetFrameHeightWithSpacing();
+  const float below = state.panelBelowH > 0 ? state.panelBelowH : rowH * 9 + fs * 3;
+  float listH = std::max(rowH * 3, ImGui::GetContentRegionAvail().y - below);
+  // No taller than its content: the parameters follow the list directly.
+  if (state.kernelListContentH > 0) listH = std::min(listH, std::max(rowH * 3, state.kernelListContentH));
+  drawKernelList(state, listH);
+
+  const float y0 = ImGui::GetCursorPosY();
   drawParameters(state);
   drawRunControl(state, progress);
-  drawAppearance(state);
+  state.panelBelowH = ImGui::GetCursorPosY() - y0;
   (void)snap;
 }
 

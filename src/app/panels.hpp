@@ -16,6 +16,11 @@ namespace cachescope::app {
 using namespace cachescope::engine;  // the engine's types are the app's vocabulary
 
 void drawControlsPanel(UiState& state, const Snapshot& snap, const ProgressView& progress);
+// Theme, text size, fullscreen (app_controls.cpp): the Display popup.
+void drawDisplayOptions(UiState& state);
+// The Display button and its popup (widgets.cpp), and its width.
+void drawDisplayButton(UiState& state);
+float displayButtonWidth();
 void drawTimingsView(UiState& state, const Snapshot& snap);
 void drawCacheView(UiState& state, const Snapshot& snap, const ProgressView& progress);
 void drawRooflineView(UiState& state, const Snapshot& snap);
@@ -46,6 +51,10 @@ void tooltip(const std::string& text);
 using ResultsText = std::function<std::string(bool json)>;
 // PNG, SVG, PDF and CSV of the plot; with `results`, also the data as JSON and CSV.
 void drawExportButtons(UiState& state, const plot::Plot& plot, const char* stem, const ResultsText& results = {});
+// Keeps the next item (`width` wide) on the line of the last one when it
+// still fits there, else starts a new line: rows of buttons wrap at large
+// fonts instead of running off the edge.
+void flowNextItem(float width);
 // A heading in the control column.
 void sectionHeading(const char* text);
 // "1.23 s", "850 ms", "2 min 5 s".

@@ -1,7 +1,12 @@
-// The status bar: what this machine is (so a screenshot explains itself) and
-// what the worker is doing, with an ETA.
+// The status bar: what the worker is doing (progress, elapsed time, ETA and
+// a Cancel button), warnings the results carry (a wide spread, a busy
+// machine), and what this machine is (so a screenshot explains itself).
+// Everything is laid out to fit: parts that do not fit are left out whole
+// (the host line first, the kernel name of the progress next), never cut.
+#include <algorithm>
 #include <cstdio>
 
+#include "app/layout_record.hpp"
 #include "app/panels.hpp"
 #include "platform/host.hpp"
 
@@ -29,43 +34,122 @@ std::string hostLine(bool withModel) {
   return s;
 }
 
+float textW(const std::string& s) { return ImGui::CalcTextSize(s.c_str()).x; }
+
+// The warnings of the results on screen, each once ("matmul.blas: ...").
+std::vector<std::string> resultWarnings(const Snapshot& snap) {
+  std::vector<std::string> out;
+  auto add = [&](const std::vector<BenchRecord>& records) {
+    for (const BenchRecord& r : records)
+      for (const std::string& w : r.warnings) {
+        const std::string line = r.kernel + ": " + w;
+        if (std::find(out.begin(), out.end(), line) == out.end()) out.push_back(line);
+      }
+  };
+  if (snap.timing) add(snap.timing->records);
+  if (snap.sweep) add(snap.sweep->records);
+  return out;
+}
+
+// The longest text of `choices` that fits `width`; "" when none does.
+std::string longestFitting(const std::vector<std::string>& choices, float width) {
+  for (const std::string& c : choices)
+    if (textW(c) <= width) return c;
+  return "";
+}
+
 }  // namespace
 
 void drawStatusBar(UiState& state, const Snapshot& snap, const ProgressView& progress) {
   const float fs = ImGui::GetFontSize();
+  const ImGuiStyle& style = ImGui::GetStyle();
   const float avail = ImGui::GetContentRegionAvail().x;
-  // The right side: the progress bar while busy, else a short message.
-  std::string message = !snap.error.empty() ? snap.error : !state.notice.empty() ? state.notice : "idle";
-  const float right = progress.busy ? std::min(avail * 0.45f, fs * 30)
-                                    : std::min(avail * 0.45f, ImGui::CalcTextSize(message.c_str()).x + fs * 0.5f);
-  ImGui::AlignTextToFramePadding();
-  // Large fonts: drop the CPU model (it is in the tooltip) before overlapping.
-  std::string line = hostLine(true);
-  if (ImGui::CalcTextSize(line.c_str()).x > avail - right - fs) line = hostLine(false);
-  ImGui::PushClipRect(ImGui::GetCursorScreenPos(),
-                      ImVec2(ImGui::GetCursorScreenPos().x + avail - right - fs * 0.5f, ImGui::GetWindowPos().y + ImGui::GetWindowHeight()),
-                      true);
-  ImGui::TextUnformatted(line.c_str());
-  ImGui::PopClipRect();
-  tooltip(hostLine(true) + "\n\nThis machine, read from /proc/cpuinfo and /sys/devices/system/cpu/cpu0/cache. The cache sizes are "
-          "the ones the tooltips and the Cache view use.");
-  ImGui::SameLine(avail - right);
+  const float x0 = ImGui::GetCursorPosX();
+  const float gap = fs;
+
+  // Right: the job in flight (and Cancel), else the last message.
+  const char* cancelLabel = "Cancel (Esc)";
+  const float cancelW = textW(cancelLabel) + style.FramePadding.x * 2;
+  std::string overlay, message;
+  float rightW = 0;
   if (progress.busy) {
-    char overlay[256];
-    std::string eta = progress.etaS >= 0 ? ", about " + formatSeconds(progress.etaS) + " left" : "";
-    std::snprintf(overlay, sizeof overlay, "%s  %.0f%%%s", progress.what.c_str(), progress.fraction * 100,
-                  eta.c_str());
-    ImGui::ProgressBar(float(progress.fraction), ImVec2(right, 0), overlay);
-    tooltip(std::string("Worker: ") + toString(progress.kind) + ", running for " +
-            formatSeconds(progress.elapsedS) + ". Stop ends it after the current repetition.");
-  } else if (!snap.error.empty()) {
-    ImGui::TextColored(ImVec4(0.95f, 0.45f, 0.35f, 1), "%s", snap.error.c_str());
-    tooltip(snap.error);
-  } else if (!state.notice.empty()) {
-    ImGui::TextUnformatted(state.notice.c_str());
-    tooltip(state.notice);
+    char pct[32], times[96];
+    std::snprintf(pct, sizeof pct, "%.0f%%", progress.fraction * 100);
+    std::snprintf(times, sizeof times, "%s elapsed%s", formatSeconds(progress.elapsedS).c_str(),
+                  progress.etaS >= 0 ? (", about " + formatSeconds(progress.etaS) + " left").c_str() : "");
+    const std::string what = progress.what.empty() ? toString(progress.kind) : progress.what;
+    const float barMax = std::max(fs * 6, avail * 0.62f - cancelW - style.ItemSpacing.x);
+    overlay = longestFitting({what + "  " + pct + "  " + times, std::string(pct) + "  " + times, pct},
+                             barMax - style.FramePadding.x * 2);
+    const float barW = std::max(fs * 6, textW(overlay) + style.FramePadding.x * 2 + fs);
+    rightW = barW + style.ItemSpacing.x + cancelW;
   } else {
-    ImGui::TextDisabled("idle");
+    message = !snap.error.empty() ? snap.error : !state.notice.empty() ? state.notice : "idle";
+    rightW = std::min(textW(message), avail * 0.6f);
+  }
+
+  // Middle: the results' warnings (a wide spread, a busy machine), first
+  // one in words where it fits, else the count; all in the tooltip.
+  const std::vector<std::string> warnings = resultWarnings(snap);
+  std::string warnText;
+  if (!warnings.empty()) {
+    const std::string more = warnings.size() > 1 ? "  (+" + std::to_string(warnings.size() - 1) + ")" : "";
+    warnText = longestFitting({"! " + warnings.front() + more, "! " + std::to_string(warnings.size()) +
+                                   (warnings.size() == 1 ? " warning" : " warnings") + " (hover)"},
+                              std::max(0.0f, avail - rightW - gap));
+  }
+  const float warnW = warnText.empty() ? 0 : textW(warnText) + gap;
+
+  // Left: the host, with its CPU model where there is room.
+  const std::string host =
+      longestFitting({hostLine(true), hostLine(false)}, std::max(0.0f, avail - rightW - warnW - gap));
+
+  ImGui::AlignTextToFramePadding();
+  bool first = true;
+  if (!host.empty()) {
+    ImGui::TextUnformatted(host.c_str());
+    layout::recordItem("host");
+    tooltip(hostLine(true) +
+            "\n\nThis machine, read from /proc/cpuinfo and /sys/devices/system/cpu/cpu0/cache. The cache sizes are "
+            "the ones the tooltips and the Cache view use.");
+    first = false;
+  }
+  if (!warnText.empty()) {
+    if (!first) ImGui::SameLine(0, gap);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextColored(ImVec4(0.90f, 0.45f, 0.10f, 1), "%s", warnText.c_str());
+    layout::recordItem("warnings");
+    std::string tip = "The numbers on screen come with warnings:\n";
+    for (const std::string& w : warnings) tip += "\n- " + w;
+    tip += "\n\nA wide spread of the repetitions or a busy machine (other processes on the cores) makes a median "
+           "less trustworthy: rerun, or close what else is running.";
+    tooltip(tip);
+    first = false;
+  }
+  ImGui::SameLine(x0 + avail - rightW, 0);
+  if (progress.busy) {
+    ImGui::ProgressBar(float(progress.fraction), ImVec2(rightW - cancelW - style.ItemSpacing.x, 0), overlay.c_str());
+    layout::recordItem("progress");
+    tooltip(std::string("Worker: ") + toString(progress.kind) + " (" + progress.what + "), running for " +
+            formatSeconds(progress.elapsedS) +
+            (progress.etaS >= 0 ? ", about " + formatSeconds(progress.etaS) + " left" : std::string()) +
+            ". Cancel or Esc stops it within a fraction of a second.");
+    ImGui::SameLine();
+    if (ImGui::Button(cancelLabel)) state.actions.stop = true;
+    layout::recordItem("cancel");
+    tooltip("Stop the job in flight (Esc): the kernel stops within a fraction of a second, even mid-run.");
+  } else {
+    // A message longer than its share shows its start; the tooltip has all.
+    std::string shown = message;
+    if (textW(shown) > rightW) {
+      while (!shown.empty() && textW(shown + "...") > rightW) shown.pop_back();
+      shown += "...";
+    }
+    if (!snap.error.empty()) ImGui::TextColored(ImVec4(0.90f, 0.30f, 0.25f, 1), "%s", shown.c_str());
+    else if (!state.notice.empty()) ImGui::TextUnformatted(shown.c_str());
+    else ImGui::TextDisabled("%s", shown.c_str());
+    layout::recordItem("message");
+    tooltip(message);
   }
 }
 

@@ -47,6 +47,9 @@ struct ExportRequest {
   std::string text;
 };
 
+// A run estimated longer than this is announced before it starts.
+inline constexpr double kLongRunS = 10;
+
 struct UiState {
   RunSettings settings = defaultRunSettings();
   View view = View::Timings;
@@ -69,6 +72,13 @@ struct UiState {
 
   TimingsViewState timings;
   CacheViewState cache;
+  // The control panel: F9, its << button and the views' >> button fold it
+  // away; --set panel=0 starts without it.
+  bool panelShown = true;
+  float panelBelowH = 0;                 // height of what follows the kernel list (last frame)
+  float kernelListContentH = 0;          // height of the kernel list's content (last frame)
+  double estimateS = 0;                  // the selected kernels' estimated run time at these settings
+
   AccessViewState access;
   ThreadsViewState threads;
   CellGridRenderer* grids = nullptr;     // owned by the app; null without GL (tests)

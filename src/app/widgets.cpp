@@ -1,5 +1,9 @@
+// Shared widgets (tooltips, export buttons, headings, a wrapping row) and the
+// main window's frame: control column, view row and tabs, status bar.
+#include <algorithm>
 #include <cstdio>
 
+#include "app/layout_record.hpp"
 #include "app/panels.hpp"
 
 namespace cachescope::app {
@@ -57,6 +61,13 @@ void drawExportButtons(UiState& state, const plot::Plot& plot, const char* stem,
   ImGui::PopID();
 }
 
+void flowNextItem(float width) {
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float right = ImGui::GetItemRectMax().x + gap;
+  const float limit = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (right + width <= limit) ImGui::SameLine();
+}
+
 void sectionHeading(const char* text) {
   ImGui::Spacing();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_PlotHistogram));
@@ -77,6 +88,40 @@ std::string formatSeconds(double s) {
   return buf;
 }
 
+namespace {
+
+// The control column's width: from the text size (its labels and sliders
+// need about 15 em) and at most a third of the window, so the views keep the
+// larger part on a projector.
+float controlsWidth(float fs, float windowW) {
+  return std::clamp(fs * 15.0f, std::min(250.0f, windowW * 0.33f), windowW * 0.34f);
+}
+
+// With the panel hidden, the view row starts with >> (show it) and Display.
+void drawViewRowButtons(UiState& state) {
+  if (state.panelShown) return;
+  if (ImGui::Button(">>")) state.panelShown = true;
+  layout::recordItem("show_panel");
+  tooltip("Show the control panel (F9): kernels, parameters, Run and Cancel.");
+  ImGui::SameLine();
+  drawDisplayButton(state);
+  ImGui::SameLine();
+}
+
+}  // namespace
+
+float displayButtonWidth() { return ImGui::CalcTextSize("Display").x + ImGui::GetStyle().FramePadding.x * 2; }
+
+void drawDisplayButton(UiState& state) {
+  if (ImGui::Button("Display")) ImGui::OpenPopup("##display");
+  layout::recordItem("Display");
+  tooltip("Theme, text size and fullscreen (F11).");
+  if (ImGui::BeginPopup("##display")) {
+    drawDisplayOptions(state);
+    ImGui::EndPopup();
+  }
+}
+
 void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& progress) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(vp->WorkPos);
@@ -95,20 +140,27 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
   const float fs = ImGui::GetFontSize();
   const float statusPadY = fs * 0.3f;
   const float statusH = ImGui::GetFrameHeight() + statusPadY * 2;
-  const float controlsW = std::min(std::max(fs * 17.0f, 260.0f), vp->WorkSize.x * 0.35f);
 
-  // The control column has its own background so it reads as a panel.
-  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_MenuBarBg));
-  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(fs * 0.7f, fs * 0.6f));
-  ImGui::BeginChild("##controls", ImVec2(controlsW, -statusH), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
-  drawControlsPanel(state, snap, progress);
-  ImGui::EndChild();
-  ImGui::PopStyleVar();
-  ImGui::PopStyleColor();
+  if (state.panelShown) {
+    // The control column has its own background so it reads as a panel, and
+    // tighter rows than the views: its parameters and Run fit a 720 px
+    // projector at 28 px text without scrolling.
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_MenuBarBg));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(fs * 0.5f, fs * 0.4f));
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(fs * 0.35f, fs * 0.16f));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(fs * 0.4f, fs * 0.22f));
+    ImGui::BeginChild("##controls", ImVec2(controlsWidth(fs, vp->WorkSize.x), -statusH), false,
+                      ImGuiWindowFlags_AlwaysUseWindowPadding);
+    drawControlsPanel(state, snap, progress);
+    ImGui::EndChild();
+    ImGui::PopStyleVar(3);
+    ImGui::PopStyleColor();
+    ImGui::SameLine(0, 0);
+  }
 
-  ImGui::SameLine(0, 0);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(fs * 0.6f, fs * 0.4f));
   ImGui::BeginChild("##views", ImVec2(0, -statusH), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  drawViewRowButtons(state);
   if (ImGui::BeginTabBar("##viewtabs")) {
     struct Tab {
       View view;
@@ -116,10 +168,10 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
       const char* tip;
     };
     const Tab tabs[] = {
-        {View::Timings, "Timings", "Measured speed of the selected kernels: bars, speedup over naive, sweeps."},
-        {View::Cache, "Cache", "Simulated L1/L2/L3 on the exact access stream of naive vs blocked matmul."},
+        {View::Timings, "Timings", "Measured speed of the selected kernels: bars, speedup, sweeps."},
+        {View::Cache, "Cache", "Simulated L1/L2/L3 on the exact access stream of the traced kernels."},
         {View::Roofline, "Roofline", "Peak FLOP/s and memory bandwidth of this machine, and where each kernel sits."},
-        {View::Access, "Access", "Every load and store of naive vs blocked matmul, animated on A, B and C: which cache served it."},
+        {View::Access, "Access", "Every load and store of traced kernels, animated on their buffers: which cache served it."},
         {View::Threads, "Threads", "Which thread computed which block of C in a real parallel run, and when."},
     };
     for (const Tab& t : tabs) {

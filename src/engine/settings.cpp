@@ -13,9 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/param_list.hpp"
+#include "bench/runner.hpp"
+#include "engine/worker.hpp"
 #include "kernels/registry.hpp"
 #include "platform/host.hpp"
 #include "report/atomic_file.hpp"
+#include "trace/presets.hpp"
 
 namespace cachescope::engine {
 
@@ -91,9 +94,16 @@ std::string quantKernelId(int bits) {
 
 namespace {
 
+// "--set n=5" or, for a scenario, "scenario 'f.json': set.n=5": what the
+// user wrote, and where.
+std::string named(const std::string& origin, const std::string& key, const std::string& value) {
+  if (!origin.empty() && origin.back() == '.') return origin + key + "=" + value;
+  return origin + " " + key + "=" + value;
+}
+
 // A whole number in lo..hi, from the text as typed: out-of-range values
 // (2^64 - 1 from a scenario) are named as given, never after a wrap.
-int parseInt(const std::string& key, const std::string& value, int lo, int hi) {
+int parseInt(const std::string& origin, const std::string& key, const std::string& value, int lo, int hi) {
   long long v = 0;
   // A leading '+' is accepted, as stoi did before; "+-5" is not a number.
   const bool plus = value.size() > 1 && value[0] == '+' && value[1] >= '0' && value[1] <= '9';
@@ -101,26 +111,123 @@ int parseInt(const std::string& key, const std::string& value, int lo, int hi) {
   const char* end = value.data() + value.size();
   const auto [ptr, ec] = std::from_chars(begin, end, v);
   if (value.empty() || ec == std::errc::invalid_argument || ptr != end)
-    throw UsageError("--set " + key + "=" + value + ": not an integer");
+    throw UsageError(named(origin, key, value) + ": not an integer");
   if (ec == std::errc::result_out_of_range || v < lo || v > hi)
-    throw UsageError("--set " + key + "=" + value + ": must be in " + std::to_string(lo) + ".." + std::to_string(hi));
+    throw UsageError(named(origin, key, value) + ": must be in " + std::to_string(lo) + ".." + std::to_string(hi));
   return int(v);
 }
 
 // Keeps the ladder order of the registry whatever order the user typed.
-std::vector<std::string> parseKernelList(const std::string& value) {
+std::vector<std::string> parseKernelList(const std::string& origin, const std::string& value) {
   const std::vector<std::string> wanted = splitIdList(value);
   for (const std::string& id : wanted)
     if (!findKernel(id))
-      throw UsageError("--set kernels: unknown kernel '" + id + "' (did you mean '" + nearestKernelId(id) + "'?)");
-  if (wanted.empty()) throw UsageError("--set kernels=: give at least one kernel id (see 'cachescope list')");
+      throw UsageError(named(origin, "kernels", value) + ": unknown kernel '" + id + "' (did you mean '" +
+                       nearestKernelId(id) + "'?)");
+  if (wanted.empty())
+    throw UsageError(named(origin, "kernels", value) + ": give at least one kernel id (see 'cachescope list')");
   std::vector<std::string> ordered;
   for (const Kernel& k : kernels())
     if (std::find(wanted.begin(), wanted.end(), k.info.id) != wanted.end()) ordered.push_back(k.info.id);
   return ordered;
 }
 
+const char* const kRunKeys[] = {"n", "block", "threads", "bits", "density", "kernels", "sweep"};
+const char* const kWindowKeys[] = {"panel"};
+const char* const kAccessKeys[] = {"step", "caches", "l1", "access", "play", "speed", "loop"};
+
+template <std::size_t N>
+bool oneOf(const std::string& key, const char* const (&keys)[N]) {
+  for (const char* k : keys)
+    if (key == k) return true;
+  return false;
+}
+
+template <std::size_t N>
+std::string joined(const char* const (&keys)[N]) {
+  std::string s;
+  for (const char* k : keys) s += std::string(s.empty() ? "" : ", ") + k;
+  return s;
+}
+
+std::string runKeysText() { return joined(kRunKeys); }
+
+// The kernels that take bits, with their widths: "matmul.int8 (8, 4), matmul.int4 (4)".
+std::string bitsKernelsText() {
+  std::string s;
+  for (const Kernel& k : kernels()) {
+    if (!k.uses(Param::Bits)) continue;
+    s += (s.empty() ? "" : ", ") + k.info.id + " (";
+    for (std::size_t i = 0; i < k.info.bits.size(); ++i) s += (i ? ", " : "") + std::to_string(k.info.bits[i]);
+    s += ")";
+  }
+  return s;
+}
+
 }  // namespace
+
+std::string settingKeysText() {
+  return joined(kRunKeys) + "; window: " + joined(kWindowKeys) + "; Access view: " + joined(kAccessKeys);
+}
+
+int runBits(const Kernel& k, int bits) {
+  if (!k.uses(Param::Bits)) return 32;
+  if (k.info.bits.empty() || std::find(k.info.bits.begin(), k.info.bits.end(), bits) != k.info.bits.end()) return bits;
+  return k.info.bits.front();
+}
+
+std::vector<int> selectedBitsChoices(const RunSettings& settings) {
+  std::vector<int> out;
+  for (const std::string& id : settings.kernels) {
+    const Kernel* k = findKernel(id);
+    if (!k || !k->uses(Param::Bits)) continue;
+    for (int b : k->info.bits)
+      if (std::find(out.begin(), out.end(), b) == out.end()) out.push_back(b);
+  }
+  return out;
+}
+
+void normalizeBits(RunSettings& settings) {
+  const std::vector<int> choices = selectedBitsChoices(settings);
+  if (choices.empty() || std::find(choices.begin(), choices.end(), settings.params.bits) != choices.end()) return;
+  settings.params.bits = choices.front();
+}
+
+void checkBitsUsed(const RunSettings& settings, const std::string& origin) {
+  const std::vector<int> choices = selectedBitsChoices(settings);
+  const std::string what = named(origin, "bits", std::to_string(settings.params.bits));
+  if (choices.empty())
+    throw UsageError(what + ": no selected kernel takes bits (the quantized ones do: " + bitsKernelsText() +
+                     "); select one with kernels=");
+  if (std::find(choices.begin(), choices.end(), settings.params.bits) == choices.end())
+    throw UsageError(what + ": the selected quantized kernels take " + bitsKernelsText());
+}
+
+double estimateRunSeconds(const RunSettings& s) {
+  double total = 0;
+  for (const std::string& id : s.kernels) {
+    const Kernel* k = findKernel(id);
+    if (!k) continue;
+    Job j{k, s.params};
+    j.params.bits = runBits(*k, s.params.bits);
+    j.params.block = std::min(j.params.block, j.params.n);
+    const RunOptions reps = repsForEstimate(k->work(j.params) / kEstimateRate);
+    total += estimateSweep({j}, {reps.warmup, reps.reps + 1}).seconds;
+  }
+  return total;
+}
+
+void fitWindowSize(int workW, int workH, int& width, int& height) {
+  if (workW <= 0 || workH <= 0) {
+    width = 1280;
+    height = 720;
+    return;
+  }
+  // A title bar and borders around the client area: leave room for them.
+  const int marginW = std::max(16, workW / 40), marginH = std::max(48, workH / 20);
+  width = std::clamp(workW - marginW, 640, 2560);
+  height = std::clamp(workH - marginH, 480, 1440);
+}
 
 void applyWindowSize(LaunchOptions& options, const std::string& text) {
   const auto x = text.find('x');
@@ -138,23 +245,23 @@ void applyWindowSize(LaunchOptions& options, const std::string& text) {
   options.height = h;
 }
 
-void applySetting(RunSettings& settings, const std::string& keyValue, SweepAxis* sweepOut) {
+void applySetting(RunSettings& settings, const std::string& keyValue, SweepAxis* sweepOut,
+                  const std::string& origin) {
   auto eq = keyValue.find('=');
   if (eq == std::string::npos || eq == 0)
-    throw UsageError("--set expects key=value (keys: n, block, threads, bits, density, kernels, sweep), got '" +
-                     keyValue + "'");
+    throw UsageError(origin + " expects key=value (keys: " + runKeysText() + "), got '" + keyValue + "'");
   std::string key = keyValue.substr(0, eq), value = keyValue.substr(eq + 1);
   Params& p = settings.params;
   // Values are checked before they are stored: a bad --set changes nothing.
   if (key == "n") {
-    p.n = parseInt(key, value, kMinN, kMaxN);
+    p.n = parseInt(origin, key, value, kMinN, kMaxN);
   } else if (key == "block") {
-    p.block = parseInt(key, value, kMinBlock, kMaxBlock);
+    p.block = parseInt(origin, key, value, kMinBlock, kMaxBlock);
   } else if (key == "threads") {
-    p.threads = parseInt(key, value, 1, host().logicalCores);
+    p.threads = parseInt(origin, key, value, 1, host().logicalCores);
   } else if (key == "bits") {
-    const int b = parseInt(key, value, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
-    if (b != 32 && b != 8 && b != 4) throw UsageError("--set bits=" + value + ": must be 32, 8 or 4");
+    const int b = parseInt(origin, key, value, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+    if (b != 32 && b != 8 && b != 4) throw UsageError(named(origin, key, value) + ": must be 32, 8 or 4");
     p.bits = b;
   } else if (key == "density") {
     std::size_t used = 0;
@@ -165,17 +272,58 @@ void applySetting(RunSettings& settings, const std::string& keyValue, SweepAxis*
       used = 0;
     }
     if (used == 0 || used != value.size() || !(d > 0.0 && d <= 1.0))
-      throw UsageError("--set density=" + value + ": must be a number in (0, 1]");
+      throw UsageError(named(origin, key, value) + ": must be a number in (0, 1]");
     p.density = d;
   } else if (key == "kernels") {
-    settings.kernels = parseKernelList(value);
+    settings.kernels = parseKernelList(origin, value);
   } else if (key == "sweep") {
     SweepAxis axis;
-    if (!parseSweepAxis(value, axis)) throw UsageError("--set sweep=" + value + ": must be n, block, threads, density or none");
+    if (!parseSweepAxis(value, axis))
+      throw UsageError(named(origin, key, value) + ": must be n, block, threads, density or none");
     if (sweepOut) *sweepOut = axis;
   } else {
-    throw UsageError("--set: unknown key '" + key + "' (keys: n, block, threads, bits, density, kernels, sweep)");
+    throw UsageError(origin + ": unknown key '" + key + "' (keys: " + runKeysText() + ")");
   }
+}
+
+void applyLaunchSetting(LaunchOptions& options, const std::string& keyValue, const std::string& origin) {
+  const auto eq = keyValue.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw UsageError(origin + " expects key=value (keys: " + settingKeysText() + "), got '" + keyValue + "'");
+  const std::string key = keyValue.substr(0, eq), value = keyValue.substr(eq + 1);
+  if (oneOf(key, kRunKeys)) {
+    applySetting(options.settings, keyValue, &options.sweep, origin);
+    if (key == "bits") options.bitsOrigin = origin;
+    return;
+  }
+  if (key == "panel") {
+    if (value != "0" && value != "1") throw UsageError(named(origin, key, value) + ": must be 0 (hidden) or 1 (shown)");
+    options.panel = value == "1";
+    return;
+  }
+  if (!oneOf(key, kAccessKeys))
+    throw UsageError(origin + ": unknown key '" + key + "' (keys: " + settingKeysText() + ")");
+  try {
+    AnimationLaunch launch = options.animation;  // a refused value changes nothing
+    applyAnimationSetting(launch, keyValue);
+    // A preset name is resolved now: a typo fails before the window opens,
+    // not in the status bar of a running app.
+    if (key == "caches") trace::loadPreset(value);
+    options.animation = launch;
+  } catch (const InputError& e) {
+    // The Access view's parser says "--set KEY=VALUE: why"; keep the why and
+    // name the real source.
+    std::string why = e.what();
+    const std::string flag = "--set " + keyValue + ":";
+    if (why.rfind(flag, 0) == 0) why = why.substr(flag.size());
+    else if (why.rfind("--set ", 0) == 0 && why.find(':') != std::string::npos) why = why.substr(why.find(':') + 1);
+    while (!why.empty() && why.front() == ' ') why.erase(0, 1);
+    throw UsageError(named(origin, key, value) + ": " + why);
+  }
+}
+
+void checkLaunch(const LaunchOptions& options) {
+  if (!options.bitsOrigin.empty()) checkBitsUsed(options.settings, options.bitsOrigin);
 }
 
 namespace {
@@ -259,8 +407,7 @@ void applyScenarioFile(LaunchOptions& options, const std::string& path) {
     } else if (key == "set") {
       if (!it->is_object()) throw UsageError("scenario '" + path + "': 'set' must be an object of key: value");
       for (auto s = it->begin(); s != it->end(); ++s) {
-        const std::string kv = s.key() + "=" + text(*s, s.key());
-        if (!applyAnimationSetting(options.animation, kv)) applySetting(options.settings, kv, &options.sweep);
+        applyLaunchSetting(options, s.key() + "=" + text(*s, s.key()), "scenario '" + path + "': set.");
       }
     } else if (key == "title" || key == "notes") {
       // For the lecturer reading the file; the app shows nothing of it.

@@ -47,8 +47,39 @@ std::string quantKernelId(int bits);
 
 // Applies one `key=value` (keys: n, block, threads, bits, density, kernels,
 // sweep). Throws UsageError with a one-line message for an unknown key or a
-// value out of range. `sweep` goes to `sweepOut` when given.
-void applySetting(RunSettings& settings, const std::string& keyValue, SweepAxis* sweepOut = nullptr);
+// value out of range. `sweep` goes to `sweepOut` when given. `origin` names
+// where the setting came from in messages: "--set", "--then-set", or a
+// scenario's "scenario 'FILE': set." (then "set.n=5: ...").
+void applySetting(RunSettings& settings, const std::string& keyValue, SweepAxis* sweepOut = nullptr,
+                  const std::string& origin = "--set");
+
+// Every key `--set` takes, for messages: "n, block, ..., sweep; window: panel;
+// Access view: step, caches, ...".
+std::string settingKeysText();
+
+// The bits kernel `k` runs with when the settings say `bits`: the value when
+// the kernel accepts it, else its first accepted width; 32 for kernels that
+// take no bits (the worker's rule, so the controls show what runs).
+int runBits(const Kernel& k, int bits);
+
+// The bits widths the selected kernels accept (union, in the order first
+// seen); empty when no selected kernel takes bits.
+std::vector<int> selectedBitsChoices(const RunSettings& settings);
+
+// Makes settings.params.bits a width some selected quantized kernel runs
+// with (after a kernel was ticked): unchanged when one accepts it already or
+// none is selected.
+void normalizeBits(RunSettings& settings);
+
+// A bits value that no selected kernel would run with: throws UsageError
+// naming `origin` ("--set bits=8: no selected kernel takes bits; ...").
+void checkBitsUsed(const RunSettings& settings, const std::string& origin);
+
+// Seconds a timing run of the selected kernels would take at these settings,
+// at bench's honest-to-an-order-of-magnitude rate (estimateSweep): the first
+// quick pass and the repetitions the worker picks (repsForEstimate). The app
+// announces a run over kLongRunS before it starts.
+double estimateRunSeconds(const RunSettings& settings);
 
 // Command-line options of `cachescope gui`.
 struct LaunchOptions {
@@ -65,9 +96,27 @@ struct LaunchOptions {
   // the time from that change to the first updated number.
   std::vector<std::string> thenSet;
   AnimationLaunch animation;          // --set step= / caches= / play= ... (Access view)
-  std::string layout;                 // --layout: JSON of the grids drawn in the screenshot
-  int width = 1600, height = 900;
+  std::string layout;                 // --layout: JSON of the frame's windows, items, text and plots
+  // 0 x 0: fit the primary monitor's work area (fitWindowSize).
+  int width = 0, height = 0;
+  int panel = -1;                     // --set panel=0|1: control panel hidden / shown (-1: shown)
+  std::string bitsOrigin;             // where an explicit bits= came from ("" none): for checkLaunch
 };
+
+// Applies one launch `key=value`: the run settings' keys, the window's
+// (panel=0|1) and the Access view's (step, caches, ...). Cache presets are
+// loaded now, so `caches=nosuch` fails before a window opens. Messages name
+// `origin` (see applySetting); an unknown key lists every key.
+void applyLaunchSetting(LaunchOptions& options, const std::string& keyValue, const std::string& origin = "--set");
+
+// Checks that combine settings, after all of them are applied: an explicit
+// bits that no selected kernel takes.
+void checkLaunch(const LaunchOptions& options);
+
+// The window size when --window is not given: the monitor's work area
+// (workW x workH, 0 when unknown) less a margin for the window frame, capped
+// at 2560x1440 and at least 640x480; 1280x720 when the work area is unknown.
+void fitWindowSize(int workW, int workH, int& width, int& height);
 
 // Applies a scenario file (JSON): {"view": "cache", "theme": "light",
 // "font_size": 24, "set": {"n": 256, "kernels": "matmul.naive,matmul.blocked"},

@@ -1,11 +1,14 @@
 // `cachescope [gui]`: the desktop app, and its scripted mode for tests and
 // lecture preparation (--frames/--screenshot/--frame-times).
+#include <cctype>
+#include <cstdio>
 #include <memory>
 
 #include "app/app.hpp"
 #include "cli/command.hpp"
 #include "engine/settings.hpp"
 #include "platform/errors.hpp"
+#include "report/atomic_file.hpp"
 
 namespace cachescope::cli {
 
@@ -18,8 +21,25 @@ struct GuiArgs {
   std::vector<std::string> sets, thenSets;
   int frames = -1;
   float fontSize = 0;
+  bool fontGiven = false, framesGiven = false;
   std::string window;
 };
+
+bool endsWith(std::string s, const std::string& tail) {
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+// An output the scripted run writes at its end, checked before anything
+// runs: AtomicFile creates (and, unused, removes) its temporary beside the
+// target, which fails at once for a missing or unwritable directory.
+void checkOutput(const std::string& flag, const std::string& path) {
+  try {
+    AtomicFile probe(path);
+  } catch (const FileError& e) {
+    throw FileError(flag + " " + path + ": " + e.what());
+  }
+}
 
 int runGui(const GuiArgs& a) {
   engine::LaunchOptions o;
@@ -29,20 +49,39 @@ int runGui(const GuiArgs& a) {
     throw UsageError("--view must be timings, cache, roofline, access or threads (got '" + a.view + "')");
   if (!a.theme.empty() && !engine::parseTheme(a.theme, o.theme))
     throw UsageError("--theme must be light or dark (got '" + a.theme + "')");
-  if (a.fontSize != 0) o.fontSize = a.fontSize;
+  if (a.fontGiven) {
+    if (!(a.fontSize >= engine::kMinFontSize && a.fontSize <= engine::kMaxFontSize))
+    {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%g", double(a.fontSize));
+      throw UsageError(std::string("--font-size ") + buf + ": must be in 10..48 pixels");
+    }
+    o.fontSize = a.fontSize;
+  }
   if (!a.window.empty()) engine::applyWindowSize(o, a.window);
-  if (o.fontSize < engine::kMinFontSize || o.fontSize > engine::kMaxFontSize)
-    throw UsageError("--font-size must be in 10..48 pixels");
-  for (const std::string& kv : a.sets)
-    if (!engine::applyAnimationSetting(o.animation, kv)) engine::applySetting(o.settings, kv, &o.sweep);
+  for (const std::string& kv : a.sets) engine::applyLaunchSetting(o, kv, "--set");
+  engine::checkLaunch(o);
   // Checked now so a typo fails before the window opens.
   for (const std::string& kv : a.thenSets) {
     engine::RunSettings probe = o.settings;
-    engine::applySetting(probe, kv, nullptr);
+    engine::applySetting(probe, kv, nullptr, "--then-set");
+    if (kv.rfind("bits=", 0) == 0) engine::checkBitsUsed(probe, "--then-set");
   }
   o.thenSet = a.thenSets;
-  if (a.frames < -1) throw UsageError("--frames must be >= 0");
+  if (a.framesGiven && a.frames < 0) throw UsageError("--frames " + std::to_string(a.frames) + ": must be >= 0");
   o.frames = a.frames;
+  // A script never falls into the interactive app: these need a scripted run.
+  if (!a.thenSets.empty() && !a.framesGiven)
+    throw UsageError("--then-set needs --frames N (a scripted run that exits); without it the app would wait for you");
+  if (!a.layout.empty() && a.screenshot.empty())
+    throw UsageError("--layout needs --screenshot FILE.png: the layout is written for the frame that is saved");
+  if (!a.screenshot.empty()) {
+    if (!endsWith(a.screenshot, ".png"))
+      throw UsageError("--screenshot " + a.screenshot + ": the file must end in .png (the window is saved as PNG)");
+    checkOutput("--screenshot", a.screenshot);
+  }
+  if (!a.layout.empty()) checkOutput("--layout", a.layout);
+  if (!a.frameTimes.empty()) checkOutput("--frame-times", a.frameTimes);
   if ((!a.screenshot.empty() || !a.frameTimes.empty()) && o.frames < 0) o.frames = 1;
   o.screenshot = a.screenshot;
   o.frameTimes = a.frameTimes;
@@ -54,24 +93,36 @@ int runGui(const GuiArgs& a) {
 
 void addGuiCommand(CLI::App& root, Commands& commands) {
   auto* app = root.add_subcommand("gui", "Open the desktop app (the default without a command)");
+  app->footer("Keys: F9 hides or shows the control panel, Esc cancels the job in flight, F11 fullscreen, F12 saves "
+              "the window as PNG.");
   auto a = std::make_shared<GuiArgs>();
   app->add_option("--view", a->view, "Tab to open: timings | cache | roofline | access | threads");
   app->add_option("--set", a->sets,
-                  "Start with KEY=VALUE (repeatable): n, block, threads, bits, density, kernels=ID,ID, sweep=n|block|threads|density; "
-                  "Access view: step=ACCESS, caches=PRESET, l1=SIZE:WAYS:LINE, reordered=0|1, play=0|1, speed=ACCESSES_PER_S, loop=0|1");
+                  "Start with KEY=VALUE (repeatable): n, block, threads, bits (quantized kernels), density, "
+                  "kernels=ID,ID, sweep=n|block|threads|density; panel=0|1 (control panel); Access view: step=ACCESS, "
+                  "caches=PRESET, l1=SIZE:WAYS:LINE, access=ID[,ID[,ID]], play=0|1, speed=ACCESSES_PER_S, loop=0|1");
   app->add_option("--scenario", a->scenario, "Lecture scenario (JSON: view, theme, font_size, sweep, set)");
-  app->add_option("--screenshot", a->screenshot, "After the results are in and --frames more frames: save the window as PNG and exit");
-  app->add_option("--frames", a->frames, "Scripted run: wait for the results, draw N more frames, exit");
+  app->add_option("--screenshot", a->screenshot,
+                  "After the results are in and --frames more frames: save the window as FILE.png and exit "
+                  "(the directory must exist and be writable; checked before the run)");
+  auto* frames = app->add_option("--frames", a->frames, "Scripted run: wait for the results, draw N more frames, exit");
   app->add_option("--frame-times", a->frameTimes, "Write per-frame times (CSV frame,ms,busy) on exit");
   app->add_option("--then-set", a->thenSets,
-                  "Scripted run: once the first results are in, change KEY=VALUE as a slider would, and report "
-                  "the time to the first updated number");
+                  "Scripted run (needs --frames): once the first results are in, change KEY=VALUE as a slider "
+                  "would, and report the time to the first updated number");
   app->add_option("--layout", a->layout,
-                  "Scripted run: write where the Access view drew its grids (JSON) next to the screenshot, for tests");
-  app->add_option("--font-size", a->fontSize, "Text size in pixels (10..48, default 18)");
-  app->add_option("--window", a->window, "Window size WIDTHxHEIGHT (default 1600x900; 1280x720 for a projector)");
+                  "With --screenshot: write the saved frame's layout as JSON (windows, items, text, plots, the "
+                  "Access grids) for tests/gui/layout_check");
+  auto* font = app->add_option("--font-size", a->fontSize, "Text size in pixels (10..48, default 18)");
+  app->add_option("--window", a->window,
+                  "Window size WIDTHxHEIGHT, e.g. 1280x720 for a projector (default: the primary monitor's work "
+                  "area, at most 2560x1440)");
   app->add_option("--theme", a->theme, "dark | light (light reads best on a projector)");
-  commands.push_back({app, [a] { return runGui(*a); }});
+  commands.push_back({app, [a, font, frames] {
+                        a->fontGiven = font->count() > 0;
+                        a->framesGiven = frames->count() > 0;
+                        return runGui(*a);
+                      }});
 }
 
 }  // namespace cachescope::cli

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -213,4 +214,142 @@ TEST_CASE("window size: WIDTHxHEIGHT within bounds") {
   for (const char* bad : {"1280", "1280x", "x720", "1280x720x1", "12a0x720", "100x100", "9000x720", "-1280x720"})
     CHECK_THROWS_WITH(applyWindowSize(o, bad), Catch::Contains("--window"));
   CHECK(o.width == 1280);  // a refused value changes nothing
+}
+
+TEST_CASE("launch settings: errors name their source") {
+  LaunchOptions o;
+  CHECK_THROWS_WITH(applyLaunchSetting(o, "n=7", "--then-set"), Catch::StartsWith("--then-set n=7: must be in"));
+  CHECK_THROWS_WITH(applyLaunchSetting(o, "n=7", "--set"), Catch::StartsWith("--set n=7: must be in"));
+  CHECK_THROWS_WITH(applyLaunchSetting(o, "n=7", "scenario 'x.json': set."),
+                    Catch::StartsWith("scenario 'x.json': set.n=7: must be in"));
+  CHECK_THROWS_WITH(applyLaunchSetting(o, "kernels=matmul.nosuch", "--then-set"),
+                    Catch::StartsWith("--then-set kernels=matmul.nosuch: unknown kernel"));
+  // The Access view's keys too: its own parser's reason, the real source.
+  CHECK_THROWS_WITH(applyLaunchSetting(o, "step=-3", "scenario 'x.json': set."),
+                    Catch::StartsWith("scenario 'x.json': set.step=-3: must be an access index"));
+  CHECK_THROWS_WITH(applyLaunchSetting(o, "play=2", "--set"), Catch::StartsWith("--set play=2: must be 0 or 1"));
+}
+
+TEST_CASE("launch settings: an unknown key lists every key, the Access view's included") {
+  LaunchOptions o;
+  try {
+    applyLaunchSetting(o, "colour=red", "--set");
+    FAIL("no error");
+  } catch (const UsageError& e) {
+    const std::string what = e.what();
+    CHECK_THAT(what, Catch::Contains("unknown key 'colour'"));
+    for (const char* key : {"n", "block", "threads", "bits", "density", "kernels", "sweep", "panel", "step", "caches",
+                            "l1", "access", "play", "speed", "loop"})
+      CHECK_THAT(what, Catch::Contains(std::string(key)));
+    CHECK(what.find('\n') == std::string::npos);
+  }
+}
+
+TEST_CASE("launch settings: a cache preset is resolved at once") {
+  LaunchOptions o;
+  CHECK_THROWS_AS(applyLaunchSetting(o, "caches=nosuch", "--set"), UsageError);
+  CHECK_THROWS_WITH(applyLaunchSetting(o, "caches=nosuch", "--set"), Catch::StartsWith("--set caches=nosuch: "));
+  CHECK(o.animation.caches.empty());  // a refused value changes nothing
+  applyLaunchSetting(o, "caches=host", "--set");
+  CHECK(o.animation.caches == "host");
+}
+
+TEST_CASE("launch settings: panel=0|1") {
+  LaunchOptions o;
+  CHECK(o.panel == -1);
+  applyLaunchSetting(o, "panel=0", "--set");
+  CHECK(o.panel == 0);
+  applyLaunchSetting(o, "panel=1", "--set");
+  CHECK(o.panel == 1);
+  CHECK_THROWS_WITH(applyLaunchSetting(o, "panel=yes", "--set"), Catch::Contains("--set panel=yes: must be 0"));
+}
+
+TEST_CASE("bits is a parameter of the quantized kernels only") {
+  std::vector<const Kernel*> quant;
+  for (const Kernel& k : kernels())
+    if (k.uses(Param::Bits)) quant.push_back(&k);
+  REQUIRE_FALSE(quant.empty());
+  // The default selection has no quantized kernel: bits=8 is reported.
+  LaunchOptions o;
+  REQUIRE(selectedBitsChoices(o.settings).empty());
+  applyLaunchSetting(o, "bits=8", "--set");
+  CHECK_THROWS_WITH(checkLaunch(o), Catch::StartsWith("--set bits=8: no selected kernel takes bits"));
+  // Given with a quantized kernel (in any order), it is taken.
+  applyLaunchSetting(o, "kernels=" + quant.front()->info.id, "--set");
+  o.settings.params.bits = quant.front()->info.bits.front();
+  CHECK_NOTHROW(checkLaunch(o));
+  // A width none of the selected kernels runs with is reported too.
+  o.settings.params.bits = 32;
+  CHECK_THROWS_WITH(checkLaunch(o), Catch::Contains("bits=32"));
+  // No explicit bits: nothing to check.
+  LaunchOptions plain;
+  CHECK_NOTHROW(checkLaunch(plain));
+}
+
+TEST_CASE("runBits: the width each kernel runs with, as the worker runs it") {
+  for (const Kernel& k : kernels()) {
+    INFO(k.info.id);
+    if (!k.uses(Param::Bits)) {
+      CHECK(runBits(k, 8) == 32);
+      continue;
+    }
+    for (int b : {32, 8, 4}) {
+      const int got = runBits(k, b);
+      CHECK(std::find(k.info.bits.begin(), k.info.bits.end(), got) != k.info.bits.end());
+      if (std::find(k.info.bits.begin(), k.info.bits.end(), b) != k.info.bits.end()) CHECK(got == b);
+    }
+  }
+}
+
+TEST_CASE("normalizeBits makes the shown width one that runs") {
+  RunSettings s = defaultRunSettings();
+  s.params.bits = 32;
+  normalizeBits(s);
+  CHECK(s.params.bits == 32);  // nothing quantized selected: unchanged
+  for (const Kernel& k : kernels()) {
+    if (!k.uses(Param::Bits) || k.info.bits.empty()) continue;
+    s.kernels = {k.info.id};
+    s.params.bits = 32;
+    normalizeBits(s);
+    CHECK(s.params.bits == k.info.bits.front());
+    CHECK(runBits(k, s.params.bits) == s.params.bits);
+  }
+}
+
+TEST_CASE("fit-to-monitor window size") {
+  int w = 0, h = 0;
+  fitWindowSize(0, 0, w, h);
+  CHECK((w == 1280 && h == 720));
+  fitWindowSize(1920, 1050, w, h);  // a 1080p work area under a panel
+  CHECK(w <= 1920);
+  CHECK(h <= 1050);
+  CHECK(w >= 1800);
+  CHECK(h >= 950);
+  fitWindowSize(1280, 720, w, h);  // a projector: fits inside
+  CHECK(w <= 1280);
+  CHECK(h <= 720);
+  fitWindowSize(7680, 4320, w, h);  // capped
+  CHECK((w == 2560 && h == 1440));
+  fitWindowSize(600, 400, w, h);  // never below the smallest usable window
+  CHECK((w == 640 && h == 480));
+}
+
+TEST_CASE("scenario set entries name the file and the field") {
+  ScenarioFile f("fields");
+  CHECK_THROWS_WITH(f.apply(R"({"set": {"n": 7}})"), Catch::Contains("scenario '" + f.path + "': set.n=7: must be in"));
+  CHECK_THROWS_WITH(f.apply(R"({"set": {"caches": "nosuch"}})"), Catch::Contains("set.caches=nosuch"));
+  CHECK(f.apply(R"({"set": {"panel": 0}})").panel == 0);
+}
+
+TEST_CASE("a long run is estimated before it starts") {
+  const Kernel* naive = findKernel(kernelRoles().baseline);
+  REQUIRE(naive != nullptr);
+  RunSettings s;
+  s.kernels = {naive->info.id};
+  s.params.n = 2048;  // 2 n^3 = 17 GFLOP a run, the naive loop's worst: minutes
+  CHECK(estimateRunSeconds(s) > 10);
+  s.params.n = 128;
+  CHECK(estimateRunSeconds(s) < 1);
+  s.kernels.clear();
+  CHECK(estimateRunSeconds(s) == 0);
 }
