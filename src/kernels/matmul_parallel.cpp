@@ -121,6 +121,10 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
       for (int pc = 0; pc < n; pc += bl.kc) {
         const int kb = std::min(bl.kc, n - pc);
         const float* bSrc = b + pc * ld + jc;
+        // Race-free by construction (TSan cannot see into Debian's libtbb):
+        // each range packs its own B panels [begin, end) into disjoint parts
+        // of bBuf_, and this parallel_for returns (joins) before the next one
+        // reads bBuf_, so every reader sees the whole packed panel.
         tbb::parallel_for(
             tbb::blocked_range<int>(0, bPanels),
             [&](const tbb::blocked_range<int>& r) {
@@ -128,6 +132,10 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
             },
             tbb::static_partitioner());
 
+        // Each chunk owns the rows [row0, row1) of C: no two write the same
+        // element. aBufs_/edges_ are per arena slot, and a slot index is held
+        // by one thread at a time, which runs one chunk body at a time. The
+        // recorder claims its record slots with an atomic counter.
         tbb::parallel_for(
             tbb::blocked_range<int>(0, chunks_, 1),
             [&](const tbb::blocked_range<int>& r) {
