@@ -63,6 +63,10 @@ FmaLoop fmaLoopFor(SimdLevel simd) {
 // Runs body(index) once on each of `threads` arena threads, starting them
 // together: each waits (briefly) until all have arrived, so the timed parts
 // overlap instead of running one after the other on a busy machine.
+// Race-free by construction (TSan cannot see into Debian's libtbb): body(t)
+// must write only the t-th element of its outputs (sinks[t], bestRate[t]);
+// `arrived` is atomic, and arena.execute returns after every body has
+// finished, so the caller then reads complete results.
 template <class Body>
 void onEveryThread(tbb::task_arena& arena, int threads, Body body) {
   std::atomic<int> arrived{0};
@@ -178,7 +182,8 @@ Measured measureTriadGBs(int threads, std::size_t bytes, double seconds, const s
   double* pc = c.get();
   tbb::task_arena arena(threads);
   // The same static split for the first touch and for the passes, so each
-  // thread streams the pages it placed.
+  // thread streams the pages it placed. Each block writes only its own
+  // [i0, i1) of a, b and c (race-free by construction; see onEveryThread).
   auto forEachBlock = [&](auto body) {
     arena.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 4096),

@@ -217,7 +217,7 @@ void addSimulateCommand(CLI::App& root, Commands& commands) {
                   "Simulate this share (0,1] of the outer loop after a warm-up; the result is marked sampled");
   app->add_flag("--skip-bad", a->skipBad, "Count and skip malformed trace lines instead of failing");
   app->add_option("--miss-classes", a->missClasses,
-                  "Three-C split (compulsory/capacity/conflict): auto (on up to 64M references), on, off");
+                  "Three-C split (compulsory/capacity/conflict): auto (on up to 64M references of a kernel, 1M of a trace), on, off");
   app->add_option("--format", a->format, "table | json (default table)");
   app->add_option("--out", a->out, "Write the result to FILE (atomically) instead of stdout");
   app->add_flag("--quiet", a->quiet, "No progress on stderr (the estimate and errors still go there)");

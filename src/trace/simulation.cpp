@@ -144,21 +144,54 @@ SimulationResult simulate(const SimulationRequest& req) {
   else if (req.source == Source::Kernel)
     cfg.missClasses = expected <= kAutoMissClassesLimit ? sim::MissClasses::On : sim::MissClasses::Off;
   else
-    cfg.missClasses = sim::MissClasses::Off;  // decided below once the file size is known
+    cfg.missClasses = sim::MissClasses::Off;  // a trace: decided below by its references
 
+  Poller poll{req.cancel, req.progress, double(expected)};
+  // A trace's wall and CPU time include its read-ahead.
+  const auto t0 = std::chrono::steady_clock::now();
+  const double traceCpu0 = threadCpuSeconds();
   std::optional<LineReader> reader;
+  // Automatic split on a trace: the references read ahead, simulated first.
+  struct Ahead {
+    std::uint64_t address;
+    std::uint32_t size;
+    sim::Op op;
+  };
+  std::vector<Ahead> ahead;
+  TraceStats traceStats;
+  bool traceEnded = false;
   if (req.source == Source::TraceFile) {
     if (req.tracePath.empty()) throw SimulationError("--trace needs a file name or '-'");
+    sim::validate(cfg);  // a bad configuration is reported before the trace is read
     reader.emplace(req.tracePath);
-    // Lackey lines are ~15 bytes: 1 GiB is roughly 64 M references.
-    if (!req.missClasses && reader->fileBytes() > 0 && reader->fileBytes() <= (std::uint64_t(1) << 30))
-      cfg.missClasses = sim::MissClasses::On;
+    if (reader->fileBytes() > 0) poll.expected = double(reader->fileBytes());  // progress by bytes read
+    if (!req.missClasses) {
+      sim::HierarchyConfig withSplit = cfg;
+      withSplit.missClasses = sim::MissClasses::On;
+      bool splitFits = true;
+      try {
+        sim::validate(withSplit);
+      } catch (const sim::ConfigError&) {
+        splitFits = false;  // the split's tables alone would not fit: off, as for a long trace
+      }
+      if (splitFits) {
+        const std::uint64_t limit = req.autoTraceLimit ? req.autoTraceLimit : kAutoTraceMissClassesLimit;
+        try {
+          traceEnded = readTraceUntil(
+              *reader, req.skipBad, traceStats, limit + 1,
+              [&](std::uint64_t a, std::uint32_t sz, sim::Op op) { ahead.push_back({a, sz, op}); },
+              [&](const TraceStats&) { poll(reader->bytesRead()); });
+        } catch (const Cancelled&) {
+          r.outcome = Outcome::Cancelled;
+          traceEnded = true;  // nothing more is read
+        }
+        if (traceEnded && r.outcome == Outcome::Ok) cfg.missClasses = sim::MissClasses::On;
+      }
+    }
   }
   r.cache = cfg;
   auto model = std::make_shared<sim::CacheModel>(cfg);  // validates
 
-  Poller poll{req.cancel, req.progress, double(expected)};
-  const auto t0 = std::chrono::steady_clock::now();
   if (kernel) {
     std::unique_ptr<TraceRun> run = kernel->prepare();
     const auto start = std::chrono::steady_clock::now();
@@ -192,8 +225,6 @@ SimulationResult simulate(const SimulationRequest& req) {
     r.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     r.cpuSeconds = threadCpuSeconds() - cpu0;
   } else {
-    const double cpu0 = threadCpuSeconds();
-    if (reader->fileBytes() > 0) poll.expected = double(reader->fileBytes());
     model->visit([&](auto& h) {
       // Progress and cancellation come from readTrace's callback.
       auto noPoll = [](std::uint64_t) {};
@@ -205,23 +236,26 @@ SimulationResult simulate(const SimulationRequest& req) {
           batch.add(a, s, op == sim::Op::Write ? AccessKind::Write : AccessKind::Read);
       };
       try {
-        TraceStats st = readTrace(*reader, req.skipBad, sink, [&](const TraceStats&) {
-          batch.flush();
-          poll(reader->bytesRead());
-        });
+        for (const Ahead& a : ahead) sink(a.address, a.size, a.op);
+        std::vector<Ahead>().swap(ahead);  // the read-ahead's memory is not kept for the rest
+        if (!traceEnded)
+          readTraceUntil(*reader, req.skipBad, traceStats, ~std::uint64_t(0), sink, [&](const TraceStats&) {
+            batch.flush();
+            poll(reader->bytesRead());
+          });
         batch.flush();
-        r.traceLines = st.lines;
-        r.references = r.simulatedReferences = st.references;
-        r.writes = st.writes;
-        r.skippedLines = st.skipped;
-        r.firstSkippedLine = st.firstSkippedLine;
       } catch (const Cancelled&) {
         r.outcome = Outcome::Cancelled;
-        r.traceLines = reader->lineNumber();
+        batch.flush();  // the counters cover every reference read
       }
+      r.traceLines = r.outcome == Outcome::Ok ? traceStats.lines : reader->lineNumber();
+      r.references = r.simulatedReferences = traceStats.references;
+      r.writes = traceStats.writes;
+      r.skippedLines = traceStats.skipped;
+      r.firstSkippedLine = traceStats.firstSkippedLine;
     });
     r.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    r.cpuSeconds = threadCpuSeconds() - cpu0;
+    r.cpuSeconds = threadCpuSeconds() - traceCpu0;
   }
   if (r.wallSeconds > 0) r.accessesPerSecond = double(r.simulatedReferences) / r.wallSeconds;
   if (req.progress && r.outcome == Outcome::Ok) req.progress->store(1.0, std::memory_order_relaxed);

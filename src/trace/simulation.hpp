@@ -47,15 +47,25 @@ struct SimulationRequest {
   // counted, and the result is marked sampled.
   double sample = 1.0;
   sim::HierarchyConfig cache;
-  // Three-C split: nullopt = automatic (on when the run has at most
-  // kAutoMissClassesLimit references, off for standard input).
+  // Three-C split: nullopt = automatic, decided by the number of references:
+  // on when a kernel run has at most kAutoMissClassesLimit, or a trace at
+  // most `autoTraceLimit` (see kAutoTraceMissClassesLimit).
   std::optional<bool> missClasses;
+  std::uint64_t autoTraceLimit = 0;  // 0: kAutoTraceMissClassesLimit (tests lower it)
   const std::atomic<bool>* cancel = nullptr;
   std::atomic<double>* progress = nullptr;
   EventObserver* observer = nullptr;
 };
 
 inline constexpr std::uint64_t kAutoMissClassesLimit = 64'000'000;
+
+// A trace's length is not known before it is read (a pipe, or `--trace -`
+// redirected from a file, look alike), so the automatic split reads up to
+// this many references ahead (16 bytes each: 16 MB) and turns the split on
+// only if the trace ends within them. The split's tables grow with the
+// distinct lines touched, never more than the references, so memory stays
+// bounded however long the trace is and however it is connected.
+inline constexpr std::uint64_t kAutoTraceMissClassesLimit = 1'000'000;
 
 struct SimulationResult {
   Source source = Source::Kernel;

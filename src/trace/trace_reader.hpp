@@ -51,7 +51,8 @@ class LineReader {
   bool tooLong() const { return tooLong_; }
   std::uint64_t lineNumber() const { return lineNumber_; }
   std::uint64_t bytesRead() const { return bytesRead_; }
-  // Size of a regular file, 0 for pipes and terminals.
+  // Size of a regular file, 0 for pipes and terminals: for progress only
+  // (how the input is connected decides nothing else).
   std::uint64_t fileBytes() const { return fileBytes_; }
 
  private:
@@ -78,14 +79,17 @@ struct TraceStats {
   std::uint64_t firstSkippedLine = 0;
 };
 
-// Feeds every access of a trace to `sink(address, size, op)`. Malformed
-// lines throw TraceError naming the line, or are counted when `skipBad`.
-// `poll()` is called every 2^18 lines (progress, cancellation).
+// Reads on from `in`, adding to `st`, until the end of the trace (returns
+// true) or until `st.references` reaches `stopAt` (returns false; the rest is
+// left unread, so a later call goes on where this one stopped). Feeds every
+// access to `sink(address, size, op)`. Malformed lines throw TraceError
+// naming the line, or are counted when `skipBad`. `poll()` is called every
+// 2^18 lines (progress, cancellation).
 template <class Sink, class Poll>
-TraceStats readTrace(LineReader& in, bool skipBad, Sink&& sink, Poll&& poll) {
-  TraceStats st;
+bool readTraceUntil(LineReader& in, bool skipBad, TraceStats& st, std::uint64_t stopAt, Sink&& sink, Poll&& poll) {
   std::string_view text;
-  while (in.next(text)) {
+  while (st.references < stopAt) {
+    if (!in.next(text)) return true;
     ++st.lines;
     if ((st.lines & ((1u << 18) - 1)) == 0) poll(st);
     TraceLine t = in.tooLong() ? TraceLine{TraceLine::Kind::Bad, 0, 0, "line too long"} : parseTraceLine(text);
@@ -112,6 +116,14 @@ TraceStats readTrace(LineReader& in, bool skipBad, Sink&& sink, Poll&& poll) {
         break;
     }
   }
+  return false;
+}
+
+// The whole trace.
+template <class Sink, class Poll>
+TraceStats readTrace(LineReader& in, bool skipBad, Sink&& sink, Poll&& poll) {
+  TraceStats st;
+  readTraceUntil(in, skipBad, st, ~std::uint64_t(0), sink, poll);
   return st;
 }
 

@@ -2,8 +2,12 @@
 // the traced loop nests (each check is small enough to run in milliseconds).
 #include <catch2/catch.hpp>
 #include <atomic>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <fcntl.h>
 #include <random>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -60,6 +64,72 @@ SimulationResult runTrace(const std::string& path, const sim::HierarchyConfig& c
   req.skipBad = skipBad;
   req.missClasses = true;
   return simulate(req);
+}
+
+// Runs `body` with file descriptor 0 replaced by `fd` (closed afterwards),
+// then puts the test's own standard input back.
+template <class F>
+void withStdin(int fd, F&& body) {
+  const int saved = ::dup(STDIN_FILENO);
+  REQUIRE(saved >= 0);
+  REQUIRE(::dup2(fd, STDIN_FILENO) == STDIN_FILENO);
+  ::close(fd);
+  body();
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+}
+
+// The automatic split's three ways in: the file by name, `--trace - < file`
+// (standard input is a regular file) and `producer | --trace -` (a pipe).
+std::vector<SimulationResult> autoSplitThreeWays(const std::string& contents, const sim::HierarchyConfig& cache,
+                                                 std::uint64_t autoTraceLimit = 0) {
+  TempFile f(contents);
+  SimulationRequest req;
+  req.source = Source::TraceFile;
+  req.cache = cache;
+  req.autoTraceLimit = autoTraceLimit;
+  std::vector<SimulationResult> out;
+  req.tracePath = f.path;
+  out.push_back(simulate(req));
+  req.tracePath = "-";
+  const int file = ::open(f.path.c_str(), O_RDONLY);
+  REQUIRE(file >= 0);
+  withStdin(file, [&] { out.push_back(simulate(req)); });
+  int p[2];
+  REQUIRE(::pipe(p) == 0);
+  std::thread writer([fd = p[1], &contents] {
+    sigset_t pipeSignal;
+    sigemptyset(&pipeSignal);
+    sigaddset(&pipeSignal, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipeSignal, nullptr);
+    std::size_t done = 0;
+    while (done < contents.size()) {
+      const ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      done += std::size_t(n);
+    }
+    ::close(fd);
+  });
+  withStdin(p[0], [&] { out.push_back(simulate(req)); });
+  writer.join();
+  return out;
+}
+
+void checkSameCounters(const SimulationResult& a, const SimulationResult& b, bool classes) {
+  REQUIRE(a.levels.size() == b.levels.size());
+  CHECK(a.references == b.references);
+  CHECK(a.traceLines == b.traceLines);
+  for (std::size_t l = 0; l < a.levels.size(); ++l) {
+    INFO("level " << l);
+    CHECK(a.levels[l].accesses == b.levels[l].accesses);
+    CHECK(a.levels[l].misses == b.levels[l].misses);
+    CHECK(a.levels[l].writebacks == b.levels[l].writebacks);
+    if (!classes) continue;
+    CHECK(a.levels[l].compulsory == b.levels[l].compulsory);
+    CHECK(a.levels[l].capacity == b.levels[l].capacity);
+    CHECK(a.levels[l].conflict == b.levels[l].conflict);
+  }
 }
 
 }  // namespace
@@ -311,6 +381,73 @@ TEST_CASE("CountingSink keeps the order of batched and unbatchable references", 
   }
   CHECK(batched.memory().reads == plain.memory().reads);
   CHECK(batched.memory().writes == plain.memory().writes);
+}
+
+TEST_CASE("the automatic three-C split on a trace is decided by its references, not by how stdin is connected",
+          "[trace]") {
+  // 40,000 references over a footprint larger than L2: misses of every kind.
+  std::ostringstream text;
+  text << std::hex << "==1== Lackey\n";
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 20000; ++i) text << " L " << (0x10000 + (rng() % 4096) * 16) << ",8\n M " << (0x90000 + 64 * (i % 700)) << ",4\n";
+  const std::string trace = text.str();
+  sim::HierarchyConfig cache = oneLevel("2K:2:64");
+  cache.levels.push_back(sim::parseLevelSpec("16K:4:64", "L2"));
+
+  // Far below kAutoTraceMissClassesLimit: on in all three ways (a pipe was
+  // off, and a regular file of any length up to 1 GiB was on).
+  const std::vector<SimulationResult> small = autoSplitThreeWays(trace, cache);
+  SimulationRequest on;
+  on.source = Source::TraceFile;
+  TempFile f(trace);
+  on.tracePath = f.path;
+  on.cache = cache;
+  on.missClasses = true;
+  const SimulationResult reference = simulate(on);
+  REQUIRE(reference.references == 60000);
+  REQUIRE(reference.levels[0].conflict > 0);
+  REQUIRE(reference.levels[1].capacity > 0);
+  for (std::size_t way = 0; way < small.size(); ++way) {
+    INFO("way " << way << " (file, stdin from a file, pipe)");
+    CHECK(small[way].cache.missClasses == sim::MissClasses::On);
+    checkSameCounters(small[way], reference, true);
+  }
+
+  // Over the limit (lowered for the test): off in all three ways, the same
+  // counters as a run with the split off (the read-ahead is simulated first).
+  on.missClasses = false;
+  const SimulationResult off = simulate(on);
+  for (std::uint64_t limit : {std::uint64_t(1000), std::uint64_t(59999)}) {
+    const std::vector<SimulationResult> large = autoSplitThreeWays(trace, cache, limit);
+    for (std::size_t way = 0; way < large.size(); ++way) {
+      INFO("limit " << limit << ", way " << way);
+      CHECK(large[way].cache.missClasses == sim::MissClasses::Off);
+      checkSameCounters(large[way], off, false);
+    }
+  }
+  // Exactly at the limit is still on.
+  for (const SimulationResult& r : autoSplitThreeWays(trace, cache, 60000)) {
+    CHECK(r.cache.missClasses == sim::MissClasses::On);
+    checkSameCounters(r, reference, true);
+  }
+}
+
+TEST_CASE("cancelling a trace during the automatic read-ahead keeps the counters of what was read", "[trace]") {
+  std::string trace;
+  for (int i = 0; i < 600000; ++i) trace += "R 1000 4\n";  // polled every 2^18 lines
+  TempFile f(trace);
+  std::atomic<bool> cancel{true};
+  SimulationRequest req;
+  req.source = Source::TraceFile;
+  req.tracePath = f.path;
+  req.cache = oneLevel("1K:2:64");
+  req.cancel = &cancel;
+  const SimulationResult r = simulate(req);
+  CHECK(r.outcome == Outcome::Cancelled);
+  CHECK(r.references > 0);
+  CHECK(r.references < 600000);
+  CHECK(r.levels[0].accesses == r.references);
+  CHECK(r.cache.missClasses == sim::MissClasses::Off);
 }
 
 TEST_CASE("bad requests are typed errors", "[trace]") {
