@@ -11,15 +11,20 @@ TEST_CASE("a sweep expands only the parameters a kernel uses", "[bench][runner]"
   spec.block = {4, 8, 16};
   spec.threads = {1, 2};
   std::vector<Job> jobs = planSweep(spec);
-  // n outermost; naive ignores block and threads: 1 job per n; blocked: 3 per n.
-  REQUIRE(jobs.size() == 2 * (1 + 3));
+  // n outermost; naive ignores block and threads: 1 job per n; blocked uses
+  // both: 3 blocks x 2 thread counts per n, threads innermost.
+  REQUIRE(jobs.size() == 2 * (1 + 3 * 2));
   CHECK(jobs[0].kernel->info.id == "matmul.naive");
   CHECK(jobs[0].params.n == 16);
+  CHECK(jobs[0].params.threads == 1);
   CHECK(jobs[1].kernel->info.id == "matmul.blocked");
   CHECK(jobs[1].params.block == 4);
-  CHECK(jobs[3].params.block == 16);
-  CHECK(jobs[4].params.n == 32);
-  for (const Job& j : jobs) CHECK(j.params.threads == 1);
+  CHECK(jobs[1].params.threads == 1);
+  CHECK(jobs[2].params.threads == 2);
+  CHECK(jobs[6].params.block == 16);
+  CHECK(jobs[7].kernel->info.id == "matmul.naive");
+  CHECK(jobs[7].params.n == 32);
+  CHECK(jobs[7].params.threads == 1);
 }
 
 TEST_CASE("planSweep rejects bad values with a usage error", "[bench][runner]") {
