@@ -56,6 +56,7 @@ std::string ProgressLine::lineText() const {
   const std::optional<double> left = remainingLocked();
   const bool guessed = !(fraction_ > 0 && fractionAt_ > 0);
   // Past the point it predicted, the ETA says so instead of "0 s".
+  if (fraction_ >= 1) return line;  // all done but the wrapping up
   if (left && *left > 0) line += std::string(", ETA ") + (guessed ? "~" : "") + durationWords(*left);
   else if (left) line += ", ETA unknown (past the estimate)";
   return line;

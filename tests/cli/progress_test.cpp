@@ -43,6 +43,10 @@ TEST_CASE("a terminal gets one live line with the job, elapsed time and ETA", "[
   CHECK(drawn.find("\rbench: [2/2] x  elapsed 88 s, ETA 88 s") != std::string::npos);
   CHECK(drawn.back() == ' ');
   os.str("");
+  line.update("run 6/6", 1.0);  // everything ran: no ETA to give
+  CHECK(os.str().find("run 6/6  elapsed 88 s") != std::string::npos);
+  CHECK(os.str().find("ETA") == std::string::npos);
+  os.str("");
   line.finish();
   CHECK(os.str().front() == '\r');
   CHECK(os.str().back() == '\r');
