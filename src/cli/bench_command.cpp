@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <unistd.h>
@@ -38,29 +39,54 @@ struct BenchArgs {
 // Below this a run needs no warning: it is over before one would act on it.
 constexpr double kEstimateNoticeS = 10;
 
-// Shares of the sweep's work done, for the ETA: jobs differ by orders of
-// magnitude in size (n 64 to 2048 is 32768x), so counting jobs would lie.
-class SweepWork {
+// The time a sweep still needs, for the ETA: each run left costs its work at
+// the rate its kernel has shown so far in this sweep (before that, at
+// kEstimateRate), less the time the current run has already taken. Kernels
+// differ by 100x in speed and jobs by 1000x in work, so counting jobs, or
+// work at one rate, would lie.
+class SweepEta {
  public:
-  SweepWork(const std::vector<Job>& jobs, const RunOptions& o) : runs_(std::max(0, o.warmup) + std::max(1, o.reps)) {
-    double sum = 0;
-    for (const Job& j : jobs) {
-      before_.push_back(sum);
-      const double w = std::max(1.0, j.kernel->work(j.params));
-      work_.push_back(w);
-      sum += runs_ * w;
+  SweepEta(const std::vector<Job>& jobs, const RunOptions& o)
+      : jobs_(jobs), runs_(std::max(0, o.warmup) + std::max(1, o.reps)) {}
+
+  // At each progress report (a job starts, or one of its runs ended).
+  void report(const Progress& p, double now) {
+    if (p.job != job_) {
+      job_ = p.job;
+    } else if (p.run > 0) {
+      Measured& m = measured_[jobs_[std::size_t(p.job)].kernel];
+      m.work += work(std::size_t(p.job));
+      m.seconds += now - runStart_;
     }
-    total_ = std::max(sum, 1.0);
+    runStart_ = now;
+    run_ = p.run;
   }
-  double fraction(const Progress& p) const {
-    if (p.job < 0 || std::size_t(p.job) >= work_.size()) return 0;
-    return (before_[std::size_t(p.job)] + p.run * work_[std::size_t(p.job)]) / total_;
+
+  double remaining(double now) const {
+    if (job_ < 0) return 0;
+    double left = 0;
+    for (std::size_t j = std::size_t(job_); j < jobs_.size(); ++j) {
+      const int runs = j == std::size_t(job_) ? runs_ - run_ : runs_;
+      left += runs * work(j) / rate(jobs_[j].kernel);
+    }
+    return std::max(0.0, left - (now - runStart_));
   }
 
  private:
+  struct Measured {
+    double work = 0, seconds = 0;
+  };
+  double work(std::size_t j) const { return std::max(1.0, jobs_[j].kernel->work(jobs_[j].params)); }
+  double rate(const Kernel* k) const {
+    auto it = measured_.find(k);
+    return it != measured_.end() && it->second.seconds > 0 ? it->second.work / it->second.seconds : kEstimateRate;
+  }
+
+  const std::vector<Job>& jobs_;
   int runs_;
-  std::vector<double> before_, work_;
-  double total_ = 1;
+  int job_ = -1, run_ = 0;
+  double runStart_ = 0;
+  std::map<const Kernel*, Measured> measured_;
 };
 
 int runBench(const BenchArgs& a) {
@@ -115,11 +141,14 @@ int runBench(const BenchArgs& a) {
 
   std::optional<ProgressLine> line;
   if (!a.quiet) line.emplace(std::cerr, "bench", ::isatty(STDERR_FILENO) != 0, estimate.seconds);
-  const SweepWork work(jobs, options);
+  SweepEta eta(jobs, options);
   ProgressFn progress;
   if (line) {
     progress = [&](const Progress& p) {
-      const double f = work.fraction(p);
+      const double now = line->elapsed();
+      eta.report(p, now);
+      const double left = eta.remaining(now);
+      const double f = now + left > 0 ? now / (now + left) : 0;
       if (p.run == 0)
         line->step("[" + std::to_string(p.job + 1) + "/" + std::to_string(p.jobs) + "] " + p.kernel + " " +
                        jobParamsText(jobs[std::size_t(p.job)]),

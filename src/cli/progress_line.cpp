@@ -55,7 +55,10 @@ std::string ProgressLine::lineText() const {
   line += "  elapsed " + durationWords(elapsed());
   const std::optional<double> left = remainingLocked();
   const bool guessed = !(fraction_ > 0 && fractionAt_ > 0);
-  if (left) line += std::string(", ETA ") + (guessed ? "~" : "") + durationWords(*left);
+  // Past the point it predicted, the ETA says so instead of "0 s".
+  if (fraction_ >= 1) return line;  // all done but the wrapping up
+  if (left && *left > 0) line += std::string(", ETA ") + (guessed ? "~" : "") + durationWords(*left);
+  else if (left) line += ", ETA unknown (past the estimate)";
   return line;
 }
 
@@ -68,14 +71,18 @@ void ProgressLine::draw() {
   drawn_ = line.size();
 }
 
+void ProgressLine::setFraction(double fraction) {
+  // Not only upwards: a caller's model may find the rest slower than it thought.
+  if (!(fraction > 0)) return;
+  fraction_ = std::min(1.0, fraction);
+  fractionAt_ = elapsed();
+}
+
 void ProgressLine::step(const std::string& label, double fraction) {
   std::lock_guard<std::mutex> lock(mutex_);
   label_ = label;
   detail_.clear();
-  if (fraction > fraction_) {
-    fraction_ = std::min(1.0, fraction);
-    fractionAt_ = elapsed();
-  }
+  setFraction(fraction);
   if (live_) draw();
   else os_ << lineText() << '\n' << std::flush;
 }
@@ -83,10 +90,7 @@ void ProgressLine::step(const std::string& label, double fraction) {
 void ProgressLine::update(const std::string& detail, double fraction) {
   std::lock_guard<std::mutex> lock(mutex_);
   detail_ = detail;
-  if (fraction > fraction_) {
-    fraction_ = std::min(1.0, fraction);
-    fractionAt_ = elapsed();
-  }
+  setFraction(fraction);
   draw();
 }
 

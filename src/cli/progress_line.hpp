@@ -8,8 +8,10 @@
 // a simulation) and none in between, so a log stays readable.
 //
 // The ETA extrapolates the fraction done: elapsed * (1 - f) / f at the last
-// update, counting down between updates; before any fraction is known it is
-// the caller's own estimate (marked "~"). Thread-safe: updates come from the
+// update, counting down between updates (a caller with its own model of the
+// time left passes f = elapsed / (elapsed + left)); before any fraction is
+// known it is the caller's own estimate (marked "~"). Counted down past zero
+// it says "unknown (past the estimate)". Thread-safe: updates come from the
 // command's thread, ticks from the ticker's.
 #pragma once
 
@@ -52,6 +54,7 @@ class ProgressLine {
   std::string lineText() const;  // without '\r'
   void draw();                   // live only; caller holds mutex_
   std::optional<double> remainingLocked() const;
+  void setFraction(double fraction);  // caller holds mutex_
 
   std::ostream& os_;
   std::string prefix_;

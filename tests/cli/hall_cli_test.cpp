@@ -71,7 +71,7 @@ TEST_CASE("a block wider than n is recorded and reported as the block used, with
   CHECK(t.out.find("] matmul.blocked n=64 block=64: block 1000 is wider") != std::string::npos);
 }
 
-TEST_CASE("--kernels accepts spaces after the commas, like --n", "[cli][hall]") {
+TEST_CASE("bench --kernels accepts spaces after the commas, like --n", "[cli][hall]") {
   Result r = run({"bench", "--kernels", "matmul.naive, matmul.reordered", "--n", "16, 32", "--reps", "1", "--warmup",
                   "0", "--format", "json", "--quiet"});
   INFO(r.err);
@@ -87,7 +87,7 @@ TEST_CASE("a subcommand's usage error points to its own --help", "[cli][hall]") 
   requireUsageError({"frobnicate"}, "(see 'cachescope --help')");
 }
 
-TEST_CASE("every format gives each row its unit, footprint and error; JSON has no GOP/s under gflops", "[cli][hall]") {
+TEST_CASE("every format gives each row its unit, footprint and error, and JSON no GOP/s under gflops", "[cli][hall]") {
   const std::vector<std::string> base = {"bench", "--kernels", "matmul.naive,matmul.int8,matmul.sparse,relu.int8",
                                          "--n", "64", "--density", "0.25", "--reps", "2", "--warmup", "0", "--quiet"};
   auto with = [&](std::vector<std::string> extra) {
@@ -136,7 +136,7 @@ TEST_CASE("every format gives each row its unit, footprint and error; JSON has n
   CHECK(csv.out.find("dense_equivalent_rate,speedup,warnings\n") != std::string::npos);
 }
 
-TEST_CASE("--baseline names the kernel speedups are against", "[cli][hall]") {
+TEST_CASE("bench --baseline names the kernel speedups are against", "[cli][hall]") {
   Result r = run({"bench", "--kernels", "matmul.reordered,matmul.blocked", "--n", "32", "--reps", "1", "--warmup",
                   "0", "--baseline", "matmul.blocked", "--format", "json", "--quiet"});
   INFO(r.err);
@@ -165,7 +165,7 @@ TEST_CASE("a pipe gets a progress line per job, --quiet none", "[cli][hall]") {
   CHECK(q.err.find("bench: [") == std::string::npos);
 }
 
-TEST_CASE("--help says what the outputs carry and what the progress does", "[cli][hall]") {
+TEST_CASE("bench and simulate --help say what the outputs carry and what the progress does", "[cli][hall]") {
   Result bench = run({"bench", "--help"});
   CHECK(bench.code == 0);
   for (const char* text : {"--baseline", "--quiet", "lines beginning '# '", "max/min 1.5x", "load average >= cores",

@@ -30,12 +30,22 @@ TEST_CASE("a terminal gets one live line with the job, elapsed time and ETA", "[
   os.str("");
   line.tick();
   CHECK(os.str() == "\rbench: [1/2] matmul.naive n=1024  run 1/6  elapsed 30 s, ETA 50 s");
+  // Counted down past zero, it says it does not know.
+  now = 185;
+  os.str("");
+  line.tick();
+  CHECK(os.str().find("elapsed 85 s, ETA unknown (past the estimate)") != std::string::npos);
   // A shorter line covers the longer one it replaces; finish erases it.
-  now = 140;
+  now = 188;
+  os.str("");
   line.step("[2/2] x", 0.5);
   const std::string drawn = os.str();
-  CHECK(drawn.find("\rbench: [2/2] x  elapsed 40 s, ETA 40 s") != std::string::npos);
+  CHECK(drawn.find("\rbench: [2/2] x  elapsed 88 s, ETA 88 s") != std::string::npos);
   CHECK(drawn.back() == ' ');
+  os.str("");
+  line.update("run 6/6", 1.0);  // everything ran: no ETA to give
+  CHECK(os.str().find("run 6/6  elapsed 88 s") != std::string::npos);
+  CHECK(os.str().find("ETA") == std::string::npos);
   os.str("");
   line.finish();
   CHECK(os.str().front() == '\r');
