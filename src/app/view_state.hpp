@@ -39,8 +39,7 @@ struct AccessViewState {
   bool playing = false;
   bool loop = false;
   double t = 0;                           // the shared clock: accesses applied on every side
-  double speed = 2000;                    // accesses per second
-  bool speedChosen = false;               // false: set so the run plays through in about 40 s
+  double speed = 0;                       // accesses per second (0: playThroughSpeed, about 40 s for the run)
   bool showNotes = false;                 // the caches and caveats line, collapsed by default
   std::string timelineText;               // what the timeline showed this frame (for --layout)
   bool setupInline = true;                // n, caches, kernels shown in the toolbar (false: behind a button)
