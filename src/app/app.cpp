@@ -401,9 +401,9 @@ int App::run() {
           info.fontPx = ImGui::GetFontSize();
           info.width = fbw;
           info.height = fbh;
-          // The Access view's grids: that view's own description, under "access".
-          writeFileAtomically(options_.layout,
-                              layout::toJson(info, state_.view == View::Access ? state_.access.layoutJson : ""));
+          // The shown view's own description (its boxes; for Access also its
+          // grids and counters), under "view_record".
+          writeFileAtomically(options_.layout, layout::toJson(info, state_.access.layoutJson));
         } catch (const std::exception& e) {
           std::cerr << "cachescope: error: " << e.what() << '\n';
           exitCode_ = 1;

@@ -314,9 +314,9 @@ std::string toJson(const FrameInfo& info, const std::string& accessJson) {
                   {"min_height", p.minHeight}});
   if (!accessJson.empty()) {
     try {
-      j["access"] = nlohmann::json::parse(accessJson);
+      j["view_record"] = nlohmann::json::parse(accessJson);
     } catch (const nlohmann::json::exception& e) {
-      j["access_error"] = e.what();
+      j["view_record_error"] = e.what();
     }
   }
   return j.dump(1) + "\n";

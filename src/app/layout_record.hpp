@@ -109,8 +109,8 @@ struct FrameInfo {
   int width = 0, height = 0;  // the framebuffer
 };
 
-// Everything above as one JSON document; `accessJson` (the Access view's
-// grid description, may be empty) goes under "access" as it is.
-std::string toJson(const FrameInfo& info, const std::string& accessJson);
+// Everything above as one JSON document; `viewJson` (the shown view's
+// own boxes, for Access also its grids; may be empty) goes under "view_record" as it is.
+std::string toJson(const FrameInfo& info, const std::string& viewJson);
 
 }  // namespace cachescope::app::layout

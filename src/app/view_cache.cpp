@@ -442,7 +442,7 @@ void drawCacheView(UiState& state, const Snapshot& snap, const ProgressView& pro
 
   // Columns: two where both plots get at least their minimum width.
   plot::Plot hits = hitRatePlot(run);
-  const float minCol = std::max(views::plotMinWidth(hits, fs), fs * 26);
+  const float minCol = std::max(views::plotMinWidth(hits), fs * 26);
   const int cols = views::columnsFor(width, minCol, 2);
   const float colW = views::columnWidth(width, cols);
   const float viewH = ImGui::GetContentRegionAvail().y;

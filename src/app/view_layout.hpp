@@ -28,24 +28,9 @@ namespace cachescope::app::views {
 
 // [SECTION] sizes
 
-// The smallest canvas at which `plot`'s data area keeps at least 10 x 5 font
-// sizes (its text never shrinks, so long titles and legends take room from
-// the area): the narrowest width first, then the lowest height at `width`.
-inline float plotMinWidth(const plot::Plot& p, float fs) {
-  for (float w = fs * 12; w < fs * 60; w += fs) {
-    const plot::Frame f = plot::layoutPlot(p, w, fs * 40, fs);
-    if (f.area.width() >= fs * 10) return w;
-  }
-  return fs * 60;
-}
-
-inline float plotMinHeight(const plot::Plot& p, float width, float fs) {
-  for (float h = fs * 8; h < fs * 60; h += fs * 0.5f) {
-    const plot::Frame f = plot::layoutPlot(p, width, h, fs);
-    if (f.area.height() >= fs * 5) return h;
-  }
-  return fs * 60;
-}
+// The narrowest canvas at which `plot` lays out cleanly at the current font
+// (plot::minimumSize through plotMinimumSize, in ImGui's font).
+inline float plotMinWidth(const plot::Plot& p) { return plotMinimumSize(p).x; }
 
 // Columns of at least `minColumn` pixels that fit `avail` (1 .. most).
 inline int columnsFor(float avail, float minColumn, int most) {
@@ -157,15 +142,11 @@ class BoxRecord {
 // needs (the view scrolls); recorded as a box with that minimum.
 inline void plotBox(const plot::Plot& p, const char* id, float width, float height, const PlotTheme& theme,
                     BoxRecord& rec) {
-  const float fs = ImGui::GetFontSize();
-  const float minW = plotMinWidth(p, fs);
-  const float w = std::max(width, minW);
-  const float minH = plotMinHeight(p, w, fs);
-  const float h = std::max(height, minH);
+  const ImVec2 min = plotMinimumSize(p, width);
+  const float w = std::max(width, min.x), h = std::max(height, min.y);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  drawPlot(p, id, ImVec2(w, h), theme);
-  layout::recordPlot(p.title, p0, ImVec2(p0.x + w, p0.y + h), minW, minH);
-  rec.add("plot", p.title, p0, ImVec2(p0.x + w, p0.y + h), minW, minH);
+  drawPlot(p, id, ImVec2(w, h), theme);  // records the canvas in layout_record
+  rec.add("plot", p.title, p0, ImVec2(p0.x + w, p0.y + h), min.x, min.y);
 }
 
 // Text drawn with a draw list, recorded for the layout check.

@@ -194,7 +194,7 @@ void drawRooflineView(UiState& state, const Snapshot& snap) {
 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float sideW = fs * 22.0f;
-  const float minPlotW = std::max(views::plotMinWidth(chart, fs), fs * 26);
+  const float minPlotW = std::max(views::plotMinWidth(chart), fs * 26);
   const bool beside = avail.x >= minPlotW + sideW + ImGui::GetStyle().ItemSpacing.x;
   const float btn = ImGui::GetFrameHeightWithSpacing();
   const float plotW = beside ? avail.x - sideW - ImGui::GetStyle().ItemSpacing.x : avail.x;

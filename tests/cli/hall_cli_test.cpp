@@ -68,7 +68,7 @@ TEST_CASE("a block wider than n is recorded and reported as the block used, with
   Result t = run({"bench", "--kernels", "matmul.blocked", "--n", "64", "--block", "1000", "--reps", "1", "--warmup",
                   "0", "--quiet"});
   CHECK(t.out.find("matmul.blocked  64     64") != std::string::npos);
-  CHECK(t.out.find("] matmul.blocked n=64 block=64: block 1000 is wider") != std::string::npos);
+  CHECK(t.out.find("] matmul.blocked n=64 block=64 threads=1: block 1000 is wider") != std::string::npos);
 }
 
 TEST_CASE("bench --kernels accepts spaces after the commas, like --n", "[cli][hall]") {

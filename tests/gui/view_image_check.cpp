@@ -67,8 +67,8 @@ int checkAccess(const std::string& shot, const std::string& layoutPath) {
     expect(false, std::string("layout JSON parses: ") + e.what());
     return 1;
   }
-  // `gui --layout` keeps the Access view's description under "access".
-  const nlohmann::json& j = root.contains("access") ? root.at("access") : root;
+  // `gui --layout` keeps the shown view's own description under "view_record".
+  const nlohmann::json& j = root.contains("view_record") ? root.at("view_record") : root;
   if (failures) return 1;
   const std::uint64_t t = j.at("t").get<std::uint64_t>();
   const double fade = j.at("fade").get<double>();
@@ -239,6 +239,7 @@ int checkLayout(const std::string& path, bool gridsVisible) {
     expect(false, std::string("layout JSON parses: ") + e.what());
     return 1;
   }
+  if (j.contains("view_record")) j = nlohmann::json(j.at("view_record"));  // gui --layout's nesting
   const std::string view = j.at("view").get<std::string>();
   const auto& content = j.at("content");
   const double left = content.at(0).get<double>(), right = content.at(2).get<double>();
