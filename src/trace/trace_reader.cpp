@@ -1,5 +1,6 @@
 #include "trace/trace_reader.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -85,7 +86,8 @@ TraceLine parseTraceLine(std::string_view s) {
   return t;
 }
 
-LineReader::LineReader(const std::string& path, std::size_t bufferBytes) : path_(path), buffer_(bufferBytes) {
+LineReader::LineReader(const std::string& path, std::size_t bufferBytes)
+    : path_(path), buffer_(new char[std::max<std::size_t>(bufferBytes, 1)]), bufferSize_(std::max<std::size_t>(bufferBytes, 1)) {
   if (path == "-") {
     fd_ = STDIN_FILENO;
   } else {
@@ -113,13 +115,13 @@ LineReader::~LineReader() {
 bool LineReader::fill() {
   if (eof_) return false;
   if (begin_ > 0) {  // keep the partial line, move it to the front
-    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
   }
-  if (end_ == buffer_.size()) return false;  // full: the caller handles an over-long line
+  if (end_ == bufferSize_) return false;  // full: the caller handles an over-long line
   for (;;) {
-    const ssize_t got = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+    const ssize_t got = ::read(fd_, buffer_.get() + end_, bufferSize_ - end_);
     if (got > 0) {
       end_ += std::size_t(got);
       bytesRead_ += std::uint64_t(got);
@@ -137,7 +139,7 @@ bool LineReader::fill() {
 bool LineReader::next(std::string_view& line) {
   tooLong_ = false;
   for (;;) {
-    const char* base = buffer_.data();
+    const char* base = buffer_.get();
     const void* nl = std::memchr(base + begin_, '\n', end_ - begin_);
     if (nl) {
       const std::size_t at = std::size_t(static_cast<const char*>(nl) - base);
@@ -156,7 +158,7 @@ bool LineReader::next(std::string_view& line) {
       if (!fill() && eof_) return false;
       continue;
     }
-    if (end_ - begin_ == buffer_.size()) {  // no newline in a full buffer
+    if (end_ - begin_ == bufferSize_) {  // no newline in a full buffer
       line = std::string_view(base, end_);
       begin_ = end_;
       tooLong_ = true;
@@ -167,7 +169,7 @@ bool LineReader::next(std::string_view& line) {
     if (!fill()) {
       if (!eof_) continue;  // buffer was compacted, or is now full: look again
       if (begin_ == end_) return false;
-      line = std::string_view(buffer_.data() + begin_, end_ - begin_);  // last line without newline
+      line = std::string_view(buffer_.get() + begin_, end_ - begin_);  // last line without newline
       begin_ = end_;
       ++lineNumber_;
       return true;

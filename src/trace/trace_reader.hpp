@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,7 +62,9 @@ class LineReader {
   int fd_ = -1;
   bool ownsFd_ = false;
   std::string path_;
-  std::vector<char> buffer_;
+  // Not zeroed: a short trace touches only the pages it fills.
+  std::unique_ptr<char[]> buffer_;
+  std::size_t bufferSize_ = 0;
   std::size_t begin_ = 0, end_ = 0;
   bool eof_ = false;
   bool tooLong_ = false;
