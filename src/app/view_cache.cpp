@@ -22,6 +22,7 @@
 #include "app/panels.hpp"
 #include "app/view_layout.hpp"
 #include "kernels/registry.hpp"
+#include "plot/bench_plots.hpp"
 #include "platform/host.hpp"
 #include "report/numbers.hpp"
 #include "trace/presets.hpp"
@@ -46,7 +47,15 @@ std::string cacheKey(const UiState& state) {
 
 // [SECTION] plots
 
-std::string shortKernel(const std::string& id) { return id.substr(id.find('.') + 1); }
+// The kernel's short name, unique among the kernels the run shows
+// (plot::shortKernelNames: relu.naive and matmul.naive keep their family).
+std::string shortKernel(const std::string& id, const CacheRun& run) {
+  std::vector<std::string> ids;
+  for (const CacheSide& side : run.sides) ids.push_back(side.kernel);
+  if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  const std::vector<std::string> names = plot::shortKernelNames(ids);
+  return names[std::size_t(std::find(ids.begin(), ids.end(), id) - ids.begin())];
+}
 
 std::string percent(double v) {
   char buf[16];
@@ -93,7 +102,7 @@ plot::Plot hitRatePlot(const CacheRun& run) {
   for (std::size_t s = 0; s < run.sides.size(); ++s) {
     const CacheSide& side = run.sides[s];
     plot::Series series;
-    series.name = shortKernel(side.kernel);
+    series.name = shortKernel(side.kernel, run);
     series.kind = plot::SeriesKind::Bars;
     series.color = plot::paletteColor(s);
     for (std::size_t l = 0; l < run.levelNames.size() && l < side.accesses.size(); ++l) {
@@ -135,13 +144,13 @@ plot::Plot missPlot(const CacheRun& run, std::size_t level) {
   for (const CacheSide& side : run.sides) {
     if (level >= side.misses.size() || !side.missClasses) continue;
     const double x = double(p.x.categories.size());
-    p.x.categories.push_back(shortKernel(side.kernel));
+    p.x.categories.push_back(shortKernel(side.kernel, run));
     const std::uint64_t v[3] = {side.compulsory[level], side.capacity[level], side.conflict[level]};
     for (int c = 0; c < 3; ++c) {
       plot::Point pt;
       pt.x = x;
       pt.y = double(v[c]) / unit;
-      pt.label = shortKernel(side.kernel) + " " + name + " " + names[c] + ": " + groupedText(v[c]);
+      pt.label = shortKernel(side.kernel, run) + " " + name + " " + names[c] + ": " + groupedText(v[c]);
       p.series[std::size_t(c)].points.push_back(pt);
     }
   }
@@ -150,7 +159,7 @@ plot::Plot missPlot(const CacheRun& run, std::size_t level) {
 
 plot::Plot blockSweepPlot(const CacheRun& run) {
   plot::Plot p;
-  p.title = shortKernel(run.sweepKernel) + ": hit rate against block size";
+  p.title = shortKernel(run.sweepKernel, run) + ": hit rate against block size";
   p.subtitle = "n=" + std::to_string(run.n) + "; dashed: where three b x b float tiles (3 x b^2 x 4 B) fill a cache";
   p.x.label = "block size b";
   p.x.scale = plot::Scale::Log2;
@@ -237,7 +246,7 @@ void drawCacheTables(const CacheRun& run, float width, BoxRecord& rec) {
   hits.push_back(header);
   misses.push_back(header);
   for (const CacheSide& s : run.sides) {
-    std::vector<std::string> h{shortKernel(s.kernel)}, m{shortKernel(s.kernel)};
+    std::vector<std::string> h{shortKernel(s.kernel, run)}, m{shortKernel(s.kernel, run)};
     for (std::size_t l = 0; l < run.levelNames.size(); ++l) {
       h.push_back(l < s.accesses.size() ? percent(s.hitRate(l)) : "-");
       m.push_back(l < s.misses.size() ? count(double(s.misses[l])) : "-");
@@ -250,7 +259,7 @@ void drawCacheTables(const CacheRun& run, float width, BoxRecord& rec) {
   views::heading("Misses per level");
   drawFittedTable("##cachemisses", misses, width, rec);
   for (const CacheSide& s : run.sides) {
-    std::string line = shortKernel(s.kernel) + ": " + groupedText(s.references) + " references simulated in " +
+    std::string line = shortKernel(s.kernel, run) + ": " + groupedText(s.references) + " references simulated in " +
                        formatSeconds(s.seconds);
     if (s.references > 0) line += " (" + formatSeconds(s.seconds / double(s.references)) + " each)";
     if (s.sampleFraction < 1) {
@@ -428,8 +437,8 @@ void drawCacheView(UiState& state, const Snapshot& snap, const ProgressView& pro
     views::heading(line);
   }
   if (run.fallback)
-    views::note("None of the selected kernels has a traced loop nest: showing " + shortKernel(run.kernels.front()) +
-                " and " + shortKernel(run.kernels.back()) + ". Tick a traced kernel (left) to simulate it.");
+    views::note("None of the selected kernels has a traced loop nest: showing " + shortKernel(run.kernels.front(), run) +
+                " and " + shortKernel(run.kernels.back(), run) + ". Tick a traced kernel (left) to simulate it.");
   if (!run.untraced.empty()) {
     std::string line = "Not simulated (no traced loop nest):";
     for (const UntracedKernel& u : run.untraced) line += " " + u.kernel + (u.why.empty() ? "" : " (" + u.why + ")") + ";";
