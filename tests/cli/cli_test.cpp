@@ -27,16 +27,7 @@ using Result = cachescope::test::CliResult;
 
 Result run(std::vector<std::string> args) { return cachescope::test::runCli(std::move(args)); }
 
-void requireUsageError(std::vector<std::string> args, const std::string& needle) {
-  Result r = run(args);
-  INFO(r.err);
-  CHECK(r.code == 2);
-  CHECK(r.err.find("cachescope: error: ") == 0);
-  CHECK(r.err.find(needle) != std::string::npos);
-  // exactly one line
-  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-  CHECK(r.out.empty());
-}
+using cachescope::test::requireUsageError;
 
 // An n whose three n x n fp32 matrices (A, B, C of matmul.naive) need twice
 // the memory this machine has available right now, so the plan must refuse

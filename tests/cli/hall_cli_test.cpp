@@ -18,15 +18,7 @@ using Result = cachescope::test::CliResult;
 
 Result run(std::vector<std::string> args) { return cachescope::test::runCli(std::move(args)); }
 
-void requireUsageError(std::vector<std::string> args, const std::string& needle) {
-  Result r = run(args);
-  INFO(r.err);
-  CHECK(r.code == 2);
-  CHECK(r.err.rfind("cachescope: error: ", 0) == 0);
-  CHECK(r.err.find(needle) != std::string::npos);
-  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
-  CHECK(r.out.empty());
-}
+using cachescope::test::requireUsageError;
 
 const std::string kCores = std::to_string(cachescope::host().logicalCores);
 const std::string kTooMany = std::to_string(cachescope::host().logicalCores + 1);
