@@ -186,8 +186,12 @@ std::vector<Row> tableRows(const UiState& state, const TimingRun& run, const std
                   num("%.3g", r->maxS > 0 ? r->work / r->maxS / 1e9 : 0.0) + " " + r->unit +
                   "\nstddev of the times: " + num("%.2g", r->meanS > 0 ? 100.0 * r->stddevS / r->meanS : 0.0) + "%";
     row.time = formatSeconds(r->medianS);
-    const BenchRecord* b = baselineRecord(*r, records, base);
-    if (b && !plot::sameProblem(*r, *b)) {
+    // The baseline ran at this n but on another problem (relu against a matmul).
+    const bool otherProblem =
+        !baselineRecord(*r, records, base) && std::any_of(records.begin(), records.end(), [&](const BenchRecord& x) {
+          return x.kernel == base && x.outcome == Outcome::Ok && x.n == r->n && !sameProblem(x, *r);
+        });
+    if (otherProblem) {
       row.speedup = "other problem";
       row.speedupTip = r->kernel + " and " + base + " solve different problems: choose a baseline of the same family.";
     } else if (std::optional<double> s = speedupOver(*r, records, base)) {
@@ -323,7 +327,7 @@ std::vector<HistoryRow> historyRows(const Snapshot& snap) {
       if (!first && r.outcome == Outcome::Ok) first = &r;
     for (std::size_t i = 0; i < it->records.size(); ++i) {
       const BenchRecord& r = it->records[i];
-      if (r.outcome != Outcome::Ok || !plot::sameProblem(r, *first)) continue;
+      if (r.outcome != Outcome::Ok || !sameProblem(r, *first)) continue;
       if (!best || r.medianS < best->medianS) best = &r, bi = i;
       if (!worst || r.medianS > worst->medianS) worst = &r, wi = i;
     }

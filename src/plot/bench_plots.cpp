@@ -150,16 +150,6 @@ std::vector<std::string> shortKernelNames(const std::vector<std::string>& ids) {
   return out;
 }
 
-double denseWork(const BenchRecord& r) {
-  if (r.denseEquivalentRate && *r.denseEquivalentRate > 0) return *r.denseEquivalentRate * r.medianS * 1e9;
-  return r.work;
-}
-
-bool sameProblem(const BenchRecord& a, const BenchRecord& b) {
-  const double wa = denseWork(a), wb = denseWork(b);
-  return a.n == b.n && std::fabs(wa - wb) <= 1e-6 * std::max(std::fabs(wa), std::fabs(wb));
-}
-
 std::vector<std::string> recordNotes(const BenchRecord& r) {
   std::vector<std::string> notes;
   auto fmt = [](const char* f, double v) {

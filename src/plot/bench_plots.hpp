@@ -6,6 +6,7 @@
 
 #include "plot/plot.hpp"
 #include "report/record.hpp"
+#include "report/speedup.hpp"  // sameProblem: which records compare
 
 namespace cachescope::plot {
 
@@ -25,12 +26,6 @@ std::vector<std::string> shortKernelNames(const std::vector<std::string>& ids);
 // plain fp32 record.
 std::vector<std::string> recordNotes(const BenchRecord& r);
 
-// The work of the dense problem a record solves: a sparse record's dense
-// equivalent (its dense-equivalent rate x time), else its own work. Two
-// records solve the same problem when this and n agree (speedups and
-// reference lines compare only those).
-double denseWork(const BenchRecord& r);
-bool sameProblem(const BenchRecord& a, const BenchRecord& b);
 
 // The records split by unit (GFLOP/s, GOP/s, GB/s), units in order of first
 // appearance: rates of different units never share an axis.

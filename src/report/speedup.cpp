@@ -1,12 +1,25 @@
 // Speedup against a baseline kernel (speedup.hpp).
 #include "report/speedup.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace cachescope {
+
+double denseWork(const BenchRecord& r) {
+  if (r.denseEquivalentRate && *r.denseEquivalentRate > 0) return *r.denseEquivalentRate * r.medianS * 1e9;
+  return r.work;
+}
+
+bool sameProblem(const BenchRecord& a, const BenchRecord& b) {
+  const double wa = denseWork(a), wb = denseWork(b);
+  return a.n == b.n && std::fabs(wa - wb) <= 1e-6 * std::max(std::fabs(wa), std::fabs(wb));
+}
 
 const BenchRecord* baselineRecord(const BenchRecord& r, const std::vector<BenchRecord>& all,
                                   const std::string& baselineKernel) {
   for (const BenchRecord& b : all) {
-    if (b.kernel != baselineKernel || b.outcome != Outcome::Ok || b.n != r.n || b.medianS <= 0) continue;
+    if (b.kernel != baselineKernel || b.outcome != Outcome::Ok || b.medianS <= 0 || !sameProblem(b, r)) continue;
     if (b.threads && r.threads && *b.threads != *r.threads) continue;
     return &b;
   }

@@ -10,7 +10,15 @@
 
 namespace cachescope {
 
-// The Ok record of `baselineKernel` that `r` is compared with: the same n,
+// The work of the dense problem a record solves: a sparse record's dense
+// equivalent (its dense-equivalent rate x time), else its own work. Two
+// records solve the same problem when this and n agree (speedups and
+// reference lines compare only those).
+double denseWork(const BenchRecord& r);
+bool sameProblem(const BenchRecord& a, const BenchRecord& b);
+
+// The Ok record of `baselineKernel` that `r` is compared with: the same
+// problem (sameProblem: a relu record is never compared with a matmul one)
 // and the same threads where both record threads; nullptr when there is none.
 const BenchRecord* baselineRecord(const BenchRecord& r, const std::vector<BenchRecord>& all,
                                   const std::string& baselineKernel);
