@@ -21,7 +21,8 @@ inline constexpr double kSimulateRateSlow = 16e6;
 inline constexpr double kSimulateNoticeS = 10;
 
 struct SimulateEstimate {
-  std::string label;       // "matmul.naive n=1024"
+  // The kernel id and n, e.g. "<id> n=1024".
+  std::string label;
   double references = 0;   // simulated, a sample's warm-up included
   bool missClasses = false;
   bool sampled = false;

@@ -1,5 +1,5 @@
 // Every ImGui item for the scripted layout check (`gui --layout`): the link
-// wraps ImGui::ItemAdd (-Wl,--wrap, src/main/CMakeLists.txt), so each item a
+// wraps ImGui::ItemAdd (-Wl,--wrap, src/app/CMakeLists.txt), so each item a
 // widget of Debian's prebuilt libimgui.a adds passes through here on its way
 // and is recorded with its rectangle (app/layout_record.hpp). ImGui 1.86 has
 // no per-item hook outside its test engine, which that build leaves out.
