@@ -133,6 +133,55 @@ WritePolicy parseWritePolicy(const std::string& t) {
   throw ConfigError("unknown write policy '" + t + "' (use back or through)");
 }
 
+PrefetchConfig parsePrefetch(const std::string& t) {
+  PrefetchConfig p;
+  const auto colon = t.find(':');
+  const std::string kind = t.substr(0, colon);
+  if (kind == "none") p.kind = PrefetchKind::None;
+  else if (kind == "next-line" || kind == "nextline") p.kind = PrefetchKind::NextLine;
+  else if (kind == "stride") p.kind = PrefetchKind::Stride;
+  else throw ConfigError("unknown prefetch model '" + t + "' (use none, next-line or stride[:DEGREE[:DISTANCE]])");
+  if (colon == std::string::npos) return p;
+  if (p.kind == PrefetchKind::None) throw ConfigError("prefetch model 'none' takes no degree or distance: '" + t + "'");
+  const std::string rest = t.substr(colon + 1);
+  const auto colon2 = rest.find(':');
+  auto number = [&](const std::string& text, const char* what, int lo, int hi) {
+    int v = 0;
+    std::size_t used = 0;
+    try {
+      v = std::stoi(text, &used);
+    } catch (...) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() || v < lo || v > hi)
+      throw ConfigError("prefetch " + std::string(what) + " '" + text + "' in '" + t + "' is not a whole number in " +
+                        std::to_string(lo) + ".." + std::to_string(hi));
+    return v;
+  };
+  p.degree = number(rest.substr(0, colon2), "degree", 1, 16);
+  if (colon2 != std::string::npos) {
+    if (p.kind != PrefetchKind::Stride) throw ConfigError("only the stride prefetcher takes a distance: '" + t + "'");
+    p.distance = number(rest.substr(colon2 + 1), "distance", 1, 64);
+  }
+  return p;
+}
+
+const char* toString(PrefetchKind k) {
+  switch (k) {
+    case PrefetchKind::None: return "none";
+    case PrefetchKind::NextLine: return "next-line";
+    case PrefetchKind::Stride: return "stride";
+  }
+  return "?";
+}
+
+std::string describe(const PrefetchConfig& p) {
+  if (p.kind == PrefetchKind::None) return "none";
+  std::string s = std::string(toString(p.kind)) + ", degree " + std::to_string(p.degree);
+  if (p.kind == PrefetchKind::Stride) s += ", distance " + std::to_string(p.distance);
+  return s;
+}
+
 const char* toString(Replacement r) {
   switch (r) {
     case Replacement::Lru: return "lru";

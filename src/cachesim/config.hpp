@@ -55,6 +55,27 @@ struct LevelConfig {
   std::uint64_t sets() const { return ways && lineBytes ? sizeBytes / (std::uint64_t(ways) * lineBytes) : 0; }
 };
 
+// Hardware prefetch model (issue 11). None: demand fetches only (default,
+// as Cachegrind). NextLine: a demand miss at a level also fetches the next
+// `degree` lines into it. Stride: per level, a table of recent miss streams
+// keyed by 4 KiB page; once the same stride is seen twice in a row, each
+// further miss of that stream fetches `degree` lines at `distance`,
+// distance+1, ... strides ahead. Prefetches are counted apart from demand
+// accesses (LevelCounters::prefetch*), never change a hit/miss count of a
+// demand access except by what they brought in, and are deterministic.
+enum class PrefetchKind { None, NextLine, Stride };
+struct PrefetchConfig {
+  PrefetchKind kind = PrefetchKind::None;
+  int degree = 1;     // lines fetched per trigger, 1..16
+  int distance = 1;   // strides ahead of the triggering miss, 1..64 (Stride)
+  int tableEntries = 16;  // streams tracked per level (Stride)
+};
+// "none" | "next-line" | "stride" (optionally ":DEGREE:DISTANCE"). Throws ConfigError.
+PrefetchConfig parsePrefetch(const std::string& text);
+const char* toString(PrefetchKind kind);
+// "stride, degree 2, distance 4"; "none".
+std::string describe(const PrefetchConfig& prefetch);
+
 struct HierarchyConfig {
   std::vector<LevelConfig> levels;  // L1 first; 1..kMaxLevels
   Replacement replacement = Replacement::Lru;
@@ -64,6 +85,7 @@ struct HierarchyConfig {
   // above (back-invalidation). Off: no back-invalidation, as in Cachegrind.
   bool inclusiveLast = false;
   MissClasses missClasses = MissClasses::On;
+  PrefetchConfig prefetch;          // applied at every level
 };
 
 // Throws ConfigError naming the level and what is wrong.

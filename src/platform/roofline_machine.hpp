@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 namespace cachescope {
 
@@ -12,6 +13,13 @@ namespace cachescope {
 // FMA, int8 multiply-add) over the DRAM slope, or the slope alone (ReLU does
 // one comparison per element: only the bytes matter).
 enum class Roof { Fp32, Int8, Memory };
+
+// A bandwidth roof of one level of the hierarchy (issue 11): sustained read
+// bandwidth with the working set inside that level, measured by the probe.
+struct LevelRoof {
+  std::string level;        // "L1d", "L2", "L3", "DRAM"
+  double gbPerSecond = 0;
+};
 
 struct RooflineMachine {
   double peakGflops = 0;     // fp32 FMA throughput, all `threads` together
@@ -21,6 +29,7 @@ struct RooflineMachine {
   int threads = 1;
   std::string simd;          // "avx512", "avx2", "scalar": the FMA loop that ran
   double triadBytes = 0;     // total size of the triad's three arrays
+  std::vector<LevelRoof> levelRoofs;  // `roofline --levels`: L1 first, DRAM last; empty otherwise
 
   // Arithmetic intensity (FLOP/byte) where the memory roof meets the peak.
   double ridge() const { return bandwidthGBs > 0 ? peakGflops / bandwidthGBs : 0; }
