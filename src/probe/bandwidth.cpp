@@ -65,6 +65,7 @@ BandwidthResult measureBandwidth(const ProbeOptions& options) {
         const detail::Timing tm = detail::timePoint(options.protocol, 1, body, options.cancel);
         const double bytes = double(lb.workingSetBytes) * double(tm.count) * t;
         lb.gbPerSecond.push_back(bytes / tm.medianS / 1e9);
+        lb.bestGbPerSecond.push_back(bytes / tm.minS / 1e9);
         lb.spread.push_back(tm.minS > 0 ? tm.maxS / tm.minS : 0);
         detail::setProgress(options.progress, double(++done) / total);
       }

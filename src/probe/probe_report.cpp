@@ -268,18 +268,22 @@ std::string toTable(const BandwidthResult& r) {
   t.rows.push_back(head);
   for (const LevelBandwidth& l : r.levels) {
     std::vector<std::string> row{l.level, formatBytes(l.workingSetBytes)};
-    for (double g : l.gbPerSecond) row.push_back(f(g, 1) + " GB/s");
+    for (std::size_t k = 0; k < l.gbPerSecond.size(); ++k)
+      row.push_back(f(l.gbPerSecond[k], 1) + " GB/s" +
+                    (k < l.bestGbPerSecond.size() ? " (best " + f(l.bestGbPerSecond[k], 1) + ")" : ""));
     t.rows.push_back(row);
   }
-  return outcomeLine(r.outcome, r.failure) + "sustained read bandwidth (" + r.readLoop + " read loop)\n" + layoutTable(t);
+  return outcomeLine(r.outcome, r.failure) + "sustained read bandwidth (" + r.readLoop +
+         " read loop): median of the reps (best: the fastest rep)\n" + layoutTable(t);
 }
 
 std::string toCsv(const BandwidthResult& r) {
-  std::string s = "level,working_set_bytes,threads,gb_per_s,spread\n";
+  std::string s = "level,working_set_bytes,threads,gb_per_s,best_gb_per_s,spread\n";
   for (const LevelBandwidth& l : r.levels)
     for (std::size_t k = 0; k < l.gbPerSecond.size(); ++k)
       s += l.level + "," + std::to_string(l.workingSetBytes) + "," + std::to_string(k + 1) + "," +
-           significantText(l.gbPerSecond[k]) + "," + significantText(l.spread[k]) + "\n";
+           significantText(l.gbPerSecond[k]) + "," + significantText(l.bestGbPerSecond[k]) + "," +
+           significantText(l.spread[k]) + "\n";
   return s;
 }
 
@@ -288,6 +292,7 @@ nlohmann::json toJson(const BandwidthResult& r, const ProbeOptions& o) {
   if (!r.failure.empty()) j["failure"] = r.failure;
   j["units"] = {{"working_set_bytes", "per thread; each thread reads its own buffer"},
                 {"gb_per_s", "bytes read by all threads / median wall time, 1e9 bytes per second; [threads-1]"},
+                {"best_gb_per_s", "the same from the fastest rep"},
                 {"spread", "slowest rep / fastest rep"}};
   j["method"] = std::string("each of t threads (tbb::task_arena of t) sums its buffer with the ") + r.readLoop +
                 " read loop (four independent accumulators); private levels: half the level per thread, shared: half "
@@ -295,7 +300,7 @@ nlohmann::json toJson(const BandwidthResult& r, const ProbeOptions& o) {
   j["read_loop"] = r.readLoop;
   nlohmann::json lv = nlohmann::json::array();
   for (const LevelBandwidth& l : r.levels)
-    lv.push_back({{"level", l.level}, {"working_set_bytes", l.workingSetBytes}, {"gb_per_s", l.gbPerSecond}, {"spread", l.spread}});
+    lv.push_back({{"level", l.level}, {"working_set_bytes", l.workingSetBytes}, {"gb_per_s", l.gbPerSecond}, {"best_gb_per_s", l.bestGbPerSecond}, {"spread", l.spread}});
   j["levels"] = lv;
   j["threads"] = r.threads;
   return j;
