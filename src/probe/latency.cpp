@@ -111,7 +111,7 @@ LatencyResult measureLatency(const ProbeOptions& options) {
         const std::uint64_t lines = bytes / 64;
         p = chase(p, std::max<std::uint64_t>(lines, 4096));  // the whole cycle once: caches and TLB warm
         auto body = [&](std::uint64_t loads) { p = chase(p, loads); };
-        const detail::Timing t = detail::timePoint(options.protocol, 4096, body, options.cancel);
+        const detail::Timing t = detail::timePoint(options.protocol, 4096, body, options.cancel, true);
         gSink = p;
         const double loads = double((t.count + 15) / 16 * 16);
         LatencyPoint pt;
@@ -159,11 +159,17 @@ LatencyResult measureLatency(const ProbeOptions& options) {
   for (std::size_t k = 0; k < knees.size(); ++k)
     if (!used[k])
       r.explanations.push_back("A further step at " + sizeText(knees[k]) +
-                               " matches no sysfs cache level: most likely the TLB's reach (page walks), not a cache.");
+                               " matches no sysfs cache level: a TLB's reach (page walks), or a shared level that"
+                               " behaves far smaller than sysfs says.");
   for (const DetectedLevel& d : r.levels)
     if (d.detectedBytes == 0)
-      r.explanations.push_back(d.name + " (" + sizeText(d.sysfsBytes) +
-                               " in sysfs) shows no clear step on the random curve.");
+      r.explanations.push_back(
+          d.name + " (" + sizeText(d.sysfsBytes) + " in sysfs) shows no clear step on the random curve" +
+          (r.memoryLatencyNs > 0 && d.latencyNs > r.memoryLatencyNs / 2
+               ? ": inside its sysfs range the chase already runs at " + nsText(d.latencyNs) + ", near memory's " +
+                     nsText(r.memoryLatencyNs) + ", so it held little of the working set in this run (a level shared"
+                     " with other cores and, under a hypervisor, other guests)."
+               : "."));
     else if (double(d.detectedBytes) < double(d.sysfsBytes) / 1.5)
       r.explanations.push_back(d.name + " behaves smaller than sysfs says (" + sizeText(d.detectedBytes) + " against " +
                                sizeText(d.sysfsBytes) +

@@ -36,6 +36,11 @@ nlohmann::json common(const char* probe, const ProbeOptions& o, Outcome outcome)
                    {"reps", o.protocol.reps},
                    {"min_rep_seconds", o.protocol.minRepSeconds},
                    {"statistic", "median of the reps; min and spread (max/min) beside it"},
+                   {"timer", std::string(probe) == "bandwidth"
+                                 ? "1 thread: CPU time of the probing thread (CLOCK_THREAD_CPUTIME_ID); more: wall time "
+                                   "(steady_clock) around all threads"
+                                 : "CPU time of the probing thread (CLOCK_THREAD_CPUTIME_ID): time it waited while other "
+                                   "processes ran is left out"},
                    {"loop_count", "calibrated per point: doubled until one rep lasts min_rep_seconds"}};
   j["buffers"] = "2 MiB aligned; madvise(MADV_HUGEPAGE) on buffers of 2 MiB and more (fewer TLB misses)";
   if (o.simulate) {
