@@ -35,12 +35,12 @@ BandwidthResult measureBandwidth(const ProbeOptions& options) {
     lb.level = names[l];
     std::uint64_t ws = c.sizeBytes / 2;
     if (c.sharedByCpus > 1) ws /= std::uint64_t(std::min(T, c.sharedByCpus));
-    lb.workingSetBytes = std::max<std::uint64_t>(ws / 256 * 256, 4096);
+    lb.workingSetBytes = std::max<std::uint64_t>(ws / 512 * 512, 4096);
     r.levels.push_back(lb);
   }
   LevelBandwidth dram;
   dram.level = "DRAM";
-  dram.workingSetBytes = std::max<std::uint64_t>(detail::resolvedMax(options) / std::uint64_t(T) / 256 * 256, 4096);
+  dram.workingSetBytes = std::max<std::uint64_t>(detail::resolvedMax(options) / std::uint64_t(T) / 512 * 512, 4096);
   r.levels.push_back(dram);
 
   const double total = double(r.levels.size() * std::size_t(T));

@@ -232,6 +232,15 @@ LatencyResult measureLatency(const ProbeOptions& options) {
         else if (dir > 0 && llc && double(pts[i].bytes) > double(llc) / 4)
           why = "The L3 behaves smaller than the model's: it is split into slices and, under a hypervisor, shared with"
                 " other guests and cores, so fewer of the chase's lines stay in it.";
+        else if (dir < 0 && s.order == ChaseOrder::Random &&
+                 [&] {  // the worst point is served by a level that showed no step
+                   for (std::size_t l = 0; l < r.levels.size() && l + 1 < worst.servedShare.size(); ++l)
+                     if (r.levels[l].detectedBytes == 0 && worst.servedShare[l] > 0.5) return true;
+                   return false;
+                 }())
+          why = "The model serves these loads from a level whose latency here is its plateau in this run, measured near"
+                " memory speed (it showed no step); just past the level above, the real one still held part of the"
+                " chase.";
         else if (dir > 0)
           why = "TLB reach and replacement: past the first-level TLB's reach each random load may wait for a page walk,"
                 " and the hardware's replacement is not the model's " + std::string(sim::toString(cfg.replacement)) + ".";

@@ -300,7 +300,7 @@ nlohmann::json toJson(const BandwidthResult& r, const ProbeOptions& o) {
                 {"best_gb_per_s", "the same from the fastest rep"},
                 {"spread", "slowest rep / fastest rep"}};
   j["method"] = std::string("each of t threads (tbb::task_arena of t) sums its buffer with the ") + r.readLoop +
-                " read loop (four independent accumulators); private levels: half the level per thread, shared: half "
+                " read loop (eight independent vector accumulators; scalar: four); private levels: half the level per thread, shared: half "
                 "divided among the threads, DRAM: the probe's largest working set";
   j["read_loop"] = r.readLoop;
   nlohmann::json lv = nlohmann::json::array();
