@@ -65,7 +65,14 @@ MountainResult measureMountain(const ProbeOptions& options, const MountainOption
         bw.push_back(in.empty() ? one.front() : detail::medianOf(in));
       }
       while (bw.size() < cfg.levels.size() + 1) bw.push_back(one.back());
+      // Ns per load: an L1 hit costs 8 B at the L1's throughput; a load
+      // served by level k costs what makes a stride-1 sweep inside level k
+      // come out at its measured plateau (one such load and line/8 - 1 L1
+      // hits per line): line / bw_k - (line/8 - 1) x the L1 hit.
       const double line = cfg.levels.front().lineBytes;
+      std::vector<double> cost{8 / bw[0]};
+      for (std::size_t k = 1; k < bw.size(); ++k)
+        cost.push_back(std::max(cost[0], line / bw[k] - (line / 8 - 1) * cost[0]));
       r.predictedGBs.assign(r.strides.size(), {});
       try {
         for (std::size_t s = 0; s < r.strides.size(); ++s)
@@ -73,28 +80,54 @@ MountainResult measureMountain(const ProbeOptions& options, const MountainOption
             detail::checkCancel(options.cancel);
             const auto stream = accessStream(StreamKind::StrideRead, r.sizes[z], r.strides[s], options.seed);
             const std::vector<double> share = detail::servedShares(cfg, stream);
-            double ns = share[0] * 8 / bw[0];
-            for (std::size_t k = 1; k < share.size(); ++k) ns += share[k] * line / bw[k];
+            double ns = share[0] * cost[0];
+            for (std::size_t k = 1; k < share.size(); ++k) ns += share[k] * cost[k];
             r.predictedGBs[s].push_back(ns > 0 ? 8 / ns : 0);
           }
         detail::setProgress(options.progress, 1.0);
       } catch (const Cancelled&) {
         r.outcome = Outcome::Cancelled;
       }
-      // One sentence per stride where the two differ by over 1.5x beyond the last level.
+      // One sentence per stride and range of working sets where the two
+      // differ by more than 1.5x.
+      const double llc = host.empty() ? 0 : double(host.back());
       for (std::size_t s = 0; s < r.predictedGBs.size(); ++s) {
-        const std::size_t z = r.predictedGBs[s].size();
-        if (z == 0) continue;
-        const double m = r.gbPerSecond[s][z - 1], q = r.predictedGBs[s][z - 1];
-        if (q > 0 && (m / q > 1.5 || q / m > 1.5)) {
-          char buf[96];
-          std::snprintf(buf, sizeof buf, "stride %d at %s: measured %.1f GB/s against %.1f GB/s predicted. ",
-                        r.strides[s], formatBytes(r.sizes[z - 1]).c_str(), m, q);
-          r.explanations.push_back(std::string(buf) +
-                                   (m > q ? "The hardware prefetcher streams the next lines of a fixed stride in ahead of"
-                                            " the loads; the model charges each line fetched on demand."
-                                          : "Strided misses also cost page walks and DRAM page changes the model does not"
-                                            " count."));
+        const auto& m = r.gbPerSecond[s];
+        const auto& q = r.predictedGBs[s];
+        auto off = [&](std::size_t z) {
+          if (z >= q.size() || q[z] <= 0 || m[z] <= 0) return 0;
+          return m[z] / q[z] > 1.5 ? 1 : q[z] / m[z] > 1.5 ? -1 : 0;
+        };
+        std::size_t z = 0;
+        while (z < q.size()) {
+          const int dir = off(z);
+          if (dir == 0) {
+            ++z;
+            continue;
+          }
+          std::size_t e = z;
+          while (e + 1 < q.size() && off(e + 1) == dir) ++e;
+          const std::size_t w = (z + e) / 2;
+          char buf[160];
+          const std::string range =
+              formatBytes(r.sizes[z]) + (z == e ? std::string() : " to " + formatBytes(r.sizes[e]));
+          std::snprintf(buf, sizeof buf, "stride %d, %s: measured %.1f GB/s against %.1f GB/s predicted (at %s). ",
+                        r.strides[s], range.c_str(), m[w], q[w], formatBytes(r.sizes[w]).c_str());
+          std::string why;
+          if (dir > 0)
+            why = "The hardware prefetcher streams the lines of a fixed stride in ahead of the loads; the model charges"
+                  " each line fetched on demand.";
+          else if (host.size() >= 2 && double(r.sizes[e]) <= double(host[1]) && double(r.sizes[z]) >= double(host[0]) / 2)
+            why = "Inside L1 and L2 the stride-1 loop that calibrates the model is limited by its chain of adds, which"
+                  " hides what a line from L2 costs; a stride that uses one double per line pays it in full.";
+          else if (llc > 0 && double(r.sizes[e]) <= llc && double(r.sizes[z]) >= double(host.front()))
+            why = "The L3 (and L2) held less than the model's: shared with other cores and, under a hypervisor, other"
+                  " guests, and sliced; the model counts its full sysfs size for this stream alone.";
+          else
+            why = "Strided misses also cost TLB misses and DRAM page changes the model does not count, and a short"
+                  " working set's loop overhead is not in the model.";
+          r.explanations.push_back(std::string(buf) + why);
+          z = e + 1;
         }
       }
     }

@@ -1,6 +1,7 @@
 // The probe's plot builders.
 #include "probe/probe_plots.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 #include "platform/host.hpp"
@@ -62,6 +63,11 @@ plot::Plot mountainPlot(const MountainResult& r) {
     plot::Series line;
     line.name = "stride " + std::to_string(r.strides[s]);
     line.dots = false;
+    // Blue (stride 1) to orange (the largest stride): ten strides, ten
+    // distinct colours, in order (the palette repeats after eight).
+    const double t = r.strides.size() > 1 ? double(s) / double(r.strides.size() - 1) : 0.0;
+    auto mix = [t](int a, int b) { return plot::Color(std::lround(a + (b - a) * t)); };
+    line.color = mix(0x1f, 0xe6) << 24 | mix(0x5f, 0x7a) << 16 | mix(0xbf, 0x10) << 8 | 0xff;
     for (std::size_t z = 0; z < r.gbPerSecond[s].size(); ++z) {
       plot::Point a;
       a.x = double(r.sizes[z]);

@@ -203,8 +203,9 @@ nlohmann::json toJson(const MountainResult& r, const ProbeOptions& o) {
   j["units"] = {{"sizes", "working set in bytes"},
                 {"strides", "in 8-byte elements"},
                 {"gb_per_s", "bytes the loop reads (8 per element read) / median time, 1e9 bytes per second; [stride][size]"},
-                {"predicted_gb_per_s", "8 bytes / (L1 share x 8 B / L1 throughput + sum below of share x line / that "
-                                       "level's stride-1 throughput)"}};
+                {"predicted_gb_per_s", "8 bytes / sum over simulated serving levels of share x cost; cost: L1 8 B / its "
+                                       "stride-1 throughput, level k: line / its stride-1 throughput - (line/8 - 1) x "
+                                       "the L1 cost, so a stride-1 sweep inside a level predicts its own plateau"}};
   j["method"] = "CS:APP memory mountain: sum every stride-th double of the working set, four accumulators, scalar";
   j["sizes"] = r.sizes;
   j["strides"] = r.strides;
