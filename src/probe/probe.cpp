@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -168,6 +169,14 @@ std::vector<double> hitRates(const sim::HierarchyConfig& config, const std::vect
 
 }  // namespace detail
 
+namespace {
+std::string gibText(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / double(1ull << 30));
+  return buf;
+}
+}  // namespace
+
 void validate(const ProbeOptions& options) {
   if (options.minBytes < 1024) throw InputError("--min-size must be at least 1K (got " + formatBytes(options.minBytes) + ")");
   if (options.maxBytes != 0 && options.maxBytes < 1024)
@@ -188,7 +197,7 @@ void validate(const ProbeOptions& options) {
   const double need = double(max) * (options.simulate ? 1.6 : 1.2);
   if (!fitsMemoryBudget(need))
     throw InputError("working set " + formatBytes(max) + " does not fit the memory budget (" +
-                     formatBytes(std::uint64_t(kMemoryBudgetShare * double(availableMemoryBytes()))) +
+                     gibText(kMemoryBudgetShare * double(availableMemoryBytes())) +
                      " of the available memory may be used)");
   if (options.simulate) sim::validate(detail::simConfig(options));
 }
