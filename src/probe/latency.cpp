@@ -51,8 +51,8 @@ std::string nsText(double ns) {
 }
 
 // Order-preserving match of knees to levels: each level gets at most one
-// knee, knees in increasing order, the sum of |log(knee / size)| least; a
-// level left without a knee costs log 8.
+// knee within 3x of its size, knees in increasing order, the sum of
+// |log(knee / size)| least; a level left without a knee costs log 8.
 std::vector<int> matchKnees(const std::vector<std::uint64_t>& knees, const std::vector<std::uint64_t>& sizes) {
   const std::size_t L = sizes.size();
   std::vector<int> best(L, -1), cur(L, -1);
@@ -67,8 +67,10 @@ std::vector<int> matchKnees(const std::vector<std::uint64_t>& knees, const std::
     cur[level] = -1;
     self(self, level + 1, nextKnee, cost + std::log(8.0));
     for (int k = nextKnee; k < int(knees.size()); ++k) {
+      const double d = std::fabs(std::log(double(knees[std::size_t(k)]) / double(sizes[level])));
+      if (d > std::log(3.0)) continue;  // a step 3x away from a level is not that level's
       cur[level] = k;
-      self(self, level + 1, k + 1, cost + std::fabs(std::log(double(knees[std::size_t(k)]) / double(sizes[level]))));
+      self(self, level + 1, k + 1, cost + d);
     }
     cur[level] = -1;
   };
