@@ -344,7 +344,9 @@ void drawLoadKernel(UiState& state, bool busy) {
     }
   }
   const bool building = pl.build.valid();
-  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 5.0f);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float buttonW = ImGui::CalcTextSize("Load kernel...").x + style.FramePadding.x * 2 + style.ItemSpacing.x;
+  ImGui::PushItemWidth(std::max(ImGui::GetFontSize() * 4, ImGui::GetContentRegionAvail().x - buttonW));
   ImGui::InputTextWithHint("##plugin", "your kernel: FILE.cpp or FILE.so", pl.path, sizeof pl.path);
   ImGui::PopItemWidth();
   layout::recordItem("plugin_path");
