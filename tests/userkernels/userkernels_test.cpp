@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -99,13 +100,22 @@ struct Built {
   Run naiveBuild;
 };
 
-void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+// Whole or not at all (temp + rename): test processes run in parallel under
+// ctest -j and share the sources and the cache below.
+void write(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  std::ofstream(tmp) << text;
+  fs::rename(tmp, path);
+}
 
 const Built& built() {
   static const Built b = [] {
     Built b;
-    char tmpl[] = "/tmp/cachescope_uk_XXXXXX";
-    b.dir = ::mkdtemp(tmpl);
+    // Beside the test binary, kept between runs: ctest runs each case as
+    // its own process, and the cache's hash keys let later ones (and later
+    // runs) load what the first one built instead of compiling again.
+    b.dir = (fs::canonical("/proc/self/exe").parent_path() / "userkernels_work").string();
+    fs::create_directories(b.dir);
     ::setenv("XDG_CACHE_HOME", b.dir.c_str(), 1);  // the in-process builds too
     const std::string env = "XDG_CACHE_HOME='" + b.dir + "'";
     for (const char* name : {"naive", "blocked", "buggy"}) {
@@ -127,7 +137,9 @@ const Built& built() {
     b.source["nosym"] = b.dir + "/nosym.cpp";
     write(b.source["nosym"], kNoSymbol);
     b.object["nosym"] = b.dir + "/nosym.so";
-    const std::string cc = "c++ -shared -fPIC '" + b.source["nosym"] + "' -o '" + b.object["nosym"] + "'";
+    const std::string tmp = b.object["nosym"] + ".tmp." + std::to_string(::getpid());
+    const std::string cc = "c++ -shared -fPIC '" + b.source["nosym"] + "' -o '" + tmp + "' && mv '" + tmp + "' '" +
+                           b.object["nosym"] + "'";
     REQUIRE(std::system(cc.c_str()) == 0);
     return b;
   }();
@@ -173,16 +185,21 @@ TEST_CASE("kernel build puts the examples into the per-user cache and rebuilds o
   CHECK(firstLine(again.out) == b.object.at("naive"));
   CHECK(again.err.find("up to date") != std::string::npos);
   // A changed source is another object.
-  const std::string copy = b.dir + "/naive_copy.cpp";
   std::ifstream in(b.source.at("naive"));
   std::ostringstream text;
   text << in.rdbuf();
-  write(copy, text.str() + "// changed\n");
+  const std::string stamp = std::to_string(::getpid()) + " " +
+                            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  const std::string copy = b.dir + "/naive_copy_" + std::to_string(::getpid()) + ".cpp";
+  write(copy, text.str() + "// changed " + stamp + "\n");
   const std::string first = userkernels::buildKernel(copy).object;
-  write(copy, text.str() + "// changed again\n");
+  write(copy, text.str() + "// changed again " + stamp + "\n");
   const userkernels::BuildResult second = userkernels::buildKernel(copy);
   CHECK_FALSE(second.cached);
   CHECK(second.object != first);
+  fs::remove(copy);
+  fs::remove(first);
+  fs::remove(second.object);
 }
 
 TEST_CASE("the naive and blocked examples verify, time and match the reference", "[userkernels]") {
