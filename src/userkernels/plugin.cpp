@@ -312,8 +312,8 @@ class UserTraceRun final : public TraceRun {
     const std::uint64_t a = m.as<std::uint64_t>(0), b = m.as<std::uint64_t>(8), c = m.as<std::uint64_t>(16);
     const std::size_t ld = std::size_t(n_);
     if (state_->family == Family::Matmul)
-      buffers_ = {traceBuffer("A", "C = A x B", reinterpret_cast<const void*>(a), n_, n_, ld, 4),
-                  traceBuffer("B", "C = A x B", reinterpret_cast<const void*>(b), n_, n_, ld, 4),
+      buffers_ = {traceBuffer("A", "A", reinterpret_cast<const void*>(a), n_, n_, ld, 4),
+                  traceBuffer("B", "B", reinterpret_cast<const void*>(b), n_, n_, ld, 4),
                   traceBuffer("C", "C = A x B", reinterpret_cast<const void*>(c), n_, n_, ld, 4)};
     else
       buffers_ = {traceBuffer("x", "x", reinterpret_cast<const void*>(a), n_, n_, ld, 4),
