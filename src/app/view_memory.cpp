@@ -133,12 +133,27 @@ void drawToolbar(UiState& state, ProbeKind kind, bool busy) {
     first = false;
   };
   if (kind == ProbeKind::Bandwidth) {
-    const float w = fs * 7;
-    next(w);
+    const int cores = host().logicalCores;
     int t = threadsOf(m);
-    ImGui::SetNextItemWidth(w);
-    if (ImGui::SliderInt("threads##probe", &t, 1, host().logicalCores)) m.threads = t;
-    tooltip("Bandwidth is measured on 1, 2, ... up to this many threads reading together.");
+    const char* tip = "Bandwidth is measured on 1, 2, ... up to this many threads reading together.";
+    next(ImGui::CalcTextSize("up to threads").x + fs);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("up to");
+    if (cores <= 8) {
+      // Few cores: one radio button each (a slider over 1..2 is all grab).
+      for (int c = 1; c <= cores; ++c) {
+        ImGui::SameLine();
+        if (ImGui::RadioButton((std::to_string(c) + "##probethreads").c_str(), t == c)) m.threads = c;
+        tooltip(tip);
+      }
+      ImGui::SameLine();
+      ImGui::TextUnformatted("threads");
+    } else {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(fs * 7);
+      if (ImGui::SliderInt("threads##probe", &t, 1, cores)) m.threads = t;
+      tooltip(tip);
+    }
   }
   if (kind != ProbeKind::Bandwidth) {
     next(ImGui::CalcTextSize("simulate").x + ImGui::GetFrameHeight() + fs);

@@ -90,6 +90,11 @@ void Worker::runProbe(const Request& request, std::uint64_t id) {
   // points per octave (a ladder in seconds on an idle machine; the
   // headless command takes the finer grid).
   options.pointsPerOctave = 2;
+  // The mountain times sizes x strides points: three shorter repetitions each.
+  if (pp.kind == ProbeKind::Mountain) {
+    options.protocol.reps = 3;
+    options.protocol.minRepSeconds = 0.002;
+  }
   ProbeRunInfo info;
   info.request = id;
   info.params = pp;
