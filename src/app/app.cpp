@@ -23,6 +23,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include "app/cell_grid_renderer.hpp"
+#include "app/surface_renderer.hpp"
 #include "app/gl_support.hpp"
 #include "app/layout_record.hpp"
 #include "app/panels.hpp"
@@ -103,6 +104,7 @@ class App {
   Window window_;
   ImGuiSetup imgui_;
   std::unique_ptr<CellGridRenderer> grids_;  // GL objects: released before the context
+  std::unique_ptr<SurfaceRenderer> surfaces_;
   UiState state_;
   std::unique_ptr<Worker> worker_;
   std::vector<FrameSample> frames_;
@@ -165,6 +167,15 @@ void App::open() {
   // A shader that fails to build is reported in the Access view, not fatal.
   grids_ = std::make_unique<CellGridRenderer>();
   state_.grids = grids_.get();
+  surfaces_ = std::make_unique<SurfaceRenderer>();
+  state_.surfaces = surfaces_.get();
+  const MemoryLaunch& mem = options_.memory;
+  state_.memory.shown = mem.probe;
+  state_.memory.maxBytes = mem.maxBytes;
+  state_.memory.threads = mem.threads;
+  if (mem.simulate >= 0) state_.memory.simulate = mem.simulate == 1;
+  if (!mem.prefetch.empty()) state_.memory.prefetch = mem.prefetch;
+  if (mem.heatmap >= 0) state_.memory.heatmap = mem.heatmap == 1;
   const AnimationLaunch& anim = options_.animation;
   if (!anim.caches.empty()) state_.access.caches = anim.caches;
   if (!anim.kernels.empty()) state_.access.kernels = anim.kernels;
@@ -221,6 +232,7 @@ void App::handleActions(const Snapshot& /*snap*/) {
     r.settings = state_.settings;
     worker_->post(r);
   }
+  if (a.probe) worker_->post(probeRequest(state_, a.probeKind));
   if (a.roofline) {
     Request r;
     r.kind = RequestKind::Roofline;
@@ -366,9 +378,11 @@ int App::run() {
         !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId))
       state_.actions.stop = true;
     if (grids_) grids_->beginFrame();
+    if (surfaces_) surfaces_->beginFrame();
     drawMainWindow(state_, *snapshot, progress);
     updateAccessRequests(state_);
     updateThreadsRequests(state_);
+    updateMemoryRequests(state_);
     // The roofline is measured once, when its view is first shown.
     if (state_.view == View::Roofline && !snapshot->roofline && !rooflineRequested_) state_.actions.roofline = true;
     if (state_.view == View::Cache && !snapshot->cache && !cacheRequested_)

@@ -26,6 +26,11 @@ void drawCacheView(UiState& state, const Snapshot& snap, const ProgressView& pro
 void drawRooflineView(UiState& state, const Snapshot& snap);
 void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& progress);   // view_access.cpp
 void drawThreadsView(UiState& state, const Snapshot& snap, const ProgressView& progress);  // view_threads.cpp
+void drawMemoryView(UiState& state, const Snapshot& snap, const ProgressView& progress);   // view_memory.cpp
+// The Memory view's probe request for `kind` from its controls, and once per
+// frame: a probe tab measures once when first shown (sets state.actions).
+Request probeRequest(const UiState& state, ProbeKind kind);
+void updateMemoryRequests(UiState& state);
 // Once per frame: ask the worker for the Access / Threads view's data when
 // the view is shown and its parameters changed (sets state.actions).
 void updateAccessRequests(UiState& state);

@@ -20,6 +20,7 @@ namespace cachescope::app {
 using namespace cachescope::engine;  // the engine's types are the app's vocabulary
 
 class CellGridRenderer;  // cell_grid_renderer.hpp (GL)
+class SurfaceRenderer;   // surface_renderer.hpp (GL)
 
 // Requests a panel makes during a frame; the loop clears them after acting.
 struct Actions {
@@ -30,6 +31,8 @@ struct Actions {
   bool roofline = false;       // measure the roofline
   bool animate = false;        // access view: record the animation's traces
   bool recordThreads = false;  // threads view: run the registry's threads kernel with tiles recorded
+  bool probe = false;          // memory view: run probe `probeKind` (probeRequest)
+  ProbeKind probeKind = ProbeKind::Latency;
   bool rebuildFonts = false;   // font size changed (atlas is rebuilt between frames)
   bool applyTheme = false;
   bool toggleFullscreen = false;
@@ -82,6 +85,8 @@ struct UiState {
   AccessViewState access;
   ThreadsViewState threads;
   CellGridRenderer* grids = nullptr;     // owned by the app; null without GL (tests)
+  MemoryViewState memory;
+  SurfaceRenderer* surfaces = nullptr;   // the Memory view's 3D mountain; owned by the app, null without GL
 };
 
 // Called once per frame with the current time: notices a settings change and,

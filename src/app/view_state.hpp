@@ -1,4 +1,4 @@
-// The Timings, Cache, Access and Threads views' own UI state (part of UiState). GL-free.
+// The Timings, Cache, Access, Threads and Memory views' own UI state (part of UiState). GL-free.
 #pragma once
 
 #include <cstdint>
@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/access_animation.hpp"
+#include "engine/probe_run.hpp"
 #include "trace/presets.hpp"
 
 namespace cachescope::app {
@@ -60,6 +61,19 @@ struct AccessViewState {
 
 struct ThreadsViewState {
   std::string postedKey;  // n and threads of the last recording request
+};
+
+// The Memory view's controls (view_memory.cpp), copied into its requests.
+struct MemoryViewState {
+  ProbeKind shown = ProbeKind::Latency;   // the probe tab shown
+  bool shownByProgram = true;             // select that tab once (--set probe=)
+  std::uint64_t maxBytes = 0;             // largest working set (0: the quick range)
+  int threads = 0;                        // bandwidth on 1..threads (0: every core)
+  bool simulate = false;
+  std::string prefetch = "none";          // the simulator's prefetch model
+  bool heatmap = false;                   // the mountain as a heatmap instead of the 3D surface
+  float yaw = -0.6f, pitch = 0.45f;       // the surface's camera (SurfaceCamera)
+  bool requested[kProbeKinds] = {};       // each probe is measured once when first shown
 };
 
 

@@ -29,6 +29,7 @@ const char* toString(View view) {
     case View::Roofline: return "roofline";
     case View::Access: return "access";
     case View::Threads: return "threads";
+    case View::Memory: return "memory";
   }
   return "?";
 }
@@ -47,7 +48,7 @@ const char* toString(SweepAxis axis) {
 }
 
 bool parseView(const std::string& text, View& out) {
-  for (View v : {View::Timings, View::Cache, View::Roofline, View::Access, View::Threads})
+  for (View v : {View::Timings, View::Cache, View::Roofline, View::Access, View::Threads, View::Memory})
     if (text == toString(v)) {
       out = v;
       return true;
@@ -167,7 +168,8 @@ std::string bitsKernelsText() {
 }  // namespace
 
 std::string settingKeysText() {
-  return joined(kRunKeys) + "; window: " + joined(kWindowKeys) + "; Access view: " + joined(kAccessKeys);
+  return joined(kRunKeys) + "; window: " + joined(kWindowKeys) + "; Access view: " + joined(kAccessKeys) +
+         "; Memory view: " + memoryKeysText();
 }
 
 int runBits(const Kernel& k, int bits) {
@@ -301,6 +303,7 @@ void applyLaunchSetting(LaunchOptions& options, const std::string& keyValue, con
     options.panel = value == "1";
     return;
   }
+  if (applyMemorySetting(options.memory, keyValue, origin)) return;
   if (!oneOf(key, kAccessKeys))
     throw UsageError(origin + ": unknown key '" + key + "' (keys: " + settingKeysText() + ")");
   try {
@@ -389,7 +392,7 @@ void applyScenarioFile(LaunchOptions& options, const std::string& path) {
     const std::string& key = it.key();
     if (key == "view") {
       if (!parseView(text(*it, key), options.view))
-        throw UsageError("scenario '" + path + "': view must be timings, cache, roofline, access or threads");
+        throw UsageError("scenario '" + path + "': view must be timings, cache, roofline, access, threads or memory");
     } else if (key == "theme") {
       if (!parseTheme(text(*it, key), options.theme))
         throw UsageError("scenario '" + path + "': theme must be light or dark");

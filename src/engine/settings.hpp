@@ -7,11 +7,12 @@
 #include <vector>
 
 #include "engine/animation_launch.hpp"
+#include "engine/memory_launch.hpp"
 #include "kernels/kernel.hpp"
 
 namespace cachescope::engine {
 
-enum class View { Timings, Cache, Roofline, Access, Threads };
+enum class View { Timings, Cache, Roofline, Access, Threads, Memory };
 enum class Theme { Dark, Light };
 enum class SweepAxis { None, N, Block, Threads, Density };
 
@@ -96,6 +97,7 @@ struct LaunchOptions {
   // the time from that change to the first updated number.
   std::vector<std::string> thenSet;
   AnimationLaunch animation;          // --set step= / caches= / play= ... (Access view)
+  MemoryLaunch memory;                // --set probe= / probe-max= ... (Memory view)
   std::string layout;                 // --layout: JSON of the frame's windows, items, text and plots
   // 0 x 0: fit the primary monitor's work area (fitWindowSize).
   int width = 0, height = 0;

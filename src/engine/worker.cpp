@@ -23,6 +23,7 @@ const char* toString(RequestKind kind) {
     case RequestKind::Roofline: return "roofline";
     case RequestKind::Animation: return "access animation";
     case RequestKind::Threads: return "threads recording";
+    case RequestKind::Probe: return "memory probe";
   }
   return "?";
 }
@@ -242,6 +243,7 @@ void Worker::execute(const Request& request, std::uint64_t id) {
     case RequestKind::Cache: runCache(request, id); break;
     case RequestKind::Animation: runAnimation(request, id); break;
     case RequestKind::Threads: runThreads(request, id); break;
+    case RequestKind::Probe: runProbe(request, id); break;
   }
 }
 

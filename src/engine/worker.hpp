@@ -26,6 +26,7 @@
 #include "bench/roofline.hpp"
 #include "bench/runner.hpp"
 #include "engine/access_animation.hpp"
+#include "engine/probe_run.hpp"
 #include "engine/settings.hpp"
 #include "engine/threads_run.hpp"
 #include "platform/outcome.hpp"
@@ -33,8 +34,8 @@
 
 namespace cachescope::engine {
 
-enum class RequestKind { Timing, Sweep, Cache, Roofline, Animation, Threads };
-inline constexpr int kRequestKinds = 6;
+enum class RequestKind { Timing, Sweep, Cache, Roofline, Animation, Threads, Probe };
+inline constexpr int kRequestKinds = 7;
 const char* toString(RequestKind kind);
 
 struct Request {
@@ -53,6 +54,9 @@ struct Request {
   // keeps the preset's; replacement (lru, fifo, plru, random) and write
   // policy (back, through), "" the preset's.
   std::string l2, l3, replacement, writePolicy;
+  // Probe only (the Memory view): which probe and its options; `caches` is
+  // the simulated hierarchy's preset.
+  ProbeParams probe;
 };
 
 // One timing request's results, filled in as kernels finish.
@@ -150,6 +154,7 @@ struct Snapshot {
   // The same kernel and n on one thread (the speedup's reference), when the
   // recording ran on more; null otherwise.
   std::shared_ptr<const ThreadsRun> threadsOne;
+  std::shared_ptr<const ProbeRuns> probes;         // the Memory view's newest probe results
   std::string error;                   // last failure, shown in the UI ("" none)
   std::uint64_t lastFinished = 0;      // id of the newest request that completed
 };
@@ -183,6 +188,15 @@ struct Engine {
                              std::atomic<double>* p) { return engine::recordAccessTrace(s, k, c, p); };
   std::function<ThreadsRun(const Params&, const std::atomic<bool>*, std::atomic<double>*)> recordThreads =
       [](const Params& p, const std::atomic<bool>* c, std::atomic<double>* f) { return recordThreadsRun(p, c, f); };
+  // The Memory view's probes (probe.hpp); options carry cancel and progress.
+  std::function<probe::LatencyResult(const probe::ProbeOptions&)> measureLatency =
+      [](const probe::ProbeOptions& o) { return probe::measureLatency(o); };
+  std::function<probe::MountainResult(const probe::ProbeOptions&)> measureMountain =
+      [](const probe::ProbeOptions& o) { return probe::measureMountain(o); };
+  std::function<probe::TraversalResult(const probe::ProbeOptions&, int)> measureTraversal =
+      [](const probe::ProbeOptions& o, int n) { return probe::measureTraversal(o, n); };
+  std::function<probe::BandwidthResult(const probe::ProbeOptions&)> measureBandwidth =
+      [](const probe::ProbeOptions& o) { return probe::measureBandwidth(o); };
 };
 
 // References a simulation counts at most per run (the rest is sampled):
@@ -229,6 +243,7 @@ class Worker {
   void runCache(const Request& request, std::uint64_t id);
   void runAnimation(const Request& request, std::uint64_t id);  // worker_views.cpp
   void runThreads(const Request& request, std::uint64_t id);    // worker_views.cpp
+  void runProbe(const Request& request, std::uint64_t id);      // worker_views.cpp
   void publish();
   void setWhat(std::string what);
   bool cancelled() const { return cancel_.load(std::memory_order_relaxed); }

@@ -292,6 +292,7 @@ int checkLayout(const std::string& path, bool gridsVisible) {
   if (view == "cache") expect(kinds["table"] + kinds["plot"] >= 3, view + ": hit-rate and three-C plots and the tables");
   if (view == "access") expect(kinds["grid"] >= 6, view + ": two kernels' A, B and C recorded");
   if (view == "threads") expect(kinds["grid"] >= 1 && kinds["timeline"] >= 1, view + ": C and the timeline recorded");
+  if (view == "memory") expect(kinds["plot"] + kinds["surface"] >= 1, view + ": a plot or the mountain recorded");
   return failures ? 1 : 0;
 }
 
