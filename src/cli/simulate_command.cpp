@@ -45,6 +45,7 @@ struct SimulateArgs {
   double sample = 1.0;
   bool skipBad = false;
   std::string missClasses = "auto";
+  std::string prefetch = "none";
   std::string format = "table";
   std::string out;
   bool quiet = false;
@@ -90,6 +91,11 @@ sim::HierarchyConfig buildHierarchy(const SimulateArgs& a) {
   c.seed = a.seed;
   c.write = sim::parseWritePolicy(a.writePolicy);
   c.inclusiveLast = a.inclusive;
+  try {
+    c.prefetch = sim::parsePrefetch(a.prefetch);
+  } catch (const sim::ConfigError& e) {
+    throw UsageError(std::string("--prefetch: ") + e.what());
+  }
   // Checked now, before any output is opened, with the three-C shadow only
   // when asked for: "auto" may resolve to off, and simulate() checks the
   // resolved configuration again when it builds the model.
@@ -218,6 +224,9 @@ void addSimulateCommand(CLI::App& root, Commands& commands) {
   app->add_flag("--skip-bad", a->skipBad, "Count and skip malformed trace lines instead of failing");
   app->add_option("--miss-classes", a->missClasses,
                   "Three-C split (compulsory/capacity/conflict): auto (on up to 64M references of a kernel, 1M of a trace), on, off");
+  app->add_option("--prefetch", a->prefetch,
+                  "Hardware prefetch model at every level: none (default, as Cachegrind), next-line[:DEGREE], or\n"
+                  "stride[:DEGREE[:DISTANCE]] (per level, 16 streams keyed by 4 KiB page); prefetches are counted apart");
   app->add_option("--format", a->format, "table | json (default table)");
   app->add_option("--out", a->out, "Write the result to FILE (atomically) instead of stdout");
   app->add_flag("--quiet", a->quiet, "No progress on stderr (the estimate and errors still go there)");
