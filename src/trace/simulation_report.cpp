@@ -122,10 +122,11 @@ std::string simulationTable(const SimulationResult& r, const SimulationLabels& a
                                                       : "write-through + no-write-allocate")
      << ", " << (r.cache.inclusiveLast ? "inclusive last level" : "non-inclusive (no back-invalidation)") << "\n";
   const sim::PrefetchConfig& pf = r.cache.prefetch;
-  os << "  prefetch: " << sim::describe(pf);
-  if (pf.kind == sim::PrefetchKind::Stride) os << ", " << pf.tableEntries << " streams keyed by 4 KiB page";
-  if (pf.kind != sim::PrefetchKind::None) os << ", at every level";
-  os << "\n";
+  if (pf.kind != sim::PrefetchKind::None) {  // none (the default) keeps the report as it was
+    os << "  prefetch: " << sim::describe(pf);
+    if (pf.kind == sim::PrefetchKind::Stride) os << ", " << pf.tableEntries << " streams keyed by 4 KiB page";
+    os << ", at every level\n";
+  }
   if (r.sampled)
     os << "  SAMPLED: outer iterations " << r.outerBegin << ".." << r.outerEnd - 1 << " of " << r.outerCount << " ("
        << fixedText(100.0 * r.sampleFraction, 1) << "% of the outer loop) after " << r.warmupOuter
