@@ -46,6 +46,7 @@ struct SimulateArgs {
   bool skipBad = false;
   std::string missClasses = "auto";
   std::string prefetch = "none";
+  bool mrc = false;
   std::string format = "table";
   std::string out;
   bool quiet = false;
@@ -124,6 +125,8 @@ int runSimulate(const SimulateArgs& a) {
     req.skipBad = a.skipBad;
   }
   req.sample = a.sample;
+  req.mrc = a.mrc;
+  if (a.mrc && a.sample < 1.0) throw UsageError("--mrc covers the whole run: it cannot be combined with --sample");
   std::optional<AtomicFile> out;
   if (!a.out.empty()) out.emplace(a.out);
 
@@ -227,6 +230,9 @@ void addSimulateCommand(CLI::App& root, Commands& commands) {
   app->add_option("--prefetch", a->prefetch,
                   "Hardware prefetch model at every level: none (default, as Cachegrind), next-line[:DEGREE], or\n"
                   "stride[:DEGREE[:DISTANCE]] (per level, 16 streams keyed by 4 KiB page); prefetches are counted apart");
+  app->add_flag("--mrc", a->mrc,
+                "Also the miss-ratio curve: fully associative LRU misses at every size (L1's line, 1 line to beyond\n"
+                "the footprint) in one pass of reuse distances; a row per octave in the table, four in JSON");
   app->add_option("--format", a->format, "table | json (default table)");
   app->add_option("--out", a->out, "Write the result to FILE (atomically) instead of stdout");
   app->add_flag("--quiet", a->quiet, "No progress on stderr (the estimate and errors still go there)");

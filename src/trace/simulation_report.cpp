@@ -1,9 +1,11 @@
 #include "trace/simulation_report.hpp"
 
+#include <bit>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "platform/host.hpp"
 #include "report/numbers.hpp"
 #include "report/table.hpp"
 
@@ -75,6 +77,23 @@ nlohmann::json simulationJson(const SimulationResult& r, const SimulationLabels&
             {"accesses_per_s", r.accessesPerSecond},
             {"simulated_references", r.simulatedReferences},
             {"cancelled", r.outcome == Outcome::Cancelled}};
+  if (r.mrc) {
+    const MissRatioCurve& m = *r.mrc;
+    json points = json::array(), at = json::array();
+    for (const sim::MissRatioPoint& p : m.points)
+      points.push_back({{"size_bytes", p.sizeBytes}, {"lines", p.lines}, {"misses", p.misses}, {"miss_ratio", p.missRatio}});
+    for (std::size_t i = 0; i < m.atLevels.size(); ++i) {
+      const sim::MissRatioPoint& p = m.atLevels[i];
+      at.push_back({{"level", r.cache.levels[i].name}, {"size_bytes", p.sizeBytes}, {"lines", p.lines},
+                    {"misses", p.misses}, {"miss_ratio", p.missRatio}});
+    }
+    j["mrc"] = {{"model", "fully associative LRU, every size at once (Mattson reuse distances of the reference stream)"},
+                {"line_bytes", m.lineBytes},
+                {"line_accesses", m.lineAccesses},
+                {"distinct_lines", m.distinctLines},
+                {"points", points},
+                {"at_levels", at}};
+  }
   if (r.source == Source::Kernel) {
     const TracedKernel& k = r.kernel;
     j["kernel"] = {{"id", k.spec.kernel}, {"title", k.title},       {"n", k.spec.n},
@@ -179,6 +198,28 @@ std::string simulationTable(const SimulationResult& r, const SimulationLabels& a
   }
   if (!classes)
     os << "three-C split off (--miss-classes on computes it; a fully associative shadow per level costs about 5x the time)\n";
+  if (r.mrc) {
+    // One row per octave of the curve (JSON has four per octave).
+    const MissRatioCurve& m = *r.mrc;
+    os << "\nmiss-ratio curve: fully associative LRU of every size, " << m.lineBytes << "-byte lines, "
+       << groupedText(m.lineAccesses) << " line accesses, footprint " << groupedText(m.distinctLines) << " lines ("
+       << formatBytes(m.distinctLines * m.lineBytes) << ")\n";
+    TextTable t;
+    t.align = {Align::Right};
+    t.rule = false;
+    t.rows.push_back({"size", "lines", "misses", "miss ratio"});
+    for (const sim::MissRatioPoint& p : m.points)
+      if (std::has_single_bit(p.lines))
+        t.rows.push_back({formatBytes(p.sizeBytes), groupedText(p.lines), groupedText(p.misses),
+                          fixedText(100.0 * p.missRatio, 2) + "%"});
+    os << layoutTable(t);
+    os << "at the levels' sizes:";
+    for (std::size_t i = 0; i < m.atLevels.size(); ++i)
+      os << (i ? "," : "") << " " << r.cache.levels[i].name << " " << formatBytes(m.atLevels[i].sizeBytes) << " "
+         << fixedText(100.0 * m.atLevels[i].missRatio, 2) << "%";
+    os << " (fully associative; L1d as simulated: "
+       << fixedText(r.levels.empty() ? 0.0 : 100.0 * (1.0 - r.levels[0].hitRate()), 2) << "%)\n";
+  }
   os << "\n"
      << groupedText(r.references) << " references (" << groupedText(r.writes) << " stores)";
   if (r.simulatedReferences != r.references) os << ", " << groupedText(r.simulatedReferences) << " simulated with warm-up";

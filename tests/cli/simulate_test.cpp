@@ -313,3 +313,26 @@ TEST_CASE("simulate on a pipe says when a kernel's simulation is done, --quiet n
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   CHECK(simulate({"--kernel", "matmul.naive", "--n", "16", "--quiet"}).err.empty());
 }
+
+TEST_CASE("simulate --mrc gives the miss-ratio curve in JSON and table", "[cli][simulate]") {
+  Run r = simulate({"--kernel", "matmul.naive", "--n", "32", "--l1", "4K:4:64", "--l2", "none", "--mrc", "--format", "json"});
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j.contains("mrc"));
+  const auto& m = j["mrc"];
+  CHECK(m["line_bytes"] == 64);
+  CHECK(m["line_accesses"] == j["levels"][0]["accesses"]);
+  CHECK(m["distinct_lines"] == 3 * 32 * 32 * 4 / 64);
+  CHECK(m["points"][0]["size_bytes"] == 64);
+  CHECK(m["points"].back()["size_bytes"].get<std::uint64_t>() >= 2 * 64 * m["distinct_lines"].get<std::uint64_t>());
+  CHECK(m["at_levels"][0]["level"] == "L1d");
+  // A fully associative 4 KiB L1 (64 ways) misses exactly as the curve says.
+  Run fa = simulate({"--kernel", "matmul.naive", "--n", "32", "--l1", "4K:64:64", "--l2", "none", "--format", "json"});
+  REQUIRE(fa.code == 0);
+  CHECK(m["at_levels"][0]["misses"] == nlohmann::json::parse(fa.out)["levels"][0]["misses"]);
+  Run t = simulate({"--kernel", "matmul.naive", "--n", "32", "--l1", "4K:4:64", "--l2", "none", "--mrc"});
+  REQUIRE(t.code == 0);
+  CHECK(t.out.find("miss-ratio curve: fully associative LRU") != std::string::npos);
+  CHECK(t.out.find("at the levels' sizes: L1d 4 KiB") != std::string::npos);
+  requireOneLineError({"--kernel", "matmul.naive", "--mrc", "--sample", "0.5"}, "--mrc covers the whole run");
+}

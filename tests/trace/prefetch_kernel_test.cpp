@@ -1,11 +1,13 @@
 // The prefetch models on kernels' own access streams: `none` is exactly the
 // demand-only simulator (the reference model, which has no prefetch code,
 // on the same stream), and a stride prefetcher turns the sequential streams
-// of ReLU into prefetch hits.
+// of ReLU into prefetch hits; and the miss-ratio curve against the
+// three-C shadow on a kernel.
 #include <catch2/catch.hpp>
 
 #include "cachesim/cache_model.hpp"
 #include "cachesim/reference_model.hpp"
+#include "trace/errors.hpp"
 #include "trace/kernel_trace.hpp"
 #include "trace/simulation.hpp"
 
@@ -88,4 +90,51 @@ TEST_CASE("a stride prefetcher turns ReLU's sequential streams into prefetch hit
   CHECK(s.prefetchUseful * 10 >= s.prefetchIssued * 9);
   CHECK(s.prefetchIssued == s.prefetchUseful + s.prefetchUnused + s.prefetchPending);
   CHECK(stride.cache.prefetch.kind == sim::PrefetchKind::Stride);
+}
+
+TEST_CASE("the miss-ratio curve on a kernel equals fully associative LRU simulations", "[trace][mrc]") {
+  // The curve at each level's size against the simulator run with a fully
+  // associative LRU L1 of that size (ways = lines) on the same kernel:
+  // exactly equal. (The three-C split counts only the set-associative
+  // cache's misses, so compulsory + capacity is at most this.)
+  for (const char* spec : {"3K:3:64", "4K:4:64", "6K:12:32"}) {
+    SimulationRequest req;
+    req.kernel = {"matmul.naive", 40};
+    req.missClasses = true;
+    req.mrc = true;
+    req.cache.levels = {sim::parseLevelSpec(spec, "L1d")};
+    const SimulationResult r = simulate(req);
+    REQUIRE(r.mrc);
+    INFO(spec);
+    const sim::LevelConfig& lc = req.cache.levels[0];
+    SimulationRequest fa = req;
+    fa.mrc = false;
+    fa.cache.levels[0].ways = std::uint32_t(lc.lines());
+    const SimulationResult direct = simulate(fa);
+    const sim::LevelCounters& l1 = r.levels[0];
+    CHECK(r.mrc->lineAccesses == l1.accesses);
+    CHECK(r.mrc->distinctLines == l1.compulsory);
+    REQUIRE(r.mrc->atLevels.size() == 1);
+    CHECK(r.mrc->atLevels[0].misses == direct.levels[0].misses);
+    CHECK(r.mrc->atLevels[0].misses >= l1.compulsory + l1.capacity);
+    CHECK(r.mrc->points.front().lines == 1);
+    CHECK(r.mrc->points.back().lines >= 2 * r.mrc->distinctLines);
+    CHECK(r.mrc->points.back().misses == r.mrc->distinctLines);  // beyond the footprint: cold misses only
+    for (std::size_t i = 1; i < r.mrc->points.size(); ++i) CHECK(r.mrc->points[i].misses <= r.mrc->points[i - 1].misses);
+    // Points on the curve, too: a fully associative cache of each point's size.
+    for (std::size_t i = 0; i < r.mrc->points.size(); i += 5) {
+      const sim::MissRatioPoint& p = r.mrc->points[i];
+      SimulationRequest q = fa;
+      q.missClasses = false;
+      q.cache.levels[0] = {"L1d", p.sizeBytes, std::uint32_t(p.lines), lc.lineBytes};
+      INFO("point " << p.lines << " lines");
+      CHECK(simulate(q).levels[0].misses == p.misses);
+    }
+  }
+  SimulationRequest bad;
+  bad.kernel = {"matmul.naive", 40};
+  bad.cache.levels = {sim::parseLevelSpec("4K:4:64", "L1d")};
+  bad.mrc = true;
+  bad.sample = 0.5;
+  CHECK_THROWS_AS(simulate(bad), SimulationError);
 }
