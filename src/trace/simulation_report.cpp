@@ -87,7 +87,7 @@ nlohmann::json simulationJson(const SimulationResult& r, const SimulationLabels&
       at.push_back({{"level", r.cache.levels[i].name}, {"size_bytes", p.sizeBytes}, {"lines", p.lines},
                     {"misses", p.misses}, {"miss_ratio", p.missRatio}});
     }
-    j["mrc"] = {{"model", "fully associative LRU, every size at once (Mattson reuse distances of the reference stream)"},
+    j["mrc"] = {{"model", "fully associative LRU, every size at once (Mattson reuse distances of the demand reference stream, no prefetch)"},
                 {"line_bytes", m.lineBytes},
                 {"line_accesses", m.lineAccesses},
                 {"distinct_lines", m.distinctLines},
@@ -201,7 +201,7 @@ std::string simulationTable(const SimulationResult& r, const SimulationLabels& a
   if (r.mrc) {
     // One row per octave of the curve (JSON has four per octave).
     const MissRatioCurve& m = *r.mrc;
-    os << "\nmiss-ratio curve: fully associative LRU of every size, " << m.lineBytes << "-byte lines, "
+    os << "\nmiss-ratio curve: fully associative LRU of every size (demand accesses, no prefetch), " << m.lineBytes << "-byte lines, "
        << groupedText(m.lineAccesses) << " line accesses, footprint " << groupedText(m.distinctLines) << " lines ("
        << formatBytes(m.distinctLines * m.lineBytes) << ")\n";
     TextTable t;
