@@ -76,6 +76,12 @@ void validate(const HierarchyConfig& c, std::uint64_t availableBytes) {
       throw ConfigError(l.name + ": the three-C split supports at most 2^30 lines per level, not " +
                         std::to_string(l.lines()) + " (switch the miss classes off)");
   }
+  const PrefetchConfig& p = c.prefetch;
+  if (p.degree < 1 || p.degree > 16) throw ConfigError("prefetch degree " + std::to_string(p.degree) + " is outside 1..16");
+  if (p.distance < 1 || p.distance > 64)
+    throw ConfigError("prefetch distance " + std::to_string(p.distance) + " is outside 1..64");
+  if (p.tableEntries < 1 || p.tableEntries > 1024)
+    throw ConfigError("prefetch table of " + std::to_string(p.tableEntries) + " streams is outside 1..1024");
   const MemoryEstimate need = simulatorBytes(c);
   if (!fitsMemoryBudget(need.total(), availableBytes)) {
     std::string what = "the simulated caches need " + bytes(need.total()) + " of memory";

@@ -55,14 +55,34 @@ struct LevelConfig {
   std::uint64_t sets() const { return ways && lineBytes ? sizeBytes / (std::uint64_t(ways) * lineBytes) : 0; }
 };
 
-// Hardware prefetch model (issue 11). None: demand fetches only (default,
-// as Cachegrind). NextLine: a demand miss at a level also fetches the next
-// `degree` lines into it. Stride: per level, a table of recent miss streams
-// keyed by 4 KiB page; once the same stride is seen twice in a row, each
-// further miss of that stream fetches `degree` lines at `distance`,
-// distance+1, ... strides ahead. Prefetches are counted apart from demand
-// accesses (LevelCounters::prefetch*), never change a hit/miss count of a
-// demand access except by what they brought in, and are deterministic.
+// Hardware prefetch model (issue 11), applied at every level, each level
+// with its own prefetcher and its own state; deterministic.
+// - Trigger: a demand access of a level that misses and allocates, or that
+//   hits a line this level's prefetcher brought in and no demand touched
+//   yet (a "tagged" prefetcher: without this a sequential stream would
+//   alternate miss and hit). Demand accesses are L1's loads and stores and
+//   a lower level's fetches for the level above; writebacks, write-through
+//   writes and other prefetches never trigger or train.
+// - NextLine: a trigger on line l prefetches l+1 .. l+degree.
+// - Stride: a table of `tableEntries` streams keyed by 4 KiB page (least
+//   recently triggered entry replaced). A trigger on line l in the page of
+//   an entry with last line m gives stride l-m; when it equals the entry's
+//   stride (the same stride seen twice in a row) the trigger prefetches
+//   l + stride*(distance+k), k = 0..degree-1, those inside the same page.
+//   A stride of 0 (the same line again) changes nothing.
+// - A prefetch of a line already in the level is dropped (prefetchRedundant).
+//   Otherwise (prefetchIssued) the line is fetched from below as a
+//   prefetch request (lower levels look it up and fill it on a miss,
+//   counted in their prefetchLookups / prefetchLookupMisses, not in their
+//   demand accesses; memory reads include it, MemoryCounters::prefetchReads)
+//   and filled clean, most recent, like a demand fill; its victim is an
+//   eviction (and writeback) as any other.
+// - Order: the prefetches of a trigger are issued after the demand access
+//   completed (after its fill and victim writeback), in k order.
+// - The model has no timing: a prefetch arrives at once, so none is late.
+// - The three-C split's shadow sees demand accesses only (it is the fully
+//   associative LRU cache without prefetching).
+// The default None keeps the exact demand-only counts (as Cachegrind).
 enum class PrefetchKind { None, NextLine, Stride };
 struct PrefetchConfig {
   PrefetchKind kind = PrefetchKind::None;

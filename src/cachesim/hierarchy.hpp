@@ -27,6 +27,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <unordered_set>
 #include <vector>
 
 #include "cachesim/config.hpp"
@@ -73,6 +74,19 @@ struct LevelCounters {
   std::uint64_t capacity = 0;
   std::uint64_t conflict = 0;
   std::uint64_t invalidations = 0;  // lines removed by back-invalidation
+  // Hardware prefetch (config.hpp PrefetchConfig; all zero with None). Of
+  // the lines this level's prefetcher proposed:
+  std::uint64_t prefetchRedundant = 0;  // already resident here: dropped, nothing changed
+  std::uint64_t prefetchIssued = 0;     // not resident: fetched from below and filled here
+  // Of the issued ones (each counted once, in exactly one of the three; the
+  // sum equals prefetchIssued unless the counters were reset in between):
+  std::uint64_t prefetchUseful = 0;   // hit by a demand access before leaving this level
+  std::uint64_t prefetchUnused = 0;   // evicted or back-invalidated with no demand hit
+  std::uint64_t prefetchPending = 0;  // still resident, not yet hit by a demand (when read)
+  // Prefetch requests of the level above that reached this level (not in
+  // accesses/hits/misses), and those that missed here (and were filled).
+  std::uint64_t prefetchLookups = 0;
+  std::uint64_t prefetchLookupMisses = 0;
 
   double hitRate() const { return accesses ? double(hits) / double(accesses) : 0.0; }
 };
@@ -81,6 +95,7 @@ struct LevelCounters {
 struct MemoryCounters {
   std::uint64_t reads = 0;   // fills of the last level
   std::uint64_t writes = 0;  // writebacks and write-through writes reaching memory
+  std::uint64_t prefetchReads = 0;  // of `reads`, the fills for prefetches
 };
 
 struct LevelEvent {
@@ -112,15 +127,22 @@ class Hierarchy {
       : levelCount_(int(c.levels.size())),
         writeBack_(c.write == WritePolicy::WriteBack),
         inclusive_(c.inclusiveLast && c.levels.size() > 1),
-        classify_(c.missClasses == MissClasses::On) {
+        classify_(c.missClasses == MissClasses::On),
+        prefetchOn_(c.prefetch.kind != PrefetchKind::None),
+        prefetch_(c.prefetch) {
     validate(c);
     for (std::size_t i = 0; i < c.levels.size(); ++i) {
       levels_.emplace_back(c.levels[i], c.seed + i * SplitMix64::kGamma);
       if (classify_) shadows_.emplace_back(c.levels[i].lines());
     }
+    if (prefetchOn_) {
+      prefetchers_.resize(c.levels.size());
+      if (prefetch_.kind == PrefetchKind::Stride)
+        for (auto& p : prefetchers_) p.streams.assign(std::size_t(prefetch_.tableEntries), Stream{});
+    }
     shift0_ = levels_[0].lineShift();
     if constexpr (kHasView) {
-      batchLoop_ = !classify_ && writeBack_ && levels_[0].narrow() &&
+      batchLoop_ = !classify_ && !prefetchOn_ && writeBack_ && levels_[0].narrow() &&
                    (levelCount_ == 1 || (levels_[1].narrow() && levels_[1].lineShift() == shift0_));
     }
   }
@@ -132,6 +154,7 @@ class Hierarchy {
     LevelCounters c = counters_[std::size_t(i)];
     c.reads = c.accesses - c.writes;
     c.hits = c.accesses - c.misses;
+    if (prefetchOn_) c.prefetchPending = prefetchers_[std::size_t(i)].pending.size();
     return c;
   }
   const MemoryCounters& memory() const { return memory_; }
@@ -161,7 +184,7 @@ class Hierarchy {
 
   // The same as count() on each reference in order (see batchable() and
   // batchFlags()), for the counting hot path: with LRU/FIFO levels of at
-  // most 16 ways, write-back and no three-C shadow, a loop over the first
+  // most 16 ways, write-back, no three-C shadow and no prefetch, a loop over the first
   // two levels' Views with the counters in locals (levels below L2 and every
   // rare event take the general code); otherwise count() per reference.
   void countBatch(const std::uint64_t* addresses, const RefFlags* flags, std::size_t n) {
@@ -288,6 +311,7 @@ class Hierarchy {
     if (way != LevelT::kMiss) [[likely]] {
       if constexpr (kEvent) recordHit(lvl, set, way, ev);
       if (write && !writeBack_) writeThrough(lvl, line);
+      if (prefetchOn_) [[unlikely]] prefetchOnHit(lvl, line, write);
       return;
     }
     miss<kEvent>(lvl, line, write, ev, set, ShadowLru::Result{true, true});
@@ -312,6 +336,7 @@ class Hierarchy {
     if (way != LevelT::kMiss) {
       if constexpr (kEvent) recordHit(lvl, set, way, ev);
       if (write && !writeBack_) below<false>(lvl, line, true, nullptr);
+      if (prefetchOn_) prefetchOnHit(lvl, line, write);
       return;
     }
     miss<kEvent>(lvl, line, write, ev, set, shadow);
@@ -351,13 +376,139 @@ class Hierarchy {
       e.writeback = e.evicted && v.dirty;
       if (e.evicted) e.evictedAddress = v.line << L.lineShift();
     }
+    if (v.line != kInvalidLine) {
+      if (prefetchOn_) prefetchLeft(lvl, v.line);
+      ++c.evictions;
+      if (v.dirty) {
+        ++c.writebacks;
+        below<false>(lvl, v.line, true, nullptr);
+      }
+      if (inclusive_ && lvl == levelCount_ - 1)
+        backInvalidate(v.line << L.lineShift(), std::uint64_t(1) << L.lineShift());
+    }
+    if (prefetchOn_ && (lvl == 0 || !write)) trigger(lvl, line);
+  }
+
+  // --- hardware prefetch (config.hpp PrefetchConfig) ---
+
+  struct Stream {
+    std::uint64_t page = ~std::uint64_t(0);
+    std::uint64_t last = 0;  // line of the last trigger
+    std::int64_t stride = 0;
+    std::uint64_t used = 0;  // stamp of the last trigger, 0 = never
+  };
+  struct Prefetcher {
+    std::unordered_set<std::uint64_t> pending;  // resident lines it brought in, no demand hit yet
+    std::vector<Stream> streams;                // Stride
+    std::uint64_t clock = 0;
+  };
+
+  // A demand hit: the first on a prefetched line makes it useful and is a trigger.
+  [[gnu::noinline]] void prefetchOnHit(int lvl, std::uint64_t line, bool write) {
+    if (lvl != 0 && write) return;  // a writeback or write-through write: not a demand
+    auto& pending = prefetchers_[std::size_t(lvl)].pending;
+    if (pending.empty() || pending.erase(line) == 0) return;
+    ++counters_[std::size_t(lvl)].prefetchUseful;
+    trigger(lvl, line);
+  }
+
+  // `line` left level `lvl` (evicted or invalidated).
+  void prefetchLeft(int lvl, std::uint64_t line) {
+    auto& pending = prefetchers_[std::size_t(lvl)].pending;
+    if (!pending.empty() && pending.erase(line)) ++counters_[std::size_t(lvl)].prefetchUnused;
+  }
+
+  [[gnu::noinline]] void trigger(int lvl, std::uint64_t line) {
+    if (prefetch_.kind == PrefetchKind::NextLine) {
+      for (int k = 1; k <= prefetch_.degree; ++k) prefetchLine(lvl, line + std::uint64_t(k));
+      return;
+    }
+    Prefetcher& p = prefetchers_[std::size_t(lvl)];
+    const std::uint32_t pageShift = 12 - levels_[std::size_t(lvl)].lineShift();
+    const std::uint64_t page = line >> pageShift;
+    Stream* s = nullptr;
+    Stream* oldest = &p.streams[0];
+    for (Stream& e : p.streams) {
+      if (e.page == page) {
+        s = &e;
+        break;
+      }
+      if (e.used < oldest->used) oldest = &e;
+    }
+    ++p.clock;
+    if (!s) {
+      *oldest = Stream{page, line, 0, p.clock};
+      return;
+    }
+    s->used = p.clock;
+    const std::int64_t stride = std::int64_t(line - s->last);
+    if (stride == 0) return;
+    const bool confirmed = stride == s->stride;
+    s->stride = stride;
+    s->last = line;
+    if (!confirmed) return;
+    for (int k = 0; k < prefetch_.degree; ++k) {
+      const std::uint64_t target = line + std::uint64_t(stride * (prefetch_.distance + k));
+      if (target >> pageShift != page) break;  // the page's end (and wrap-around) stops the stream
+      prefetchLine(lvl, target);
+    }
+  }
+
+  // The prefetch of one line into level `lvl`.
+  void prefetchLine(int lvl, std::uint64_t line) {
+    LevelT& L = levels_[std::size_t(lvl)];
+    LevelCounters& c = counters_[std::size_t(lvl)];
+    if (L.contains(line)) {
+      ++c.prefetchRedundant;
+      return;
+    }
+    ++c.prefetchIssued;
+    prefetchBelow(lvl, line);
+    prefetchFill(lvl, line, true);
+  }
+
+  // Fills `line` (absent) into `lvl` for a prefetch, marked pending when
+  // this level's own prefetcher asked for it: victim as in miss(). (The
+  // mark comes before the victim's writeback, which may back-invalidate
+  // the line again.)
+  void prefetchFill(int lvl, std::uint64_t line, bool own) {
+    LevelT& L = levels_[std::size_t(lvl)];
+    LevelCounters& c = counters_[std::size_t(lvl)];
+    const auto v = L.fill(L.setOf(line), line, false);
+    if (own) prefetchers_[std::size_t(lvl)].pending.insert(line);
     if (v.line == kInvalidLine) return;
+    prefetchLeft(lvl, v.line);
     ++c.evictions;
     if (v.dirty) {
       ++c.writebacks;
       below<false>(lvl, v.line, true, nullptr);
     }
     if (inclusive_ && lvl == levelCount_ - 1) backInvalidate(v.line << L.lineShift(), std::uint64_t(1) << L.lineShift());
+  }
+
+  // A prefetch request of level `lvl` for its `line`, sent to the level below.
+  void prefetchBelow(int lvl, std::uint64_t line) {
+    if (lvl + 1 == levelCount_) {
+      ++memory_.reads;
+      ++memory_.prefetchReads;
+      return;
+    }
+    const int low = lvl + 1;
+    const std::uint32_t from = levels_[std::size_t(lvl)].lineShift();
+    const std::uint32_t to = levels_[std::size_t(low)].lineShift();
+    const std::uint64_t first = (line << from) >> to;
+    const std::uint64_t last = (((line + 1) << from) - 1) >> to;
+    LevelT& L = levels_[std::size_t(low)];
+    LevelCounters& c = counters_[std::size_t(low)];
+    for (std::uint64_t l = first;; ++l) {
+      ++c.prefetchLookups;
+      if (L.lookup(L.setOf(l), l, false) == LevelT::kMiss) {
+        ++c.prefetchLookupMisses;
+        prefetchBelow(low, l);
+        prefetchFill(low, l, false);
+      }
+      if (l == last) break;
+    }
   }
 
   // Sends a line of level `lvl` (a fetch, a write-through or a writeback) to
@@ -394,6 +545,7 @@ class Hierarchy {
       for (std::uint64_t l = first;; ++l) {
         const auto r = L.invalidate(l);
         if (r.present) {
+          if (prefetchOn_) prefetchLeft(u, l);
           ++counters_[std::size_t(u)].invalidations;
           if (r.dirty) {
             ++counters_[std::size_t(u)].writebacks;
@@ -409,6 +561,9 @@ class Hierarchy {
   bool writeBack_;
   bool inclusive_;
   bool classify_;
+  bool prefetchOn_;
+  PrefetchConfig prefetch_;
+  std::vector<Prefetcher> prefetchers_;  // per level, when prefetchOn_
   bool batchLoop_ = false;
   std::uint32_t shift0_ = 0;
   std::vector<LevelT> levels_;

@@ -46,6 +46,8 @@ struct SimulateArgs {
   double sample = 1.0;
   bool skipBad = false;
   std::string missClasses = "auto";
+  std::string prefetch = "none";
+  bool mrc = false;
   std::string format = "table";
   std::string out;
   bool quiet = false;
@@ -91,6 +93,11 @@ sim::HierarchyConfig buildHierarchy(const SimulateArgs& a) {
   c.seed = a.seed;
   c.write = sim::parseWritePolicy(a.writePolicy);
   c.inclusiveLast = a.inclusive;
+  try {
+    c.prefetch = sim::parsePrefetch(a.prefetch);
+  } catch (const sim::ConfigError& e) {
+    throw UsageError(std::string("--prefetch: ") + e.what());
+  }
   // Checked now, before any output is opened, with the three-C shadow only
   // when asked for: "auto" may resolve to off, and simulate() checks the
   // resolved configuration again when it builds the model.
@@ -119,6 +126,8 @@ int runSimulate(const SimulateArgs& a) {
     req.skipBad = a.skipBad;
   }
   req.sample = a.sample;
+  req.mrc = a.mrc;
+  if (a.mrc && a.sample < 1.0) throw UsageError("--mrc covers the whole run: it cannot be combined with --sample");
   std::optional<AtomicFile> out;
   if (!a.out.empty()) out.emplace(a.out);
 
@@ -219,6 +228,12 @@ void addSimulateCommand(CLI::App& root, Commands& commands) {
   app->add_flag("--skip-bad", a->skipBad, "Count and skip malformed trace lines instead of failing");
   app->add_option("--miss-classes", a->missClasses,
                   "Three-C split (compulsory/capacity/conflict): auto (on up to 64M references of a kernel, 1M of a trace), on, off");
+  app->add_option("--prefetch", a->prefetch,
+                  "Hardware prefetch model at every level: none (default, as Cachegrind), next-line[:DEGREE], or\n"
+                  "stride[:DEGREE[:DISTANCE]] (per level, 16 streams keyed by 4 KiB page); prefetches are counted apart");
+  app->add_flag("--mrc", a->mrc,
+                "Also the miss-ratio curve: fully associative LRU misses at every size (L1's line, 1 line to beyond\n"
+                "the footprint) in one pass of reuse distances; a row per octave in the table, four in JSON");
   app->add_option("--format", a->format, "table | json (default table)");
   app->add_option("--out", a->out, "Write the result to FILE (atomically) instead of stdout");
   app->add_flag("--quiet", a->quiet, "No progress on stderr (the estimate and errors still go there)");

@@ -26,16 +26,20 @@ SimulateEstimate estimateSimulation(const trace::SimulationRequest& req) {
   }
   e.references = double(k.references()) * share;
   e.missClasses = req.missClasses ? *req.missClasses : e.references <= double(trace::kAutoMissClassesLimit);
-  e.seconds = e.references / (e.missClasses || e.sampled ? kSimulateRateSlow : kSimulateRate);
+  e.extras = req.cache.prefetch.kind != sim::PrefetchKind::None || req.mrc;
+  e.seconds = e.references / (e.missClasses || e.sampled || e.extras ? kSimulateRateSlow : kSimulateRate);
   return e;
 }
 
 std::optional<std::string> estimateNotice(const SimulateEstimate& e) {
   if (!(e.seconds > kSimulateNoticeS)) return std::nullopt;
   char rate[80];
-  const bool slow = e.missClasses || e.sampled;
+  const bool slow = e.missClasses || e.sampled || e.extras;
   std::snprintf(rate, sizeof rate, "%.0f M references/s%s", (slow ? kSimulateRateSlow : kSimulateRate) / 1e6,
-                e.missClasses ? " with the three-C split" : e.sampled ? " for a sampled window" : "");
+                e.missClasses ? " with the three-C split"
+                : e.sampled   ? " for a sampled window"
+                : e.extras    ? " with prefetch or the miss-ratio curve"
+                              : "");
   return "simulate: " + e.label + ", " + groupedText(std::uint64_t(e.references)) + " references: roughly " +
          durationWords(e.seconds) + " (counting " + rate + "); Ctrl-C stops";
 }

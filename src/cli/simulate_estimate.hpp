@@ -26,6 +26,7 @@ struct SimulateEstimate {
   double references = 0;   // simulated, a sample's warm-up included
   bool missClasses = false;
   bool sampled = false;
+  bool extras = false;     // a prefetch model or the miss-ratio curve: off the batched loop
   double seconds = 0;
 };
 

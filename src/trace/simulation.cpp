@@ -1,5 +1,6 @@
 #include "trace/simulation.hpp"
 
+#include <bit>
 #include <chrono>
 #include <climits>
 #include <cmath>
@@ -86,6 +87,29 @@ class WindowSink final : public TraceSink {
   bool measuring_;
 };
 
+// The hierarchy and the reuse-distance pass of the miss-ratio curve, fed the
+// same references: what CountingSink and the trace path call.
+template <class H>
+struct WithCurve {
+  H& h;
+  sim::ReuseDistance& rd;
+  std::uint32_t shift;
+  bool on = true;  // false: the hierarchy only
+  [[gnu::always_inline]] void lines(std::uint64_t address, std::uint32_t size) {
+    if (!on) return;
+    const std::uint64_t last = (address + (size ? size : 1) - 1) >> shift;
+    for (std::uint64_t l = address >> shift; l <= last; ++l) rd.access(l);
+  }
+  void countBatch(const std::uint64_t* address, const RefFlags* flags, std::size_t n) {
+    h.countBatch(address, flags, n);
+    for (std::size_t i = 0; i < n; ++i) lines(address[i], sizeOf(flags[i]));
+  }
+  void count(std::uint64_t address, std::uint32_t size, sim::Op op) {
+    h.count(address, size, op);
+    lines(address, size);
+  }
+};
+
 double threadCpuSeconds() {
   timespec ts{};
   ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -112,6 +136,9 @@ SimulationResult simulate(const SimulationRequest& req) {
   if (!(req.sample > 0.0 && req.sample <= 1.0)) throw SimulationError("--sample must be in (0, 1]");
   if (req.source == Source::TraceFile && req.sample < 1.0)
     throw SimulationError("--sample applies to kernels, not to trace files");
+  if (req.mrc && req.sample < 1.0)
+    throw SimulationError("--mrc covers the whole run: it cannot be combined with --sample");
+  if (req.mrc && req.observer) throw SimulationError("the miss-ratio curve is not computed with an event observer");
 
   sim::HierarchyConfig cfg = req.cache;
   std::optional<TracedKernel> kernel;
@@ -191,6 +218,8 @@ SimulationResult simulate(const SimulationRequest& req) {
   }
   r.cache = cfg;
   auto model = std::make_shared<sim::CacheModel>(cfg);  // validates
+  sim::ReuseDistance reuse;
+  const std::uint32_t curveShift = std::uint32_t(std::countr_zero(cfg.levels[0].lineBytes));
 
   if (kernel) {
     std::unique_ptr<TraceRun> run = kernel->prepare();
@@ -199,15 +228,23 @@ SimulationResult simulate(const SimulationRequest& req) {
     model->visit([&](auto& h) {
       using HT = std::remove_reference_t<decltype(h)>;
       if (!r.sampled && !req.observer) {
-        CountingSink<HT, const Poller&> sink(h, poll);
-        try {
-          run->run(sink);
-          sink.flush();
-        } catch (const Cancelled&) {
-          r.outcome = Outcome::Cancelled;
+        auto whole = [&](auto& target) {
+          CountingSink<std::remove_reference_t<decltype(target)>, const Poller&> sink(target, poll);
+          try {
+            run->run(sink);
+            sink.flush();
+          } catch (const Cancelled&) {
+            r.outcome = Outcome::Cancelled;
+          }
+          r.references = r.simulatedReferences = sink.references();
+          r.writes = sink.writes();
+        };
+        if (req.mrc) {
+          WithCurve<HT> both{h, reuse, curveShift};
+          whole(both);
+        } else {
+          whole(h);
         }
-        r.references = r.simulatedReferences = sink.references();
-        r.writes = sink.writes();
       } else {
         WindowSink<HT> sink(h, poll, req.observer, r.outerBegin, r.sampled ? r.outerEnd : INT_MAX, !r.sampled);
         try {
@@ -226,9 +263,11 @@ SimulationResult simulate(const SimulationRequest& req) {
     r.cpuSeconds = threadCpuSeconds() - cpu0;
   } else {
     model->visit([&](auto& h) {
+      using HT = std::remove_reference_t<decltype(h)>;
       // Progress and cancellation come from readTrace's callback.
       auto noPoll = [](std::uint64_t) {};
-      CountingSink<std::remove_reference_t<decltype(h)>, decltype(noPoll)> batch(h, noPoll);
+      WithCurve<HT> both{h, reuse, curveShift, req.mrc};
+      CountingSink<WithCurve<HT>, decltype(noPoll)> batch(both, noPoll);
       auto sink = [&](std::uint64_t a, std::uint32_t s, sim::Op op) {
         if (req.observer)
           req.observer->onAccess(a, s, op, h.access(a, s, op));
@@ -260,6 +299,22 @@ SimulationResult simulate(const SimulationRequest& req) {
   if (r.wallSeconds > 0) r.accessesPerSecond = double(r.simulatedReferences) / r.wallSeconds;
   if (req.progress && r.outcome == Outcome::Ok) req.progress->store(1.0, std::memory_order_relaxed);
   collect(*model, r);
+  if (req.mrc) {
+    MissRatioCurve c;
+    c.lineBytes = cfg.levels[0].lineBytes;
+    c.lineAccesses = reuse.accesses();
+    c.distinctLines = reuse.cold();
+    c.points = sim::missRatioCurve(reuse, c.lineBytes);
+    for (const sim::LevelConfig& l : cfg.levels) {
+      sim::MissRatioPoint p;
+      p.lines = std::max<std::uint64_t>(1, l.sizeBytes / c.lineBytes);
+      p.sizeBytes = p.lines * c.lineBytes;
+      p.misses = reuse.misses(p.lines);
+      p.missRatio = c.lineAccesses ? double(p.misses) / double(c.lineAccesses) : 0.0;
+      c.atLevels.push_back(p);
+    }
+    r.mrc = std::move(c);
+  }
   r.finalState = model;
   return r;
 }

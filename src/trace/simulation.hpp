@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cachesim/cache_model.hpp"
+#include "cachesim/reuse_distance.hpp"
 #include "platform/outcome.hpp"
 #include "trace/kernel_trace.hpp"
 #include "trace/presets.hpp"
@@ -52,9 +53,23 @@ struct SimulationRequest {
   // most `autoTraceLimit` (see kAutoTraceMissClassesLimit).
   std::optional<bool> missClasses;
   std::uint64_t autoTraceLimit = 0;  // 0: kAutoTraceMissClassesLimit (tests lower it)
+  // Also the miss-ratio curve of fully associative LRU caches of every size
+  // (Mattson's reuse distances over L1's lines, one pass beside the
+  // simulation). Whole runs only: not with sample < 1 or an observer.
+  bool mrc = false;
   const std::atomic<bool>* cancel = nullptr;
   std::atomic<double>* progress = nullptr;
   EventObserver* observer = nullptr;
+};
+
+struct MissRatioCurve {
+  std::uint32_t lineBytes = 0;       // L1's line size: every reference split into these lines
+  std::uint64_t lineAccesses = 0;    // line accesses of the stream (L1's demand accesses)
+  std::uint64_t distinctLines = 0;   // its footprint in lines (the cold misses at every size)
+  std::vector<sim::MissRatioPoint> points;  // log-spaced sizes, 1 line .. beyond twice the footprint
+  // The same at each simulated level's size in L1's lines (a fully
+  // associative LRU cache that big, seeing every reference: L1's stream).
+  std::vector<sim::MissRatioPoint> atLevels;
 };
 
 inline constexpr std::uint64_t kAutoMissClassesLimit = 64'000'000;
@@ -95,6 +110,8 @@ struct SimulationResult {
   std::uint64_t traceLines = 0;
   std::uint64_t skippedLines = 0;
   std::uint64_t firstSkippedLine = 0;
+
+  std::optional<MissRatioCurve> mrc;  // when requested
 
   // The caches after the run (contents for the GUI's cache view).
   std::shared_ptr<const sim::CacheModel> finalState;

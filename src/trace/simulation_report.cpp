@@ -1,9 +1,11 @@
 #include "trace/simulation_report.hpp"
 
+#include <bit>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "platform/host.hpp"
 #include "report/numbers.hpp"
 #include "report/table.hpp"
 
@@ -12,6 +14,8 @@ namespace cachescope::trace {
 nlohmann::json simulationJson(const SimulationResult& r, const SimulationLabels& a) {
   using nlohmann::json;
   const bool classes = r.cache.missClasses == sim::MissClasses::On;
+  const sim::PrefetchConfig& pf = r.cache.prefetch;
+  const bool prefetching = pf.kind != sim::PrefetchKind::None;
   json levels = json::array();
   for (std::size_t i = 0; i < r.levels.size(); ++i) {
     const sim::LevelCounters& c = r.levels[i];
@@ -35,6 +39,11 @@ nlohmann::json simulationJson(const SimulationResult& r, const SimulationLabels&
       l["capacity"] = c.capacity;
       l["conflict"] = c.conflict;
     }
+    if (prefetching)
+      l["prefetch"] = {{"issued", c.prefetchIssued},       {"useful", c.prefetchUseful},
+                       {"unused", c.prefetchUnused},       {"pending", c.prefetchPending},
+                       {"redundant", c.prefetchRedundant}, {"lookups_from_above", c.prefetchLookups},
+                       {"lookup_misses_from_above", c.prefetchLookupMisses}};
     levels.push_back(l);
   }
   json config = {{"preset", a.preset},
@@ -43,14 +52,23 @@ nlohmann::json simulationJson(const SimulationResult& r, const SimulationLabels&
                  {"write_policy", sim::toString(r.cache.write)},
                  {"write_allocate", r.cache.write == sim::WritePolicy::WriteBack},
                  {"inclusive_last", r.cache.inclusiveLast},
-                 {"miss_classes", classes}};
+                 {"miss_classes", classes},
+                 {"prefetch", {{"model", sim::toString(pf.kind)}, {"description", sim::describe(pf)}}}};
+  if (prefetching) {
+    config["prefetch"]["degree"] = pf.degree;
+    if (pf.kind == sim::PrefetchKind::Stride) {
+      config["prefetch"]["distance"] = pf.distance;
+      config["prefetch"]["table_entries"] = pf.tableEntries;
+    }
+  }
   json specs = json::array();
   for (const sim::LevelConfig& lc : r.cache.levels) specs.push_back(sim::toSpec(lc));
   config["levels"] = specs;
   json j = {{"source", r.source == Source::Kernel ? "kernel" : "trace"},
             {"config", config},
             {"levels", levels},
-            {"memory", {{"line_reads", r.memory.reads}, {"line_writes", r.memory.writes}}},
+            {"memory",
+             {{"line_reads", r.memory.reads}, {"line_writes", r.memory.writes}, {"prefetch_line_reads", r.memory.prefetchReads}}},
             {"references", r.references},
             {"writes", r.writes},
             {"sampled", r.sampled},
@@ -59,6 +77,23 @@ nlohmann::json simulationJson(const SimulationResult& r, const SimulationLabels&
             {"accesses_per_s", r.accessesPerSecond},
             {"simulated_references", r.simulatedReferences},
             {"cancelled", r.outcome == Outcome::Cancelled}};
+  if (r.mrc) {
+    const MissRatioCurve& m = *r.mrc;
+    json points = json::array(), at = json::array();
+    for (const sim::MissRatioPoint& p : m.points)
+      points.push_back({{"size_bytes", p.sizeBytes}, {"lines", p.lines}, {"misses", p.misses}, {"miss_ratio", p.missRatio}});
+    for (std::size_t i = 0; i < m.atLevels.size(); ++i) {
+      const sim::MissRatioPoint& p = m.atLevels[i];
+      at.push_back({{"level", r.cache.levels[i].name}, {"size_bytes", p.sizeBytes}, {"lines", p.lines},
+                    {"misses", p.misses}, {"miss_ratio", p.missRatio}});
+    }
+    j["mrc"] = {{"model", "fully associative LRU, every size at once (Mattson reuse distances of the demand reference stream, no prefetch)"},
+                {"line_bytes", m.lineBytes},
+                {"line_accesses", m.lineAccesses},
+                {"distinct_lines", m.distinctLines},
+                {"points", points},
+                {"at_levels", at}};
+  }
   if (r.source == Source::Kernel) {
     const TracedKernel& k = r.kernel;
     j["kernel"] = {{"id", k.spec.kernel}, {"title", k.title},       {"n", k.spec.n},
@@ -105,6 +140,12 @@ std::string simulationTable(const SimulationResult& r, const SimulationLabels& a
      << (r.cache.write == sim::WritePolicy::WriteBack ? "write-back + write-allocate"
                                                       : "write-through + no-write-allocate")
      << ", " << (r.cache.inclusiveLast ? "inclusive last level" : "non-inclusive (no back-invalidation)") << "\n";
+  const sim::PrefetchConfig& pf = r.cache.prefetch;
+  if (pf.kind != sim::PrefetchKind::None) {  // none (the default) keeps the report as it was
+    os << "  prefetch: " << sim::describe(pf);
+    if (pf.kind == sim::PrefetchKind::Stride) os << ", " << pf.tableEntries << " streams keyed by 4 KiB page";
+    os << ", at every level\n";
+  }
   if (r.sampled)
     os << "  SAMPLED: outer iterations " << r.outerBegin << ".." << r.outerEnd - 1 << " of " << r.outerCount << " ("
        << fixedText(100.0 * r.sampleFraction, 1) << "% of the outer loop) after " << r.warmupOuter
@@ -132,9 +173,53 @@ std::string simulationTable(const SimulationResult& r, const SimulationLabels& a
     table.rows.push_back(row);
   }
   os << layoutTable(table);
-  os << "memory: " << groupedText(r.memory.reads) << " line reads, " << groupedText(r.memory.writes) << " line writes\n";
+  os << "memory: " << groupedText(r.memory.reads) << " line reads";
+  if (pf.kind != sim::PrefetchKind::None) os << " (" << groupedText(r.memory.prefetchReads) << " for prefetches)";
+  os << ", " << groupedText(r.memory.writes) << " line writes\n";
+  if (pf.kind != sim::PrefetchKind::None) {
+    // Each level's own prefetcher: proposed = redundant + issued, issued =
+    // useful + unused + pending; lookups = the level above's prefetches here.
+    TextTable p;
+    p.align = {Align::Left};
+    p.rule = false;
+    p.rows.push_back({"prefetch", "issued", "useful", "unused", "pending", "redundant", "accuracy", "lookups from above",
+                      "of which missed"});
+    for (std::size_t i = 0; i < r.levels.size(); ++i) {
+      const sim::LevelCounters& c = r.levels[i];
+      const std::uint64_t settled = c.prefetchUseful + c.prefetchUnused;
+      p.rows.push_back({r.cache.levels[i].name, groupedText(c.prefetchIssued), groupedText(c.prefetchUseful),
+                        groupedText(c.prefetchUnused), groupedText(c.prefetchPending), groupedText(c.prefetchRedundant),
+                        settled ? fixedText(100.0 * double(c.prefetchUseful) / double(settled), 1) + "%" : "-",
+                        groupedText(c.prefetchLookups), groupedText(c.prefetchLookupMisses)});
+    }
+    os << layoutTable(p);
+    os << "(useful: hit by a demand access before leaving; unused: left unhit; pending: still resident unhit; redundant:\n"
+          " already resident, dropped; accuracy = useful / (useful + unused); the model has no timing, so none is late)\n";
+  }
   if (!classes)
     os << "three-C split off (--miss-classes on computes it; a fully associative shadow per level costs about 5x the time)\n";
+  if (r.mrc) {
+    // One row per octave of the curve (JSON has four per octave).
+    const MissRatioCurve& m = *r.mrc;
+    os << "\nmiss-ratio curve: fully associative LRU of every size (demand accesses, no prefetch), " << m.lineBytes << "-byte lines, "
+       << groupedText(m.lineAccesses) << " line accesses, footprint " << groupedText(m.distinctLines) << " lines ("
+       << formatBytes(m.distinctLines * m.lineBytes) << ")\n";
+    TextTable t;
+    t.align = {Align::Right};
+    t.rule = false;
+    t.rows.push_back({"size", "lines", "misses", "miss ratio"});
+    for (const sim::MissRatioPoint& p : m.points)
+      if (std::has_single_bit(p.lines))
+        t.rows.push_back({formatBytes(p.sizeBytes), groupedText(p.lines), groupedText(p.misses),
+                          fixedText(100.0 * p.missRatio, 2) + "%"});
+    os << layoutTable(t);
+    os << "at the levels' sizes:";
+    for (std::size_t i = 0; i < m.atLevels.size(); ++i)
+      os << (i ? "," : "") << " " << r.cache.levels[i].name << " " << formatBytes(m.atLevels[i].sizeBytes) << " "
+         << fixedText(100.0 * m.atLevels[i].missRatio, 2) << "%";
+    os << " (fully associative; L1d as simulated: "
+       << fixedText(r.levels.empty() ? 0.0 : 100.0 * (1.0 - r.levels[0].hitRate()), 2) << "%)\n";
+  }
   os << "\n"
      << groupedText(r.references) << " references (" << groupedText(r.writes) << " stores)";
   if (r.simulatedReferences != r.references) os << ", " << groupedText(r.simulatedReferences) << " simulated with warm-up";

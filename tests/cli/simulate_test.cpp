@@ -103,6 +103,38 @@ TEST_CASE("simulate rejects bad specs and kernels with one line and exit 2", "[c
   requireOneLineError({"--kernel", "matmul.naive", "--n", "4", "--l1", "17179869185G:1:64"},
                       "size must be bytes with optional K/M/G suffix, below 2^64");
   requireOneLineError({"--trace", "/nonexistent/trace"}, "cannot open trace");
+  requireOneLineError({"--kernel", "matmul.naive", "--prefetch", "magic"}, "--prefetch: unknown prefetch model");
+  requireOneLineError({"--kernel", "matmul.naive", "--prefetch", "stride:0"}, "degree '0'");
+  requireOneLineError({"--kernel", "matmul.naive", "--prefetch", "stride:2:65"}, "distance '65'");
+}
+
+TEST_CASE("simulate --prefetch shows the model and each level's prefetch counters", "[cli][simulate]") {
+  Run r = simulate({"--kernel", "relu.naive", "--n", "128", "--l1", "8K:4:64", "--l2", "64K:8:64", "--l3", "none",
+                    "--prefetch", "stride:2:4", "--format", "json"});
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["config"]["prefetch"]["model"] == "stride");
+  CHECK(j["config"]["prefetch"]["degree"] == 2);
+  CHECK(j["config"]["prefetch"]["distance"] == 4);
+  CHECK(j["config"]["prefetch"]["description"] == "stride, degree 2, distance 4");
+  for (const auto& l : j["levels"]) {
+    const auto& p = l["prefetch"];
+    CHECK(p["issued"].get<std::uint64_t>() ==
+          p["useful"].get<std::uint64_t>() + p["unused"].get<std::uint64_t>() + p["pending"].get<std::uint64_t>());
+  }
+  CHECK(j["levels"][0]["prefetch"]["useful"].get<std::uint64_t>() > 0);
+  CHECK(j["levels"][1]["prefetch"]["lookups_from_above"] == j["levels"][0]["prefetch"]["issued"]);
+  CHECK(j["memory"]["prefetch_line_reads"].get<std::uint64_t>() > 0);
+
+  Run t = simulate({"--kernel", "relu.naive", "--n", "64", "--l1", "8K:4:64", "--l2", "none", "--prefetch", "next-line"});
+  REQUIRE(t.code == 0);
+  CHECK(t.out.find("prefetch: next-line, degree 1, at every level") != std::string::npos);
+  CHECK(t.out.find("redundant") != std::string::npos);
+  Run none = simulate({"--kernel", "relu.naive", "--n", "64", "--l1", "8K:4:64", "--l2", "none", "--format", "json"});
+  REQUIRE(none.code == 0);
+  auto jn = nlohmann::json::parse(none.out);
+  CHECK(jn["config"]["prefetch"]["model"] == "none");
+  CHECK_FALSE(jn["levels"][0].contains("prefetch"));
 }
 
 TEST_CASE("simulate --format json has per-level counters and the config", "[cli][simulate]") {
@@ -280,4 +312,27 @@ TEST_CASE("simulate on a pipe says when a kernel's simulation is done, --quiet n
   CHECK(r.err.rfind("simulate: matmul.naive n=16: done in ", 0) == 0);
   CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
   CHECK(simulate({"--kernel", "matmul.naive", "--n", "16", "--quiet"}).err.empty());
+}
+
+TEST_CASE("simulate --mrc gives the miss-ratio curve in JSON and table", "[cli][simulate]") {
+  Run r = simulate({"--kernel", "matmul.naive", "--n", "32", "--l1", "4K:4:64", "--l2", "none", "--mrc", "--format", "json"});
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j.contains("mrc"));
+  const auto& m = j["mrc"];
+  CHECK(m["line_bytes"] == 64);
+  CHECK(m["line_accesses"] == j["levels"][0]["accesses"]);
+  CHECK(m["distinct_lines"] == 3 * 32 * 32 * 4 / 64);
+  CHECK(m["points"][0]["size_bytes"] == 64);
+  CHECK(m["points"].back()["size_bytes"].get<std::uint64_t>() >= 2 * 64 * m["distinct_lines"].get<std::uint64_t>());
+  CHECK(m["at_levels"][0]["level"] == "L1d");
+  // A fully associative 4 KiB L1 (64 ways) misses exactly as the curve says.
+  Run fa = simulate({"--kernel", "matmul.naive", "--n", "32", "--l1", "4K:64:64", "--l2", "none", "--format", "json"});
+  REQUIRE(fa.code == 0);
+  CHECK(m["at_levels"][0]["misses"] == nlohmann::json::parse(fa.out)["levels"][0]["misses"]);
+  Run t = simulate({"--kernel", "matmul.naive", "--n", "32", "--l1", "4K:4:64", "--l2", "none", "--mrc"});
+  REQUIRE(t.code == 0);
+  CHECK(t.out.find("miss-ratio curve: fully associative LRU") != std::string::npos);
+  CHECK(t.out.find("at the levels' sizes: L1d 4 KiB") != std::string::npos);
+  requireOneLineError({"--kernel", "matmul.naive", "--mrc", "--sample", "0.5"}, "--mrc covers the whole run");
 }
