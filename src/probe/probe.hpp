@@ -46,15 +46,25 @@ struct ProbeOptions {
   sim::HierarchyConfig cache;  // the simulated levels (the host's by default)
   const std::atomic<bool>* cancel = nullptr;
   std::atomic<double>* progress = nullptr;
+  // The random chase's permutation (measured and simulated alike).
+  std::uint64_t seed = 1;
 };
+
+// options.maxBytes with 0 resolved as described above.
+std::uint64_t resolvedMaxBytes(const ProbeOptions& options);
+// The working sets of the ladder and the mountain: geometric from minBytes
+// to the resolved maxBytes, pointsPerOctave per octave, multiples of 64 B.
+std::vector<std::uint64_t> workingSets(const ProbeOptions& options);
 
 // Throws InputError("...") for sizes below 1 KiB, min > max, a working set
 // that does not fit the memory budget, threads outside 1..cores, reps < 1.
 void validate(const ProbeOptions& options);
 
-// How cycles are derived from nanoseconds: the nominal TSC frequency
-// (/proc/cpuinfo "cpu MHz" or tsc_known_freq), or a timed dependent-add loop
-// (one add per cycle) when that is missing. `ghz` > 0 always.
+// How cycles are derived from nanoseconds. Implemented: a timed chain of
+// dependent adds (one add per cycle on every x86 core), which follows the
+// core's real clock under boost where the nominal TSC frequency does not;
+// /proc/cpuinfo "cpu MHz" when the chain gives no plausible figure (and it
+// is named in `method` as a cross-check). `ghz` > 0 always; measured once.
 struct ClockEstimate {
   double ghz = 0;
   std::string method;  // e.g. "dependent add chain, 1 add/cycle" or "cpu MHz from /proc/cpuinfo"
@@ -108,8 +118,11 @@ struct LatencyResult {
 LatencyResult measureLatency(const ProbeOptions& options);
 
 // Knees of a latency curve (sorted by bytes): working sets after which the
-// latency rises by a clear step to a new plateau; at most `maxKnees`, in
-// order. Pure; tested on synthetic curves.
+// latency rises by a clear step to a new plateau; at most `maxKnees` (the
+// highest steps), in order. Implemented: median-of-3 smoothing, a step is a
+// run of rises of 6%+ climbing 40%+ in all, its knee where the curve crosses
+// the geometric mean of the latencies before and after the step (log2
+// bytes interpolated). Pure; tested on synthetic curves.
 std::vector<std::uint64_t> detectKnees(const std::vector<LatencyPoint>& curve, int maxKnees);
 
 // ---------------------------------------------------------------- memory mountain
@@ -145,6 +158,9 @@ struct TraversalResult {
 };
 // n: 0 = large enough to exceed the L2 (and at most 4096).
 TraversalResult measureTraversal(const ProbeOptions& options, int n = 0);
+// The n that n = 0 stands for: the matrix twice the last level, rounded up
+// to a multiple of 64, in 256..4096.
+int defaultTraversalN();
 
 // ---------------------------------------------------------------- bandwidth
 
@@ -159,6 +175,7 @@ struct BandwidthResult {
   std::string failure;
   int threads = 1;
   std::vector<LevelBandwidth> levels;  // L1 first, DRAM last
+  std::string readLoop;                // the SIMD read loop timed: "avx512", "avx2", "scalar"
 };
 BandwidthResult measureBandwidth(const ProbeOptions& options);
 
@@ -172,5 +189,9 @@ BandwidthResult measureBandwidth(const ProbeOptions& options);
 // fixes the random chase's permutation (the measured run uses the same).
 enum class StreamKind { RandomChase, SequentialChase, StrideRead, RowSum, ColumnSum };
 std::vector<std::uint64_t> accessStream(StreamKind kind, std::uint64_t bytesOrN, int stride, std::uint64_t seed);
+
+// The random chase's successor table: next[i] is the line after line i, one
+// cycle through all `count` lines (Sattolo's shuffle of SplitMix64(seed)).
+std::vector<std::uint32_t> cyclicPermutation(std::uint64_t count, std::uint64_t seed);
 
 }  // namespace cachescope::probe
