@@ -88,9 +88,6 @@ int runRoofline(const RooflineArgs& a) {
     if (!givenRoofs.empty()) {
       machine.levelRoofs = givenRoofs;
     } else {
-#ifndef CACHESCOPE_HAVE_PROBE
-      throw UsageError("--levels needs --level-roofs on this build (the probe's measurement is not merged yet)");
-#endif
       if (tty) std::cerr << "\r" << std::string(40, ' ') << "\rmeasuring bandwidth per level..." << std::flush;
       const engine::LevelRoofsResult roofs = engine::measureLevelRoofs(a.threads, a.seconds);
       if (roofs.outcome != Outcome::Ok)

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "bench/roofline.hpp"
+#include "probe/probe.hpp"
 #include "trace/simulation.hpp"
 
 namespace cachescope::engine {
@@ -60,6 +61,26 @@ KernelTraffic kernelTraffic(const Kernel& k, const Params& p, double sample, con
   out.note = buf;
   if (coreBytes < 0) out.note += "; core <-> L1 bytes not counted (mixed element widths)";
   return out;
+}
+
+LevelRoofsResult measureLevelRoofs(int threads, double seconds, const std::atomic<bool>* cancel) {
+  probe::ProbeOptions options;
+  options.threads = std::max(1, threads);
+  // The probe's protocol, its repetitions scaled to the roofline's time
+  // budget: 5 reps of at least seconds / 60 each, per level.
+  options.protocol.minRepSeconds = std::clamp(seconds / 60, 0.001, 0.05);
+  options.cancel = cancel;
+  const probe::BandwidthResult b = probe::measureBandwidth(options);
+  LevelRoofsResult r;
+  r.outcome = b.outcome;
+  r.failure = b.failure;
+  if (b.outcome != Outcome::Ok) return r;
+  for (const probe::LevelBandwidth& l : b.levels) {
+    if (l.gbPerSecond.empty()) continue;
+    const std::size_t t = std::min<std::size_t>(std::size_t(options.threads), l.gbPerSecond.size()) - 1;
+    r.roofs.push_back({l.level, l.gbPerSecond[t]});
+  }
+  return r;
 }
 
 }  // namespace cachescope::engine
