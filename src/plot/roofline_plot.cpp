@@ -96,11 +96,10 @@ Plot rooflineLevelsPlot(const RooflineMachine& m, const std::vector<RooflineLeve
   const bool int8Roof = int8 && m.int8PeakGops > 0;
   const double top = int8Roof ? std::max(m.peakGflops, m.int8PeakGops) : m.peakGflops;
   plot.title = "Roofline per level: " + fmt("%.0f", m.peakGflops) + " GFLOP/s fp32 peak" +
-               (int8Roof ? ", " + fmt("%.0f", m.int8PeakGops) + " GOP/s int8" : std::string()) +
-               ", a roof per level";
+               (int8Roof ? ", " + fmt("%.0f", m.int8PeakGops) + " GOP/s int8" : std::string());
   plot.subtitle = (m.simd.empty() ? std::string("FMA") : m.simd + " FMA") + " peak, read bandwidth per level, " +
                   std::to_string(m.threads) + (m.threads == 1 ? " thread" : " threads") +
-                  "; a kernel's points: work / bytes it moves at each level; the lowest ceiling binds";
+                  "; a kernel's dots: work / bytes it moves at a level, coloured as that level's roof";
   plot.x.label = int8 ? "arithmetic intensity (operations per byte moved at that level)"
                       : "arithmetic intensity (FLOP per byte moved at that level)";
   plot.y.label = int8 ? (other ? "GFLOP/s (fp32), GOP/s (int8)" : "GOP/s") : "GFLOP/s";
@@ -161,6 +160,9 @@ Plot rooflineLevelsPlot(const RooflineMachine& m, const std::vector<RooflineLeve
     p8.points.push_back({hi, m.int8PeakGops, 0, 0, "int8 peak"});
     plot.series.push_back(p8);
   }
+  // Each kernel: a solid line through its points (hover: level and
+  // intensity); the dots on it take their level's roof colour, so a dot
+  // sits against the slope of the same colour.
   for (std::size_t i = 0; i < kernels.size(); ++i) {
     const RooflineLevelKernel& k = kernels[i];
     std::vector<RooflineLevelPoint> pts = k.points;
@@ -168,17 +170,21 @@ Plot rooflineLevelsPlot(const RooflineMachine& m, const std::vector<RooflineLeve
     std::string name = k.label + (k.traced ? ": " + k.binding + " binds" : " (not traced: compulsory DRAM bytes)");
     for (const RooflineLevelPoint& p : pts)
       if (!p.reason.empty()) name += "; above " + p.level + ": " + p.reason;
-    Series s{name, k.traced && pts.size() > 1 ? SeriesKind::Line : SeriesKind::Points, {}, paletteColor(i), false, true};
+    const bool line = k.traced && pts.size() > 1;
+    Series s{name, line ? SeriesKind::Line : SeriesKind::Points, {}, paletteColor(i), false, false};
     for (const RooflineLevelPoint& p : pts)
-      s.points.push_back({p.intensity, k.rate, 0, 0, k.label + " at " + p.level + ": " + fmt("%.3g", p.intensity) +
-                                                          " per byte" + (p.reason.empty() ? "" : " (" + p.reason + ")")});
+      s.points.push_back({p.intensity, k.rate, 0, 0,
+                          line ? k.label + " at " + p.level + ": " + fmt("%.3g", p.intensity) + " per byte" : k.label});
     plot.series.push_back(s);
-    // Each point's level beside it (an unnamed series: no second legend entry).
-    if (k.traced && pts.size() > 1) {
-      Series tags{"", SeriesKind::Points, {}, paletteColor(i), false, true};
-      for (const RooflineLevelPoint& p : pts) tags.points.push_back({p.intensity, k.rate, 0, 0, p.level});
-      plot.series.push_back(tags);
-    }
+  }
+  for (std::size_t l = 0; l < m.levelRoofs.size(); ++l) {
+    Series dots{"", SeriesKind::Points, {}, roofColors[std::min<std::size_t>(l, 3)], false, true};
+    for (const RooflineLevelKernel& k : kernels)
+      if (k.traced && k.points.size() > 1)
+        for (const RooflineLevelPoint& p : k.points)
+          if (p.level == m.levelRoofs[l].level || (p.level == "L1" && m.levelRoofs[l].level == "L1d"))
+            dots.points.push_back({p.intensity, k.rate, 0, 0, ""});
+    if (!dots.points.empty()) plot.series.push_back(dots);
   }
   return plot;
 }

@@ -54,7 +54,8 @@ struct RooflineLevelKernel {
 
 // Each level's bandwidth roof as a slope labelled "L1d x 210 GB/s" up to the
 // fp32 peak (the int8 peak too where an int8 kernel is placed), and each
-// kernel's points joined by a line (traced) or alone (not traced: says so).
+// kernel's points joined by a line (traced) or alone (not traced: says so),
+// every dot in the colour of its level's roof.
 // A point above its level's roof carries the reason in the legend.
 Plot rooflineLevelsPlot(const RooflineMachine& machine, const std::vector<RooflineLevelKernel>& kernels);
 

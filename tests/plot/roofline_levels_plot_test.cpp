@@ -61,12 +61,20 @@ TEST_CASE("per-level roofline: a slope per level, each kernel's points joined", 
   REQUIRE(naive->points.size() == 4);
   CHECK(std::is_sorted(naive->points.begin(), naive->points.end(), [](const Point& a, const Point& b) { return a.x < b.x; }));
   for (const Point& q : naive->points) CHECK(q.y == 1.01);
-  // The level tags beside the points: an unnamed Points series.
-  const auto tags = std::find_if(p.series.begin(), p.series.end(), [](const Series& s) { return s.name.empty(); });
-  REQUIRE(tags != p.series.end());
-  CHECK(tags->kind == SeriesKind::Points);
-  CHECK(tags->points.size() == 4);
-  CHECK(tags->points.back().label == "DRAM");
+  // The dots: one unnamed Points series per level, in its roof's colour,
+  // a dot for each traced kernel (blas has none).
+  std::vector<const Series*> dots;
+  for (const Series& s : p.series)
+    if (s.name.empty()) dots.push_back(&s);
+  REQUIRE(dots.size() == 4);
+  for (const Series* d : dots) {
+    CHECK(d->kind == SeriesKind::Points);
+    CHECK(d->points.size() == 3);
+    for (const Point& q : d->points) CHECK(q.label.empty());  // no text: the colour says the level
+  }
+  CHECK(dots[0]->color == named(p, "L1d x")->color);
+  CHECK(dots[3]->color == named(p, "DRAM x")->color);
+  CHECK(dots[3]->points[0].x == 85.3);
   const Series* blas = named(p, "blas (not traced: compulsory DRAM bytes)");
   REQUIRE(blas);
   CHECK(blas->kind == SeriesKind::Points);
@@ -108,9 +116,9 @@ TEST_CASE("per-level roofline lays out without problems at 16 and 28 px", "[plot
       for (const std::string& s : layoutProblems(f)) os << s << '\n';
       INFO(w << "x" << h << "\n" << os.str());
       CHECK(layoutProblems(f).empty());
-      // Every level tag is on the canvas.
+      // One point label: the untraced blas.
       CHECK(std::count_if(f.texts.begin(), f.texts.end(), [](const TextItem& t) { return t.role == TextRole::PointLabel; }) ==
-            13);
+            1);
     }
   }
 }
