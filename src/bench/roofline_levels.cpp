@@ -79,7 +79,7 @@ std::string aboveLevelReason(const LevelPoint& q, double achieved, bool traced, 
   if (!traced) return "compulsory bytes only: not traced";
   if (!caveat.empty()) return "the traced nest is not the timed code";
   if (sampled) return "sampled traffic";
-  return "faster than the probe's " + q.level + " read loop";
+  return "beats the probe's " + q.level + " loop";
 }
 
 std::vector<LevelRoof> parseLevelRoofs(const std::string& text, const std::string& source) {
