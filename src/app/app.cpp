@@ -159,6 +159,7 @@ void App::open() {
   state_.view = options_.view;
   state_.theme = options_.theme;
   state_.panelShown = options_.panel != 0;
+  state_.rooflineLevels = options_.rooflineLevels;
   state_.fontSize = std::clamp(options_.fontSize, kMinFontSize, kMaxFontSize);
   if (options_.sweep != SweepAxis::None) state_.sweepAxis = options_.sweep;
   if (!loadFonts(state_.fontSize)) state_.notice = std::string("font ") + kFontPath + " missing: built-in font";
@@ -237,6 +238,8 @@ void App::handleActions(const Snapshot& /*snap*/) {
     Request r;
     r.kind = RequestKind::Roofline;
     r.settings = state_.settings;
+    r.levels = state_.rooflineLevels;
+    if (r.levels) state_.rooflineLevelsKey = rooflineLevelsKey(state_.settings);
     worker_->post(r);
     rooflineRequested_ = true;
   }

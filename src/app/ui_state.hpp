@@ -50,6 +50,16 @@ struct ExportRequest {
   std::string text;
 };
 
+// What a per-level roofline measurement is for: the kernels and parameters
+// it simulates.
+inline std::string rooflineLevelsKey(const RunSettings& s) {
+  std::string key;
+  for (const std::string& k : s.kernels) key += k + ",";
+  return key + " n=" + std::to_string(s.params.n) + " block=" + std::to_string(s.params.block) +
+         " threads=" + std::to_string(s.params.threads) + " bits=" + std::to_string(s.params.bits) +
+         " density=" + std::to_string(s.params.density);
+}
+
 // A run estimated longer than this is announced before it starts.
 inline constexpr double kLongRunS = 10;
 
@@ -75,6 +85,11 @@ struct UiState {
 
   TimingsViewState timings;
   CacheViewState cache;
+  // The Roofline view's "per level" toggle: a roof per level and each
+  // kernel placed by its simulated bytes there; the key (kernels, n,
+  // threads) the last such measurement was asked for.
+  bool rooflineLevels = false;
+  std::string rooflineLevelsKey;
   // The control panel: F9, its << button and the views' >> button fold it
   // away; --set panel=0 starts without it.
   bool panelShown = true;

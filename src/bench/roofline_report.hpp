@@ -3,16 +3,26 @@
 // the CLI and a GUI export write the same bytes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
 #include "bench/roofline.hpp"
+#include "bench/roofline_levels.hpp"
 #include "bench/runner.hpp"
 #include "plot/roofline_plot.hpp"
 
 namespace cachescope {
+
+// A kernel placed by its bytes per level (`roofline --levels`).
+struct PlacedLevels {
+  KernelTraffic traffic;
+  LevelPlacement placement;
+  std::vector<std::string> above;  // per placement.levels: why its point sits above that roof ("" not)
+  std::string aboveCompute;        // why the rate sits above the compute peak ("" not)
+};
 
 // One timed kernel under the roof (gflops and roof are 0 unless its record is Ok).
 struct PlacedKernel {
@@ -22,7 +32,19 @@ struct PlacedKernel {
   double roof = 0;    // its data type's roof at the kernel's intensity
   Roof roofKind = Roof::Fp32;
   std::string aboveReason;  // why it sits above that roof ("" it does not)
+  std::optional<PlacedLevels> levels;  // with --levels, when its traffic was obtained
 };
+
+// Places one kernel by its bytes per level (its record must be Ok for the
+// above-roof reasons to mean anything).
+PlacedLevels placeLevels(const RooflineMachine& machine, const PlacedKernel& kernel, const KernelTraffic& traffic);
+
+// Short kernel names for a plot ("naive" for the id "matmul.naive") where no
+// two placed kernels share one.
+std::vector<std::string> shortLabels(const std::vector<std::string>& labels);
+
+// The plot's per-level view: each placed kernel's points at every level.
+std::vector<plot::RooflineLevelKernel> rooflineLevelKernels(const std::vector<PlacedKernel>& placed);
 
 // Pairs each record with its job's intensity model and the roof above it.
 std::vector<PlacedKernel> placeKernels(const RooflineMachine& machine, const std::vector<Job>& jobs,

@@ -11,6 +11,7 @@
 #include "bench/runner.hpp"
 #include "cli/command.hpp"
 #include "cli/plot_output.hpp"
+#include "engine/roofline_levels.hpp"
 #include "platform/errors.hpp"
 #include "platform/host.hpp"
 #include "plot/roofline_plot.hpp"
@@ -30,6 +31,9 @@ struct RooflineArgs {
   int n = 512;
   int reps = 3;
   double seconds = 0.3;
+  bool levels = false;
+  std::string levelRoofs;  // "L1d=..,L2=..": given instead of measured
+  double sample = 0;       // share of the outer loop simulated; 0: automatic
 };
 
 std::vector<std::string> kernelIds(const std::string& text) {
@@ -56,6 +60,11 @@ int runRoofline(const RooflineArgs& a) {
   if (a.reps < 1) throw UsageError("--reps must be >= 1");
   if (!(a.seconds > 0 && a.seconds <= 60)) throw UsageError("--seconds must be in (0, 60]");
   if (a.format != "table" && a.format != "json") throw UsageError("--format must be table or json");
+  if (!a.levels && (!a.levelRoofs.empty() || a.sample != 0))
+    throw UsageError(std::string(a.sample != 0 ? "--sample" : "--level-roofs") + " needs --levels");
+  if (a.sample != 0 && !(a.sample > 0 && a.sample <= 1)) throw UsageError("--sample must be in (0, 1]");
+  std::vector<LevelRoof> givenRoofs;
+  if (!a.levelRoofs.empty()) givenRoofs = parseLevelRoofs(a.levelRoofs, "--level-roofs");
   SweepSpec spec;
   spec.kernels = kernelIds(a.kernels);
   spec.n = {a.n};
@@ -74,18 +83,39 @@ int runRoofline(const RooflineArgs& a) {
   if (measured.outcome != Outcome::Ok)
     throw RunFailure("roofline measurement " +
                      (measured.outcome == Outcome::Failed ? "failed: " + measured.failure : std::string("was cancelled")));
-  const RooflineMachine& machine = measured.machine;
+  RooflineMachine machine = measured.machine;
+  if (a.levels) {
+    if (!givenRoofs.empty()) {
+      machine.levelRoofs = givenRoofs;
+    } else {
+      if (tty) std::cerr << "\r" << std::string(40, ' ') << "\rmeasuring bandwidth per level..." << std::flush;
+      const engine::LevelRoofsResult roofs = engine::measureLevelRoofs(a.threads, a.seconds);
+      if (roofs.outcome != Outcome::Ok)
+        throw RunFailure("bandwidth per level " +
+                         (roofs.outcome == Outcome::Failed ? "failed: " + roofs.failure : std::string("was cancelled")));
+      machine.levelRoofs = roofs.roofs;
+    }
+  }
 
   std::vector<PlacedKernel> placed;
   if (!jobs.empty()) {
     if (tty) std::cerr << "\r" << std::string(40, ' ') << "\rtiming " << jobs.size() << " kernels at n=" << a.n << "..." << std::flush;
     placed = placeKernels(machine, jobs, runSweep(jobs, RunOptions{1, a.reps}));
+    if (a.levels)
+      for (std::size_t i = 0; i < placed.size(); ++i) {
+        if (placed[i].record.outcome != Outcome::Ok) continue;
+        if (tty && jobs[i].kernel->traceable())
+          std::cerr << "\r" << std::string(60, ' ') << "\rsimulating " << jobs[i].kernel->info.id << " n=" << a.n
+                    << " on the host caches..." << std::flush;
+        placed[i].levels = placeLevels(machine, placed[i], engine::kernelTraffic(*jobs[i].kernel, jobs[i].params, a.sample));
+      }
   }
   if (tty) std::cerr << "\r" << std::string(60, ' ') << "\r";
 
   std::cout << (a.format == "json" ? rooflineJsonText(machine, placed) : rooflineTable(machine, placed));
   if (plotOut) {
-    plot::Plot chart = plot::rooflinePlot(machine, rooflinePoints(placed));
+    plot::Plot chart = a.levels ? plot::rooflineLevelsPlot(machine, rooflineLevelKernels(placed))
+                                : plot::rooflinePlot(machine, rooflinePoints(placed));
     if (!placed.empty()) chart.subtitle += "; kernels at n=" + std::to_string(a.n);
     plotOut->write(chart);
     std::cerr << "wrote " << a.plot << '\n';
@@ -111,6 +141,14 @@ void addRooflineCommand(CLI::App& root, Commands& commands) {
   app->add_option("--n", a->n, "Matrix size for the kernels (default 512)");
   app->add_option("--reps", a->reps, "Timed repetitions per kernel (default 3)");
   app->add_option("--seconds", a->seconds, "Time for each of the two measurements, best of 3 rounds (default 0.3)");
+  app->add_flag("--levels", a->levels,
+                "A ceiling per level: bandwidth roofs of L1d, L2, L3 and DRAM (measured by the probe), each traced "
+                "kernel placed by its simulated traffic at every level (untraced ones by their compulsory bytes)");
+  app->add_option("--level-roofs", a->levelRoofs,
+                  "With --levels: use these roofs instead of measuring them, L1d=GB/s,L2=GB/s,L3=GB/s,DRAM=GB/s");
+  app->add_option("--sample", a->sample,
+                  "With --levels: simulate this share (0,1] of each nest's outer loop after a warm-up (default: all of "
+                  "it up to 450 M references, else about that many); the output says so");
   commands.push_back({app, [a] { return runRoofline(*a); }});
 }
 

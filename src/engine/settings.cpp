@@ -134,7 +134,7 @@ std::vector<std::string> parseKernelList(const std::string& origin, const std::s
 }
 
 const char* const kRunKeys[] = {"n", "block", "threads", "bits", "density", "kernels", "sweep"};
-const char* const kWindowKeys[] = {"panel"};
+const char* const kWindowKeys[] = {"panel", "roofline-levels"};
 const char* const kAccessKeys[] = {"step", "caches", "l1", "access", "play", "speed", "loop"};
 
 template <std::size_t N>
@@ -296,6 +296,11 @@ void applyLaunchSetting(LaunchOptions& options, const std::string& keyValue, con
   if (oneOf(key, kRunKeys)) {
     applySetting(options.settings, keyValue, &options.sweep, origin);
     if (key == "bits") options.bitsOrigin = origin;
+    return;
+  }
+  if (key == "roofline-levels") {
+    if (value != "0" && value != "1") throw UsageError(named(origin, key, value) + ": must be 0 (one roof) or 1 (a roof per level)");
+    options.rooflineLevels = value == "1";
     return;
   }
   if (key == "panel") {

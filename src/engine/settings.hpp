@@ -102,6 +102,7 @@ struct LaunchOptions {
   // 0 x 0: fit the primary monitor's work area (fitWindowSize).
   int width = 0, height = 0;
   int panel = -1;                     // --set panel=0|1: control panel hidden / shown (-1: shown)
+  bool rooflineLevels = false;        // --set roofline-levels=1: the Roofline view starts "per level"
   std::string bitsOrigin;             // where an explicit bits= came from ("" none): for checkLaunch
 };
 

@@ -655,9 +655,32 @@ void Worker::runRoofline(const Request& request, std::uint64_t id) {
     result = engine_.measureRoofline(options, &cancel_);
   }
   if (result.outcome == Outcome::Failed) throw RunFailure(result.failure);
+  RooflineRun run{id, result.machine, options.threads, 0, result.outcome};
+  if (request.levels && result.outcome == Outcome::Ok) {
+    // A roof per level (the probe), then each kernel's bytes per level.
+    run.levels = true;
+    setWhat("roofline: read bandwidth of L1, L2, L3 and DRAM, " + std::to_string(options.threads) + " thread(s)");
+    const LevelRoofsResult roofs = engine_.measureLevelRoofs(options.threads, options.seconds, &cancel_);
+    if (roofs.outcome == Outcome::Failed) throw RunFailure("bandwidth per level: " + roofs.failure);
+    run.outcome = roofs.outcome;
+    run.machine.levelRoofs = roofs.roofs;
+    for (const std::string& id : request.settings.kernels) {
+      if (run.outcome != Outcome::Ok || cancelled()) break;
+      const Kernel* k = findKernel(id);
+      if (!k) continue;
+      Params p = request.settings.params;
+      p.bits = runBits(*k, p.bits);
+      setWhat("roofline: simulating " + id + " n=" + std::to_string(p.n) + " for its bytes per level");
+      fraction_.store(0);
+      RooflineKernelTraffic t{id, p, engine_.kernelTraffic(*k, p, &cancel_, &fraction_)};
+      if (t.traffic.outcome != Outcome::Ok) run.outcome = t.traffic.outcome;
+      else run.traffic.push_back(std::move(t));
+    }
+    if (cancelled()) run.outcome = Outcome::Cancelled;
+  }
   draft_.error.clear();
-  draft_.roofline = RooflineRun{id, result.machine, options.threads,
-                                std::chrono::duration<double>(Clock::now() - t0).count(), result.outcome};
+  run.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  draft_.roofline = run;
   publish();
 }
 

@@ -27,6 +27,7 @@
 #include "bench/runner.hpp"
 #include "engine/access_animation.hpp"
 #include "engine/probe_run.hpp"
+#include "engine/roofline_levels.hpp"
 #include "engine/settings.hpp"
 #include "engine/threads_run.hpp"
 #include "platform/outcome.hpp"
@@ -57,6 +58,9 @@ struct Request {
   // Probe only (the Memory view): which probe and its options; `caches` is
   // the simulated hierarchy's preset.
   ProbeParams probe;
+  // Roofline only: also the bandwidth roof of each level and every kernel of
+  // settings.kernels simulated at settings.params for its bytes per level.
+  bool levels = false;
 };
 
 // One timing request's results, filled in as kernels finish.
@@ -84,12 +88,21 @@ struct SweepRun {
   Outcome outcome = Outcome::Ok;     // Cancelled: stopped before the end
 };
 
+// One kernel's bytes per level, at the parameters it was simulated with.
+struct RooflineKernelTraffic {
+  std::string kernel;
+  Params params;
+  KernelTraffic traffic;
+};
+
 struct RooflineRun {
   std::uint64_t request = 0;
   RooflineMachine machine;           // valid when outcome is Ok
   int threads = 1;
   double seconds = 0;  // how long the measurement took
   Outcome outcome = Outcome::Ok;     // Cancelled: stopped, no roofs (a failure is the snapshot's error)
+  bool levels = false;               // machine.levelRoofs and `traffic` were measured
+  std::vector<RooflineKernelTraffic> traffic;
 };
 
 // The Cache view's data: every selected kernel that has a traced loop nest,
@@ -180,6 +193,12 @@ struct Engine {
                   const ProgressFn& f) { return cachescope::runJob(j, p, o, c, f); };
   std::function<RooflineResult(const RooflineOptions&, const std::atomic<bool>*)> measureRoofline =
       [](const RooflineOptions& o, const std::atomic<bool>* c) { return cachescope::measureRoofline(o, c); };
+  std::function<LevelRoofsResult(int, double, const std::atomic<bool>*)> measureLevelRoofs =
+      [](int t, double s, const std::atomic<bool>* c) { return engine::measureLevelRoofs(t, s, c); };
+  std::function<KernelTraffic(const Kernel&, const Params&, const std::atomic<bool>*, std::atomic<double>*)>
+      kernelTraffic = [](const Kernel& k, const Params& p, const std::atomic<bool>* c, std::atomic<double>* f) {
+        return engine::kernelTraffic(k, p, 0, c, f);
+      };
   std::function<trace::SimulationResult(const trace::SimulationRequest&)> simulate =
       [](const trace::SimulationRequest& r) { return trace::simulate(r); };
   std::function<std::shared_ptr<const AccessTrace>(const AnimationSpec&, const std::string&, const std::atomic<bool>*,

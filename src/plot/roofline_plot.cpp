@@ -89,4 +89,104 @@ Plot rooflinePlot(const RooflineMachine& m, const std::vector<RooflinePoint>& po
   return plot;
 }
 
+Plot rooflineLevelsPlot(const RooflineMachine& m, const std::vector<RooflineLevelKernel>& kernels) {
+  Plot plot;
+  bool int8 = false, other = false;
+  for (const RooflineLevelKernel& k : kernels) (k.roof == Roof::Int8 ? int8 : other) = true;
+  const bool int8Roof = int8 && m.int8PeakGops > 0;
+  const double top = int8Roof ? std::max(m.peakGflops, m.int8PeakGops) : m.peakGflops;
+  plot.title = "Roofline per level: " + fmt("%.0f", m.peakGflops) + " GFLOP/s fp32 peak" +
+               (int8Roof ? ", " + fmt("%.0f", m.int8PeakGops) + " GOP/s int8" : std::string());
+  plot.subtitle = (m.simd.empty() ? std::string("FMA") : m.simd + " FMA") + " peak, read bandwidth per level, " +
+                  std::to_string(m.threads) + (m.threads == 1 ? " thread" : " threads") +
+                  "; a kernel's dots: work / bytes it moves at a level, coloured as that level's roof";
+  plot.x.label = int8 ? "arithmetic intensity (operations per byte moved at that level)"
+                      : "arithmetic intensity (FLOP per byte moved at that level)";
+  plot.y.label = int8 ? (other ? "GFLOP/s (fp32), GOP/s (int8)" : "GOP/s") : "GFLOP/s";
+  plot.x.scale = Scale::Log10;
+  plot.y.scale = Scale::Log10;
+
+  double lo = 1, hi = 1, yLo = top > 0 ? top : 1, yHi = yLo;
+  for (const LevelRoof& r : m.levelRoofs)
+    if (r.gbPerSecond > 0 && top > 0) {
+      lo = std::min(lo, top / r.gbPerSecond);
+      hi = std::max(hi, top / r.gbPerSecond);
+    }
+  for (const RooflineLevelKernel& k : kernels)
+    for (const RooflineLevelPoint& p : k.points) {
+      if (!(p.intensity > 0) || !std::isfinite(p.intensity)) continue;
+      lo = std::min(lo, p.intensity);
+      hi = std::max(hi, p.intensity);
+      if (k.rate > 0 && std::isfinite(k.rate)) {
+        yLo = std::min(yLo, k.rate);
+        yHi = std::max(yHi, k.rate);
+      }
+    }
+  lo = std::pow(10.0, std::floor(std::log10(lo / 3)));
+  hi = std::pow(10.0, std::ceil(std::log10(hi * 3)));
+  plot.x.min = lo;
+  plot.x.max = hi;
+  double bottom = yLo;
+  for (const LevelRoof& r : m.levelRoofs)
+    if (r.gbPerSecond > 0) bottom = std::min(bottom, r.gbPerSecond * lo);
+  plot.y.min = std::pow(10.0, std::floor(std::log10(std::max(bottom, 1e-6) / 2)));
+  plot.y.max = yHi * 2.5;
+
+  // Roof colours: darkest for DRAM, the caches lighter, all dashed so the
+  // kernels' solid lines stand apart.
+  const Color roofColors[] = {0x2E7D32FF, 0x1565C0FF, 0x8E24AAFF, 0x333333FF};
+  for (std::size_t i = 0; i < m.levelRoofs.size(); ++i) {
+    const LevelRoof& r = m.levelRoofs[i];
+    if (!(r.gbPerSecond > 0) || !(m.peakGflops > 0)) continue;
+    const double ridge = m.peakGflops / r.gbPerSecond;
+    Series s{r.level + " x " + fmt(r.gbPerSecond >= 100 ? "%.0f" : "%.1f", r.gbPerSecond) + " GB/s", SeriesKind::Line,
+             {}, roofColors[std::min<std::size_t>(i, 3)], true, false};
+    s.points.push_back({lo, r.gbPerSecond * lo, 0, 0, r.level + " roof " + fmt("%.1f GB/s", r.gbPerSecond)});
+    s.points.push_back({ridge, m.peakGflops, 0, 0, r.level + " ridge " + fmt("%.2g FLOP/byte", ridge)});
+    plot.series.push_back(s);
+  }
+  if (m.peakGflops > 0) {
+    double from = hi;
+    for (const LevelRoof& r : m.levelRoofs)
+      if (r.gbPerSecond > 0) from = std::min(from, m.peakGflops / r.gbPerSecond);
+    Series peak{fmt("fp32 peak %.0f GFLOP/s", m.peakGflops), SeriesKind::Line, {}, 0x000000FF, false, false};
+    peak.points.push_back({m.levelRoofs.empty() ? lo : from, m.peakGflops, 0, 0, fmt("fp32 peak %.0f GFLOP/s", m.peakGflops)});
+    peak.points.push_back({hi, m.peakGflops, 0, 0, fmt("fp32 peak %.0f GFLOP/s", m.peakGflops)});
+    plot.series.push_back(peak);
+  }
+  if (int8Roof) {
+    Series p8{fmt("int8 peak %.0f GOP/s", m.int8PeakGops), SeriesKind::Line, {}, 0x8E44ADFF, false, false};
+    p8.points.push_back({lo, m.int8PeakGops, 0, 0, "int8 peak"});
+    p8.points.push_back({hi, m.int8PeakGops, 0, 0, "int8 peak"});
+    plot.series.push_back(p8);
+  }
+  // Each kernel: a solid line through its points (hover: level and
+  // intensity); the dots on it take their level's roof colour, so a dot
+  // sits against the slope of the same colour.
+  for (std::size_t i = 0; i < kernels.size(); ++i) {
+    const RooflineLevelKernel& k = kernels[i];
+    std::vector<RooflineLevelPoint> pts = k.points;
+    std::sort(pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.intensity < b.intensity; });
+    std::string name = k.label + (k.traced ? ": " + k.binding + " binds" : " (not traced: compulsory DRAM bytes)");
+    for (const RooflineLevelPoint& p : pts)
+      if (!p.reason.empty()) name += "; above " + p.level + ": " + p.reason;
+    const bool line = k.traced && pts.size() > 1;
+    Series s{name, line ? SeriesKind::Line : SeriesKind::Points, {}, paletteColor(i), false, false};
+    for (const RooflineLevelPoint& p : pts)
+      s.points.push_back({p.intensity, k.rate, 0, 0,
+                          line ? k.label + " at " + p.level + ": " + fmt("%.3g", p.intensity) + " per byte" : k.label});
+    plot.series.push_back(s);
+  }
+  for (std::size_t l = 0; l < m.levelRoofs.size(); ++l) {
+    Series dots{"", SeriesKind::Points, {}, roofColors[std::min<std::size_t>(l, 3)], false, true};
+    for (const RooflineLevelKernel& k : kernels)
+      if (k.traced && k.points.size() > 1)
+        for (const RooflineLevelPoint& p : k.points)
+          if (p.level == m.levelRoofs[l].level || (p.level == "L1" && m.levelRoofs[l].level == "L1d"))
+            dots.points.push_back({p.intensity, k.rate, 0, 0, ""});
+    if (!dots.points.empty()) plot.series.push_back(dots);
+  }
+  return plot;
+}
+
 }  // namespace cachescope::plot

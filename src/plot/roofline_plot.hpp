@@ -35,4 +35,28 @@ double rooflineAt(const RooflineMachine& machine, double intensity);
 
 Plot rooflinePlot(const RooflineMachine& machine, const std::vector<RooflinePoint>& points);
 
+// The roofline with a ceiling per level (`roofline --levels`, the GUI's "per
+// level" toggle): one point per level of a kernel, all at its achieved rate
+// and at its intensity against that level's traffic.
+struct RooflineLevelPoint {
+  std::string level;      // "L1d", "L2", "L3", "DRAM"
+  double intensity = 0;   // work / bytes at that level
+  std::string reason;     // why it sits above that level's roof ("" not)
+};
+struct RooflineLevelKernel {
+  std::string label;      // "naive"
+  double rate = 0;        // achieved GFLOP/s (GOP/s int8)
+  bool traced = true;     // false: one DRAM point from the compulsory estimate
+  std::string binding;    // the level (or "compute") that binds it
+  Roof roof = Roof::Fp32;
+  std::vector<RooflineLevelPoint> points;  // L1 first
+};
+
+// Each level's bandwidth roof as a slope labelled "L1d x 210 GB/s" up to the
+// fp32 peak (the int8 peak too where an int8 kernel is placed), and each
+// kernel's points joined by a line (traced) or alone (not traced: says so),
+// every dot in the colour of its level's roof.
+// A point above its level's roof carries the reason in the legend.
+Plot rooflineLevelsPlot(const RooflineMachine& machine, const std::vector<RooflineLevelKernel>& kernels);
+
 }  // namespace cachescope::plot
