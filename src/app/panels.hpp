@@ -26,6 +26,7 @@ void drawCacheView(UiState& state, const Snapshot& snap, const ProgressView& pro
 void drawRooflineView(UiState& state, const Snapshot& snap);
 void drawAccessView(UiState& state, const Snapshot& snap, const ProgressView& progress);   // view_access.cpp
 void drawThreadsView(UiState& state, const Snapshot& snap, const ProgressView& progress);  // view_threads.cpp
+void drawLeaderboardView(UiState& state, const Snapshot& snap);                            // view_leaderboard.cpp
 // Once per frame: ask the worker for the Access / Threads view's data when
 // the view is shown and its parameters changed (sets state.actions).
 void updateAccessRequests(UiState& state);

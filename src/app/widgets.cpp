@@ -173,6 +173,7 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
         {View::Roofline, "Roofline", "Peak FLOP/s and memory bandwidth of this machine, and where each kernel sits."},
         {View::Access, "Access", "Every load and store of traced kernels, animated on their buffers: which cache served it."},
         {View::Threads, "Threads", "Which thread computed which block of C in a real parallel run, and when."},
+        {View::Leaderboard, "Leaderboard", "The competition's ranking: the submissions in the leaderboard database."},
     };
     for (const Tab& t : tabs) {
       ImGuiTabItemFlags tf = 0;
@@ -188,6 +189,7 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
           case View::Roofline: drawRooflineView(state, snap); break;
           case View::Access: drawAccessView(state, snap, progress); break;
           case View::Threads: drawThreadsView(state, snap, progress); break;
+          case View::Leaderboard: drawLeaderboardView(state, snap); break;
         }
         ImGui::EndChild();
         ImGui::EndTabItem();

@@ -22,6 +22,7 @@ int runCommandLine(int argc, const char* const* argv, const std::vector<AddComma
   addBenchCommand(root, commands);
   addRooflineCommand(root, commands);
   addSimulateCommand(root, commands);
+  addLeaderboardCommand(root, commands);
   // [SECTION] further commands register here
   for (AddCommand add : extra) add(root, commands);
 

@@ -29,6 +29,7 @@ const char* toString(View view) {
     case View::Roofline: return "roofline";
     case View::Access: return "access";
     case View::Threads: return "threads";
+    case View::Leaderboard: return "leaderboard";
   }
   return "?";
 }
@@ -47,7 +48,7 @@ const char* toString(SweepAxis axis) {
 }
 
 bool parseView(const std::string& text, View& out) {
-  for (View v : {View::Timings, View::Cache, View::Roofline, View::Access, View::Threads})
+  for (View v : {View::Timings, View::Cache, View::Roofline, View::Access, View::Threads, View::Leaderboard})
     if (text == toString(v)) {
       out = v;
       return true;

@@ -11,7 +11,7 @@
 
 namespace cachescope::engine {
 
-enum class View { Timings, Cache, Roofline, Access, Threads };
+enum class View { Timings, Cache, Roofline, Access, Threads, Leaderboard };
 enum class Theme { Dark, Light };
 enum class SweepAxis { None, N, Block, Threads, Density };
 
