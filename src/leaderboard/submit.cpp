@@ -113,7 +113,7 @@ SubmitResult runSubmission(const SubmitRequest& request, const std::atomic<bool>
   options.warmup = proto.warmup;
 
   try {
-    if (progress) progress(Progress{0, 3, 0, 1, k.info.id});
+    if (progress) progress(Progress{0, 3, 0, 1, "verifying " + k.info.id});
     std::string wrong = verify(k, problem, p, cancel);
     if (cancel && cancel->load()) {
       result.outcome = Outcome::Cancelled;

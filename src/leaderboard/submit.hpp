@@ -41,7 +41,8 @@ void checkRequest(const SubmitRequest& request);
 std::string builtinSourceHash(const std::string& kernelId);
 
 // Runs the request (checkRequest first). Progress counts the three kernels'
-// runs as one sweep of three jobs.
+// runs as one sweep of three jobs; the verification run comes first, as job 0
+// with the kernel named "verifying ID".
 SubmitResult runSubmission(const SubmitRequest& request, const std::atomic<bool>* cancel = nullptr,
                            const ProgressFn& progress = {});
 
