@@ -81,11 +81,9 @@ int runSubmit(const SubmitArgs& a) {
   const std::int64_t id = db.insert(r.entry);
   if (out) out->commit(lb::submissionFileText({r.entry}));
   const lb::Submission& s = r.entry;
-  if (!s.verified) {
-    std::cout << "entry " << id << ": " << s.name << " (" << s.kernel << ") not verified, not ranked: " << s.failure
-              << '\n';
-    return 1;
-  }
+  if (!s.verified)  // recorded (the lecturer sees it), never ranked: a run-time failure of the kernel
+    throw RunFailure("entry " + std::to_string(id) + ": " + s.name + " (" + s.kernel +
+                     ") not verified, not ranked: " + s.failure);
   std::cout << "entry " << id << ": " << s.name << " (" << s.kernel << ") " << fixedText(*s.rate, 2) << ' ' << s.unit
             << ", " << fixedText(*s.percentOfLibrary, 1) << "% of the library (" << fixedText(*s.libraryRate, 2)
             << "), " << fixedText(*s.speedupOverBaseline, 1) << "x the baseline, competition " << s.competition
