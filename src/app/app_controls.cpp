@@ -6,15 +6,21 @@
 // [SECTION] kernels
 // [SECTION] parameters
 // [SECTION] run control
+// [SECTION] your own kernel
 // [SECTION] appearance
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <future>
 
 #include "app/layout_record.hpp"
 #include "app/panels.hpp"
 #include "kernels/registry.hpp"
 #include "platform/host.hpp"
+#include "userkernels/build.hpp"
+#include "userkernels/plugin.hpp"
 
 namespace cachescope::app {
 
@@ -65,7 +71,9 @@ void toggleKernel(RunSettings& s, const std::string& id, bool on) {
 std::string shortLabel(const Kernel& k, const Params& p) {
   const std::string& id = k.info.id;
   const auto dot = id.find('.');
-  std::string s = dot == std::string::npos ? id : id.substr(dot + 1);
+  // A user kernel keeps its whole id: "user.naive" beside the built-in "naive".
+  const bool user = id.rfind(userkernels::kUserIdPrefix, 0) == 0;
+  std::string s = dot == std::string::npos || user ? id : id.substr(dot + 1);
   if (k.uses(Param::Bits) && !k.info.bits.empty() && runBits(k, p.bits) != k.info.bits.front())
     s += " at " + std::to_string(runBits(k, p.bits)) + " bit";
   return s;
@@ -232,6 +240,7 @@ void drawParameters(UiState& state) {
 }
 
 // [SECTION] run control
+// [SECTION] your own kernel
 
 void drawRunControl(UiState& state, const ProgressView& progress) {
   const ImGuiStyle& style = ImGui::GetStyle();
@@ -296,6 +305,79 @@ void drawDisplayOptions(UiState& state) {
   tooltip("F11 toggles fullscreen; F12 saves a screenshot of the window as PNG; F9 hides or shows the control panel.");
 }
 
+namespace {
+
+// [SECTION] your own kernel
+//
+// "Load kernel...": a path to FILE.cpp or FILE.so (userkernels/plugin.hpp).
+// A source is compiled on a helper thread (seconds: the UI keeps drawing);
+// the loading itself (a child process reads the kernel's description) and
+// the registration happen on this thread, between jobs. Errors stay
+// visible under the field until the next load.
+struct PluginLoad {
+  char path[512] = "";
+  std::future<std::string> build;  // the object to load, or throws
+  std::string message;
+  bool error = false;
+};
+
+PluginLoad& pluginLoad() {
+  static PluginLoad p;
+  return p;
+}
+
+void drawLoadKernel(UiState& state, bool busy) {
+  PluginLoad& pl = pluginLoad();
+  if (pl.build.valid() && pl.build.wait_for(std::chrono::seconds(0)) == std::future_status::ready && !busy) {
+    try {
+      const userkernels::LoadedKernel k = userkernels::loadPlugin(pl.build.get());
+      toggleKernel(state.settings, k.kernel->info.id, true);
+      pl.message = (k.reloaded ? "reloaded " : "loaded ") + k.kernel->info.id +
+                   (k.traced ? " (traced)" : " (untraced: a plain function)");
+      pl.error = false;
+    } catch (const userkernels::BuildError& e) {
+      pl.message = std::string(e.what()) + "\n" + e.output;
+      pl.error = true;
+    } catch (const std::exception& e) {
+      pl.message = e.what();
+      pl.error = true;
+    }
+  }
+  const bool building = pl.build.valid();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float buttonW = ImGui::CalcTextSize("Load kernel...").x + style.FramePadding.x * 2 + style.ItemSpacing.x;
+  ImGui::PushItemWidth(std::max(ImGui::GetFontSize() * 4, ImGui::GetContentRegionAvail().x - buttonW));
+  ImGui::InputTextWithHint("##plugin", "your kernel: FILE.cpp or FILE.so", pl.path, sizeof pl.path);
+  ImGui::PopItemWidth();
+  layout::recordItem("plugin_path");
+  tooltip("Your own kernel, written against cachescope_kernel.hpp (see README 'Your own kernel'): a .cpp is "
+          "compiled first (-O3 -march=native), then it runs in a child process with limits, is verified, timed "
+          "and, written over the access policy, traced like the built-in kernels. Its id is user.NAME.");
+  ImGui::SameLine();
+  if (building) ImGui::BeginDisabled();
+  if (ImGui::Button(building ? "Building" : "Load kernel...") && pl.path[0]) {
+    const std::string file = pl.path;
+    pl.message.clear();
+    pl.error = false;
+    const std::filesystem::path fp(file);
+    const bool source = fp.extension() == ".cpp" || fp.extension() == ".cc" || fp.extension() == ".cxx";
+    pl.build = std::async(std::launch::async, [file, source] {
+      return source ? userkernels::buildKernel(file).object : file;
+    });
+  }
+  if (building) ImGui::EndDisabled();
+  layout::recordItem("load_kernel");
+  if (!pl.message.empty()) {
+    if (pl.error) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.9f, 0.3f, 0.25f, 1));
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(pl.message.c_str());
+    ImGui::PopTextWrapPos();
+    if (pl.error) ImGui::PopStyleColor();
+  }
+}
+
+}  // namespace
+
 void drawControlsPanel(UiState& state, const Snapshot& snap, const ProgressView& progress) {
   const float fs = ImGui::GetFontSize();
   // Title row: the name, and the button that folds the panel away.
@@ -323,6 +405,7 @@ void drawControlsPanel(UiState& state, const Snapshot& snap, const ProgressView&
   // No taller than its content: the parameters follow the list directly.
   if (state.kernelListContentH > 0) listH = std::min(listH, std::max(rowH * 3, state.kernelListContentH));
   drawKernelList(state, listH);
+  drawLoadKernel(state, progress.busy);
 
   const float y0 = ImGui::GetCursorPosY();
   drawParameters(state);

@@ -253,7 +253,8 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
       arena.execute([&] { prepared->run(); });
       auto t1 = Clock::now();
       doNotOptimize(prepared.get());
-      if (i >= r.warmup) r.timesS.push_back(std::chrono::duration<double>(t1 - t0).count());
+      if (i >= r.warmup)
+        r.timesS.push_back(prepared->selfTimedSeconds().value_or(std::chrono::duration<double>(t1 - t0).count()));
       prog.run = i + 1;
       if (progress) progress(prog);
     }

@@ -12,6 +12,7 @@
 
 #include "bench/runner.hpp"
 #include "cli/command.hpp"
+#include "cli/plugin_option.hpp"
 #include "cli/output_paths.hpp"
 #include "cli/plot_output.hpp"
 #include "cli/progress_line.hpp"
@@ -233,7 +234,11 @@ void addBenchCommand(CLI::App& root, Commands& commands) {
   app->add_flag("--dry-run", a->dryRun,
                 "Check the options and outputs, print the job count and a rough run time, run nothing");
   app->add_flag("--quiet", a->quiet, "No progress on stderr (notes, warnings and errors still go there)");
-  commands.push_back({app, [a] { return runBench(*a); }});
+  auto plugins = addPluginOptions(app);
+  commands.push_back({app, [a, plugins] {
+                        loadPlugins(*plugins);
+                        return runBench(*a);
+                      }});
 }
 
 }  // namespace cachescope::cli

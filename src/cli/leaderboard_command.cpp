@@ -5,18 +5,23 @@
 // them (a lecturer collects a class's files), skipping entries already there.
 #include <unistd.h>
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include "cli/command.hpp"
+#include "cli/plugin_option.hpp"
 #include "cli/progress_line.hpp"
 #include "kernels/registry.hpp"
 #include "leaderboard/database.hpp"
 #include "leaderboard/ranking.hpp"
+#include "leaderboard/sha256.hpp"
 #include "leaderboard/submit.hpp"
 #include "report/atomic_file.hpp"
 #include "report/numbers.hpp"
+#include "userkernels/errors.hpp"
+#include "userkernels/plugin.hpp"
 
 namespace cachescope::cli {
 
@@ -48,14 +53,36 @@ struct ImportArgs {
 
 std::string dbPath(const std::string& given) { return given.empty() ? lb::defaultDatabasePath() : given; }
 
-int runSubmit(const SubmitArgs& a) {
+int runSubmit(const SubmitArgs& a, const PluginArgs& plugin) {
+  if (plugin.files.size() + (a.kernel.empty() ? 0 : 1) != 1)
+    throw UsageError("submit takes one kernel: --plugin FILE.cpp|FILE.so, or --kernel ID for a built-in one");
   lb::SubmitRequest req;
   req.name = a.name;
   req.competition = lb::loadCompetition(a.competition.empty() ? lb::defaultCompetitionPath() : a.competition);
-  req.kernel = findKernel(a.kernel);
-  if (!req.kernel)
-    throw UsageError("--kernel: unknown kernel '" + a.kernel + "' (did you mean " + nearestKernelId(a.kernel) + "?)");
-  req.sourceHash = lb::builtinSourceHash(a.kernel);
+  if (plugin.files.empty()) {
+    req.kernel = findKernel(a.kernel);
+    if (!req.kernel)
+      throw UsageError("--kernel: unknown kernel '" + a.kernel + "' (did you mean " + nearestKernelId(a.kernel) +
+                       "?)");
+    req.sourceHash = lb::builtinSourceHash(a.kernel);
+  } else {
+    const std::string& file = plugin.files.front();
+    PluginArgs limitsOnly = plugin;  // checks and sets the child's limits
+    limitsOnly.files.clear();
+    loadPlugins(limitsOnly);
+    userkernels::LoadedKernel k;
+    try {
+      k = userkernels::loadPlugin(file);
+    } catch (const userkernels::BuildError& e) {
+      std::cerr << e.output;
+      throw;
+    }
+    req.kernel = k.kernel;
+    req.sourceHash = lb::sha256File(file);  // of the file the student named (their .cpp, or the .so)
+    std::error_code ec;
+    req.pluginPath = std::filesystem::absolute(file, ec).string();
+    if (!a.quiet) std::cerr << "leaderboard: loaded " << k.kernel->info.id << " from " << k.object << '\n';
+  }
   lb::checkRequest(req);
   // Open early: a corrupt or locked database is reported before the run, and
   // --out is created (and checked) before it too.
@@ -147,7 +174,9 @@ void addLeaderboardCommand(CLI::App& root, Commands& commands) {
                                   "the baseline on this host, and add the entry");
   addDb(sub, submit->db, submit->wait);
   sub->add_option("--name", submit->name, "who submits (shown in the ranking)")->required();
-  sub->add_option("--kernel", submit->kernel, "a registered fp32 matmul kernel id (`cachescope list`)")->required();
+  auto plugin = addPluginOptions(sub);
+  sub->add_option("--kernel", submit->kernel,
+                  "instead of --plugin: a built-in fp32 matmul kernel id (`cachescope list`), a reference entry");
   sub->add_option("--competition", submit->competition,
                   "competition file (default assets/competitions/default.json)");
   sub->add_option("--out", submit->out, "also write the entry as a submission file (to hand in)");
@@ -174,7 +203,7 @@ void addLeaderboardCommand(CLI::App& root, Commands& commands) {
   im->add_option("files", imp->files, "submission files (JSON)")->required();
 
   commands.push_back({app, [=] {
-                        if (sub->parsed()) return runSubmit(*submit);
+                        if (sub->parsed()) return runSubmit(*submit, *plugin);
                         if (sh->parsed()) return runShow(*show);
                         if (ex->parsed()) return runExport(*exp);
                         return runImport(*imp);

@@ -2,6 +2,7 @@
 
 #include "bench/kernel_list_report.hpp"
 #include "cli/command.hpp"
+#include "cli/plugin_option.hpp"
 
 namespace cachescope::cli {
 
@@ -18,7 +19,11 @@ void addListCommand(CLI::App& root, Commands& commands) {
   auto* app = root.add_subcommand("list", "List the kernels: id, title, parameters, unit, traceable");
   auto format = std::make_shared<std::string>("table");
   app->add_option("--format", *format, "table | json")->check(CLI::IsMember({"table", "json"}));
-  commands.push_back({app, [format] { return runList(*format); }});
+  auto plugins = addPluginOptions(app);
+  commands.push_back({app, [format, plugins] {
+                        loadPlugins(*plugins);
+                        return runList(*format);
+                      }});
 }
 
 }  // namespace cachescope::cli

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/command.hpp"
+#include "cli/plugin_option.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/simulate_estimate.hpp"
 #include "engine/progress_ticker.hpp"
@@ -221,7 +222,11 @@ void addSimulateCommand(CLI::App& root, Commands& commands) {
   app->add_option("--format", a->format, "table | json (default table)");
   app->add_option("--out", a->out, "Write the result to FILE (atomically) instead of stdout");
   app->add_flag("--quiet", a->quiet, "No progress on stderr (the estimate and errors still go there)");
-  commands.push_back({app, [a] { return runSimulate(*a); }});
+  auto plugins = addPluginOptions(app);
+  commands.push_back({app, [a, plugins] {
+                        loadPlugins(*plugins);
+                        return runSimulate(*a);
+                      }});
 }
 
 }  // namespace cachescope::cli

@@ -82,6 +82,10 @@ class Prepared {
   // (matmul.sparse: the nonzeros left after pruning); nullopt for a dense A.
   // The runner counts a sparse run's work from it (2 nnz n).
   virtual std::optional<std::size_t> storedNonzeros() const { return std::nullopt; }
+  // The duration of the last run() as measured where it ran, for a kernel
+  // that runs elsewhere (a user kernel, in its child process): the runner
+  // takes it instead of its own clock, which would add the round trip.
+  virtual std::optional<double> selfTimedSeconds() const { return std::nullopt; }
 };
 
 struct KernelInfo {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 namespace cachescope {
 
@@ -30,8 +32,9 @@ Kernel makeReluSimd();
 Kernel makeReluParallel();
 Kernel makeReluInt8();
 
-const std::vector<Kernel>& kernels() {
-  static const std::vector<Kernel> all = [] {
+namespace {
+std::vector<Kernel>& registered() {
+  static std::vector<Kernel> all = [] {
     std::vector<Kernel> v;
     v.push_back(makeMatmulNaive());
     v.push_back(makeMatmulReordered());
@@ -55,9 +58,24 @@ const std::vector<Kernel>& kernels() {
     v.push_back(makeReluSimd());
     v.push_back(makeReluParallel());
     v.push_back(makeReluInt8());
+    // Room for the kernels registered at run time, so that adding one never
+    // reallocates (and never moves a Kernel someone points to).
+    v.reserve(v.size() + kMaxRuntimeKernels);
     return v;
   }();
   return all;
+}
+}  // namespace
+
+const std::vector<Kernel>& kernels() { return registered(); }
+
+const Kernel& registerKernel(Kernel kernel) {
+  std::vector<Kernel>& all = registered();
+  if (findKernel(kernel.info.id)) throw std::invalid_argument("a kernel '" + kernel.info.id + "' is already loaded");
+  if (all.size() == all.capacity())
+    throw std::length_error("at most " + std::to_string(kMaxRuntimeKernels) + " kernels can be loaded at run time");
+  all.push_back(std::move(kernel));
+  return all.back();
 }
 
 const KernelRoles& kernelRoles() {

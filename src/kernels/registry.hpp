@@ -13,6 +13,16 @@ namespace cachescope {
 
 const std::vector<Kernel>& kernels();
 
+// Adds a kernel described at run time (a student's kernel loaded by
+// src/userkernels) after the built-in ones: it is then listed, found and run
+// like them. Its id must be new (std::invalid_argument otherwise). Call it
+// from the thread that starts jobs, while none runs: registration never moves
+// a registered Kernel (pointers from findKernel stay valid), but a reader
+// iterating kernels() on another thread at that moment would race. At most
+// kMaxRuntimeKernels are taken (std::length_error beyond).
+inline constexpr std::size_t kMaxRuntimeKernels = 64;
+const Kernel& registerKernel(Kernel kernel);
+
 // nullptr when the id is unknown.
 const Kernel* findKernel(const std::string& id);
 

@@ -94,6 +94,10 @@ class TraceSink {
     marks.erase(marks.begin(), marks.begin() + std::ptrdiff_t(keep));
   }
 
+  // Whether point/line marks are recorded (a nest running elsewhere, a user
+  // kernel's child process, sends them only then).
+  bool wantsMarks() const { return marks_; }
+
   // References taken so far (handed on or buffered), and of them stores.
   std::uint64_t references() const { return done_ + n_; }
   std::uint64_t writes() const { return writes_; }

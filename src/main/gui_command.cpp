@@ -6,6 +6,7 @@
 
 #include "app/app.hpp"
 #include "cli/command.hpp"
+#include "cli/plugin_option.hpp"
 #include "engine/settings.hpp"
 #include "platform/errors.hpp"
 #include "report/atomic_file.hpp"
@@ -118,7 +119,9 @@ void addGuiCommand(CLI::App& root, Commands& commands) {
                   "Window size WIDTHxHEIGHT, e.g. 1280x720 for a projector (default: the primary monitor's work "
                   "area, at most 2560x1440)");
   app->add_option("--theme", a->theme, "dark | light (light reads best on a projector)");
-  commands.push_back({app, [a, font, frames] {
+  auto plugins = addPluginOptions(app);
+  commands.push_back({app, [a, font, frames, plugins] {
+                        loadPlugins(*plugins);  // before the window opens: a bad file is exit 2
                         a->fontGiven = font->count() > 0;
                         a->framesGiven = frames->count() > 0;
                         return runGui(*a);
