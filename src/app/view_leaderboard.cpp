@@ -4,8 +4,8 @@
 // a database path field and Reload. Reloads read the database off the UI
 // thread (a std::async task), so a database another process holds locked
 // does not freeze frames; a corrupt or locked file is one visible line.
-// "Run mine again" (re-running an entry's plugin) needs the user-kernel
-// loader and is not part of this view yet.
+// "Run mine again" (re-running an entry's plugin through the worker) is not
+// built yet.
 #include <filesystem>
 #include <future>
 #include <optional>
@@ -137,7 +137,7 @@ void drawRanking(const lb::Ranking& r, views::BoxRecord& rec) {
     for (std::size_t i = 0; i < r.rows.size(); ++i) {
       const auto& row = rows[i + 1];
       const lb::Submission& s = r.rows[i].entry;
-      std::string line = row[0] + ". " + row[1] + ": ";
+      std::string line = (r.rows[i].rank ? row[0] + ". " : std::string("(not ranked) ")) + row[1] + ": ";
       line += s.verified ? row[2] + " GFLOP/s, " + row[3] + " of BLAS, " + row[4] + " naive"
                          : "not verified (" + s.failure + ")";
       line += ", on " + row[6];

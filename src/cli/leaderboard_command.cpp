@@ -1,5 +1,6 @@
 // `cachescope leaderboard submit|show|export|import`: the competition's
-// database (src/leaderboard). submit verifies and times one kernel under the
+// database (src/leaderboard). submit loads a student's --plugin (or takes a
+// built-in --kernel), verifies and times it under the
 // competition protocol next to the library and the baseline on this host and
 // adds the entry; show ranks; export writes submission files; import merges
 // them (a lecturer collects a class's files), skipping entries already there.

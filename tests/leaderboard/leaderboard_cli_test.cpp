@@ -1,6 +1,9 @@
 // `cachescope leaderboard ...` as a script sees it: exit codes 0, 1 and 2 with
 // one line on stderr, and the database unchanged after every error.
 #include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <cstdio>
 
 #include <catch2/catch.hpp>
 
@@ -118,4 +121,66 @@ TEST_CASE("the default database lives in the per-user data directory") {
   const char* home = std::getenv("HOME");
   if (home) CHECK(leaderboard::defaultDatabasePath() == std::string(home) + "/.local/share/cachescope/leaderboard.db");
   if (old) ::setenv("XDG_DATA_HOME", saved.c_str(), 1);
+}
+
+namespace {
+struct Proc {
+  int code = -1;
+  std::string out, err;
+};
+
+// The binary as a script runs it, with its own kernel cache and data dirs.
+Proc runBinary(const std::string& args, const test::TempDir& dir) {
+  const std::string errFile = dir.file("stderr.txt");
+  const std::string cmd = "XDG_CACHE_HOME='" + dir.file("cache") + "' XDG_DATA_HOME='" + dir.file("data") + "' '" +
+                          CACHESCOPE_BINARY + "' " + args + " 2>'" + errFile + "'";
+  Proc p;
+  FILE* f = ::popen(cmd.c_str(), "r");
+  REQUIRE(f);
+  char buf[4096];
+  std::size_t got;
+  while ((got = std::fread(buf, 1, sizeof buf, f)) > 0) p.out.append(buf, got);
+  const int status = ::pclose(f);
+  p.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  p.err = test::readText(errFile);
+  return p;
+}
+}  // namespace
+
+TEST_CASE("leaderboard submit --plugin: a right student kernel is ranked, a buggy one recorded but never ranked") {
+  test::TempDir dir;
+  const std::string comp = smallCompetition(dir);
+  const std::string examples = std::string(CACHESCOPE_SOURCE_DIR) + "/examples/kernels/";
+  Proc good = runBinary("leaderboard submit --quiet --name anna --plugin '" + examples + "naive.cpp' --competition '" +
+                            comp + "'",
+                        dir);
+  INFO(good.err);
+  REQUIRE(good.code == 0);
+  CHECK(good.out.find("entry 1: anna (user.") != std::string::npos);
+
+  Proc bad = runBinary("leaderboard submit --quiet --name bob --plugin '" + examples + "buggy.cpp' --competition '" +
+                           comp + "'",
+                       dir);
+  INFO(bad.err);
+  CHECK(bad.code == 1);
+  CHECK(bad.err.find("cachescope: error: entry 2: bob (user.") != std::string::npos);
+  CHECK(bad.err.find("not verified, not ranked") != std::string::npos);
+
+  Proc both = runBinary("leaderboard submit --name c --kernel matmul.naive --plugin '" + examples + "naive.cpp'", dir);
+  CHECK(both.code == 2);
+  CHECK(both.err.find("submit takes one kernel") != std::string::npos);
+
+  Proc show = runBinary("leaderboard show --format json", dir);
+  REQUIRE(show.code == 0);
+  const auto doc = nlohmann::json::parse(show.out);
+  const auto& entries = doc["competitions"][0]["entries"];
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[0]["name"] == "anna");
+  CHECK(entries[0]["rank"] == 1);
+  CHECK(entries[0]["source_hash"] == leaderboard::sha256File(examples + "naive.cpp"));
+  CHECK(entries[0]["plugin_path"] == examples + "naive.cpp");
+  CHECK(entries[1]["name"] == "bob");
+  CHECK(entries[1]["rank"].is_null());
+  CHECK(entries[1]["verified"] == false);
+  CHECK(entries[1]["rate"].is_null());
 }
