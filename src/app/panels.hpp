@@ -31,6 +31,7 @@ void drawMemoryView(UiState& state, const Snapshot& snap, const ProgressView& pr
 // frame: a probe tab measures once when first shown (sets state.actions).
 Request probeRequest(const UiState& state, ProbeKind kind);
 void updateMemoryRequests(UiState& state);
+void drawLeaderboardView(UiState& state, const Snapshot& snap);                            // view_leaderboard.cpp
 // Once per frame: ask the worker for the Access / Threads view's data when
 // the view is shown and its parameters changed (sets state.actions).
 void updateAccessRequests(UiState& state);

@@ -174,6 +174,7 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
         {View::Access, "Access", "Every load and store of traced kernels, animated on their buffers: which cache served it."},
         {View::Threads, "Threads", "Which thread computed which block of C in a real parallel run, and when."},
         {View::Memory, "Memory", "The memory hierarchy measured: latency ladder, memory mountain, row vs column, bandwidth per level."},
+        {View::Leaderboard, "Leaderboard", "The competition's ranking: the submissions in the leaderboard database."},
     };
     for (const Tab& t : tabs) {
       ImGuiTabItemFlags tf = 0;
@@ -190,6 +191,7 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
           case View::Access: drawAccessView(state, snap, progress); break;
           case View::Threads: drawThreadsView(state, snap, progress); break;
           case View::Memory: drawMemoryView(state, snap, progress); break;
+          case View::Leaderboard: drawLeaderboardView(state, snap); break;
         }
         ImGui::EndChild();
         ImGui::EndTabItem();

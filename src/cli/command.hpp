@@ -26,6 +26,7 @@ void addBenchCommand(CLI::App& root, Commands& commands);
 void addRooflineCommand(CLI::App& root, Commands& commands);
 void addSimulateCommand(CLI::App& root, Commands& commands);
 void addProbeCommand(CLI::App& root, Commands& commands);
+void addLeaderboardCommand(CLI::App& root, Commands& commands);
 void addKernelCommand(CLI::App& root, Commands& commands);
 // [SECTION] further commands register here
 

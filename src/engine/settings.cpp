@@ -30,6 +30,7 @@ const char* toString(View view) {
     case View::Access: return "access";
     case View::Threads: return "threads";
     case View::Memory: return "memory";
+    case View::Leaderboard: return "leaderboard";
   }
   return "?";
 }
@@ -48,7 +49,7 @@ const char* toString(SweepAxis axis) {
 }
 
 bool parseView(const std::string& text, View& out) {
-  for (View v : {View::Timings, View::Cache, View::Roofline, View::Access, View::Threads, View::Memory})
+  for (View v : {View::Timings, View::Cache, View::Roofline, View::Access, View::Threads, View::Memory, View::Leaderboard})
     if (text == toString(v)) {
       out = v;
       return true;

@@ -83,6 +83,7 @@ const KernelRoles& kernelRoles() {
     KernelRoles r;
     r.selection = {"matmul.naive", "matmul.blocked", "matmul.blas"};
     r.baseline = "matmul.naive";
+    r.library = "matmul.blas";
     r.comparePair = {"matmul.naive", "matmul.blocked"};
     r.blockSweep = "matmul.blocked";
     r.threads = "matmul.parallel";

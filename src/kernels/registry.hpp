@@ -31,6 +31,7 @@ const Kernel* findKernel(const std::string& id);
 struct KernelRoles {
   std::vector<std::string> selection;    // the GUI's first selection (naive, blocked, the library)
   std::string baseline;                  // speedups are measured against it
+  std::string library;                   // the tuned library every rate is compared with (% of it)
   std::vector<std::string> comparePair;  // Cache and Access views: the two kernels compared at first
   std::string blockSweep;                // the Cache view's hit rate against block size
   std::string threads;                   // the Threads view: a run with its tiles recorded

@@ -97,7 +97,7 @@ void addGuiCommand(CLI::App& root, Commands& commands) {
   app->footer("Keys: F9 hides or shows the control panel, Esc cancels the job in flight, F11 fullscreen, F12 saves "
               "the window as PNG.");
   auto a = std::make_shared<GuiArgs>();
-  app->add_option("--view", a->view, "Tab to open: timings | cache | roofline | access | threads | memory");
+  app->add_option("--view", a->view, "Tab to open: timings | cache | roofline | access | threads | memory | leaderboard");
   app->add_option("--set", a->sets,
                   "Start with KEY=VALUE (repeatable): n, block, threads, bits (quantized kernels), density, "
                   "kernels=ID,ID, sweep=n|block|threads|density; panel=0|1 (control panel); Access view: step=ACCESS, "
