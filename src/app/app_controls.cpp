@@ -319,6 +319,7 @@ struct PluginLoad {
   std::future<std::string> build;  // the object to load, or throws
   std::string message;
   bool error = false;
+  bool reveal = false;  // a new message: open the section once to show it
 };
 
 PluginLoad& pluginLoad() {
@@ -335,25 +336,33 @@ void drawLoadKernel(UiState& state, bool busy) {
       pl.message = (k.reloaded ? "reloaded " : "loaded ") + k.kernel->info.id +
                    (k.traced ? " (traced)" : " (untraced: a plain function)");
       pl.error = false;
+      pl.reveal = true;
     } catch (const userkernels::BuildError& e) {
       pl.message = std::string(e.what()) + "\n" + e.output;
       pl.error = true;
+      pl.reveal = true;
     } catch (const std::exception& e) {
       pl.message = e.what();
       pl.error = true;
+      pl.reveal = true;
     }
   }
   const bool building = pl.build.valid();
-  const ImGuiStyle& style = ImGui::GetStyle();
-  const float buttonW = ImGui::CalcTextSize("Load kernel...").x + style.FramePadding.x * 2 + style.ItemSpacing.x;
-  ImGui::PushItemWidth(std::max(ImGui::GetFontSize() * 4, ImGui::GetContentRegionAvail().x - buttonW));
-  ImGui::InputTextWithHint("##plugin", "your kernel: FILE.cpp or FILE.so", pl.path, sizeof pl.path);
+  // Folded by default: one row in the panel; open, the field has the whole
+  // width and the button its own line, so neither is cut at 28 px.
+  if (pl.reveal) ImGui::SetNextItemOpen(true);
+  pl.reveal = false;
+  const bool open = ImGui::TreeNodeEx("Your own kernel", ImGuiTreeNodeFlags_NoTreePushOnOpen);
+  layout::recordItem("your_kernel");
+  tooltip("Load your own kernel, written against cachescope_kernel.hpp (README 'Your own kernel').");
+  if (!open) return;
+  ImGui::PushItemWidth(-1);
+  ImGui::InputTextWithHint("##plugin", "FILE.cpp or FILE.so", pl.path, sizeof pl.path);
   ImGui::PopItemWidth();
   layout::recordItem("plugin_path");
   tooltip("Your own kernel, written against cachescope_kernel.hpp (see README 'Your own kernel'): a .cpp is "
           "compiled first (-O3 -march=native), then it runs in a child process with limits, is verified, timed "
           "and, written over the access policy, traced like the built-in kernels. Its id is user.NAME.");
-  ImGui::SameLine();
   if (building) ImGui::BeginDisabled();
   if (ImGui::Button(building ? "Building" : "Load kernel...") && pl.path[0]) {
     const std::string file = pl.path;
@@ -405,9 +414,9 @@ void drawControlsPanel(UiState& state, const Snapshot& snap, const ProgressView&
   // No taller than its content: the parameters follow the list directly.
   if (state.kernelListContentH > 0) listH = std::min(listH, std::max(rowH * 3, state.kernelListContentH));
   drawKernelList(state, listH);
-  drawLoadKernel(state, progress.busy);
 
   const float y0 = ImGui::GetCursorPosY();
+  drawLoadKernel(state, progress.busy);
   drawParameters(state);
   drawRunControl(state, progress);
   state.panelBelowH = ImGui::GetCursorPosY() - y0;
