@@ -26,6 +26,7 @@ void addBenchCommand(CLI::App& root, Commands& commands);
 void addRooflineCommand(CLI::App& root, Commands& commands);
 void addSimulateCommand(CLI::App& root, Commands& commands);
 void addProbeCommand(CLI::App& root, Commands& commands);
+void addLectureCommand(CLI::App& root, Commands& commands);  // lecture_command.cpp
 // [SECTION] further commands register here
 
 // A command the executable adds to the core ones (the desktop app's `gui`,

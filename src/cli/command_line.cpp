@@ -23,6 +23,7 @@ int runCommandLine(int argc, const char* const* argv, const std::vector<AddComma
   addRooflineCommand(root, commands);
   addSimulateCommand(root, commands);
   addProbeCommand(root, commands);
+  addLectureCommand(root, commands);
   // [SECTION] further commands register here
   for (AddCommand add : extra) add(root, commands);
 
