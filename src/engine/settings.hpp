@@ -102,6 +102,11 @@ struct LaunchOptions {
   // 0 x 0: fit the primary monitor's work area (fitWindowSize).
   int width = 0, height = 0;
   int panel = -1;                     // --set panel=0|1: control panel hidden / shown (-1: shown)
+  // `cachescope lecture`: the lecture file ("" none: the plain app), a scripted
+  // presenter's keys (--keys right,r,...) and the step-to-display CSV.
+  std::string lecture;
+  std::vector<std::string> lectureKeys;
+  std::string lectureTimes;
   std::string bitsOrigin;             // where an explicit bits= came from ("" none): for checkLaunch
 };
 
