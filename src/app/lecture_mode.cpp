@@ -52,7 +52,7 @@ std::string numberText(double v, const char* f) {
 }  // namespace
 
 bool LectureMode::StepData::complete() const {
-  return timing.has_value() && (!needsSweep || sweep.has_value()) && (!needsProbe || probeDone);
+  return (!needsTiming || timing.has_value()) && (!needsSweep || sweep.has_value()) && (!needsProbe || probeDone);
 }
 
 bool LectureMode::open(const std::string& path, UiState& state) {
@@ -71,6 +71,7 @@ bool LectureMode::open(const std::string& path, UiState& state) {
     const LectureStep& s = lecture_->steps[i];
     data_[i].needsSweep = s.launch.sweep != SweepAxis::None;
     data_[i].needsProbe = s.launch.view == View::Memory;
+    data_[i].needsTiming = s.launch.view != View::Memory;
     ClassAnswer& a = answers_[i];
     a.hands.assign(s.question.options.size(), 0);
     a.number = float(s.question.min + (s.question.max - s.question.min) / 4);
@@ -133,10 +134,12 @@ void LectureMode::apply(UiState& state) {
 void LectureMode::post(int step, UiState& /*state*/, Worker& worker) {
   const LectureStep& s = lecture_->steps[std::size_t(step)];
   StepData& d = data_[std::size_t(step)];
-  Request t;
-  t.kind = RequestKind::Timing;
-  t.settings = s.launch.settings;
-  d.timingId = worker.post(t);
+  if (d.needsTiming) {
+    Request t;
+    t.kind = RequestKind::Timing;
+    t.settings = s.launch.settings;
+    d.timingId = worker.post(t);
+  }
   if (d.needsSweep) {
     Request r;
     r.kind = RequestKind::Sweep;
@@ -219,7 +222,7 @@ std::shared_ptr<const Snapshot> LectureMode::displaySnapshot(const std::shared_p
   if (!lecture_) return live;
   const StepData& d = data_[std::size_t(current_)];
   const RunSettings& s = lecture_->steps[std::size_t(current_)].launch.settings;
-  const bool timingLive = live->timing && sameSettings(live->timing->settings, s);
+  const bool timingLive = !d.needsTiming || (live->timing && sameSettings(live->timing->settings, s));
   const bool sweepLive = !d.needsSweep || (live->sweep && sameSettings(live->sweep->settings, s));
   const bool probesLive = !d.needsProbe || (live->probes && d.probeDone && live->probes == d.probes);
   if ((timingLive || !d.timing) && (sweepLive || !d.sweep) && (probesLive || !d.probes)) return live;
@@ -242,8 +245,9 @@ StepResults LectureMode::resultsOf(int step) const {
   const StepData& d = data_[std::size_t(step)];
   if (d.timing) r.records = d.timing->records;
   if (d.probes) {
-    r.latency = d.probes->latency;
-    r.traversal = d.probes->traversal;
+    const ProbeKind k = lecture_->steps[std::size_t(step)].launch.memory.probe;
+    if (k == ProbeKind::Latency) r.latency = d.probes->latency;
+    if (k == ProbeKind::Traversal) r.traversal = d.probes->traversal;
   }
   return r;
 }

@@ -66,7 +66,7 @@ class LectureMode {
     std::shared_ptr<const ProbeRuns> probes;
     bool probeDone = false;
     bool complete() const;
-    bool needsSweep = false, needsProbe = false;
+    bool needsTiming = true, needsSweep = false, needsProbe = false;  // a Memory step times no kernel
     std::optional<RooflineRun> roofline;
     bool needsRoofline = false;
   };

@@ -67,10 +67,12 @@ StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step) {
   const auto t0 = Clock::now();
   StepOutput out;
   const LaunchOptions& o = step.launch;
-  Request timing;
-  timing.kind = RequestKind::Timing;
-  timing.settings = o.settings;
-  worker.post(timing);
+  if (o.view != View::Memory) {  // a Memory step times no kernel
+    Request timing;
+    timing.kind = RequestKind::Timing;
+    timing.settings = o.settings;
+    worker.post(timing);
+  }
   if (o.sweep != SweepAxis::None) {
     Request r;
     r.kind = RequestKind::Sweep;
@@ -101,10 +103,11 @@ StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step) {
   }
   const auto snap = worker.snapshot();
   if (!snap->error.empty()) out.error = snap->error;
-  if (snap->timing && snap->timing->complete) out.results.records = snap->timing->records;
-  if (snap->probes) {
-    out.results.latency = snap->probes->latency;
-    out.results.traversal = snap->probes->traversal;
+  // Only what this step asked for: the snapshot keeps earlier steps' results too.
+  if (o.view != View::Memory && snap->timing && snap->timing->complete) out.results.records = snap->timing->records;
+  if (o.view == View::Memory && snap->probes) {
+    if (o.memory.probe == ProbeKind::Latency) out.results.latency = snap->probes->latency;
+    if (o.memory.probe == ProbeKind::Traversal) out.results.traversal = snap->probes->traversal;
   }
   out.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
 
@@ -155,7 +158,10 @@ StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step) {
   if (o.sweep != SweepAxis::None && snap->sweep && snap->sweep->complete && !snap->sweep->records.empty()) {
     const std::vector<plot::Plot> ps = o.sweep == SweepAxis::Density
                                            ? plot::benchPlots(snap->sweep->records, true)
-                                           : std::vector<plot::Plot>{plot::sweepPlot(snap->sweep->records, o.sweep)};
+                                           : std::vector<plot::Plot>{plot::sweepPlot(snap->sweep->records,
+                                                                                  o.sweep == SweepAxis::Block     ? plot::SweepAxis::Block
+                                                                                  : o.sweep == SweepAxis::Threads ? plot::SweepAxis::Threads
+                                                                                                                   : plot::SweepAxis::N)};
     for (std::size_t i = 0; i < ps.size(); ++i)
       out.plots.push_back({std::string("sweep-") + toString(o.sweep) + (i ? "-" + std::to_string(i + 1) : ""), ps[i]});
   }
