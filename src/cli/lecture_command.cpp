@@ -120,15 +120,18 @@ StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step) {
     std::string line = r.kernel + " n=" + std::to_string(r.n) + ": " + fmt("%.3g ", r.rate) + r.unit + ", median " +
                        fmt("%.3g ms", r.medianS * 1e3);
     if (r.errRelative) line += ", error vs fp32 " + fmt("%.2g", *r.errRelative);
-    if (r.footprintBytes && r.fp32FootprintBytes) line += ", operands " + footprintRatioText(*r.footprintBytes, *r.fp32FootprintBytes);
+    if (r.footprintBytes && r.fp32FootprintBytes && *r.footprintBytes != *r.fp32FootprintBytes) line += ", operands " + footprintRatioText(*r.footprintBytes, *r.fp32FootprintBytes);
     out.numbers.push_back(line);
   }
   // Plots: the step's view first, then its timings.
   if (o.view == View::Memory && out.results.latency && out.results.latency->outcome == Outcome::Ok) {
     out.plots.push_back({"latency", probe::latencyPlot(*out.results.latency)});
     for (const probe::DetectedLevel& l : out.results.latency->levels)
-      out.numbers.push_back(l.name + ": step near " + bytesText(double(l.detectedBytes)) + " (sysfs " +
-                            bytesText(double(l.sysfsBytes)) + "), " + fmt("%.3g ns", l.latencyNs) + " per load");
+      out.numbers.push_back(l.name + ": " +
+                            (l.detectedBytes ? "step near " + bytesText(double(l.detectedBytes))
+                                             : std::string("no step within the measured range")) +
+                            " (sysfs " + bytesText(double(l.sysfsBytes)) + "), " + fmt("%.3g ns", l.latencyNs) +
+                            " per load");
     if (out.results.latency->memoryLatencyNs > 0)
       out.numbers.push_back("memory: " + fmt("%.3g ns", out.results.latency->memoryLatencyNs) + " per load");
   }
