@@ -359,7 +359,7 @@ void LectureMode::draw(UiState& state) {
   layout::recordItem("lecture_caption");
   if (hasQ && revealed_) {
     const Answer a = computeAnswer(s.question, resultsOf(current_));
-    ImGui::Text("Q: %s", s.question.text.c_str());
+    // The question was on screen until now: the answers only, to leave the view its room.
     ImGui::TextUnformatted(("Class: " + classAnswerText(current_)).c_str());
     ImGui::SameLine(0, fs * 1.5f);
     const std::string measured = "Measured: " + (a.ready ? a.text : "not yet (" + a.why + ")");
