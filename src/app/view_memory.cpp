@@ -23,6 +23,7 @@
 #include "app/surface_renderer.hpp"
 #include "app/view_layout.hpp"
 #include "platform/host.hpp"
+#include "probe/probe_plots.hpp"
 
 namespace cachescope::app {
 
@@ -84,107 +85,14 @@ std::string shortBytes(std::uint64_t b) {
 
 // [SECTION] plots
 
-// The sysfs level sizes within the measured range (up to `maxBytes`).
-void addLevelMarkers(plot::Plot& p, const std::vector<SysLevel>& levels, std::uint64_t maxBytes) {
-  for (std::size_t i = 0; i < levels.size() && levels[i].bytes <= maxBytes; ++i)
-    p.markers.push_back({double(levels[i].bytes), levels[i].name + " " + formatBytes(levels[i].bytes) + " (sysfs)",
-                         plot::paletteColor(i)});
-}
-
-plot::Plot ladderPlot(const probe::LatencyResult& r, const ProbeRunInfo& info) {
-  plot::Plot p;
-  p.title = "Latency ladder: one dependent load at a time";
-  p.subtitle = host().cpuModel + (info.caches.empty() ? "" : ", simulated on " + info.caches + ", prefetch " + info.prefetch);
-  p.x.label = "working set (bytes)";
-  p.x.scale = plot::Scale::Log2;
-  p.y.label = "ns per load";
-  p.y.scale = plot::Scale::Log10;
-  for (const probe::LatencySeries& s : r.series) {
-    const bool random = s.order == probe::ChaseOrder::Random;
-    plot::Series m;
-    m.name = random ? "random chase (measured)" : "sequential chase (measured)";
-    m.color = plot::paletteColor(random ? 4 : 5);
-    plot::Series pred;
-    pred.name = random ? "random chase (simulated)" : "sequential chase (simulated)";
-    pred.color = m.color;
-    pred.dashed = true;
-    pred.dots = false;
-    for (const probe::LatencyPoint& pt : s.points) {
-      if (pt.nsPerLoad > 0)
-        m.points.push_back({double(pt.bytes), pt.nsPerLoad, pt.nsPerLoad - pt.minNsPerLoad, 0,
-                            formatBytes(pt.bytes) + ": " + fmt("%.2f ns", pt.nsPerLoad) + ", " +
-                                fmt("%.1f cycles", pt.cyclesPerLoad)});
-      if (pt.predictedNs > 0)
-        pred.points.push_back({double(pt.bytes), pt.predictedNs, 0, 0,
-                               formatBytes(pt.bytes) + ": " + fmt("%.2f ns predicted", pt.predictedNs)});
-    }
-    if (!m.points.empty()) p.series.push_back(std::move(m));
-    if (!pred.points.empty()) p.series.push_back(std::move(pred));
-  }
-  std::uint64_t most = 0;
-  for (const probe::LatencySeries& s : r.series)
-    for (const probe::LatencyPoint& pt : s.points) most = std::max(most, pt.bytes);
-  addLevelMarkers(p, sysfsLevels(), most);
-  return p;
-}
-
-// The mountain as lines (one per stride): what the heatmap and the surface
-// show, as a plot file.
-plot::Plot mountainLines(const probe::MountainResult& r) {
-  plot::Plot p;
-  p.title = "Memory mountain: read throughput by working set and stride";
-  p.subtitle = host().cpuModel;
-  p.x.label = "working set (bytes)";
-  p.x.scale = plot::Scale::Log2;
-  p.y.label = "GB/s";
-  for (std::size_t s = 0; s < r.strides.size() && s < r.gbPerSecond.size(); ++s) {
-    plot::Series line;
-    line.name = "stride " + std::to_string(r.strides[s]);
-    for (std::size_t z = 0; z < r.sizes.size() && z < r.gbPerSecond[s].size(); ++z)
-      line.points.push_back({double(r.sizes[z]), r.gbPerSecond[s][z], 0, 0,
-                             formatBytes(r.sizes[z]) + ", stride " + std::to_string(r.strides[s]) + ": " +
-                                 fmt("%.1f GB/s", r.gbPerSecond[s][z])});
-    p.series.push_back(std::move(line));
-  }
-  addLevelMarkers(p, sysfsLevels(), r.sizes.empty() ? 0 : r.sizes.back());
-  return p;
-}
-
-plot::Plot traversalPlot(const probe::TraversalResult& r) {
-  plot::Plot p;
-  const double mib = 8.0 * r.n * r.n / 1048576.0;
-  p.title = "Summing a " + std::to_string(r.n) + " x " + std::to_string(r.n) + " matrix of doubles (" +
-            fmt("%.0f MiB", mib) + ")";
-  p.x.label = "order";
-  p.x.categories = {"row by row", "column by column"};
-  p.y.label = "read throughput (GB/s)";
-  p.y.unit = "GB/s";
-  plot::Series s;
-  s.name = "measured";
-  s.kind = plot::SeriesKind::Bars;
-  s.points.push_back({0, r.rowGBs, 0, 0, fmt("row order: %.3g ms", r.rowSeconds * 1e3)});
-  s.points.push_back({1, r.colGBs, 0, 0, fmt("column order: %.3g ms", r.colSeconds * 1e3)});
-  p.series.push_back(std::move(s));
-  return p;
-}
-
-plot::Plot bandwidthPlot(const probe::BandwidthResult& r) {
-  plot::Plot p;
-  p.title = "Read bandwidth per level, 1.." + std::to_string(r.threads) + " threads";
-  p.x.label = "level (working set per thread)";
-  p.y.label = "read bandwidth (GB/s)";
-  p.y.unit = "GB/s";
-  for (const probe::LevelBandwidth& l : r.levels) p.x.categories.push_back(l.level + " " + formatBytes(l.workingSetBytes));
-  for (int t = 1; t <= r.threads; ++t) {
-    plot::Series s;
-    s.name = std::to_string(t) + (t == 1 ? " thread" : " threads");
-    s.kind = plot::SeriesKind::Bars;
-    for (std::size_t i = 0; i < r.levels.size(); ++i)
-      if (std::size_t(t - 1) < r.levels[i].gbPerSecond.size())
-        s.points.push_back({double(i), r.levels[i].gbPerSecond[t - 1], 0, 0,
-                            r.levels[i].level + ", " + s.name + ": " + fmt("%.1f GB/s", r.levels[i].gbPerSecond[t - 1])});
-    p.series.push_back(std::move(s));
-  }
+// The probe's own plot builders (the same charts as `cachescope probe
+// --plot`), with the level markers beyond the measured range dropped: a
+// quick ladder keeps its x axis on the data.
+plot::Plot withinRange(plot::Plot p) {
+  double most = 0;
+  for (const plot::Series& s : p.series)
+    for (const plot::Point& pt : s.points) most = std::max(most, pt.x);
+  std::erase_if(p.markers, [&](const plot::Marker& m) { return m.x > most * 1.001; });
   return p;
 }
 
@@ -225,12 +133,27 @@ void drawToolbar(UiState& state, ProbeKind kind, bool busy) {
     first = false;
   };
   if (kind == ProbeKind::Bandwidth) {
-    const float w = fs * 7;
-    next(w);
+    const int cores = host().logicalCores;
     int t = threadsOf(m);
-    ImGui::SetNextItemWidth(w);
-    if (ImGui::SliderInt("threads##probe", &t, 1, host().logicalCores)) m.threads = t;
-    tooltip("Bandwidth is measured on 1, 2, ... up to this many threads reading together.");
+    const char* tip = "Bandwidth is measured on 1, 2, ... up to this many threads reading together.";
+    next(ImGui::CalcTextSize("up to threads").x + fs);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("up to");
+    if (cores <= 8) {
+      // Few cores: one radio button each (a slider over 1..2 is all grab).
+      for (int c = 1; c <= cores; ++c) {
+        ImGui::SameLine();
+        if (ImGui::RadioButton((std::to_string(c) + "##probethreads").c_str(), t == c)) m.threads = c;
+        tooltip(tip);
+      }
+      ImGui::SameLine();
+      ImGui::TextUnformatted("threads");
+    } else {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(fs * 7);
+      if (ImGui::SliderInt("threads##probe", &t, 1, cores)) m.threads = t;
+      tooltip(tip);
+    }
   }
   if (kind != ProbeKind::Bandwidth) {
     next(ImGui::CalcTextSize("simulate").x + ImGui::GetFrameHeight() + fs);
@@ -271,19 +194,29 @@ void drawRunInfo(const ProbeRunInfo& info, Outcome outcome) {
   views::note(t);
 }
 
+// The probe's sentences on where measurement and model differ: the first
+// few, the rest folded under "N more".
 void drawExplanations(const std::vector<std::string>& lines) {
   if (lines.empty()) return;
   views::heading("Measured against the model");
-  for (const std::string& s : lines) {
+  constexpr std::size_t kShown = 3;
+  for (std::size_t i = 0; i < lines.size() && i < kShown; ++i) {
     ImGui::Bullet();
-    ImGui::TextWrapped("%s", s.c_str());
+    ImGui::TextWrapped("%s", lines[i].c_str());
+  }
+  if (lines.size() > kShown && ImGui::TreeNode("##moreexpl", "%zu more", lines.size() - kShown)) {
+    for (std::size_t i = kShown; i < lines.size(); ++i) {
+      ImGui::Bullet();
+      ImGui::TextWrapped("%s", lines[i].c_str());
+    }
+    ImGui::TreePop();
   }
 }
 
 // [SECTION] latency ladder
 
 // Detected levels against sysfs: level, detected, sysfs, ns, cycles.
-void drawLevelsTable(const probe::LatencyResult& r, float width, BoxRecord& rec) {
+std::vector<std::vector<std::string>> levelRows(const probe::LatencyResult& r) {
   std::vector<std::vector<std::string>> rows{{"level", "detected", "sysfs", "latency", "cycles"}};
   for (const probe::DetectedLevel& l : r.levels)
     rows.push_back({l.name, l.detectedBytes ? formatBytes(l.detectedBytes) : "not found",
@@ -292,14 +225,24 @@ void drawLevelsTable(const probe::LatencyResult& r, float width, BoxRecord& rec)
   if (r.memoryLatencyNs > 0)
     rows.push_back({"memory", "-", "-", fmt("%.1f ns", r.memoryLatencyNs),
                     fmt("%.0f cycles", r.memoryLatencyNs * r.clock.ghz)});
-  const std::size_t cols = rows.front().size();
+  return rows;
+}
+
+float tableWidth(const std::vector<std::vector<std::string>>& rows) {
   const float pad = ImGui::GetStyle().CellPadding.x * 2 + ImGui::GetFontSize() * 0.5f;
   float need = 0;
-  for (std::size_t c = 0; c < cols; ++c) {
+  for (std::size_t c = 0; c < rows.front().size(); ++c) {
     float w = 0;
     for (const auto& row : rows) w = std::max(w, ImGui::CalcTextSize(row[c].c_str()).x);
     need += w + pad;
   }
+  return need;
+}
+
+void drawLevelsTable(const probe::LatencyResult& r, float width, BoxRecord& rec) {
+  const std::vector<std::vector<std::string>> rows = levelRows(r);
+  const std::size_t cols = rows.front().size();
+  const float need = tableWidth(rows);
   views::heading("Levels read off the random chase");
   if (need <= width &&
       ImGui::BeginTable("##levels", int(cols), ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit, ImVec2(need, 0))) {
@@ -325,10 +268,11 @@ void drawLevelsTable(const probe::LatencyResult& r, float width, BoxRecord& rec)
 // Plot and its side column (table, explanations): beside each other where
 // the view is wide enough, stacked where not (the view scrolls).
 template <class Side>
-void plotWithSide(UiState& state, const plot::Plot& chart, const char* stem, BoxRecord& rec, Side side) {
+void plotWithSide(UiState& state, const plot::Plot& chart, const char* stem, BoxRecord& rec, Side side,
+                  float sideNeed = 0) {
   const float fs = ImGui::GetFontSize();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float sideW = fs * 24.0f;
+  const float sideW = std::max(fs * 24.0f, sideNeed);
   const float minPlotW = std::max(views::plotMinWidth(chart), fs * 24);
   const bool beside = avail.x >= minPlotW + sideW + ImGui::GetStyle().ItemSpacing.x;
   const float btn = ImGui::GetFrameHeightWithSpacing();
@@ -356,7 +300,7 @@ void drawLatency(UiState& state, const Snapshot& snap, BoxRecord& rec) {
     return;
   }
   const probe::LatencyResult& r = *runs->latency;
-  const plot::Plot chart = ladderPlot(r, runs->latencyInfo);
+  const plot::Plot chart = withinRange(probe::latencyPlot(r));
   plotWithSide(state, chart, "memory-latency", rec, [&](float w) {
     drawLevelsTable(r, w, rec);
     drawRunInfo(runs->latencyInfo, r.outcome);
@@ -364,7 +308,7 @@ void drawLatency(UiState& state, const Snapshot& snap, BoxRecord& rec) {
     drawExplanations(r.explanations);
     views::note("The random order defeats the prefetcher: every step is a real miss. The sequential chase is the same "
                 "loop in address order, and the prefetcher hides most of each level's latency.");
-  });
+  }, tableWidth(levelRows(r)));
 }
 
 // [SECTION] mountain
@@ -414,6 +358,13 @@ double niceMax(double v) {
 
 std::string levelLegendText(const std::vector<SysLevel>& levels, std::size_t i) {
   return i < levels.size() ? levels[i].name + " <= " + shortBytes(levels[i].bytes) : "DRAM";
+}
+
+// Divisions of [0, top] (top from niceMax) at round steps: 2 -> 0.5 steps,
+// 1, 2.5, 5 and 10 -> fifths.
+int heightSteps(double top) {
+  const double mantissa = top / std::pow(10.0, std::floor(std::log10(top)));
+  return std::fabs(mantissa - 2) < 1e-9 ? 4 : 5;
 }
 
 // The legend of the level colours: "L1d up to 48 KiB" ... "DRAM beyond".
@@ -517,8 +468,9 @@ void drawSurface(UiState& state, const probe::MountainResult& r, ImVec2 size, Bo
         cornerX = cx;
         cornerZ = cz;
       }
-  for (int k = 0; k <= 4; ++k) {
-    const float h = float(k) / 4.f;
+  const int steps = heightSteps(top);
+  for (int k = 0; k <= steps; ++k) {
+    const float h = float(k) / float(steps);
     const ImVec2 a = proj(cornerX, h, cornerZ);
     dl->AddLine(a, ImVec2(a.x - fs * 0.3f, a.y), dim);
     labels.add(fmt("%g", top * h), ImVec2(a.x - fs * 0.5f, a.y), 1.0f, 0.5f);
@@ -582,8 +534,10 @@ void drawHeatmap(UiState& state, const probe::MountainResult& r, ImVec2 size, Bo
     const float y0 = bottom - (bottom - topY) * float(i + 1) / steps, y1 = bottom - (bottom - topY) * float(i) / steps;
     dl->AddRectFilled(ImVec2(bx, y0), ImVec2(bx + barW, y1 + 1), ImGui::ColorConvertFloat4ToU32(heat((i + 0.5f) / steps)));
   }
-  for (int k = 0; k <= 4; ++k)
-    labels.add(fmt("%g GB/s", top * k / 4), ImVec2(bx + barW + fs * 0.3f, bottom - (bottom - topY) * float(k) / 4.f), 0.0f, 0.5f);
+  const int ticks = heightSteps(top);
+  for (int k = 0; k <= ticks; ++k)
+    labels.add(fmt("%g GB/s", top * k / ticks), ImVec2(bx + barW + fs * 0.3f, bottom - (bottom - topY) * float(k) / float(ticks)),
+               0.0f, 0.5f);
 }
 
 void drawMountain(UiState& state, const Snapshot& snap, BoxRecord& rec) {
@@ -611,7 +565,7 @@ void drawMountain(UiState& state, const Snapshot& snap, BoxRecord& rec) {
     }
     tooltip("Back to the starting angle.");
   }
-  const plot::Plot lines = mountainLines(r);
+  const plot::Plot lines = withinRange(probe::mountainPlot(r));
   float exportW = 0;
   for (const char* f : {"PNG", "SVG", "PDF", "CSV"})
     exportW += ImGui::CalcTextSize(f).x + ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetStyle().ItemSpacing.x;
@@ -632,7 +586,7 @@ void drawMountain(UiState& state, const Snapshot& snap, BoxRecord& rec) {
   if (!m.heatmap && !beside) drawLevelLegend(levels, 0);
   const ImVec2 left = ImGui::GetContentRegionAvail();
   const float noteH = beside ? 0.f : ImGui::GetTextLineHeightWithSpacing() * 2.2f;  // the axes note below
-  const ImVec2 size(std::max(fs * 20, left.x - (beside ? legendW + fs : 0)), std::max(fs * 10, left.y - noteH));
+  const ImVec2 size(std::max(fs * 18, left.x - (beside ? legendW + fs : 0)), std::max(fs * 10, left.y - noteH));
   if (m.heatmap) drawHeatmap(state, r, size, rec);
   else drawSurface(state, r, size, rec);
   const ImVec2 canvasEnd = ImGui::GetItemRectMax();
@@ -641,7 +595,7 @@ void drawMountain(UiState& state, const Snapshot& snap, BoxRecord& rec) {
     ImGui::BeginGroup();
     drawLevelLegend(levels, legendW);
     ImGui::Spacing();
-    for (const char* a : axes) views::note(a);
+    for (const char* a : axes) ImGui::TextDisabled("%s", a);
     ImGui::EndGroup();
     rec.addItem("legend", "mountain levels");
   }
@@ -664,7 +618,7 @@ void drawTraversal(UiState& state, const Snapshot& snap, BoxRecord& rec) {
     return;
   }
   const probe::TraversalResult& r = *runs->traversal;
-  const plot::Plot chart = traversalPlot(r);
+  const plot::Plot chart = probe::traversalPlot(r);
   plotWithSide(state, chart, "memory-traversal", rec, [&](float w) {
     views::heading("Same sum, two orders");
     ImGui::Text("row order     %s", formatSeconds(r.rowSeconds).c_str());
@@ -705,7 +659,7 @@ void drawBandwidth(UiState& state, const Snapshot& snap, BoxRecord& rec) {
     return;
   }
   const probe::BandwidthResult& r = *runs->bandwidth;
-  const plot::Plot chart = bandwidthPlot(r);
+  const plot::Plot chart = probe::bandwidthPlot(r);
   plotWithSide(state, chart, "memory-bandwidth", rec, [&](float) {
     views::heading("Read bandwidth");
     for (const probe::LevelBandwidth& l : r.levels)

@@ -33,7 +33,7 @@ struct ProbeArgs {
   std::string what;
   std::string minSize, maxSize;
   int pointsPerOctave = 4;
-  int threads = 0;  // 0: bandwidth on 1..cores, the others 1
+  int threads = -1;  // unset: bandwidth on 1..cores, the others 1
   int reps = 5;
   int warmup = 1;
   int n = 0;
@@ -129,7 +129,7 @@ int runProbe(const ProbeArgs& a) {
     if (o.maxBytes == 0) throw UsageError("--max-size must be at least 1K (got 0)");
   }
   o.pointsPerOctave = a.pointsPerOctave;
-  o.threads = a.threads > 0 ? a.threads : (a.what == "bandwidth" ? std::max(1, host().logicalCores) : 1);
+  o.threads = a.threads != -1 ? a.threads : (a.what == "bandwidth" ? std::max(1, host().logicalCores) : 1);
   o.protocol.reps = a.reps;
   o.protocol.warmup = a.warmup;
   o.simulate = a.simulate;

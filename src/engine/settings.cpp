@@ -392,7 +392,7 @@ void applyScenarioFile(LaunchOptions& options, const std::string& path) {
     const std::string& key = it.key();
     if (key == "view") {
       if (!parseView(text(*it, key), options.view))
-        throw UsageError("scenario '" + path + "': view must be timings, cache, roofline, access or threads");
+        throw UsageError("scenario '" + path + "': view must be timings, cache, roofline, access, threads or memory");
     } else if (key == "theme") {
       if (!parseTheme(text(*it, key), options.theme))
         throw UsageError("scenario '" + path + "': theme must be light or dark");

@@ -86,11 +86,15 @@ void Worker::runProbe(const Request& request, std::uint64_t id) {
   options.maxBytes = pp.maxBytes > 0 ? pp.maxBytes : quickMaxBytes(l2 ? l2->sizeBytes : 0);
   options.threads = std::max(1, pp.threads);
   options.simulate = pp.simulate;
-  // The GUI's protocol: fewer, shorter repetitions than the headless
-  // default, so a ladder appears within seconds (the spread says how noisy).
-  options.protocol.reps = 3;
-  options.protocol.minRepSeconds = 0.002;
-  if (pp.kind == ProbeKind::Mountain) options.pointsPerOctave = 2;
+  // The GUI's quick protocol: bench's repetitions, half the headless
+  // points per octave (a ladder in seconds on an idle machine; the
+  // headless command takes the finer grid).
+  options.pointsPerOctave = 2;
+  // The mountain times sizes x strides points: three shorter repetitions each.
+  if (pp.kind == ProbeKind::Mountain) {
+    options.protocol.reps = 3;
+    options.protocol.minRepSeconds = 0.002;
+  }
   ProbeRunInfo info;
   info.request = id;
   info.params = pp;

@@ -111,7 +111,7 @@ LatencyResult measureLatency(const ProbeOptions& options) {
         const std::uint64_t lines = bytes / 64;
         p = chase(p, std::max<std::uint64_t>(lines, 4096));  // the whole cycle once: caches and TLB warm
         auto body = [&](std::uint64_t loads) { p = chase(p, loads); };
-        const detail::Timing t = detail::timePoint(options.protocol, 4096, body, options.cancel);
+        const detail::Timing t = detail::timePoint(options.protocol, 4096, body, options.cancel, true);
         gSink = p;
         const double loads = double((t.count + 15) / 16 * 16);
         LatencyPoint pt;
@@ -159,11 +159,17 @@ LatencyResult measureLatency(const ProbeOptions& options) {
   for (std::size_t k = 0; k < knees.size(); ++k)
     if (!used[k])
       r.explanations.push_back("A further step at " + sizeText(knees[k]) +
-                               " matches no sysfs cache level: most likely the TLB's reach (page walks), not a cache.");
+                               " matches no sysfs cache level: a TLB's reach (page walks), or a shared level that"
+                               " behaves far smaller than sysfs says.");
   for (const DetectedLevel& d : r.levels)
     if (d.detectedBytes == 0)
-      r.explanations.push_back(d.name + " (" + sizeText(d.sysfsBytes) +
-                               " in sysfs) shows no clear step on the random curve.");
+      r.explanations.push_back(
+          d.name + " (" + sizeText(d.sysfsBytes) + " in sysfs) shows no clear step on the random curve" +
+          (r.memoryLatencyNs > 0 && d.latencyNs > r.memoryLatencyNs / 2
+               ? ": inside its sysfs range the chase already runs at " + nsText(d.latencyNs) + ", near memory's " +
+                     nsText(r.memoryLatencyNs) + ", so it held little of the working set in this run (a level shared"
+                     " with other cores and, under a hypervisor, other guests)."
+               : "."));
     else if (double(d.detectedBytes) < double(d.sysfsBytes) / 1.5)
       r.explanations.push_back(d.name + " behaves smaller than sysfs says (" + sizeText(d.detectedBytes) + " against " +
                                sizeText(d.sysfsBytes) +
@@ -226,6 +232,15 @@ LatencyResult measureLatency(const ProbeOptions& options) {
         else if (dir > 0 && llc && double(pts[i].bytes) > double(llc) / 4)
           why = "The L3 behaves smaller than the model's: it is split into slices and, under a hypervisor, shared with"
                 " other guests and cores, so fewer of the chase's lines stay in it.";
+        else if (dir < 0 && s.order == ChaseOrder::Random &&
+                 [&] {  // the worst point is served by a level that showed no step
+                   for (std::size_t l = 0; l < r.levels.size() && l + 1 < worst.servedShare.size(); ++l)
+                     if (r.levels[l].detectedBytes == 0 && worst.servedShare[l] > 0.5) return true;
+                   return false;
+                 }())
+          why = "The model serves these loads from a level whose latency here is its plateau in this run, measured near"
+                " memory speed (it showed no step); just past the level above, the real one still held part of the"
+                " chase.";
         else if (dir > 0)
           why = "TLB reach and replacement: past the first-level TLB's reach each random load may wait for a page walk,"
                 " and the hardware's replacement is not the model's " + std::string(sim::toString(cfg.replacement)) + ".";

@@ -37,7 +37,7 @@ MountainResult measureMountain(const ProbeOptions& options, const MountainOption
       for (std::size_t s = 0; s < r.strides.size(); ++s) {
         const int stride = r.strides[s];
         auto body = [&](std::uint64_t passes) { gSum = detail::strideRead(p, n, stride, passes); };
-        const detail::Timing t = detail::timePoint(options.protocol, 1, body, options.cancel);
+        const detail::Timing t = detail::timePoint(options.protocol, 1, body, options.cancel, true);
         const double reads = double((n + std::size_t(stride) - 1) / std::size_t(stride));
         r.gbPerSecond[s].push_back(reads * 8 * double(t.count) / t.medianS / 1e9);
         detail::setProgress(options.progress, double(++done) / total);

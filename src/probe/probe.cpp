@@ -1,6 +1,7 @@
 // The probe's shared parts: option checks, sizes, the clock, the timing
 // protocol, knee detection, the access streams and their simulation.
 #include <sys/mman.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cmath>
@@ -41,8 +42,15 @@ double medianOf(std::vector<double> v) {
   return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
 }
 
+double threadCpuNow() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
 Timing timePoint(const Protocol& protocol, std::uint64_t startCount, const std::function<void(std::uint64_t)>& body,
-                 const std::atomic<bool>* cancel) {
+                 const std::atomic<bool>* cancel, bool cpuTime) {
+  auto now = cpuTime ? threadCpuNow : detail::now;
   Timing t;
   std::uint64_t count = std::max<std::uint64_t>(startCount, 1);
   for (;;) {  // calibrate: one rep lasts at least minRepSeconds

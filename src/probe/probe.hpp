@@ -169,6 +169,7 @@ struct LevelBandwidth {
   std::uint64_t workingSetBytes = 0;  // per thread
   std::vector<double> gbPerSecond;  // [t-1]: t threads together, t = 1..threads
   std::vector<double> spread;
+  std::vector<double> bestGbPerSecond;  // from the fastest rep (least disturbed on a shared machine)
 };
 struct BandwidthResult {
   Outcome outcome = Outcome::Ok;

@@ -10,7 +10,7 @@
 
 namespace cachescope::probe::detail {
 
-// Sum of p[0..n) read `passes` times; n a multiple of 64. The result keeps
+// Sum of p[0..n) read `passes` times; n a multiple of 64 (512 bytes). The result keeps
 // the loads alive.
 using ReadFn = double (*)(const double* p, std::size_t n, std::uint64_t passes);
 double readScalar(const double* p, std::size_t n, std::uint64_t passes);

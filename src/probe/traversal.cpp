@@ -59,9 +59,9 @@ TraversalResult measureTraversal(const ProbeOptions& options, int n) {
     auto cols = [&](std::uint64_t c) {
       for (std::uint64_t k = 0; k < c; ++k) gSum = colSum(a, N);
     };
-    const detail::Timing tr = detail::timePoint(proto, 1, rows, options.cancel);
+    const detail::Timing tr = detail::timePoint(proto, 1, rows, options.cancel, true);
     detail::setProgress(options.progress, options.simulate ? 0.25 : 0.5);
-    const detail::Timing tc = detail::timePoint(proto, 1, cols, options.cancel);
+    const detail::Timing tc = detail::timePoint(proto, 1, cols, options.cancel, true);
     detail::setProgress(options.progress, options.simulate ? 0.5 : 1.0);
     r.rowSeconds = tr.medianS / double(tr.count);
     r.colSeconds = tc.medianS / double(tc.count);

@@ -75,7 +75,7 @@ TEST_CASE("set option: bad keys and values fail with one line") {
 }
 
 TEST_CASE("view and theme names round-trip") {
-  for (View v : {View::Timings, View::Cache, View::Roofline}) {
+  for (View v : {View::Timings, View::Cache, View::Roofline, View::Access, View::Threads, View::Memory}) {
     View back;
     REQUIRE(parseView(toString(v), back));
     CHECK(back == v);
@@ -85,7 +85,7 @@ TEST_CASE("view and theme names round-trip") {
   CHECK(t == Theme::Light);
   CHECK_FALSE(parseTheme("solarized", t));
   View v;
-  CHECK_FALSE(parseView("memory", v));
+  CHECK_FALSE(parseView("registers", v));
 }
 
 TEST_CASE("scenario files set view, theme and parameters") {
