@@ -26,6 +26,7 @@
 #include "app/surface_renderer.hpp"
 #include "app/gl_support.hpp"
 #include "app/layout_record.hpp"
+#include "app/lecture_mode.hpp"
 #include "app/panels.hpp"
 #include "app/theme.hpp"
 #include "app/ui_state.hpp"
@@ -107,6 +108,7 @@ class App {
   std::unique_ptr<SurfaceRenderer> surfaces_;
   UiState state_;
   std::unique_ptr<Worker> worker_;
+  LectureMode lecture_;  // `cachescope lecture` and the Lecture button
   std::vector<FrameSample> frames_;
   int windowedPos_[2] = {0, 0}, windowedSize_[2] = {0, 0};
 
@@ -188,6 +190,11 @@ void App::open() {
   state_.access.wantLayout = !options_.layout.empty();
 
   worker_ = std::make_unique<Worker>(Engine{}, [] { glfwPostEmptyEvent(); });
+  if (!options_.lecture.empty()) {
+    lecture_.setScript(options_.lectureKeys);
+    lecture_.setTimesPath(options_.lectureTimes);
+    lecture_.open(options_.lecture, state_);
+  }
 }
 
 void App::rebuildFonts() {
@@ -247,6 +254,10 @@ void App::handleActions(const Snapshot& /*snap*/) {
   if (a.rebuildFonts) rebuildFonts();
   if (a.toggleFullscreen) toggleFullscreen();
   if (a.screenshot) captureNext_ = true;
+  if (a.lecture) {
+    if (lecture_.active()) lecture_.close(state_);
+    else lecture_.open(options_.lecture, state_);
+  }
 }
 
 void App::runExports() {
@@ -300,7 +311,7 @@ bool App::scriptStep(const Snapshot& snap, const ProgressView& progress) {
   const bool settled = !progress.busy && worker_->idle() && !state_.debounce.pending() && frames_.size() > 2;
   switch (phase_) {
     case Phase::WaitInitial:
-      if (!settled) return true;
+      if (!settled || !lecture_.scriptDone()) return true;
       if (!options_.thenSet.empty()) {
         for (const std::string& kv : options_.thenSet) applySetting(state_.settings, kv, nullptr, "--then-set");
         changeAt_ = now;
@@ -342,7 +353,7 @@ int App::run() {
   open();
   const bool scripted = options_.frames >= 0;
   scriptStart_ = Clock::now();
-  if (!state_.settings.kernels.empty()) postRun();
+  if (!state_.settings.kernels.empty() && !lecture_.active()) postRun();  // a lecture posts its steps' runs
   if (options_.sweep != SweepAxis::None) state_.actions.sweep = options_.sweep;
 
   std::uint64_t drawnVersion = ~std::uint64_t(0);
@@ -380,6 +391,11 @@ int App::run() {
     if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false) && progress.busy && !ImGui::IsAnyItemActive() &&
         !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId))
       state_.actions.stop = true;
+    if (lecture_.active()) {
+      lecture_.update(state_, *worker_, *snapshot);
+      snapshot = lecture_.displaySnapshot(snapshot);
+    }
+    state_.topReserved = lecture_.bandHeight();
     if (grids_) grids_->beginFrame();
     if (surfaces_) surfaces_->beginFrame();
     drawMainWindow(state_, *snapshot, progress);
@@ -390,6 +406,7 @@ int App::run() {
     if (state_.view == View::Roofline && !snapshot->roofline && !rooflineRequested_) state_.actions.roofline = true;
     if (state_.view == View::Cache && !snapshot->cache && !cacheRequested_)
       state_.actions.simulate = true;
+    lecture_.draw(state_);
     updateAutoRerun(state_, t0);
     ImGui::Render();
     int fbw = 0, fbh = 0;
@@ -429,6 +446,7 @@ int App::run() {
       captureMs = std::chrono::duration<double, std::milli>(Clock::now() - c0).count();
     }
     glfwSwapBuffers(window_.handle);
+    lecture_.frameDrawn();
     const auto t1 = Clock::now();
     frames_.push_back({std::chrono::duration<double, std::milli>(t1 - t0).count() - captureMs, progress.busy});
     drawnVersion = snapshot->version;
@@ -459,6 +477,7 @@ int App::run() {
   worker_->stop();
   glfwHideWindow(window_.handle);
   if (!options_.frameTimes.empty()) writeFileAtomically(options_.frameTimes, frameTimesCsv(frames_));
+  lecture_.writeTimes();
   // A kernel run cannot be interrupted; one of naive at n=2048 takes a
   // minute. Closing the window must not wait for it: leave without joining
   // (all output files are written).

@@ -37,6 +37,7 @@ struct Actions {
   bool applyTheme = false;
   bool toggleFullscreen = false;
   bool screenshot = false;     // F12: the whole window
+  bool lecture = false;        // the Lecture tab button / End lecture: enter or leave lecture mode
   std::string screenshotPath;  // empty: a timestamped name
 };
 
@@ -82,6 +83,8 @@ struct UiState {
   std::string exportDir = ".";
   std::string notice;                    // last export / screenshot message
   bool fullscreen = false;
+  bool lectureActive = false;            // lecture mode (app/lecture_mode.hpp) is on
+  float topReserved = 0;                 // height the lecture band takes above the main window
 
   TimingsViewState timings;
   CacheViewState cache;

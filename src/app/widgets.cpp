@@ -124,8 +124,9 @@ void drawDisplayButton(UiState& state) {
 
 void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& progress) {
   const ImGuiViewport* vp = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(vp->WorkPos);
-  ImGui::SetNextWindowSize(vp->WorkSize);
+  // Lecture mode's band sits above the main window (lecture_mode.hpp).
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x, vp->WorkPos.y + state.topReserved));
+  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x, vp->WorkSize.y - state.topReserved));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
@@ -198,6 +199,12 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
       }
     }
     state.viewChangedByProgram = false;
+    if (!state.lectureActive) {
+      if (ImGui::TabItemButton("Lecture", ImGuiTabItemFlags_Trailing)) state.actions.lecture = true;
+      layout::recordItem("Lecture");
+      tooltip("Lecture mode: the shipped lecture step by step, the class predicts before each result is revealed "
+              "(Right/Left step, R reveal, B blank, F fullscreen).");
+    }
     ImGui::EndTabBar();
   }
   ImGui::EndChild();

@@ -25,6 +25,7 @@ int runCommandLine(int argc, const char* const* argv, const std::vector<AddComma
   addProbeCommand(root, commands);
   addLeaderboardCommand(root, commands);
   addKernelCommand(root, commands);
+  addLectureCommand(root, commands);
   // [SECTION] further commands register here
   for (AddCommand add : extra) add(root, commands);
 

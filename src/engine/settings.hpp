@@ -103,6 +103,11 @@ struct LaunchOptions {
   int width = 0, height = 0;
   int panel = -1;                     // --set panel=0|1: control panel hidden / shown (-1: shown)
   bool rooflineLevels = false;        // --set roofline-levels=1: the Roofline view starts "per level"
+  // `cachescope lecture`: the lecture file ("" none: the plain app), a scripted
+  // presenter's keys (--keys right,r,...) and the step-to-display CSV.
+  std::string lecture;
+  std::vector<std::string> lectureKeys;
+  std::string lectureTimes;
   std::string bitsOrigin;             // where an explicit bits= came from ("" none): for checkLaunch
 };
 

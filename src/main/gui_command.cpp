@@ -1,12 +1,15 @@
 // `cachescope [gui]`: the desktop app, and its scripted mode for tests and
 // lecture preparation (--frames/--screenshot/--frame-times).
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <cstdio>
 #include <memory>
 
 #include "app/app.hpp"
 #include "cli/command.hpp"
 #include "cli/plugin_option.hpp"
+#include "cli/lecture_export.hpp"
 #include "engine/settings.hpp"
 #include "platform/errors.hpp"
 #include "report/atomic_file.hpp"
@@ -24,6 +27,10 @@ struct GuiArgs {
   float fontSize = 0;
   bool fontGiven = false, framesGiven = false;
   std::string window;
+  // `cachescope lecture`: the lecture file, the scripted presenter's keys and
+  // the step-to-display CSV.
+  std::string lecture, lectureTimes;
+  std::vector<std::string> keys;
 };
 
 bool endsWith(std::string s, const std::string& tail) {
@@ -50,6 +57,23 @@ int runGui(const GuiArgs& a) {
     throw UsageError("--view must be timings, cache, roofline, access, threads or memory (got '" + a.view + "')");
   if (!a.theme.empty() && !engine::parseTheme(a.theme, o.theme))
     throw UsageError("--theme must be light or dark (got '" + a.theme + "')");
+  if (!a.lecture.empty()) {
+    // A projector: light theme and text sized from the window's height.
+    if (a.theme.empty()) o.theme = engine::Theme::Light;
+    if (!a.fontGiven)
+      o.fontSize = o.height > 0 ? std::clamp(float(o.height) / 30.0f, 16.0f, 40.0f) : 24.0f;
+    o.lecture = a.lecture;
+    o.lectureTimes = a.lectureTimes;
+    for (const std::string& k : a.keys) {
+      static const char* const known[] = {"right", "left", "next", "prev", "r", "b", "f",
+                                          "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
+      if (std::find(std::begin(known), std::end(known), k) == std::end(known))
+        throw UsageError("--keys " + k + ": keys are right, left, r (reveal), b (blank), f (fullscreen), 0..9");
+      o.lectureKeys.push_back(k);
+    }
+    if (!a.keys.empty() && !a.framesGiven) throw UsageError("--keys needs --frames N (a scripted run that exits)");
+    if (!a.lectureTimes.empty()) checkOutput("--lecture-times", a.lectureTimes);
+  }
   if (a.fontGiven) {
     if (!(a.fontSize >= engine::kMinFontSize && a.fontSize <= engine::kMaxFontSize))
     {
@@ -60,6 +84,8 @@ int runGui(const GuiArgs& a) {
     o.fontSize = a.fontSize;
   }
   if (!a.window.empty()) engine::applyWindowSize(o, a.window);
+  if (!a.lecture.empty() && !a.fontGiven && o.height > 0)
+    o.fontSize = std::clamp(float(o.height) / 30.0f, 16.0f, 40.0f);
   for (const std::string& kv : a.sets) engine::applyLaunchSetting(o, kv, "--set");
   engine::checkLaunch(o);
   // Checked now so a typo fails before the window opens.
@@ -126,6 +152,31 @@ void addGuiCommand(CLI::App& root, Commands& commands) {
                         a->framesGiven = frames->count() > 0;
                         return runGui(*a);
                       }});
+
+  // `cachescope lecture` (registered by the CLI core, which also does its
+  // --export): the app's options, and the opener that starts the app on it.
+  if (CLI::App* lecture = root.get_subcommand("lecture")) {
+    auto l = std::make_shared<GuiArgs>();
+    lecture->add_option("--theme", l->theme, "dark | light (default light: a projector)");
+    auto* lfont = lecture->add_option("--font-size", l->fontSize, "Text size in pixels (10..48; default from the window height)");
+    lecture->add_option("--window", l->window, "Window size WIDTHxHEIGHT, e.g. 1280x720");
+    auto* lframes = lecture->add_option("--frames", l->frames, "Scripted run: after the keys, draw N more frames, exit");
+    lecture->add_option("--screenshot", l->screenshot, "With --frames: save the last frame as FILE.png");
+    lecture->add_option("--frame-times", l->frameTimes, "Write per-frame times (CSV frame,ms,busy) on exit");
+    lecture->add_option("--keys", l->keys,
+                        "Scripted presenter (needs --frames): keys pressed in turn, each once the shown and the next "
+                        "step are measured: right, left, r, b, f, 0..9 (comma list)")
+        ->delimiter(',');
+    lecture->add_option("--lecture-times", l->lectureTimes,
+                        "Write each step's key-to-display latency (CSV step,ms,prefetched) on exit");
+    cli::setLectureOpener([l, lfont, lframes](const std::string& path) {
+      GuiArgs args = *l;
+      args.fontGiven = lfont->count() > 0;
+      args.framesGiven = lframes->count() > 0;
+      args.lecture = path;
+      return runGui(args);
+    });
+  }
 }
 
 }  // namespace cachescope::cli

@@ -1,0 +1,182 @@
+// Lecture files (engine/lecture.hpp): parsing, the step-and-field messages of
+// every refused value, the shipped lectures, and answers from fake results.
+#include <filesystem>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "engine/lecture.hpp"
+#include "platform/errors.hpp"
+#include "report/atomic_file.hpp"
+
+using namespace cachescope;
+using namespace cachescope::engine;
+
+namespace {
+
+std::string oneStep(const std::string& fields) {
+  return R"({"steps": [{"view": "timings", "title": "T1", "caption": "C1."}, {)" + fields + "}]}";
+}
+
+std::string refusal(const std::string& text) {
+  try {
+    parseLecture(text, "lecture.json");
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+BenchRecord rec(const std::string& id, double medianS, double rate) {
+  BenchRecord r;
+  r.kernel = id;
+  r.n = 256;
+  r.medianS = medianS;
+  r.rate = rate;
+  r.unit = "GFLOP/s";
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("lecture: a valid lecture parses into steps with their settings") {
+  const Lecture l = parseLecture(oneStep(R"("view": "cache", "title": "Blocking", "caption": "Why.",
+      "set": {"kernels": "matmul.naive,matmul.blocked", "n": 128, "block": 16}, "sweep": "block",
+      "question": {"kind": "number", "text": "How much?", "of": "rate-ratio",
+                   "kernels": ["matmul.blocked", "matmul.naive"], "min": 1, "max": 20})"),
+                                 "lecture.json");
+  REQUIRE(l.steps.size() == 2);
+  const LectureStep& s = l.steps[1];
+  CHECK(s.number == 2);
+  CHECK(s.launch.view == View::Cache);
+  CHECK(s.launch.settings.params.n == 128);
+  CHECK(s.launch.settings.params.block == 16);
+  CHECK(s.launch.settings.kernels.size() == 2);
+  CHECK(s.launch.sweep == SweepAxis::Block);
+  CHECK(s.question.kind == QuestionKind::Number);
+  CHECK(s.question.ratio == std::vector<std::string>{"matmul.blocked", "matmul.naive"});
+  CHECK(s.question.max == 20);
+  CHECK(l.steps[0].question.kind == QuestionKind::None);
+}
+
+TEST_CASE("lecture: a misspelt kernel names the step, the field and the nearest id") {
+  CHECK(refusal(oneStep(R"("view": "timings", "title": "t", "caption": "c", "set": {"kernels": "matmul.blokced"})")) ==
+        "lecture.json: step 2: kernels: unknown kernel 'matmul.blokced' (did you mean 'matmul.blocked'?)");
+}
+
+TEST_CASE("lecture: each refused field names step and field") {
+  CHECK(refusal(oneStep(R"("view": "timigns", "title": "t", "caption": "c")")) ==
+        "lecture.json: step 2: view: unknown view 'timigns' (did you mean 'timings'?)");
+  CHECK(refusal(oneStep(R"("view": "timings", "title": "t", "caption": "c", "set": {"n": 99999})")) ==
+        "lecture.json: step 2: n: must be in 16..4096");
+  CHECK(refusal(oneStep(R"("view": "timings", "title": "t", "caption": "c", "set": {"blcok": 8})")) ==
+        "lecture.json: step 2: set: unknown key 'blcok' (did you mean 'block'?)");
+  CHECK(refusal(oneStep(R"("view": "timings", "title": "t", "caption": "c", "set": {"density": 2})")).find(
+            "lecture.json: step 2: density: must be a number in (0, 1]") == 0);
+  CHECK(refusal(oneStep(R"("view": "timings", "caption": "c")")) == "lecture.json: step 2: title: missing");
+  CHECK(refusal(oneStep(R"("view": "timings", "title": "t")")).find("lecture.json: step 2: caption: missing") == 0);
+  CHECK(refusal(oneStep(R"("view": "timings", "title": "t", "caption": "c", "sweep": "m")")).find(
+            "lecture.json: step 2: sweep: unknown axis 'm'") == 0);
+  CHECK(refusal(oneStep(R"("view": "timings", "title": "t", "caption": "c", "colour": 1)")).find(
+            "lecture.json: step 2: colour: unknown field") == 0);
+  CHECK(refusal(oneStep(R"("view": "access", "title": "t", "caption": "c", "set": {"caches": "nosuch"})")).find(
+            "lecture.json: step 2: caches:") == 0);
+  CHECK(refusal(oneStep(R"("view": "memory", "title": "t", "caption": "c", "set": {"probe": "ladder"})")).find(
+            "lecture.json: step 2: probe:") == 0);
+}
+
+TEST_CASE("lecture: refused questions name the question's field") {
+  const std::string base = R"("view": "timings", "title": "t", "caption": "c", "set": {"kernels": "matmul.naive,matmul.blocked"}, )";
+  CHECK(refusal(oneStep(base + R"("question": {"kind": "guess", "text": "q"})")).find(
+            "lecture.json: step 2: question.kind: unknown kind 'guess'") == 0);
+  CHECK(refusal(oneStep(base + R"("question": {"kind": "choice"})")).find("lecture.json: step 2: question.text: missing") ==
+        0);
+  CHECK(refusal(oneStep(base + R"("question": {"kind": "choice", "text": "q", "answer": "matmul.naive"})")).find(
+            "lecture.json: step 2: question.answer: 'matmul.naive' is not computable") == 0);
+  CHECK(refusal(oneStep(base + R"("question": {"kind": "choice", "text": "q", "options": ["matmul.packed", "matmul.naive"]})"))
+            .find("lecture.json: step 2: question.options: kernel 'matmul.packed' is not among the step's kernels") == 0);
+  CHECK(refusal(oneStep(base + R"("question": {"kind": "number", "text": "q", "of": "rate-ratio", "kernels": ["matmul.naive"]})"))
+            .find("lecture.json: step 2: question.kernels:") == 0);
+  CHECK(refusal(oneStep(base + R"("question": {"kind": "number", "text": "q", "of": "rate-ratio", "kernels": ["matmul.naive", "matmul.blocked"], "min": 5, "max": 1})"))
+            .find("lecture.json: step 2: question.min:") == 0);
+  CHECK(refusal(oneStep(base + R"("question": {"kind": "knee", "text": "q"})")).find(
+            "lecture.json: step 2: question.kind: knee needs view memory") == 0);
+  CHECK(refusal(oneStep(R"("view": "memory", "title": "t", "caption": "c", "question": {"kind": "knee", "text": "q", "level": 7})"))
+            .find("lecture.json: step 2: question.level:") == 0);
+}
+
+TEST_CASE("lecture: the file itself: not JSON, no steps") {
+  CHECK(refusal("{").find("lecture.json: not valid JSON") == 0);
+  CHECK(refusal(R"({"steps": []})") == "lecture.json: steps: a lecture needs at least one step");
+  CHECK(refusal(R"({"stpes": []})").find("lecture.json: unknown key 'stpes'") == 0);
+  CHECK_THROWS_AS(loadLecture("/nonexistent/lecture.json"), FileError);
+}
+
+TEST_CASE("lecture: every shipped lecture is valid") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(CACHESCOPE_SOURCE_DIR) / "assets" / "lectures";
+  int count = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".json") continue;
+    INFO(e.path().string());
+    const Lecture l = loadLecture(e.path().string());
+    CHECK(!l.steps.empty());
+    for (const LectureStep& s : l.steps) {
+      CHECK(!s.title.empty());
+      CHECK(!s.caption.empty());
+    }
+    ++count;
+  }
+  CHECK(count >= 1);
+  CHECK(loadLecture((dir / "default.json").string()).steps.size() == 10);
+}
+
+TEST_CASE("lecture: answers come from the measured results") {
+  LectureQuestion choice;
+  choice.kind = QuestionKind::Choice;
+  choice.options = {"matmul.naive", "matmul.blocked", "matmul.packed"};
+  choice.answer = "fastest";
+  StepResults r;
+  r.records = {rec("matmul.naive", 0.5, 1), rec("matmul.blocked", 0.1, 5)};
+  CHECK_FALSE(computeAnswer(choice, r).ready);  // packed not measured yet
+  r.records.push_back(rec("matmul.packed", 0.01, 50));
+  Answer a = computeAnswer(choice, r);
+  REQUIRE(a.ready);
+  CHECK(a.kernel == "matmul.packed");
+  CHECK(a.value == 2);
+  choice.answer = "slowest";
+  CHECK(computeAnswer(choice, r).kernel == "matmul.naive");
+
+  LectureQuestion ratio;
+  ratio.kind = QuestionKind::Number;
+  ratio.of = "rate-ratio";
+  ratio.ratio = {"matmul.blocked", "matmul.naive"};
+  a = computeAnswer(ratio, r);
+  REQUIRE(a.ready);
+  CHECK(a.value == Approx(5.0));
+  CHECK(a.text.find("5x") == 0);
+
+  LectureQuestion trav;
+  trav.kind = QuestionKind::Number;
+  trav.of = "traversal-ratio";
+  CHECK_FALSE(computeAnswer(trav, r).ready);
+  probe::TraversalResult t;
+  t.rowSeconds = 0.01;
+  t.colSeconds = 0.04;
+  r.traversal = t;
+  CHECK(computeAnswer(trav, r).value == Approx(4.0));
+
+  LectureQuestion knee;
+  knee.kind = QuestionKind::Knee;
+  knee.level = 2;
+  CHECK_FALSE(computeAnswer(knee, r).ready);
+  probe::LatencyResult lat;
+  lat.levels = {{"L1d", 48 * 1024, 48 * 1024, 1.0, 4}, {"L2", 2 << 20, 2 << 20, 4.0, 16}};
+  r.latency = lat;
+  a = computeAnswer(knee, r);
+  REQUIRE(a.ready);
+  CHECK(a.value == double(2 << 20));
+  CHECK(a.text.find("L2") == 0);
+  knee.level = 3;
+  CHECK_FALSE(computeAnswer(knee, r).ready);
+}
