@@ -32,7 +32,8 @@ struct Loaded {
 
 // The view's own state: it asks nothing of the worker.
 struct LeaderboardViewState {
-  char path[1024] = {};
+  char path[1024] = {};  // the database shown
+  char edit[1024] = {};  // another one to open, typed by the user
   bool started = false;
   std::future<Loaded> pending;
   std::optional<Loaded> shown;
@@ -168,20 +169,26 @@ void drawLeaderboardView(UiState& state, const Snapshot&) {
     s.shown = s.pending.get();
 
   const float fs = ImGui::GetFontSize();
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("Database");
-  ImGui::SameLine();
+  // The path shown whole (wrapped), the field below empty for another one:
+  // a long path is never cut inside a field.
+  ImGui::TextWrapped("Database: %s", s.path);
+  rec.addItem("text", "database path");
   const float reloadW = ImGui::CalcTextSize("Reload").x + ImGui::GetStyle().FramePadding.x * 2;
   const float fieldW = std::max(fs * 8, ImGui::GetContentRegionAvail().x - reloadW - ImGui::GetStyle().ItemSpacing.x);
   ImGui::SetNextItemWidth(fieldW);
-  const bool entered = ImGui::InputText("##lbpath", s.path, sizeof s.path, ImGuiInputTextFlags_EnterReturnsTrue);
-  tooltip("The leaderboard database file (SQLite), as `cachescope leaderboard show --db FILE` reads it. Enter or "
-          "Reload reads it again.");
-  rec.addItem("input", "database path");
+  const bool entered =
+      ImGui::InputTextWithHint("##lbpath", "another database file", s.edit, sizeof s.edit, ImGuiInputTextFlags_EnterReturnsTrue);
+  tooltip("Another leaderboard database file (SQLite), as `cachescope leaderboard show --db FILE` reads it. Enter or "
+          "Reload opens it; Reload with the field empty reads the shown one again.");
+  rec.addItem("input", "other database");
   views::sameLineIfFits(reloadW);
   const bool reload = ImGui::Button("Reload");
   tooltip("Read the database again (new submissions from `cachescope leaderboard submit` or `import`).");
   rec.addItem("button", "reload");
+  if ((entered || reload) && s.edit[0]) {
+    std::snprintf(s.path, sizeof s.path, "%s", s.edit);
+    s.edit[0] = 0;
+  }
   if (entered || reload) startLoad(s);
 
   if (s.pending.valid()) ImGui::TextUnformatted("Reading the database...");

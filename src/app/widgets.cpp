@@ -162,50 +162,93 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(fs * 0.6f, fs * 0.4f));
   ImGui::BeginChild("##views", ImVec2(0, -statusH), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
   drawViewRowButtons(state);
-  if (ImGui::BeginTabBar("##viewtabs")) {
-    struct Tab {
-      View view;
-      const char* label;
-      const char* tip;
-    };
-    const Tab tabs[] = {
-        {View::Timings, "Timings", "Measured speed of the selected kernels: bars, speedup, sweeps."},
-        {View::Cache, "Cache", "Simulated L1/L2/L3 on the exact access stream of the traced kernels."},
-        {View::Roofline, "Roofline", "Peak FLOP/s and memory bandwidth of this machine, and where each kernel sits."},
-        {View::Access, "Access", "Every load and store of traced kernels, animated on their buffers: which cache served it."},
-        {View::Threads, "Threads", "Which thread computed which block of C in a real parallel run, and when."},
-        {View::Memory, "Memory", "The memory hierarchy measured: latency ladder, memory mountain, row vs column, bandwidth per level."},
-        {View::Leaderboard, "Leaderboard", "The competition's ranking: the submissions in the leaderboard database."},
+  struct Tab {
+    View view;
+    const char* label;
+    const char* tip;
+  };
+  static const Tab tabs[] = {
+      {View::Timings, "Timings", "Measured speed of the selected kernels: bars, speedup, sweeps."},
+      {View::Cache, "Cache", "Simulated L1/L2/L3 on the exact access stream of the traced kernels."},
+      {View::Roofline, "Roofline", "Peak FLOP/s and memory bandwidth of this machine, and where each kernel sits."},
+      {View::Access, "Access", "Every load and store of traced kernels, animated on their buffers: which cache served it."},
+      {View::Threads, "Threads", "Which thread computed which block of C in a real parallel run, and when."},
+      {View::Memory, "Memory", "The memory hierarchy measured: latency ladder, memory mountain, row vs column, bandwidth per level."},
+      {View::Leaderboard, "Leaderboard", "The competition's ranking: the submissions in the leaderboard database."},
+  };
+  const char* lectureTip =
+      "Lecture mode: the shipped lecture step by step, the class predicts before each result is revealed "
+      "(Right/Left step, R reveal, B blank, F fullscreen).";
+  auto drawView = [&](View v) {
+    ImGui::BeginChild("##view", ImVec2(0, 0), false);
+    switch (v) {
+      case View::Timings: drawTimingsView(state, snap); break;
+      case View::Cache: drawCacheView(state, snap, progress); break;
+      case View::Roofline: drawRooflineView(state, snap); break;
+      case View::Access: drawAccessView(state, snap, progress); break;
+      case View::Threads: drawThreadsView(state, snap, progress); break;
+      case View::Memory: drawMemoryView(state, snap, progress); break;
+      case View::Leaderboard: drawLeaderboardView(state, snap); break;
+    }
+    ImGui::EndChild();
+  };
+  // Tabs when every label fits whole in one row; otherwise (28 px in a
+  // 1280x720 window beside the panel) the same choices as buttons that wrap
+  // to a second row, so no view's name is ever shortened to "Timi...".
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float tabsW = 0;
+  for (const Tab& t : tabs) tabsW += ImGui::CalcTextSize(t.label).x + st.FramePadding.x * 2 + st.ItemInnerSpacing.x;
+  if (!state.lectureActive) tabsW += ImGui::CalcTextSize("Lecture").x + st.FramePadding.x * 2 + st.ItemInnerSpacing.x;
+  if (tabsW <= ImGui::GetContentRegionAvail().x) {
+    if (ImGui::BeginTabBar("##viewtabs")) {
+      for (const Tab& t : tabs) {
+        ImGuiTabItemFlags tf = 0;
+        if (state.viewChangedByProgram && state.view == t.view) tf |= ImGuiTabItemFlags_SetSelected;
+        const bool open = ImGui::BeginTabItem(t.label, nullptr, tf);
+        tooltip(t.tip);
+        if (open) {
+          if (!state.viewChangedByProgram) state.view = t.view;
+          drawView(t.view);
+          ImGui::EndTabItem();
+        }
+      }
+      state.viewChangedByProgram = false;
+      if (!state.lectureActive) {
+        if (ImGui::TabItemButton("Lecture", ImGuiTabItemFlags_Trailing)) state.actions.lecture = true;
+        layout::recordItem("Lecture");
+        tooltip(lectureTip);
+      }
+      ImGui::EndTabBar();
+    }
+  } else {
+    const float right = ImGui::GetWindowContentRegionMax().x;
+    bool first = true;
+    auto place = [&](const char* label) {
+      const float w = ImGui::CalcTextSize(label).x + st.FramePadding.x * 2;
+      if (!first) {
+        ImGui::SameLine();
+        if (ImGui::GetCursorPosX() + w > right) ImGui::NewLine();
+      }
+      first = false;
     };
     for (const Tab& t : tabs) {
-      ImGuiTabItemFlags tf = 0;
-      if (state.viewChangedByProgram && state.view == t.view) tf |= ImGuiTabItemFlags_SetSelected;
-      const bool open = ImGui::BeginTabItem(t.label, nullptr, tf);
+      place(t.label);
+      const bool active = state.view == t.view;
+      ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(active ? ImGuiCol_TabActive : ImGuiCol_Tab));
+      if (ImGui::Button(t.label)) state.view = t.view;
+      ImGui::PopStyleColor();
+      layout::recordItem(t.label);
       tooltip(t.tip);
-      if (open) {
-        if (!state.viewChangedByProgram) state.view = t.view;
-        ImGui::BeginChild("##view", ImVec2(0, 0), false);
-        switch (t.view) {
-          case View::Timings: drawTimingsView(state, snap); break;
-          case View::Cache: drawCacheView(state, snap, progress); break;
-          case View::Roofline: drawRooflineView(state, snap); break;
-          case View::Access: drawAccessView(state, snap, progress); break;
-          case View::Threads: drawThreadsView(state, snap, progress); break;
-          case View::Memory: drawMemoryView(state, snap, progress); break;
-          case View::Leaderboard: drawLeaderboardView(state, snap); break;
-        }
-        ImGui::EndChild();
-        ImGui::EndTabItem();
-      }
+    }
+    if (!state.lectureActive) {
+      place("Lecture");
+      if (ImGui::Button("Lecture")) state.actions.lecture = true;
+      layout::recordItem("Lecture");
+      tooltip(lectureTip);
     }
     state.viewChangedByProgram = false;
-    if (!state.lectureActive) {
-      if (ImGui::TabItemButton("Lecture", ImGuiTabItemFlags_Trailing)) state.actions.lecture = true;
-      layout::recordItem("Lecture");
-      tooltip("Lecture mode: the shipped lecture step by step, the class predicts before each result is revealed "
-              "(Right/Left step, R reveal, B blank, F fullscreen).");
-    }
-    ImGui::EndTabBar();
+    ImGui::Separator();
+    drawView(state.view);
   }
   ImGui::EndChild();
   ImGui::PopStyleVar();
