@@ -221,33 +221,33 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
       ImGui::EndTabBar();
     }
   } else {
-    const float right = ImGui::GetWindowContentRegionMax().x;
-    bool first = true;
-    auto place = [&](const char* label) {
-      const float w = ImGui::CalcTextSize(label).x + st.FramePadding.x * 2;
-      if (!first) {
-        ImGui::SameLine();
-        if (ImGui::GetCursorPosX() + w > right) ImGui::NewLine();
+    // Too narrow for every tab: one row still, the views in a list whose
+    // entries (and the chosen one) are shown whole.
+    const char* current = "";
+    for (const Tab& t : tabs)
+      if (t.view == state.view) current = t.label;
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("View");
+    ImGui::SameLine();
+    float listW = 0;
+    for (const Tab& t : tabs) listW = std::max(listW, ImGui::CalcTextSize(t.label).x);
+    ImGui::SetNextItemWidth(listW + st.FramePadding.x * 2 + ImGui::GetFrameHeight() + st.ItemInnerSpacing.x);
+    if (ImGui::BeginCombo("##viewlist", current)) {
+      for (const Tab& t : tabs) {
+        if (ImGui::Selectable(t.label, t.view == state.view)) state.view = t.view;
+        tooltip(t.tip);
       }
-      first = false;
-    };
-    for (const Tab& t : tabs) {
-      place(t.label);
-      const bool active = state.view == t.view;
-      ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(active ? ImGuiCol_TabActive : ImGuiCol_Tab));
-      if (ImGui::Button(t.label)) state.view = t.view;
-      ImGui::PopStyleColor();
-      layout::recordItem(t.label);
-      tooltip(t.tip);
+      ImGui::EndCombo();
     }
+    layout::recordItem("views");
+    tooltip("The views (tabs when the window is wide enough for all of them).");
     if (!state.lectureActive) {
-      place("Lecture");
+      ImGui::SameLine();
       if (ImGui::Button("Lecture")) state.actions.lecture = true;
       layout::recordItem("Lecture");
       tooltip(lectureTip);
     }
     state.viewChangedByProgram = false;
-    ImGui::Separator();
     drawView(state.view);
   }
   ImGui::EndChild();
