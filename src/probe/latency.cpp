@@ -67,8 +67,17 @@ std::vector<int> matchKnees(const std::vector<std::uint64_t>& knees, const std::
     cur[level] = -1;
     self(self, level + 1, nextKnee, cost + std::log(8.0));
     for (int k = nextKnee; k < int(knees.size()); ++k) {
-      const double d = std::fabs(std::log(double(knees[std::size_t(k)]) / double(sizes[level])));
-      if (d > std::log(3.0)) continue;  // a step 3x away from a level is not that level's
+      const double ratio = double(knees[std::size_t(k)]) / double(sizes[level]);
+      double d = std::fabs(std::log(ratio));
+      // A step 3x above a level is not that level's. One more than 3x below
+      // a shared level (L2 and beyond) is taken as that level, behaving
+      // smaller than sysfs says (other cores and guests use it; the
+      // explanation says so), just ahead of leaving it unmatched, so its
+      // plateau latency is read where it really is.
+      if (d > std::log(3.0)) {
+        if (level == 0 || ratio > 1) continue;
+        d = std::log(8.0) - 0.01;
+      }
       cur[level] = k;
       self(self, level + 1, k + 1, cost + d);
     }
