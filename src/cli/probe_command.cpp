@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/command.hpp"
+#include "cli/level_overrides.hpp"
 #include "cli/output_paths.hpp"
 #include "cli/plot_output.hpp"
 #include "cli/progress_line.hpp"
@@ -75,25 +76,7 @@ std::vector<int> strideList(const std::string& text) {
 
 sim::HierarchyConfig hierarchy(const ProbeArgs& a) {
   sim::HierarchyConfig c = trace::hierarchyFor(trace::loadPreset(a.caches));
-  const std::string* overrides[] = {&a.l1, &a.l2, &a.l3};
-  for (std::size_t i = 0; i < 3; ++i) {
-    const std::string& spec = *overrides[i];
-    if (spec.empty()) continue;
-    if (spec == "none") {
-      if (i == 0) throw UsageError("--l1 cannot be none: the hierarchy needs a first level");
-      if (c.levels.size() > i) c.levels.resize(i);
-      continue;
-    }
-    const std::string name = i < c.levels.size() ? c.levels[i].name : "L" + std::to_string(i + 1);
-    sim::LevelConfig level = sim::parseLevelSpec(spec, name);
-    if (i < c.levels.size())
-      c.levels[i] = level;
-    else if (i == c.levels.size())
-      c.levels.push_back(level);
-    else
-      throw UsageError("--l" + std::to_string(i + 1) + " given, but the hierarchy has only " +
-                       std::to_string(c.levels.size()) + " level(s): give the levels above it too");
-  }
+  applyLevelOverrides(c, a.l1, a.l2, a.l3);
   c.prefetch = sim::parsePrefetch(a.prefetch);
   c.missClasses = sim::MissClasses::Off;
   sim::validate(c);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/command.hpp"
+#include "cli/level_overrides.hpp"
 #include "cli/plugin_option.hpp"
 #include "cli/progress_line.hpp"
 #include "cli/simulate_estimate.hpp"
@@ -69,26 +70,7 @@ std::string cachesLabel(const SimulateArgs& a) {
 sim::HierarchyConfig buildHierarchy(const SimulateArgs& a) {
   trace::CachePreset preset = trace::loadPreset(a.caches);
   sim::HierarchyConfig c = trace::hierarchyFor(preset);
-  const std::string* overrides[] = {&a.l1, &a.l2, &a.l3};
-  for (std::size_t i = 0; i < 3; ++i) {
-    const std::string& spec = *overrides[i];
-    if (spec.empty()) continue;
-    const std::string opt = "--l" + std::to_string(i + 1);
-    if (spec == "none") {
-      if (i == 0) throw UsageError("--l1 cannot be none: the hierarchy needs a first level");
-      if (c.levels.size() > i) c.levels.resize(i);
-      continue;
-    }
-    const std::string name = i < c.levels.size() ? c.levels[i].name : "L" + std::to_string(i + 1);
-    sim::LevelConfig level = sim::parseLevelSpec(spec, name);
-    if (i < c.levels.size())
-      c.levels[i] = level;
-    else if (i == c.levels.size())
-      c.levels.push_back(level);
-    else
-      throw UsageError(opt + " given, but the hierarchy has only " + std::to_string(c.levels.size()) +
-                       " level(s): give the levels above it too");
-  }
+  applyLevelOverrides(c, a.l1, a.l2, a.l3);
   if (!a.policy.empty()) c.replacement = sim::parseReplacement(a.policy);
   c.seed = a.seed;
   c.write = sim::parseWritePolicy(a.writePolicy);
