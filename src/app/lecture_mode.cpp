@@ -10,6 +10,7 @@
 
 #include "app/layout_record.hpp"
 #include "app/panels.hpp"
+#include "kernels/registry.hpp"
 #include "platform/errors.hpp"
 #include "report/atomic_file.hpp"
 #include "report/writers.hpp"
@@ -389,11 +390,18 @@ void LectureMode::draw(UiState& state) {
   const LectureQuestion& q = s.question;
   if (q.kind == QuestionKind::Choice) {
     ImGui::TextDisabled("Click the class's answer, or count hands per option:");
+    // A kernel option reads as the kernel's title ("Loop reordering (ikj)"),
+    // what the caption talks about, not its id.
+    std::vector<std::string> labels;
+    for (const std::string& o : q.options) {
+      const Kernel* k = findKernel(o);
+      labels.push_back(k && !k->info.title.empty() ? k->info.title : o);
+    }
     float labelW = 0;
-    for (const std::string& o : q.options) labelW = std::max(labelW, ImGui::CalcTextSize(o.c_str()).x);
+    for (const std::string& o : labels) labelW = std::max(labelW, ImGui::CalcTextSize(o.c_str()).x);
     for (std::size_t i = 0; i < q.options.size(); ++i) {
       ImGui::PushID(int(i));
-      if (ImGui::Selectable(q.options[i].c_str(), ca.picked == int(i), 0, ImVec2(labelW + fs, 0)))
+      if (ImGui::Selectable(labels[i].c_str(), ca.picked == int(i), 0, ImVec2(labelW + fs, 0)))
         ca.picked = ca.picked == int(i) ? -1 : int(i);
       ImGui::SameLine();
       if (ImGui::SmallButton("-")) ca.hands[i] = std::max(0, ca.hands[i] - 1);
