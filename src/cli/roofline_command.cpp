@@ -11,7 +11,10 @@
 #include "bench/runner.hpp"
 #include "cli/command.hpp"
 #include "cli/plot_output.hpp"
+#include "cli/level_overrides.hpp"
 #include "engine/roofline_levels.hpp"
+#include "trace/presets.hpp"
+#include "trace/simulation.hpp"
 #include "platform/errors.hpp"
 #include "platform/host.hpp"
 #include "plot/roofline_plot.hpp"
@@ -34,6 +37,8 @@ struct RooflineArgs {
   bool levels = false;
   std::string levelRoofs;  // "L1d=..,L2=..": given instead of measured
   double sample = 0;       // share of the outer loop simulated; 0: automatic
+  // The simulated levels (--levels): a preset and overrides; all empty: the host's.
+  std::string caches, l1, l2, l3;
 };
 
 std::vector<std::string> kernelIds(const std::string& text) {
@@ -63,6 +68,15 @@ int runRoofline(const RooflineArgs& a) {
   if (!a.levels && (!a.levelRoofs.empty() || a.sample != 0))
     throw UsageError(std::string(a.sample != 0 ? "--sample" : "--level-roofs") + " needs --levels");
   if (a.sample != 0 && !(a.sample > 0 && a.sample <= 1)) throw UsageError("--sample must be in (0, 1]");
+  const bool givenCaches = !a.caches.empty() || !a.l1.empty() || !a.l2.empty() || !a.l3.empty();
+  if (!a.levels && givenCaches) throw UsageError("--caches and --l1/--l2/--l3 need --levels");
+  std::optional<sim::HierarchyConfig> cache;
+  if (givenCaches) {
+    cache = trace::hierarchyFor(trace::loadPreset(a.caches.empty() ? "host" : a.caches));
+    applyLevelOverrides(*cache, a.l1, a.l2, a.l3);
+    cache->missClasses = sim::MissClasses::Off;
+    sim::validate(*cache);
+  }
   std::vector<LevelRoof> givenRoofs;
   if (!a.levelRoofs.empty()) givenRoofs = parseLevelRoofs(a.levelRoofs, "--level-roofs");
   SweepSpec spec;
@@ -106,8 +120,10 @@ int runRoofline(const RooflineArgs& a) {
         if (placed[i].record.outcome != Outcome::Ok) continue;
         if (tty && jobs[i].kernel->traceable())
           std::cerr << "\r" << std::string(60, ' ') << "\rsimulating " << jobs[i].kernel->info.id << " n=" << a.n
-                    << " on the host caches..." << std::flush;
-        placed[i].levels = placeLevels(machine, placed[i], engine::kernelTraffic(*jobs[i].kernel, jobs[i].params, a.sample));
+                    << (cache ? " on the given caches..." : " on the host caches...") << std::flush;
+        placed[i].levels = placeLevels(machine, placed[i],
+                                       engine::kernelTraffic(*jobs[i].kernel, jobs[i].params, a.sample, nullptr, nullptr,
+                                                             cache ? &*cache : nullptr));
       }
   }
   if (tty) std::cerr << "\r" << std::string(60, ' ') << "\r";
@@ -149,6 +165,12 @@ void addRooflineCommand(CLI::App& root, Commands& commands) {
   app->add_option("--sample", a->sample,
                   "With --levels: simulate this share (0,1] of each nest's outer loop after a warm-up (default: all of "
                   "it up to 450 M references, else about that many); the output says so");
+  app->add_option("--caches", a->caches,
+                  "With --levels: the simulated levels from a preset (name or JSON file; default: this host's), e.g. "
+                  "the size this guest's L3 behaves as (probe latency) with --l3 SIZE:WAYS:LINE");
+  app->add_option("--l1", a->l1, "With --levels: replace the first simulated level (SIZE:WAYS:LINE)");
+  app->add_option("--l2", a->l2, "With --levels: replace (SIZE:WAYS:LINE) or drop (none) the second level");
+  app->add_option("--l3", a->l3, "With --levels: replace (SIZE:WAYS:LINE) or drop (none) the third level");
   commands.push_back({app, [a] { return runRoofline(*a); }});
 }
 

@@ -99,3 +99,32 @@ TEST_CASE("roofline --levels bad input: one line, exit 2", "[cli][levels]") {
   requireUsageError({"roofline", "--levels", "--level-roofs", "L5=3"}, "--level-roofs: level 'L5'");
   requireUsageError({"roofline", "--levels", "--level-roofs", "L2=fast"}, "--level-roofs: L2 bandwidth 'fast'");
 }
+
+TEST_CASE("roofline --levels on given caches: naive's DRAM intensity falls below blocked's once the matrices overflow the last level", "[cli][levels]") {
+  // n=128 on a 32 KiB L3 that holds half of B (64 KiB): naive fetches B from
+  // memory again for every row of C, blocked reuses its tiles.
+  const auto r = runCli(with({"--kernels", "matmul.naive,matmul.blocked", "--format", "json", "--l1", "4K:4:64", "--l2",
+                              "16K:4:64", "--l3", "32K:8:64"}));
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["kernels"].size() == 2);
+  auto dram = [&](int k) {
+    const auto& per = j["kernels"][k]["levels"]["per_level"];
+    REQUIRE(per.back()["level"] == "DRAM");
+    return per.back()["intensity"].get<double>();
+  };
+  CHECK(dram(0) * 8 < dram(1));
+  CHECK(j["kernels"][0]["levels"]["traffic_source"].get<std::string>().find("given caches") != std::string::npos);
+  // A preset by name works too.
+  const auto preset = runCli(with({"--kernels", "matmul.naive", "--caches", "teaching-small"}));
+  INFO(preset.err);
+  CHECK(preset.code == 0);
+  CHECK(preset.out.find("on the given caches") != std::string::npos);
+}
+
+TEST_CASE("roofline: --caches and --l3 without --levels, and a bad level, are usage errors", "[cli][levels]") {
+  requireUsageError({"roofline", "--kernels", "none", "--caches", "teaching-small"}, "need --levels");
+  requireUsageError(with({"--kernels", "matmul.naive", "--l3", "64K:0:64"}), "ways");
+  requireUsageError(with({"--kernels", "matmul.naive", "--l1", "none"}), "--l1 cannot be none");
+}
