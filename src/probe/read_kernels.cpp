@@ -3,7 +3,7 @@
 
 namespace cachescope::probe::detail {
 
-double readScalar(const double* p, std::size_t n, std::uint64_t passes) {
+CACHESCOPE_TIMED_LOOP double readScalar(const double* p, std::size_t n, std::uint64_t passes) {
   double a = 0, b = 0, c = 0, d = 0;
   for (std::uint64_t k = 0; k < passes; ++k)
     for (std::size_t i = 0; i < n; i += 4) {
@@ -15,7 +15,7 @@ double readScalar(const double* p, std::size_t n, std::uint64_t passes) {
   return a + b + c + d;
 }
 
-double strideRead(const double* p, std::size_t n, int stride, std::uint64_t passes) {
+CACHESCOPE_TIMED_LOOP double strideRead(const double* p, std::size_t n, int stride, std::uint64_t passes) {
   const std::size_t s = std::size_t(stride);
   double a = 0, b = 0, c = 0, d = 0;
   for (std::uint64_t k = 0; k < passes; ++k) {

@@ -6,7 +6,7 @@
 
 namespace cachescope::probe::detail {
 
-double readAvx2(const double* p, std::size_t n, std::uint64_t passes) {
+CACHESCOPE_TIMED_LOOP double readAvx2(const double* p, std::size_t n, std::uint64_t passes) {
   __m256d a = _mm256_setzero_pd(), b = a, c = a, d = a, e = a, f = a, g = a, h = a;
   for (std::uint64_t k = 0; k < passes; ++k)
     for (std::size_t i = 0; i < n; i += 32) {

@@ -5,7 +5,7 @@
 
 namespace cachescope::probe::detail {
 
-double readAvx512(const double* p, std::size_t n, std::uint64_t passes) {
+CACHESCOPE_TIMED_LOOP double readAvx512(const double* p, std::size_t n, std::uint64_t passes) {
   __m512d a = _mm512_set1_pd(0.0), b = a, c = a, d = a, e = a, f = a, g = a, h = a;
   for (std::uint64_t k = 0; k < passes; ++k)
     for (std::size_t i = 0; i < n; i += 64) {
