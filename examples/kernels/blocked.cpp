@@ -1,7 +1,7 @@
 // A correct blocked (tiled) matmul: ikj order inside 32 x 32 tiles, so a
 // tile of C stays in L1 while rows of A and B stream past it. Handles any n
 // (the last tiles are partial).
-//   cachescope bench --plugin examples/kernels/blocked.cpp --kernels user.blocked,matmul.blocked --n 256
+//   cachescope bench --plugin examples/kernels/blocked.cpp --kernels user.blocked --n 256   (add the built-in ids from `cachescope list`)
 #include <algorithm>
 
 #include "cachescope_kernel.hpp"

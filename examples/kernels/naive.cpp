@@ -1,7 +1,7 @@
 // A correct naive matmul, written over cachescope's access policy: timed,
-// verified, traced and animated like the built-in matmul.naive.
+// verified, traced and animated like the built-in naive kernel.
 //   cachescope kernel build examples/kernels/naive.cpp
-//   cachescope bench --plugin examples/kernels/naive.cpp --kernels user.naive,matmul.naive --n 256
+//   cachescope bench --plugin examples/kernels/naive.cpp --kernels user.naive --n 256   (add the built-in ids from `cachescope list`)
 //   cachescope simulate --plugin examples/kernels/naive.cpp --kernel user.naive --n 128
 #include "cachescope_kernel.hpp"
 

@@ -39,7 +39,7 @@ struct PlacedKernel {
 // above-roof reasons to mean anything).
 PlacedLevels placeLevels(const RooflineMachine& machine, const PlacedKernel& kernel, const KernelTraffic& traffic);
 
-// Short kernel names for a plot ("naive" for the id "matmul.naive") where no
+// Short kernel names for a plot (the id without its family prefix) where no
 // two placed kernels share one.
 std::vector<std::string> shortLabels(const std::vector<std::string>& labels);
 

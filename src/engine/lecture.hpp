@@ -90,7 +90,8 @@ struct Answer {
   std::string why;
   double value = 0;     // number: the ratio; knee: bytes; choice: index into options
   std::string kernel;   // choice: the winning option
-  std::string text;     // "matmul.blocked (12.3 GFLOP/s)", "3.4x", "48 KiB"
+  // e.g. a kernel id with its rate "(12.3 GFLOP/s)", "3.4x", "48 KiB"
+  std::string text;
 };
 
 // The measured answer of the step's question from its results.
