@@ -222,9 +222,11 @@ std::vector<std::vector<std::string>> levelRows(const probe::LatencyResult& r) {
     rows.push_back({l.name, l.detectedBytes ? formatBytes(l.detectedBytes) : "not found",
                     l.sysfsBytes ? formatBytes(l.sysfsBytes) : "-", fmt("%.2f ns", l.latencyNs),
                     fmt("%.1f cycles", l.latencyCycles)});
-  if (r.memoryLatencyNs > 0)
+  if (r.memoryReached)
     rows.push_back({"memory", "-", "-", fmt("%.1f ns", r.memoryLatencyNs),
                     fmt("%.0f cycles", r.memoryLatencyNs * r.clock.ghz)});
+  else if (!r.series.empty())
+    rows.push_back({"memory", "not reached", "-", "-", "-"});
   return rows;
 }
 

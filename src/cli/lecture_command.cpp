@@ -132,7 +132,7 @@ StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step) {
                                              : std::string("no step within the measured range")) +
                             " (sysfs " + bytesText(double(l.sysfsBytes)) + "), " + fmt("%.3g ns", l.latencyNs) +
                             " per load");
-    if (out.results.latency->memoryLatencyNs > 0)
+    if (out.results.latency->memoryReached)
       out.numbers.push_back("memory: " + fmt("%.3g ns", out.results.latency->memoryLatencyNs) + " per load");
   }
   if (o.view == View::Memory && out.results.traversal && out.results.traversal->outcome == Outcome::Ok) {

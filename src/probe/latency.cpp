@@ -166,7 +166,16 @@ LatencyResult measureLatency(const ProbeOptions& options) {
     r.levels[l].latencyNs = plateau(random, lo, double(bound[l]) * 0.6, bound[l]);
     r.levels[l].latencyCycles = r.levels[l].latencyNs * r.clock.ghz;
   }
-  if (!random.empty()) r.memoryLatencyNs = random.back().nsPerLoad;
+  if (!random.empty()) {
+    r.memoryLatencyNs = random.back().nsPerLoad;
+    const std::uint64_t last = bound.empty() ? 0 : bound.back();
+    r.memoryReached = random.back().bytes >= 2 * last;
+    if (!r.memoryReached)
+      r.explanations.push_back("Memory was not reached: the largest working set (" + sizeText(random.back().bytes) +
+                               ") is less than twice the last cache level (" + sizeText(last) +
+                               "), so its " + nsText(r.memoryLatencyNs) +
+                               " is still partly a cache's; a larger maximum reaches memory.");
+  }
   for (std::size_t k = 0; k < knees.size(); ++k)
     if (!used[k])
       r.explanations.push_back("A further step at " + sizeText(knees[k]) +
@@ -176,7 +185,7 @@ LatencyResult measureLatency(const ProbeOptions& options) {
     if (d.detectedBytes == 0)
       r.explanations.push_back(
           d.name + " (" + sizeText(d.sysfsBytes) + " in sysfs) shows no clear step on the random curve" +
-          (r.memoryLatencyNs > 0 && d.latencyNs > r.memoryLatencyNs / 2
+          (r.memoryReached && d.latencyNs > r.memoryLatencyNs / 2
                ? ": inside its sysfs range the chase already runs at " + nsText(d.latencyNs) + ", near memory's " +
                      nsText(r.memoryLatencyNs) + ", so it held little of the working set in this run (a level shared"
                      " with other cores and, under a hypervisor, other guests)."

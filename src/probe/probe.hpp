@@ -110,7 +110,12 @@ struct LatencyResult {
   ClockEstimate clock;
   std::vector<LatencySeries> series;  // Random first, then Sequential
   std::vector<DetectedLevel> levels;
-  double memoryLatencyNs = 0;         // plateau beyond the last level
+  // The largest working set's latency: memory's, when that set is at least
+  // twice the last level (detected size, else sysfs): memoryReached. When the
+  // range ends inside a cache, it is that cache's latency, and the table says
+  // "not reached" instead of calling it memory's.
+  double memoryLatencyNs = 0;
+  bool memoryReached = false;
   // Where measured and predicted differ, why (hardware prefetch, TLB,
   // replacement, L3 slicing), one sentence each.
   std::vector<std::string> explanations;

@@ -68,7 +68,10 @@ std::string toTable(const LatencyResult& r) {
     levels.rows.push_back({d.name, d.detectedBytes ? formatBytes(d.detectedBytes) : "none", formatBytes(d.sysfsBytes),
                            d.detectedBytes && d.sysfsBytes ? f(double(d.detectedBytes) / double(d.sysfsBytes), 2) : "",
                            f(d.latencyNs, 2), f(d.latencyCycles, 1)});
-  levels.rows.push_back({"memory", "", "", "", f(r.memoryLatencyNs, 1), f(r.memoryLatencyNs * r.clock.ghz, 0)});
+  if (r.memoryReached)
+    levels.rows.push_back({"memory", "", "", "", f(r.memoryLatencyNs, 1), f(r.memoryLatencyNs * r.clock.ghz, 0)});
+  else if (!r.series.empty())
+    levels.rows.push_back({"memory", "not reached", "", "", "", ""});
   s += layoutTable(levels) + "\n";
   TextTable t;
   t.align = {Align::Left};
@@ -151,8 +154,15 @@ nlohmann::json toJson(const LatencyResult& r, const ProbeOptions& o) {
   j["levels"] = lv;
   j["levels_method"] = "knees of the random curve (median-of-3 smoothed; a knee is the last point before a rise of 40% "
                        "or more), matched in order to the sysfs sizes; latency: median of the points well inside a level";
-  j["memory_latency_ns"] = r.memoryLatencyNs;
-  j["memory_latency_method"] = "the largest working set's latency (part of it may still hit the last level)";
+  j["memory_reached"] = r.memoryReached;
+  if (r.memoryReached) {
+    j["memory_latency_ns"] = r.memoryLatencyNs;
+    j["memory_latency_method"] =
+        "the largest working set's latency, that set at least twice the last level (part of it may still hit there)";
+  } else {
+    j["memory_latency_ns"] = nullptr;
+    j["memory_latency_method"] = "not reached: the largest working set is less than twice the last level";
+  }
   j["explanations"] = r.explanations;
   return j;
 }

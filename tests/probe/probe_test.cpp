@@ -14,6 +14,7 @@
 #include "platform/splitmix.hpp"
 #include "probe/internal.hpp"
 #include "probe/probe.hpp"
+#include "probe/probe_report.hpp"
 
 using namespace cachescope;
 using namespace cachescope::probe;
@@ -315,4 +316,22 @@ TEST_CASE("traversal by columns is slower than by rows beyond the caches", "[pro
   // Rows: 7 of every 8 doubles hit the line the first brought in.
   CHECK(r.rowHitRate[0] == Approx(7.0 / 8).margin(0.01));
   CHECK(r.colHitRate[0] < 0.2);
+}
+
+TEST_CASE("a ladder that ends inside the caches says memory was not reached", "[probe]") {
+  REQUIRE_FALSE(host().caches.empty());
+  ProbeOptions o;
+  o.maxBytes = 16 << 10;  // inside every L1
+  o.pointsPerOctave = 1;
+  o.protocol = {0, 1, 0.0005};
+  const LatencyResult r = measureLatency(o);
+  REQUIRE(r.outcome == Outcome::Ok);
+  CHECK_FALSE(r.memoryReached);
+  const std::string table = toTable(r);
+  CHECK(table.find("not reached") != std::string::npos);
+  const nlohmann::json j = toJson(r, o);
+  CHECK(j.at("memory_reached") == false);
+  CHECK(j.at("memory_latency_ns").is_null());
+  CHECK(std::any_of(r.explanations.begin(), r.explanations.end(),
+                    [](const std::string& e) { return e.rfind("Memory was not reached", 0) == 0; }));
 }
