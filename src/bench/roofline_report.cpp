@@ -259,6 +259,8 @@ nlohmann::json rooflineJson(const RooflineMachine& m, const std::vector<PlacedKe
     if (p.record.threads) k["threads"] = *p.record.threads;
     if (p.record.bits) k["bits"] = *p.record.bits;
     if (p.record.density) k["density"] = *p.record.density;
+    k["simd_path"] = p.record.simdPath;
+    k["unreliable"] = p.record.unreliable;
     if (p.record.outcome != Outcome::Ok) {
       k["failure"] = p.record.outcome == Outcome::Failed ? p.record.failure : toString(p.record.outcome);
     } else {

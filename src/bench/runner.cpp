@@ -243,6 +243,8 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
     // A sparse kernel's work is what it does: 2 flops per stored nonzero of
     // A and column of B.
     if (nonzeros && k.info.family == Family::Matmul) r.work = 2.0 * double(*nonzeros) * double(p.n);
+    r.simdPath = prepared->simdPath();
+    const std::optional<CpuTimes> cpuBefore = readCpuTimes();
     using Clock = std::chrono::steady_clock;
     for (int i = 0; i < r.warmup + r.reps; ++i) {
       if (cancelled()) {
@@ -269,6 +271,10 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
       r.denseEquivalentRate = matmulWork(p) / s.median / 1e9;
     if (auto w = spreadWarning(r.timesS)) r.warnings.push_back(*w);
     if (auto w = busyMachineWarning(load, host().logicalCores)) r.warnings.push_back(*w);
+    r.unreliable = unreliableReason(r.timesS, load, host().logicalCores, stealShare(cpuBefore, readCpuTimes()));
+    if (!r.unreliable.empty())
+      r.warnings.push_back("unreliable: " + r.unreliable + " (rules: spread (max-min)/median > 10%, load >= cores, "
+                           "steal > 5%; nothing is pinned)");
     if (errorVsFp32(k)) {
       std::vector<float> ref = k.info.family == Family::Matmul
                                    ? referenceMatmul(p.n, problem.a.data(), problem.b.data())

@@ -183,6 +183,12 @@ int runBench(const BenchArgs& a) {
       if (rows.size() > 1 && rows.size() < records.size()) which += " and " + std::to_string(rows.size() - 1) + " more";
       std::cerr << "bench: warning: " << which << ": " << w << '\n';
     }
+  } else {
+    // The table has them among its notes; an unreliable number is said on
+    // stderr too, where a script that keeps only stdout still sees it.
+    for (const BenchRecord& r : records)
+      if (!r.unreliable.empty())
+        std::cerr << "bench: warning: " << r.kernel << " n=" << r.n << ": unreliable: " << r.unreliable << '\n';
   }
   if (out) {
     out->commit(text);

@@ -86,6 +86,12 @@ class Prepared {
   // that runs elsewhere (a user kernel, in its child process): the runner
   // takes it instead of its own clock, which would add the round trip.
   virtual std::optional<double> selfTimedSeconds() const { return std::nullopt; }
+  // The instruction-set path this preparation runs, as chosen at run time
+  // from activeSimd() and the host: "avx512", "avx2", "avx512-vnni",
+  // "scalar" for a kernel with hand-written paths; "none" for plain C++
+  // (whatever the compiler made of it for the build's target); a library
+  // kernel names the library's own choice. Reports record it per result.
+  virtual std::string simdPath() const { return "none"; }
 };
 
 struct KernelInfo {

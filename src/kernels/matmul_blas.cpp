@@ -42,6 +42,8 @@ class BlasPrepared final : public MatmulPrepared {
                   problem_.b.data(), n_, 0.0f, c + std::size_t(i0) * n_, n_);
     }
   }
+  // OpenBLAS picks its own kernels for the CPU it finds (DYNAMIC_ARCH).
+  std::string simdPath() const override { return std::string("openblas ") + openblas_get_corename(); }
 
  private:
   int panelRows_;

@@ -34,6 +34,7 @@ class PackedPrepared final : public MatmulPrepared {
     gemmPacked(plan_, n_, n_, n_, problem_.a.data(), n_, problem_.b.data(), n_, c_.data(), n_, aBuf_.data(),
                bBuf_.data(), edge_.data());
   }
+  std::string simdPath() const override { return toString(plan_.simd); }
 
  private:
   GemmPlan plan_;

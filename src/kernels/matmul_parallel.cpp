@@ -110,6 +110,7 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
   }
 
   void setTileRecorder(TileRecorder* recorder) override { recorder_ = recorder; }
+  std::string simdPath() const override { return toString(plan_.simd); }
 
   // One record per band of each pass.
   std::size_t tilesPerRun() const override { return passes_.size() * bands_.size(); }

@@ -65,7 +65,8 @@ int kBlockFor(int strip) {
 class SimdPrepared final : public MatmulPrepared {
  public:
   SimdPrepared(const Problem& p, const Params& q) : MatmulPrepared(p, q) {
-    PathChoice choice = choosePath(activeSimd());
+    level_ = activeSimd();
+    PathChoice choice = choosePath(level_);
     path_ = choice.fn;
     strip_ = choice.strip;
     kBlock_ = kBlockFor(choice.strip);
@@ -80,8 +81,10 @@ class SimdPrepared final : public MatmulPrepared {
       path_(n_, std::min(strip_, n_ - j0), problem_.a.data(), problem_.b.data() + j0, c_.data() + j0, kBlock_);
     }
   }
+  std::string simdPath() const override { return toString(level_); }
 
  private:
+  SimdLevel level_ = SimdLevel::Scalar;
   SimdPath path_ = nullptr;
   int strip_ = kSimdStripScalar;
   int kBlock_ = 64;

@@ -9,6 +9,7 @@
 #include "kernels/matmul_trace.hpp"
 #include "kernels/sparse_rows.hpp"
 #include "kernels/share_out.hpp"
+#include "platform/host.hpp"
 
 namespace cachescope {
 
@@ -50,6 +51,12 @@ class SparsePrepared final : public MatmulPrepared {
               strips_[std::size_t(slot)].data());
       });
     });
+  }
+
+  std::string simdPath() const override {
+    return rows_ == sparseRowsAvx512 ? toString(SimdLevel::Avx512)
+           : rows_ == sparseRowsAvx2 ? toString(SimdLevel::Avx2)
+                                     : toString(SimdLevel::Scalar);
   }
 
   // The reference on the pruned A: what this kernel computes exactly. The

@@ -26,6 +26,7 @@ class QuantizedMatmulPrepared : public MatmulPrepared {
   QuantizedMatmulPrepared(const Problem& problem, const Params& params, int bits, IntStorage storage);
   void run() override;
   double tolerance() const override { return tolerance_; }
+  std::string simdPath() const override { return gemm_ ? gemm_->isa().name : "scalar"; }
 
  private:
   std::optional<IntGemm> gemm_;

@@ -29,6 +29,7 @@ class ReluParallelPrepared final : public ReluPrepared {
     // Inside the runner's arena of `threads`, or in our own of that size.
     inArenaOf(threads_, arena_, [this] { body(); });
   }
+  std::string simdPath() const override { return reluF32PathName(fn_); }
 
  private:
   static int checkedThreads(int threads) {

@@ -21,6 +21,7 @@ class ReluSimdPrepared final : public ReluPrepared {
       fn_(problem_.a.data() + begin, y_.data() + begin, std::min(kPiece, count_ - begin), stream_);
     }
   }
+  std::string simdPath() const override { return reluF32PathName(fn_); }
 
  private:
   ReluF32Fn fn_;

@@ -20,6 +20,12 @@ ReluF32Fn selectReluF32() {
   return reluF32Scalar;
 }
 
+const char* reluF32PathName(ReluF32Fn fn) {
+  if (fn == reluF32Avx512) return toString(SimdLevel::Avx512);
+  if (fn == reluF32Avx2) return toString(SimdLevel::Avx2);
+  return toString(SimdLevel::Scalar);
+}
+
 bool useStreamingStores(double bytesMoved) {
   const CacheInfo* last = nullptr;
   for (const CacheInfo& c : host().caches)

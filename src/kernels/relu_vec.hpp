@@ -17,6 +17,9 @@ void reluF32Avx512(const float* x, float* y, std::size_t count, bool stream);
 // The one for the active SIMD level (CACHESCOPE_SIMD lowers it).
 ReluF32Fn selectReluF32();
 
+// "avx512", "avx2" or "scalar": the path a selected function is.
+const char* reluF32PathName(ReluF32Fn fn);
+
 // True when reading and writing `bytesMoved` would not fit in half of the
 // host's last-level cache: measured on a 32 MiB L3, plain stores win below
 // about 14 MiB moved and streaming stores above about 17 MiB.

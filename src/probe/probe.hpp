@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "cachesim/config.hpp"
+#include "platform/clock.hpp"
 #include "platform/outcome.hpp"
 
 namespace cachescope::probe {
@@ -60,16 +61,8 @@ std::vector<std::uint64_t> workingSets(const ProbeOptions& options);
 // that does not fit the memory budget, threads outside 1..cores, reps < 1.
 void validate(const ProbeOptions& options);
 
-// How cycles are derived from nanoseconds. Implemented: a timed chain of
-// dependent adds (one add per cycle on every x86 core), which follows the
-// core's real clock under boost where the nominal TSC frequency does not;
-// /proc/cpuinfo "cpu MHz" when the chain gives no plausible figure (and it
-// is named in `method` as a cross-check). `ghz` > 0 always; measured once.
-struct ClockEstimate {
-  double ghz = 0;
-  std::string method;  // e.g. "dependent add chain, 1 add/cycle" or "cpu MHz from /proc/cpuinfo"
-};
-ClockEstimate estimateClock();
+// How cycles are derived from nanoseconds: estimateClock() (platform/clock.hpp),
+// the timed dependent-add chain shared with the benchmark reports.
 
 // ---------------------------------------------------------------- latency ladder
 

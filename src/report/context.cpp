@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/clock.hpp"
 #include "platform/host.hpp"
 #include "report/record.hpp"
 
@@ -9,6 +10,7 @@ namespace cachescope {
 
 nlohmann::json hostContextJson() {
   const HostInfo& h = host();
+  const ClockEstimate clock = estimateClock();
   nlohmann::json caches = nlohmann::json::array();
   for (const CacheInfo& c : h.caches) {
     caches.push_back({{"level", c.level},
@@ -31,6 +33,7 @@ nlohmann::json hostContextJson() {
           {"simd", toString(h.simd)},
           {"simd_active", toString(activeSimd())},
           {"avx512_vnni", h.avx512vnni},
+          {"clock", {{"ghz", clock.ghz}, {"method", clock.method}}},
           {"caches", caches},
           {"build_type", CACHESCOPE_BUILD_TYPE},
           {"compiler", CACHESCOPE_COMPILER},

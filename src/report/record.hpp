@@ -39,6 +39,13 @@ struct BenchRecord {
   // One line each, shown beside the numbers: a wide spread of repetitions,
   // a busy machine, a parameter clamped to what the kernel can use.
   std::vector<std::string> warnings;
+  // Why the number should not be trusted, short ("spread 23% > 10%; steal
+  // 7% > 5%"), or empty: the rules of bench/run_warnings.hpp. Also one of
+  // `warnings` ("unreliable: ..."), and a field of its own in CSV and JSON.
+  std::string unreliable;
+  // The instruction-set path the kernel ran (Prepared::simdPath: "avx2",
+  // "avx512", "avx512-vnni", "scalar", "none" for plain C++).
+  std::string simdPath;
   Outcome outcome = Outcome::Ok;    // numbers are valid only when Ok
   std::string failure;              // why, when outcome is Failed
 };

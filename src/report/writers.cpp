@@ -66,6 +66,14 @@ std::string outcomeText(const BenchRecord& r) {
   return "";
 }
 
+namespace {
+// ", clock ~3.20 GHz": the estimate the context records (its method is in JSON).
+std::string clockText(const nlohmann::json& c) {
+  if (!c.contains("clock") || !c["clock"].contains("ghz")) return "";
+  return ", clock ~" + fixedText(c["clock"]["ghz"].get<double>(), 2) + " GHz";
+}
+}  // namespace
+
 std::vector<std::string> contextLines() {
   const nlohmann::json c = hostContextJson();
   auto str = [&](const char* key) { return c.contains(key) ? c[key].get<std::string>() : std::string("?"); };
@@ -74,7 +82,7 @@ std::vector<std::string> contextLines() {
   if (str("simd_active") != simd) simd += " (active " + str("simd_active") + ")";
   return {"cachescope " + str("version") + ", " + str("date"),
           "host: " + str("cpu") + ", " + std::to_string(cores) + (cores == 1 ? " core, " : " cores, ") + simd +
-              ", " + str("build_type") + " build"};
+              ", " + str("build_type") + " build" + clockText(c)};
 }
 
 std::string bytesText(double bytes) {
@@ -206,7 +214,7 @@ std::string formatCsv(const std::vector<BenchRecord>& records, const ReportOptio
   os << '\n';
   os << "kernel,n,block,threads,bits,density,warmup,reps,median_s,mean_s,stddev_s,min_s,max_s,work,rate,unit,"
         "err_max_abs,err_relative,failure,footprint_bytes,fp32_footprint_bytes,dense_equivalent_rate,speedup,"
-        "warnings\n";
+        "warnings,simd_path,unreliable\n";
   for (const BenchRecord& r : records) {
     std::string failure = failureText(r);
     for (char& ch : failure)
@@ -219,7 +227,8 @@ std::string formatCsv(const std::vector<BenchRecord>& records, const ReportOptio
        << num(r.work, 12) << ',' << num(r.rate, 6) << ',' << r.unit << ',' << optNum(r.errMaxAbs) << ','
        << optNum(r.errRelative) << ',' << failure << ',' << optNum(r.footprintBytes, 12) << ','
        << optNum(r.fp32FootprintBytes, 12) << ',' << optNum(r.denseEquivalentRate) << ','
-       << optNum(speedupOf(r, records, options)) << ',' << csvField(warnings) << '\n';
+       << optNum(speedupOf(r, records, options)) << ',' << csvField(warnings) << ',' << csvField(r.simdPath) << ','
+       << csvField(r.unreliable) << '\n';
   }
   return os.str();
 }
@@ -240,6 +249,8 @@ std::string formatJson(const std::vector<BenchRecord>& records, const ReportOpti
     // Flat copies of the parameters too, so simple scripts need no nesting.
     for (auto it = params.begin(); it != params.end(); ++it) j[it.key()] = it.value();
     j["warnings"] = r.warnings;
+    j["simd_path"] = r.simdPath;
+    j["unreliable"] = r.unreliable;  // "" when none of the rules fired
     if (r.footprintBytes) j["footprint_bytes"] = *r.footprintBytes;
     if (r.fp32FootprintBytes) j["fp32_footprint_bytes"] = *r.fp32FootprintBytes;
     if (r.outcome != Outcome::Ok) {

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "bench/runner.hpp"
+#include "bench/run_warnings.hpp"
+#include "platform/host.hpp"
 
 using namespace cachescope;
 
@@ -316,4 +318,65 @@ TEST_CASE("parameters no selected kernel uses are refused, partly used ones note
   CHECK(notes[0] == "--block is ignored by matmul.naive, matmul.reordered (--block applies to matmul.blocked)");
   s.block = {};
   CHECK(parameterUseNotes(s).empty());  // nothing given, nothing to say
+}
+
+// [SECTION] unreliable numbers: spread, load, steal
+
+TEST_CASE("unreliable: a wide relative spread is flagged, a tight one is not", "[bench]") {
+  // (max - min) / median: 0.012 - 0.010 over 0.0105 = 19%.
+  const std::vector<double> wide = {0.010, 0.0105, 0.012, 0.0104, 0.0106};
+  const std::vector<double> tight = {0.0100, 0.0101, 0.0102, 0.0100, 0.0101};
+  REQUIRE(relativeSpread(wide));
+  CHECK(*relativeSpread(wide) == Approx(0.002 / 0.0105));
+  CHECK(unreliableReason(wide, 0.1, 2, 0.0) == "spread 19% > 10%");
+  CHECK(unreliableReason(tight, 0.1, 2, 0.0).empty());
+  // Two reps are too few to call a spread; the load and steal rules still apply.
+  CHECK(unreliableReason({0.01, 0.02}, std::nullopt, 2, std::nullopt).empty());
+  CHECK(unreliableReason(tight, 2.4, 2, std::nullopt) == "load 2.40 >= 2 cores");
+  CHECK(unreliableReason(wide, 3.0, 2, 0.07) == "spread 19% > 10%; load 3.00 >= 2 cores; steal 7% > 5%");
+}
+
+TEST_CASE("unreliable: steal share from two fake /proc/stat texts", "[bench]") {
+  const std::string before =
+      "cpu  100 0 50 800 10 0 0 40 0 0\ncpu0 50 0 25 400 5 0 0 20 0 0\nintr 12345\n";
+  const std::string after =
+      "cpu  150 0 70 900 10 0 0 70 0 0\ncpu0 75 0 35 450 5 0 0 35 0 0\nintr 12399\n";
+  auto b = parseCpuTimes(before), a = parseCpuTimes(after);
+  REQUIRE(b);
+  REQUIRE(a);
+  CHECK(b->total == 1000);
+  CHECK(b->steal == 40);
+  // 30 stolen of 200 jiffies.
+  REQUIRE(stealShare(b, a));
+  CHECK(*stealShare(b, a) == Approx(0.15));
+  CHECK_FALSE(stealShare(a, b));  // time never runs backwards
+  CHECK_FALSE(stealShare(std::nullopt, a));
+  CHECK_FALSE(parseCpuTimes("intr 1 2 3\n"));
+  // An old kernel without the steal column: no steal, still a total.
+  auto old = parseCpuTimes("cpu  1 2 3 4\n");
+  REQUIRE(old);
+  CHECK(old->total == 10);
+  CHECK(old->steal == 0);
+}
+
+TEST_CASE("unreliable: the runner records the SIMD path and the rule's verdict", "[bench]") {
+  SweepSpec spec;
+  spec.kernels = {"matmul.packed", "matmul.naive", "relu.simd"};
+  spec.n = {32};
+  RunOptions o;
+  o.warmup = 0;
+  o.reps = 3;
+  std::vector<BenchRecord> rs = runSweep(planSweep(spec), o);
+  REQUIRE(rs.size() == 3);
+  const std::string active = toString(activeSimd());
+  CHECK(rs[0].simdPath == active);
+  CHECK(rs[1].simdPath == "none");
+  CHECK(rs[2].simdPath == active);
+  for (const BenchRecord& r : rs) {
+    const bool warned = std::any_of(r.warnings.begin(), r.warnings.end(),
+                                    [](const std::string& w) { return w.rfind("unreliable: ", 0) == 0; });
+    CHECK(warned == !r.unreliable.empty());
+    const bool wide = relativeSpread(r.timesS).value_or(0.0) > kUnreliableSpread;
+    CHECK(wide == (r.unreliable.find("spread") != std::string::npos));
+  }
 }

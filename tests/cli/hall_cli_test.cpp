@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -42,7 +43,15 @@ TEST_CASE("a parameter no selected kernel uses is an error, one some ignore a no
                   "--warmup", "0", "--quiet"});
   INFO(r.err);
   CHECK(r.code == 0);
-  CHECK(r.err == "bench: note: --block is ignored by matmul.naive (--block applies to matmul.blocked)\n");
+  // The note, and nothing else but the lines a busy machine adds (a record
+  // flagged unreliable is said on stderr in every format).
+  const std::string note = "bench: note: --block is ignored by matmul.naive (--block applies to matmul.blocked)\n";
+  REQUIRE(r.err.rfind(note, 0) == 0);
+  std::istringstream rest(r.err.substr(note.size()));
+  for (std::string line; std::getline(rest, line);) {
+    CHECK(line.rfind("bench: warning: ", 0) == 0);
+    CHECK(line.find(": unreliable: ") != std::string::npos);
+  }
 }
 
 TEST_CASE("a block wider than n is recorded and reported as the block used, with a warning", "[cli][hall]") {
@@ -129,7 +138,7 @@ TEST_CASE("every format gives each row its unit, footprint and error, and JSON n
   REQUIRE(csv.code == 0);
   CHECK(csv.out.rfind("# cachescope ", 0) == 0);
   CHECK(csv.out.find("\n# host: ") != std::string::npos);
-  CHECK(csv.out.find("dense_equivalent_rate,speedup,warnings\n") != std::string::npos);
+  CHECK(csv.out.find("dense_equivalent_rate,speedup,warnings,simd_path,unreliable\n") != std::string::npos);
 }
 
 TEST_CASE("bench --baseline names the kernel speedups are against", "[cli][hall]") {
@@ -170,4 +179,27 @@ TEST_CASE("bench and simulate --help say what the outputs carry and what the pro
   Result sim = run({"simulate", "--help"});
   for (const char* text : {"--quiet", "over 10 s", "without any load or store is an error", "custom: PRESET"})
     CHECK(sim.out.find(text) != std::string::npos);
+}
+
+TEST_CASE("bench JSON records the clock estimate and each kernel's SIMD path", "[cli][hall]") {
+  Result r = run({"bench", "--kernels", "matmul.packed,matmul.int8,matmul.naive", "--n", "32", "--reps", "3",
+                  "--warmup", "0", "--format", "json", "--quiet"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["context"]["clock"]["ghz"].get<double>() > 0);
+  CHECK_FALSE(j["context"]["clock"]["method"].get<std::string>().empty());
+  REQUIRE(j["results"].size() == 3);
+  const std::string active = cachescope::toString(cachescope::activeSimd());
+  CHECK(j["results"][0]["simd_path"] == active);
+  // The int8 GEMM names its own path: avx512-vnni where the CPU has VNNI.
+  const std::string int8 = j["results"][1]["simd_path"];
+  CHECK(int8.rfind(active, 0) == 0);
+  CHECK(j["results"][2]["simd_path"] == "none");
+  for (const auto& res : j["results"]) {
+    REQUIRE(res.contains("unreliable"));
+    // A flagged record also says so on stderr.
+    const std::string why = res["unreliable"];
+    if (!why.empty()) CHECK(r.err.find("unreliable: " + why) != std::string::npos);
+  }
 }

@@ -181,6 +181,10 @@ TEST_CASE("roofline reports the machine as JSON and draws the plot", "[cli][plot
   CHECK(j["kernels"][0]["kernel"] == "matmul.reordered");
   CHECK(j["kernels"][0]["intensity"].get<double>() == Approx(32.0 / 6));
   CHECK(j["kernels"][0]["gflops"].get<double>() > 0);
+  // Benchmark integrity (issue 14): the clock estimate, the path, the flag.
+  CHECK(j["context"]["clock"]["ghz"].get<double>() > 0);
+  CHECK(j["kernels"][0]["simd_path"] == "none");
+  CHECK(j["kernels"][0]["unreliable"].is_string());
   std::string text = slurp(svg);
   CHECK(text.find("Roofline") != std::string::npos);
   CHECK(text.find("matmul.reordered") != std::string::npos);

@@ -203,9 +203,9 @@ TEST_CASE("CSV: '# ' context lines, then footprint, dense-equivalent rate, speed
   CHECK(body.rfind("kernel,", 0) == 0);
   CHECK(body.substr(0, body.find('\n')).find(
             ",failure,footprint_bytes,fp32_footprint_bytes,dense_equivalent_rate,speedup,warnings") != std::string::npos);
-  CHECK(body.find(",GOP/s,0.02,0.004,,8704,32768,,4,\n") != std::string::npos);
+  CHECK(body.find(",GOP/s,0.02,0.004,,8704,32768,,4,,,\n") != std::string::npos);
   // Two warnings in one field: "; " between them.
-  CHECK(body.find(",spread: slowest rep 2.00x the fastest; busy machine: load average 3.00 on 2 cores\n") !=
+  CHECK(body.find(",spread: slowest rep 2.00x the fastest; busy machine: load average 3.00 on 2 cores,,\n") !=
         std::string::npos);
 }
 
@@ -217,4 +217,24 @@ TEST_CASE("bytes and footprint ratios read as a person says them", "[report]") {
   CHECK(footprintRatioText(12, 8) == "1.50x larger");
   CHECK(footprintRatioText(8, 8) == "same");
   CHECK(footprintRatioText(0, 8).empty());
+}
+
+TEST_CASE("JSON and CSV carry the clock estimate, the SIMD path and the unreliable flag", "[report]") {
+  std::vector<BenchRecord> rs = sample();
+  rs[0].simdPath = "avx2";
+  rs[0].unreliable = "spread 100% > 10%";
+  rs[1].simdPath = "avx512-vnni";
+  auto j = nlohmann::json::parse(formatJson(rs));
+  REQUIRE(j["context"].contains("clock"));
+  CHECK(j["context"]["clock"]["ghz"].get<double>() > 0);
+  CHECK_FALSE(j["context"]["clock"]["method"].get<std::string>().empty());
+  CHECK(j["results"][0]["simd_path"] == "avx2");
+  CHECK(j["results"][0]["unreliable"] == "spread 100% > 10%");
+  CHECK(j["results"][1]["simd_path"] == "avx512-vnni");
+  CHECK(j["results"][1]["unreliable"] == "");
+  const std::string csv = csvBody(formatCsv(rs));
+  CHECK(csv.substr(0, csv.find('\n')).find(",warnings,simd_path,unreliable") != std::string::npos);
+  CHECK(csv.find(",avx2,spread 100% > 10%\n") != std::string::npos);
+  CHECK(csv.find(",avx512-vnni,\n") != std::string::npos);
+  CHECK(contextLines()[1].find(" GHz") != std::string::npos);
 }

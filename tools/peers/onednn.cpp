@@ -1,0 +1,74 @@
+// oneDNN (Debian's libdnnl, OpenMP runtime), threads from
+// omp_set_num_threads:
+//   --op sgemm: dnnl::sgemm, row-major C = A B;
+//   --op int8:  a matmul primitive u8 x s8 -> s32, or s8 x s8 -> s32 where
+//               this CPU's oneDNN has no u8s8s32 implementation; the line's
+//               note names the types and the implementation oneDNN chose.
+// A driver of tools/bench-peers.
+#include <omp.h>
+
+#include <dnnl.hpp>
+
+#include "peer_timing.hpp"
+
+namespace {
+
+void runSgemm(const peers::Args& a) {
+  const std::size_t nn = std::size_t(a.n) * a.n;
+  std::vector<float> A = peers::uniformFloats(nn, 1), B = peers::uniformFloats(nn, 2), C(nn);
+  const dnnl_dim_t n = a.n;
+  peers::timeAndPrint("onednn", a, "GFLOP/s", 2.0 * a.n * a.n * double(a.n), [&] {
+    if (dnnl::sgemm('N', 'N', n, n, n, 1.0f, A.data(), n, B.data(), n, 0.0f, C.data(), n) != dnnl::status::success)
+      std::abort();
+  });
+}
+
+void runInt8(const peers::Args& a) {
+  using dt = dnnl::memory::data_type;
+  using tag = dnnl::memory::format_tag;
+  dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  dnnl::stream strm(eng);
+  const dnnl::memory::dims dims = {a.n, a.n};
+  for (dt srcType : {dt::u8, dt::s8}) {
+    dnnl::memory::desc srcMd(dims, srcType, tag::ab), wMd(dims, dt::s8, tag::ab), dstMd(dims, dt::s32, tag::ab);
+    dnnl::matmul::primitive_desc pd;
+    try {
+      pd = dnnl::matmul::primitive_desc(dnnl::matmul::desc(srcMd, wMd, dstMd), eng);
+    } catch (const dnnl::error&) {
+      continue;  // no implementation for these types here: try the next
+    }
+    const std::size_t nn = std::size_t(a.n) * a.n;
+    // Random bytes: 0..255 as u8, -128..127 read as s8.
+    std::vector<std::uint8_t> src = peers::uniformInts<std::uint8_t>(nn, 0, 255, 1);
+    std::vector<std::int8_t> w = peers::uniformInts<std::int8_t>(nn, -127, 127, 2);
+    std::vector<std::int32_t> dst(nn);
+    dnnl::memory srcMem(srcMd, eng, src.data()), wMem(wMd, eng, w.data()), dstMem(dstMd, eng, dst.data());
+    dnnl::matmul prim(pd);
+    const std::string types = srcType == dt::u8 ? "u8s8s32" : "s8s8s32";
+    peers::timeAndPrint("onednn", a, "GOP/s", 2.0 * a.n * a.n * double(a.n), [&] {
+      prim.execute(strm, {{DNNL_ARG_SRC, srcMem}, {DNNL_ARG_WEIGHTS, wMem}, {DNNL_ARG_DST, dstMem}});
+      strm.wait();
+    }, types + "/" + pd.impl_info_str());
+    return;
+  }
+  peers::skip("onednn", a, "no_int8_matmul_implementation");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  peers::Args a = peers::parseArgs(argc, argv, "onednn");
+  omp_set_num_threads(a.threads);
+  try {
+    if (a.op == "sgemm") runSgemm(a);
+    else if (a.op == "int8") runInt8(a);
+    else {
+      std::fprintf(stderr, "onednn: unknown --op '%s' (sgemm, int8)\n", a.op.c_str());
+      return 2;
+    }
+  } catch (const dnnl::error& e) {
+    std::fprintf(stderr, "onednn: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
