@@ -173,6 +173,7 @@ void App::open() {
   }
   state_.predict.on = options_.predict;
   state_.predict.pendingGuess = options_.predictGuess;
+  state_.predict.pendingView = options_.view;
   state_.fontSize = std::clamp(options_.fontSize, kMinFontSize, kMaxFontSize);
   if (options_.sweep != SweepAxis::None) state_.sweepAxis = options_.sweep;
   if (!loadFonts(state_.fontSize)) state_.notice = std::string("font ") + kFontPath + " missing: built-in font";

@@ -358,7 +358,7 @@ void updateUserKernel(UiState& state, bool busy) {
     pl.message = (k.reloaded ? "reloaded " : "loaded ") + k.kernel->info.id +
                  (k.traced ? " (traced)" : " (untraced: a plain function)");
     pl.error = false;
-    pl.reveal = true;
+    pl.reveal = !rerun;  // a rerun's reload leaves the section as it is (its result shows under the button)
     state.mine.id = k.kernel->info.id;
     state.mine.file = pl.file;
     if (rerun) {
@@ -435,6 +435,8 @@ void drawLoadKernel(UiState& state, const Snapshot& snap, bool busy) {
   const bool open = ImGui::TreeNodeEx("Your own kernel", ImGuiTreeNodeFlags_NoTreePushOnOpen);
   layout::recordItem("your_kernel");
   tooltip("Load your own kernel, written against cachescope_kernel.hpp (README 'Your own kernel').");
+  // Loaded: "Run mine again" stays in view with the section folded.
+  if (!state.mine.id.empty()) drawRunMineAgain(state, snap, busy, false);  // load errors show below
   if (!open) return;
   ImGui::PushItemWidth(-1);
   ImGui::InputTextWithHint("##plugin", "FILE.cpp or FILE.so", pl.path, sizeof pl.path);
@@ -447,7 +449,6 @@ void drawLoadKernel(UiState& state, const Snapshot& snap, bool busy) {
   if (ImGui::Button(building ? "Building" : "Load kernel...") && pl.path[0]) startLoad(pl, pl.path, false);
   if (building) ImGui::EndDisabled();
   layout::recordItem("load_kernel");
-  if (!state.mine.id.empty()) drawRunMineAgain(state, snap, busy, false);  // load errors show below
   if (!pl.message.empty()) {
     if (pl.error) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.9f, 0.3f, 0.25f, 1));
     ImGui::PushTextWrapPos(0);

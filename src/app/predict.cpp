@@ -37,10 +37,16 @@ void drawGuessEntry(const LectureQuestion& q, Guess& g, bool tally, float width)
     labelW = std::min(labelW + fs, std::max(fs * 6, width - (tally ? ImGui::CalcTextSize("- 99 hands +").x + fs * 2 : 0)));
     for (std::size_t i = 0; i < q.options.size(); ++i) {
       ImGui::PushID(int(i));
+      if (!tally) {
+        // Alone: one radio button per option.
+        if (ImGui::RadioButton(labels[i].c_str(), g.picked == int(i))) g.picked = int(i);
+        layout::recordItem("guess_option_" + std::to_string(i + 1));
+        ImGui::PopID();
+        continue;
+      }
       if (ImGui::Selectable(labels[i].c_str(), g.picked == int(i), 0, ImVec2(labelW, 0)))
         g.picked = g.picked == int(i) ? -1 : int(i);
-      layout::recordItem("guess_option_" + std::to_string(i + 1));
-      if (tally) {
+      {
         ImGui::SameLine();
         if (ImGui::SmallButton("-")) g.hands[i] = std::max(0, g.hands[i] - 1);
         ImGui::SameLine();
@@ -57,8 +63,8 @@ void drawGuessEntry(const LectureQuestion& q, Guess& g, bool tally, float width)
     if (ImGui::SliderFloat("##guess", &v, float(q.min), float(q.max), "%.2g times")) g.number = double(v);
     layout::recordItem("guess_number");
   } else if (q.kind == QuestionKind::Knee) {
-    ImGui::TextDisabled("%s", g.bytes > 0 ? ("Guess placed at " + bytesText(g.bytes) + " (click again to move it).").c_str()
-                                          : "Click on the plot where the latency steps up.");
+    if (g.bytes > 0) ImGui::TextDisabled("Guess placed at %s (click again to move it).", bytesText(g.bytes).c_str());
+    else if (tally) ImGui::TextDisabled("Click on the plot where the class puts the step.");
   }
 }
 
@@ -73,7 +79,7 @@ double clickedDataX(const plot::Plot& p, ImVec2 p0, ImVec2 size) {
 
 void drawKneePicker(const char* id, Guess& g, double loBytes, double hiBytes, ImVec2 size, const PlotTheme& theme) {
   plot::Plot p;
-  p.title = "Where is the knee? Click the working set";
+  // No title: the question above or beside it asks; the room goes to the canvas.
   p.x.label = "working set (bytes)";
   p.x.scale = plot::Scale::Log2;
   p.x.min = loBytes;

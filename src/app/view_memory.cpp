@@ -321,7 +321,7 @@ bool drawLatencyPredict(UiState& state, const ProbeRuns* runs, BoxRecord& rec) {
   const LectureQuestion q = kneeQuestion(p.kneeLevel);
   if (p.memoryKey != key) {
     p.memoryKey = key;
-    p.memory = freshPredictGuess(p, q);
+    p.memory = freshPredictGuess(p, q, View::Memory);
   }
   if (p.memory.committed) return false;
   const probe::LatencyResult* r = runs && runs->latency ? &*runs->latency : nullptr;
@@ -331,31 +331,48 @@ bool drawLatencyPredict(UiState& state, const ProbeRuns* runs, BoxRecord& rec) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float sideW = fs * 16;
   const bool beside = avail.x >= fs * 24 + sideW + fs;
-  const float plotW = beside ? avail.x - sideW - fs : avail.x;
-  const float plotH = beside ? std::max(fs * 14, avail.y - fs) : std::max(fs * 14, avail.y * 0.6f);
+  // The question beside the empty ladder, or above it where the view is
+  // narrow (read first, and the Commit button stays on screen).
+  auto question = [&](float w) {
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + w);
+    if (beside) views::heading("Predict first");
+    // Narrow (a hall's 28 px): one short line, so the canvas keeps its room.
+    const std::string level = p.kneeLevel == 1 ? "L1d" : "L" + std::to_string(p.kneeLevel);
+    ImGui::TextUnformatted(beside ? q.text.c_str() : ("Where does the " + level + " end? Click the plot.").c_str());
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("level");
+    for (int l = 1; l <= 3; ++l) {
+      ImGui::SameLine();
+      if (ImGui::RadioButton((l == 1 ? std::string("L1d") : "L" + std::to_string(l)).c_str(), p.kneeLevel == l))
+        p.kneeLevel = l;
+      tooltip("The cache level whose end you guess. The quick range shows the L1 and L2 steps; the L3's needs "
+              "the max size beyond the L3.");
+    }
+    if (p.memory.bytes > 0 || beside) drawGuessEntry(q, p.memory, false, w);
+    if (!beside && p.memory.bytes <= 0) views::sameLineIfFits(ImGui::CalcTextSize("Commit guess").x + fs);
+    drawCommitButton(q, p.memory);
+    const char* status = r ? "Measured: hidden until you commit." : "Measuring...";
+    const float statusW = ImGui::CalcTextSize(status).x + ImGui::GetStyle().ItemSpacing.x;
+    if (beside || ImGui::GetItemRectMax().x + statusW <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
+      views::sameLineIfFits(statusW);
+      ImGui::TextDisabled("%s", status);
+    }
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+    rec.addItem("text", "predict question");
+  };
+  if (!beside) question(avail.x);
+  const ImVec2 left = ImGui::GetContentRegionAvail();
+  const float plotW = beside ? avail.x - sideW - fs : left.x;
+  const float plotH = std::max(fs * 12, left.y - ImGui::GetStyle().ItemSpacing.y);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   drawKneePicker("##kneepick", p.memory, lo, hi, ImVec2(plotW, plotH), plotTheme(state));
   rec.add("plot", "knee picker", p0, ImGui::GetItemRectMax());
-  if (beside) ImGui::SameLine(0, fs);
-  ImGui::BeginGroup();
-  ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + (beside ? sideW : avail.x));
-  views::heading("Predict first");
-  ImGui::TextUnformatted(q.text.c_str());
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted("level");
-  for (int l = 1; l <= 3; ++l) {
-    ImGui::SameLine();
-    if (ImGui::RadioButton((l == 1 ? std::string("L1d") : "L" + std::to_string(l)).c_str(), p.kneeLevel == l))
-      p.kneeLevel = l;
+  if (beside) {
+    ImGui::SameLine(0, fs);
+    question(sideW);
   }
-  tooltip("The cache level whose end you guess. The quick range shows the L1 and L2 steps; the L3's needs the "
-          "max size beyond the L3.");
-  drawGuessEntry(q, p.memory, false, beside ? sideW : avail.x);
-  drawCommitButton(q, p.memory);
-  ImGui::TextDisabled("%s", r ? "Measured: hidden until you commit." : "Measuring...");
-  ImGui::PopTextWrapPos();
-  ImGui::EndGroup();
-  rec.addItem("text", "predict question");
   return true;
 }
 

@@ -94,18 +94,19 @@ struct PredictState {
   std::string memoryKey;
   int kneeLevel = 1;                      // the level whose knee the ladder question asks for
   std::string pendingGuess;               // --set predict-guess: entered and committed by the first question
+  View pendingView = View::Timings;       // ... of this view (--view)
 };
 
 // A fresh guess for `q` in the Predict-first state, taking --set
 // predict-guess once (view_timings.cpp, view_memory.cpp).
-inline Guess freshPredictGuess(PredictState& p, const LectureQuestion& q) {
+inline Guess freshPredictGuess(PredictState& p, const LectureQuestion& q, View view) {
   Guess g = initialGuess(q);
-  if (!p.pendingGuess.empty()) {
+  if (!p.pendingGuess.empty() && view == p.pendingView) {
     try {
       parseGuess(q, p.pendingGuess, g, "--set predict-guess");
       g.committed = true;
     } catch (const std::exception&) {
-      // checkLaunch refused a bad one before the window opened; another view's guess: ignore it here
+      // checkLaunch refused a bad one before the window opened
     }
     p.pendingGuess.clear();
   }

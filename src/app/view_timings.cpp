@@ -163,7 +163,7 @@ bool drawPredict(UiState& state, const Snapshot& snap, float width) {
   const std::string key = predictKey(state.settings);
   if (p.timingsKey != key) {
     p.timingsKey = key;
-    p.timings = freshPredictGuess(p, q);
+    p.timings = freshPredictGuess(p, q, View::Timings);
   }
   if (!p.timings.committed) {
     views::heading("Predict first");

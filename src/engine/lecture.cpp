@@ -555,8 +555,10 @@ plot::Color guessMarkerColor() { return plot::paletteColor(5); }
 
 void markKnees(plot::Plot& ladder, const Answer& a, const Guess* g) {
   ladder.markers.clear();
-  for (const Knee& k : a.knees) ladder.markers.push_back({k.bytes, k.level + " knee " + bytesText(k.bytes), std::nullopt});
-  if (g && g->bytes > 0) ladder.markers.push_back({g->bytes, "guess " + bytesText(g->bytes), guessMarkerColor()});
+  // Short labels (the sizes are in the verdict and the table): three
+  // markers close together on a log axis still read.
+  for (const Knee& k : a.knees) ladder.markers.push_back({k.bytes, k.level + " knee", std::nullopt});
+  if (g && g->bytes > 0) ladder.markers.push_back({g->bytes, "guess", guessMarkerColor()});
 }
 
 LectureQuestion fastestKernelQuestion(const std::vector<std::string>& kernels) {

@@ -148,8 +148,9 @@ double guessFactor(const LectureQuestion& q, const Guess& g, const Answer& a);
 void parseGuess(const LectureQuestion& q, const std::string& text, Guess& g, const std::string& origin);
 
 // A latency ladder plot revealed with a knee question: the sysfs level
-// markers give way to the measured knees ("L1d knee 48 KiB") and, when a
-// guess is placed, a marker of its own in another colour ("guess 64 KiB").
+// markers give way to the measured knees ("L1d knee") and, when a guess is
+// placed, a marker of its own in another colour ("guess"); the sizes are in
+// the verdict (verdictText) beside the plot.
 void markKnees(plot::Plot& ladder, const Answer& a, const Guess* g);
 // The colour of the guess marker (the plot palette's purple).
 plot::Color guessMarkerColor();

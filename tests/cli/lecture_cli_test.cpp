@@ -102,7 +102,8 @@ TEST_CASE("lecture --export --guess: the class's answers beside the measured one
   CHECK(line.find("measured fastest") != std::string::npos);
   CHECK((line.find(": right") != std::string::npos || line.find(": not this time") != std::string::npos));
   CHECK(page.find("<b>The class's guess:</b> 64.0 KiB") != std::string::npos);
-  CHECK(page.find("guess 64.0 KiB") != std::string::npos);  // the marker on the ladder's SVG
+  CHECK(page.find("guess 64.0 KiB, measured") != std::string::npos);  // the verdict
+  CHECK(slurp(out / "step02-latency.svg").find(">guess<") != std::string::npos);  // its marker on the ladder
   CHECK(fs::is_regular_file(out / "step02-latency.svg"));
 
   // Bad guesses: one line naming the option and step, exit 2, nothing written.
