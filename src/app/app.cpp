@@ -31,8 +31,10 @@
 #include "app/theme.hpp"
 #include "app/ui_state.hpp"
 #include "engine/worker.hpp"
+#include "kernels/registry.hpp"
 #include "plot/export.hpp"
 #include "report/atomic_file.hpp"
+#include "userkernels/plugin.hpp"
 
 namespace cachescope::app {
 
@@ -122,6 +124,7 @@ class App {
   bool captureNext_ = false;
   bool rooflineRequested_ = false;
   bool cacheRequested_ = false;
+  bool mineAgainPressed_ = false;
   int exitCode_ = 0;
 };
 
@@ -162,6 +165,15 @@ void App::open() {
   state_.theme = options_.theme;
   state_.panelShown = options_.panel != 0;
   state_.rooflineLevels = options_.rooflineLevels;
+  if (!options_.pluginFile.empty()) {
+    // --plugin: the last user kernel registered is the one "run mine again" reruns.
+    for (const Kernel& k : kernels())
+      if (k.info.id.rfind(userkernels::kUserIdPrefix, 0) == 0) state_.mine.id = k.info.id;
+    state_.mine.file = options_.pluginFile;
+  }
+  state_.predict.on = options_.predict;
+  state_.predict.pendingGuess = options_.predictGuess;
+  state_.predict.pendingView = options_.view;
   state_.fontSize = std::clamp(options_.fontSize, kMinFontSize, kMaxFontSize);
   if (options_.sweep != SweepAxis::None) state_.sweepAxis = options_.sweep;
   if (!loadFonts(state_.fontSize)) state_.notice = std::string("font ") + kFontPath + " missing: built-in font";
@@ -219,6 +231,15 @@ void App::handleActions(const Snapshot& /*snap*/) {
   // Sweeps are not rerun on change: one can take minutes (naive up to n=2048);
   // the sweep plot says when it is from other settings.
   if (a.run && !state_.settings.kernels.empty()) postRun();
+  if (!a.rerunKernel.empty() && !a.run) {
+    // "Run mine again": that kernel alone, the others' records kept (Request::only).
+    Request r;
+    r.kind = RequestKind::Timing;
+    r.settings = state_.settings;
+    r.only = {a.rerunKernel};
+    state_.lastPosted = state_.mine.request = worker_->post(r);
+    state_.mine.settings = r.settings;
+  }
   if (a.sweep != SweepAxis::None && !state_.settings.kernels.empty()) {
     state_.sweepAxis = a.sweep;
     Request r;
@@ -311,7 +332,17 @@ bool App::scriptStep(const Snapshot& snap, const ProgressView& progress) {
   const bool settled = !progress.busy && worker_->idle() && !state_.debounce.pending() && frames_.size() > 2;
   switch (phase_) {
     case Phase::WaitInitial:
-      if (!settled || !lecture_.scriptDone()) return true;
+      if (!settled || !lecture_.scriptDone() || userKernelBusy() || state_.mine.again) return true;
+      if (options_.mineAgain && !mineAgainPressed_) {
+        // --set mine-again=1: the button, pressed once the first results are in.
+        if (state_.mine.id.empty()) {
+          std::cerr << "cachescope: error: --set mine-again=1 needs a kernel loaded with --plugin\n";
+          exitCode_ = 2;
+          return false;
+        }
+        state_.mine.again = mineAgainPressed_ = true;
+        return true;
+      }
       if (!options_.thenSet.empty()) {
         for (const std::string& kv : options_.thenSet) applySetting(state_.settings, kv, nullptr, "--then-set");
         changeAt_ = now;
@@ -402,6 +433,7 @@ int App::run() {
     updateAccessRequests(state_);
     updateThreadsRequests(state_);
     updateMemoryRequests(state_);
+    updateUserKernel(state_, progress.busy);
     // The roofline is measured once, when its view is first shown.
     if (state_.view == View::Roofline && !snapshot->roofline && !rooflineRequested_) state_.actions.roofline = true;
     if (state_.view == View::Cache && !snapshot->cache && !cacheRequested_)

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <future>
+#include <utility>
 
 #include "app/layout_record.hpp"
 #include "app/panels.hpp"
@@ -317,6 +318,8 @@ namespace {
 struct PluginLoad {
   char path[512] = "";
   std::future<std::string> build;  // the object to load, or throws
+  std::string file;                // what is being built / loaded
+  bool rerunAfter = false;         // "run mine again": re-time it once loaded
   std::string message;
   bool error = false;
   bool reveal = false;  // a new message: open the section once to show it
@@ -327,26 +330,103 @@ PluginLoad& pluginLoad() {
   return p;
 }
 
-void drawLoadKernel(UiState& state, bool busy) {
+void startLoad(PluginLoad& pl, const std::string& file, bool rerunAfter) {
+  pl.message.clear();
+  pl.error = false;
+  pl.file = file;
+  pl.rerunAfter = rerunAfter;
+  const std::filesystem::path fp(file);
+  const bool source = fp.extension() == ".cpp" || fp.extension() == ".cc" || fp.extension() == ".cxx";
+  // A source is rebuilt only when it changed (the build cache): an unchanged
+  // kernel reloads in a moment.
+  pl.build = std::async(std::launch::async, [file, source] { return source ? userkernels::buildKernel(file).object : file; });
+}
+
+}  // namespace
+
+void updateUserKernel(UiState& state, bool busy) {
   PluginLoad& pl = pluginLoad();
-  if (pl.build.valid() && pl.build.wait_for(std::chrono::seconds(0)) == std::future_status::ready && !busy) {
-    try {
-      const userkernels::LoadedKernel k = userkernels::loadPlugin(pl.build.get());
-      toggleKernel(state.settings, k.kernel->info.id, true);
-      pl.message = (k.reloaded ? "reloaded " : "loaded ") + k.kernel->info.id +
-                   (k.traced ? " (traced)" : " (untraced: a plain function)");
-      pl.error = false;
-      pl.reveal = true;
-    } catch (const userkernels::BuildError& e) {
-      pl.message = std::string(e.what()) + "\n" + e.output;
-      pl.error = true;
-      pl.reveal = true;
-    } catch (const std::exception& e) {
-      pl.message = e.what();
-      pl.error = true;
-      pl.reveal = true;
-    }
+  if (state.mine.again) {
+    state.mine.again = false;
+    if (!pl.build.valid() && !state.mine.file.empty()) startLoad(pl, state.mine.file, true);
   }
+  if (!pl.build.valid() || pl.build.wait_for(std::chrono::seconds(0)) != std::future_status::ready || busy) return;
+  const bool rerun = std::exchange(pl.rerunAfter, false);
+  try {
+    const userkernels::LoadedKernel k = userkernels::loadPlugin(pl.build.get());
+    toggleKernel(state.settings, k.kernel->info.id, true);
+    pl.message = (k.reloaded ? "reloaded " : "loaded ") + k.kernel->info.id +
+                 (k.traced ? " (traced)" : " (untraced: a plain function)");
+    pl.error = false;
+    pl.reveal = !rerun;  // a rerun's reload leaves the section as it is (its result shows under the button)
+    state.mine.id = k.kernel->info.id;
+    state.mine.file = pl.file;
+    if (rerun) {
+      state.actions.rerunKernel = k.kernel->info.id;
+      state.lastSeen = state.settings;  // the rerun times it: no auto-rerun of the whole ladder
+      state.debounce.cancel();
+    }
+  } catch (const userkernels::BuildError& e) {
+    pl.message = std::string(e.what()) + "\n" + e.output;
+    pl.error = true;
+    pl.reveal = true;
+  } catch (const std::exception& e) {
+    pl.message = e.what();
+    pl.error = true;
+    pl.reveal = true;
+  }
+}
+
+bool userKernelBusy() { return pluginLoad().build.valid(); }
+
+const BenchRecord* mineRecord(const UiState& state, const Snapshot& snap) {
+  if (!state.mine.request || !snap.timing || snap.timing->request != state.mine.request) return nullptr;
+  for (const BenchRecord& r : snap.timing->records)
+    if (r.kernel == state.mine.id) return &r;
+  return nullptr;
+}
+
+void drawRunMineAgain(UiState& state, const Snapshot& snap, bool busy, bool loadErrors) {
+  PluginLoad& pl = pluginLoad();
+  const bool building = pl.build.valid();
+  (void)busy;
+  const bool rerunning = state.mine.request && snap.timing && snap.timing->request == state.mine.request &&
+                         !snap.timing->complete && snap.timing->outcome != Outcome::Cancelled;
+  ImGui::BeginDisabled(state.mine.id.empty() || building || rerunning);
+  if (ImGui::Button(building && pl.rerunAfter ? "Rebuilding..." : rerunning ? "Running..." : "Run mine again"))
+    state.mine.again = true;
+  ImGui::EndDisabled();
+  layout::recordItem("run_mine_again");
+  tooltip(state.mine.id.empty()
+              ? "Load your kernel first (Your own kernel in the control panel, or --plugin)."
+              : "Rebuild " + state.mine.file + " if it changed, reload it and time " + state.mine.id +
+                    " again at the current settings, beside the built-in kernels' results (they are not re-run). "
+                    "Nothing is submitted.");
+  const BenchRecord* r = mineRecord(state, snap);
+  ImGui::PushTextWrapPos(0);
+  if (r && r->outcome == Outcome::Failed) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.9f, 0.3f, 0.25f, 1));
+    ImGui::TextUnformatted((state.mine.id + ": " + r->failure).c_str());
+    ImGui::PopStyleColor();
+    layout::recordItem("mine_failure");
+  } else if (r && r->outcome == Outcome::Ok && snap.timing->complete) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%s again: %.3g %s at n=%d, median %s", state.mine.id.c_str(), r->rate,
+                  r->unit.c_str(), r->n, formatSeconds(r->medianS).c_str());
+    ImGui::TextUnformatted(buf);
+    layout::recordItem("mine_result");
+  } else if (loadErrors && !pl.message.empty() && pl.error) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.9f, 0.3f, 0.25f, 1));
+    ImGui::TextUnformatted(pl.message.c_str());
+    ImGui::PopStyleColor();
+  }
+  ImGui::PopTextWrapPos();
+}
+
+namespace {
+
+void drawLoadKernel(UiState& state, const Snapshot& snap, bool busy) {
+  PluginLoad& pl = pluginLoad();
   const bool building = pl.build.valid();
   // Folded by default: one row in the panel; open, the field has the whole
   // width and the button its own line, so neither is cut at 28 px.
@@ -355,6 +435,8 @@ void drawLoadKernel(UiState& state, bool busy) {
   const bool open = ImGui::TreeNodeEx("Your own kernel", ImGuiTreeNodeFlags_NoTreePushOnOpen);
   layout::recordItem("your_kernel");
   tooltip("Load your own kernel, written against cachescope_kernel.hpp (README 'Your own kernel').");
+  // Loaded: "Run mine again" stays in view with the section folded.
+  if (!state.mine.id.empty()) drawRunMineAgain(state, snap, busy, false);  // load errors show below
   if (!open) return;
   ImGui::PushItemWidth(-1);
   ImGui::InputTextWithHint("##plugin", "FILE.cpp or FILE.so", pl.path, sizeof pl.path);
@@ -364,16 +446,7 @@ void drawLoadKernel(UiState& state, bool busy) {
           "compiled first (-O3 -march=native), then it runs in a child process with limits, is verified, timed "
           "and, written over the access policy, traced like the built-in kernels. Its id is user.NAME.");
   if (building) ImGui::BeginDisabled();
-  if (ImGui::Button(building ? "Building" : "Load kernel...") && pl.path[0]) {
-    const std::string file = pl.path;
-    pl.message.clear();
-    pl.error = false;
-    const std::filesystem::path fp(file);
-    const bool source = fp.extension() == ".cpp" || fp.extension() == ".cc" || fp.extension() == ".cxx";
-    pl.build = std::async(std::launch::async, [file, source] {
-      return source ? userkernels::buildKernel(file).object : file;
-    });
-  }
+  if (ImGui::Button(building ? "Building" : "Load kernel...") && pl.path[0]) startLoad(pl, pl.path, false);
   if (building) ImGui::EndDisabled();
   layout::recordItem("load_kernel");
   if (!pl.message.empty()) {
@@ -416,11 +489,10 @@ void drawControlsPanel(UiState& state, const Snapshot& snap, const ProgressView&
   drawKernelList(state, listH);
 
   const float y0 = ImGui::GetCursorPosY();
-  drawLoadKernel(state, progress.busy);
+  drawLoadKernel(state, snap, progress.busy);
   drawParameters(state);
   drawRunControl(state, progress);
   state.panelBelowH = ImGui::GetCursorPosY() - y0;
-  (void)snap;
 }
 
 }  // namespace cachescope::app

@@ -10,8 +10,10 @@
 
 #include "app/layout_record.hpp"
 #include "app/panels.hpp"
+#include "app/predict.hpp"
 #include "kernels/registry.hpp"
 #include "platform/errors.hpp"
+#include "platform/host.hpp"
 #include "report/atomic_file.hpp"
 #include "report/writers.hpp"
 
@@ -67,15 +69,13 @@ bool LectureMode::open(const std::string& path, UiState& state) {
     return false;
   }
   data_.assign(lecture_->steps.size(), StepData{});
-  answers_.assign(lecture_->steps.size(), ClassAnswer{});
+  answers_.clear();
   for (std::size_t i = 0; i < lecture_->steps.size(); ++i) {
     const LectureStep& s = lecture_->steps[i];
     data_[i].needsSweep = s.launch.sweep != SweepAxis::None;
     data_[i].needsProbe = s.launch.view == View::Memory;
     data_[i].needsTiming = s.launch.view != View::Memory;
-    ClassAnswer& a = answers_[i];
-    a.hands.assign(s.question.options.size(), 0);
-    a.number = float(s.question.min + (s.question.max - s.question.min) / 4);
+    answers_.push_back(initialGuess(s.question));
   }
   state.lectureActive = true;
   go(0, state);
@@ -85,6 +85,7 @@ bool LectureMode::open(const std::string& path, UiState& state) {
 void LectureMode::close(UiState& state) {
   lecture_.reset();
   state.lectureActive = false;
+  state.memory.lectureKneeGuess = nullptr;
   state.topReserved = 0;
   state.panelShown = true;
   blank_ = false;
@@ -176,6 +177,16 @@ void LectureMode::key(const std::string& k, UiState& state) {
   else if (k == "b") blank_ = !blank_;
   else if (k == "f") state.actions.toggleFullscreen = true;
   else if (k.size() == 1 && k[0] >= '0' && k[0] <= '9') go(k[0] == '0' ? 9 : k[0] - '1', state);
+  else if (k.rfind("guess=", 0) == 0) {
+    // A scripted click: the class's answer to the shown step's question.
+    try {
+      parseGuess(lecture_->steps[std::size_t(current_)].question, k.substr(6), answers_[std::size_t(current_)],
+                 "--keys " + k);
+    } catch (const std::exception& e) {
+      state.notice = e.what();
+      std::cerr << "cachescope: " << e.what() << '\n';
+    }
+  }
 }
 
 void LectureMode::update(UiState& state, Worker& worker, const Snapshot& live) {
@@ -192,6 +203,10 @@ void LectureMode::update(UiState& state, Worker& worker, const Snapshot& live) {
   }
   harvest(live);
   if (!applied_) apply(state);
+  // A revealed knee question: the Memory view marks the knees and the guess.
+  const LectureQuestion& shownQ = lecture_->steps[std::size_t(current_)].question;
+  state.memory.lectureKneeGuess =
+      revealed_ && shownQ.kind == QuestionKind::Knee ? &answers_[std::size_t(current_)] : nullptr;
 
   // One step's requests in flight at a time: the shown one first, then the
   // next one (prefetch) once the shown one is complete.
@@ -251,29 +266,6 @@ StepResults LectureMode::resultsOf(int step) const {
     if (k == ProbeKind::Traversal) r.traversal = d.probes->traversal;
   }
   return r;
-}
-
-std::string LectureMode::classAnswerText(int step) const {
-  const LectureQuestion& q = lecture_->steps[std::size_t(step)].question;
-  const ClassAnswer& a = answers_[std::size_t(step)];
-  switch (q.kind) {
-    case QuestionKind::Choice: {
-      int pick = a.picked;
-      int most = 0;
-      for (std::size_t i = 0; i < a.hands.size(); ++i)
-        if (a.hands[i] > most) most = a.hands[i], pick = a.picked >= 0 ? a.picked : int(i);
-      if (pick < 0) return "no answer entered";
-      std::string t = q.options[std::size_t(pick)];
-      int total = 0;
-      for (int h : a.hands) total += h;
-      if (total > 0) t += " (" + std::to_string(a.hands[std::size_t(pick)]) + " of " + std::to_string(total) + " hands)";
-      return t;
-    }
-    case QuestionKind::Number: return numberText(a.number, "%.2gx");
-    case QuestionKind::Knee: return bytesText(std::exp2(double(a.log2Bytes)));
-    case QuestionKind::None: break;
-  }
-  return "";
 }
 
 void LectureMode::draw(UiState& state) {
@@ -361,11 +353,17 @@ void LectureMode::draw(UiState& state) {
   if (hasQ && revealed_) {
     const Answer a = computeAnswer(s.question, resultsOf(current_));
     // The question was on screen until now: the answers only, to leave the view its room.
-    ImGui::TextUnformatted(("Class: " + classAnswerText(current_)).c_str());
+    ImGui::TextUnformatted(("Class: " + guessText(s.question, answers_[std::size_t(current_)])).c_str());
     ImGui::SameLine(0, fs * 1.5f);
     const std::string measured = "Measured: " + (a.ready ? a.text : "not yet (" + a.why + ")");
     ImGui::TextUnformatted(measured.c_str());
     layout::recordItem("lecture_answer");
+    // How far off the class was: "4.5x too small", "right".
+    const std::string off = guessOffText(s.question, answers_[std::size_t(current_)], a);
+    if (!off.empty()) {
+      ImGui::SameLine(0, fs * 1.5f);
+      ImGui::TextUnformatted(("(" + off + ")").c_str());
+    }
   }
   ImGui::PopTextWrapPos();
   bandH_ = ImGui::GetWindowHeight();
@@ -386,40 +384,25 @@ void LectureMode::draw(UiState& state) {
   layout::recordItem("lecture_question");
   ImGui::SetWindowFontScale(1.0f);
   ImGui::Spacing();
-  ClassAnswer& ca = answers_[std::size_t(current_)];
+  Guess& ca = answers_[std::size_t(current_)];
   const LectureQuestion& q = s.question;
-  if (q.kind == QuestionKind::Choice) {
-    ImGui::TextDisabled("Click the class's answer, or count hands per option:");
-    // A kernel option reads as the kernel's title ("Loop reordering (ikj)"),
-    // what the caption talks about, not its id.
-    std::vector<std::string> labels;
-    for (const std::string& o : q.options) {
-      const Kernel* k = findKernel(o);
-      labels.push_back(k && !k->info.title.empty() ? k->info.title : o);
+  const float entryW = std::min(vp->WorkSize.x - fs * 3, fs * 40);
+  drawGuessEntry(q, ca, true, entryW);
+  if (q.kind == QuestionKind::Knee) {
+    // An empty ladder over the range the step measures: the presenter clicks
+    // where the class puts the step.
+    const StepData& sd = data_[std::size_t(current_)];
+    double lo = 1024, hi = double(s.launch.memory.maxBytes);
+    if (hi <= 0) {
+      const CacheInfo* l2 = host().cache(2);
+      hi = double(quickMaxBytes(l2 ? l2->sizeBytes : 0));
     }
-    float labelW = 0;
-    for (const std::string& o : labels) labelW = std::max(labelW, ImGui::CalcTextSize(o.c_str()).x);
-    for (std::size_t i = 0; i < q.options.size(); ++i) {
-      ImGui::PushID(int(i));
-      if (ImGui::Selectable(labels[i].c_str(), ca.picked == int(i), 0, ImVec2(labelW + fs, 0)))
-        ca.picked = ca.picked == int(i) ? -1 : int(i);
-      ImGui::SameLine();
-      if (ImGui::SmallButton("-")) ca.hands[i] = std::max(0, ca.hands[i] - 1);
-      ImGui::SameLine();
-      ImGui::Text("%d hands", ca.hands[i]);
-      ImGui::SameLine();
-      if (ImGui::SmallButton("+")) ++ca.hands[i];
-      ImGui::PopID();
-    }
-  } else if (q.kind == QuestionKind::Number) {
-    ImGui::TextDisabled("The class's guess:");
-    ImGui::SetNextItemWidth(std::min(vp->WorkSize.x * 0.6f, fs * 30));
-    ImGui::SliderFloat("##guess", &ca.number, float(q.min), float(q.max), "%.2g times");
-  } else if (q.kind == QuestionKind::Knee) {
-    ImGui::TextDisabled("Where the class puts the step (working set):");
-    ImGui::SetNextItemWidth(std::min(vp->WorkSize.x * 0.6f, fs * 30));
-    const std::string label = bytesText(std::exp2(double(ca.log2Bytes)));
-    ImGui::SliderFloat("##knee", &ca.log2Bytes, 10.0f, 30.0f, label.c_str());
+    if (sd.probes && sd.probes->latency)
+      for (const probe::LatencySeries& ls : sd.probes->latency->series)
+        for (const probe::LatencyPoint& pt : ls.points) hi = std::max(hi, double(pt.bytes));
+    const ImVec2 room = ImGui::GetContentRegionAvail();
+    const float h = std::max(fs * 10, room.y - ImGui::GetTextLineHeightWithSpacing() * 2);
+    drawKneePicker("##lectureknee", ca, lo, hi, ImVec2(std::min(room.x, fs * 50), h), plotTheme(state));
   }
   layout::recordItem("lecture_entry");
   ImGui::Spacing();

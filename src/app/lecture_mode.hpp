@@ -1,8 +1,9 @@
 // Lecture mode (issue 13) in the app: the presenter's band (step counter,
 // progress strip, title and caption), the question screen that hides the
 // results until revealed (the class's answer entered as a choice or a tally
-// of hands, a slider, a working-set size), the blank screen, and the keys
-// (Right/PageDown, Left/PageUp, R, B, F, 1..9 and 0).
+// of hands, a slider, a click on an empty latency ladder: app/predict.hpp),
+// the blank screen, and the keys (Right/PageDown, Left/PageUp, R, B, F, 1..9
+// and 0; scripted runs also "guess=VALUE", as a click would set it).
 //
 // Each step's results are measured on the app's worker; once the shown step
 // is complete the next step's requests are posted (prefetch), and the
@@ -70,13 +71,6 @@ class LectureMode {
     std::optional<RooflineRun> roofline;
     bool needsRoofline = false;
   };
-  struct ClassAnswer {
-    std::vector<int> hands;  // choice: tally per option
-    int picked = -1;         // choice: clicked option
-    float number = 1;        // number
-    float log2Bytes = 15;    // knee: log2 of the working set
-    bool committed = false;
-  };
 
   void go(int step, UiState& state);
   void apply(UiState& state);
@@ -84,7 +78,6 @@ class LectureMode {
   void harvest(const Snapshot& live);
   void key(const std::string& k, UiState& state);
   StepResults resultsOf(int step) const;
-  std::string classAnswerText(int step) const;
 
   std::optional<Lecture> lecture_;
   int current_ = 0;
@@ -92,7 +85,7 @@ class LectureMode {
   bool revealed_ = false;
   bool blank_ = false;
   std::vector<StepData> data_;
-  std::vector<ClassAnswer> answers_;
+  std::vector<Guess> answers_;  // the class's, per step (predict.hpp enters them)
   float bandH_ = 0;
   std::vector<std::string> script_;
   // Step-to-display latency.

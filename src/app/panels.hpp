@@ -32,6 +32,18 @@ void drawMemoryView(UiState& state, const Snapshot& snap, const ProgressView& pr
 Request probeRequest(const UiState& state, ProbeKind kind);
 void updateMemoryRequests(UiState& state);
 void drawLeaderboardView(UiState& state, const Snapshot& snap);                            // view_leaderboard.cpp
+// Once per frame (app_controls.cpp): a finished build of the user's kernel
+// is loaded (between jobs), and "run mine again" (state.mine.again) starts
+// its rebuild-and-reload, then asks for the rerun (actions.rerunKernel).
+void updateUserKernel(UiState& state, bool busy);
+// "Run mine again" and what the last rerun gave (rate, or the failure in
+// red; with `loadErrors` also a failed rebuild's message): the control
+// panel's and the Leaderboard view's.
+void drawRunMineAgain(UiState& state, const Snapshot& snap, bool busy, bool loadErrors);
+// A user kernel is being built or loaded (scripted runs wait for it).
+bool userKernelBusy();
+// The user kernel's record of the last rerun (null while none is in).
+const BenchRecord* mineRecord(const UiState& state, const Snapshot& snap);
 // Once per frame: ask the worker for the Access / Threads view's data when
 // the view is shown and its parameters changed (sets state.actions).
 void updateAccessRequests(UiState& state);

@@ -30,6 +30,12 @@ bool loadFonts(float px) {
   return false;
 }
 
+ImVec4 levelColor(std::size_t level) {
+  static const ImVec4 kLevels[4] = {ImVec4(0.16f, 0.68f, 0.29f, 1), ImVec4(0.96f, 0.80f, 0.12f, 1),
+                                    ImVec4(0.96f, 0.49f, 0.09f, 1), ImVec4(0.84f, 0.13f, 0.16f, 1)};
+  return kLevels[level < 3 ? level : 3];
+}
+
 void applyTheme(Theme theme, float fontPx) {
   ImGuiStyle style;
   if (theme == Theme::Light) ImGui::StyleColorsLight(&style);

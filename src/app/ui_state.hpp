@@ -38,6 +38,7 @@ struct Actions {
   bool toggleFullscreen = false;
   bool screenshot = false;     // F12: the whole window
   bool lecture = false;        // the Lecture tab button / End lecture: enter or leave lecture mode
+  std::string rerunKernel;     // "run mine again": re-time this kernel alone (Request::only), the others kept
   std::string screenshotPath;  // empty: a timestamped name
 };
 
@@ -60,6 +61,18 @@ inline std::string rooflineLevelsKey(const RunSettings& s) {
          " threads=" + std::to_string(s.params.threads) + " bits=" + std::to_string(s.params.bits) +
          " density=" + std::to_string(s.params.density);
 }
+
+// "Your own kernel" (app_controls.cpp): the one loaded last, and "run mine
+// again" (the control panel's and the Leaderboard view's button): rebuild
+// the source when it changed, reload, re-time it alone at the current
+// settings beside the built-in kernels' kept results.
+struct MineState {
+  std::string id;               // "user.NAME" ("" none loaded)
+  std::string file;             // what it was loaded from (FILE.cpp or FILE.so)
+  bool again = false;           // asked this frame; updateUserKernel starts it
+  std::uint64_t request = 0;    // the timing request of the last rerun (0 none)
+  RunSettings settings;         // ... and its settings
+};
 
 // A run estimated longer than this is announced before it starts.
 inline constexpr double kLongRunS = 10;
@@ -104,6 +117,8 @@ struct UiState {
   ThreadsViewState threads;
   CellGridRenderer* grids = nullptr;     // owned by the app; null without GL (tests)
   MemoryViewState memory;
+  MineState mine;
+  PredictState predict;                  // "Predict first": the Timings and Memory views hide results until a guess
   SurfaceRenderer* surfaces = nullptr;   // the Memory view's 3D mountain; owned by the app, null without GL
 };
 

@@ -27,6 +27,7 @@
 
 #include "app/cell_grid_renderer.hpp"
 #include "app/panels.hpp"
+#include "app/theme.hpp"
 #include "app/view_layout.hpp"
 #include "report/numbers.hpp"
 #include "trace/presets.hpp"
@@ -80,10 +81,8 @@ Colors colorsFor(Theme theme) {
   Colors c;
   c.light = theme == Theme::Light;
   GridPalette& p = c.grid;
-  // Green, yellow, orange, red: "near to far" reads without the legend, and
-  // the four stay apart on a washed-out projector.
-  p.level = {ImVec4(0.16f, 0.68f, 0.29f, 1), ImVec4(0.96f, 0.80f, 0.12f, 1), ImVec4(0.96f, 0.49f, 0.09f, 1),
-             ImVec4(0.84f, 0.13f, 0.16f, 1)};
+  // The shared level palette (theme.hpp): green, yellow, orange, red.
+  for (std::size_t l = 0; l < 4; ++l) p.level[l] = levelColor(l);
   if (theme == Theme::Light) {
     p.untouched = ImVec4(0.84f, 0.85f, 0.88f, 1);
     p.glow = ImVec4(0.20f, 0.45f, 1.00f, 1);

@@ -4,8 +4,11 @@
 // a database path field and Reload. Reloads read the database off the UI
 // thread (a std::async task), so a database another process holds locked
 // does not freeze frames; a corrupt or locked file is one visible line.
-// "Run mine again" (re-running an entry's plugin through the worker) is not
-// built yet.
+// "Your kernel": "Run mine again" re-times the loaded user kernel at the
+// current settings (app_controls.cpp drawRunMineAgain), and where those are
+// a competition's protocol (n, threads) the view shows the place that run
+// would take in its ranking, marked not submitted: nothing is written to
+// the database (`cachescope leaderboard submit` does that).
 #include <filesystem>
 #include <future>
 #include <optional>
@@ -14,6 +17,7 @@
 
 #include "app/panels.hpp"
 #include "app/view_layout.hpp"
+#include "kernels/registry.hpp"
 #include "leaderboard/database.hpp"
 #include "leaderboard/ranking.hpp"
 #include "report/numbers.hpp"
@@ -151,9 +155,63 @@ void drawRanking(const lb::Ranking& r, views::BoxRecord& rec) {
   ImGui::Spacing();
 }
 
+// Where the rerun would stand in ranking `r`: by rate on one host, by % of
+// the library measured in the same run otherwise; "" when the rerun's n or
+// threads are not the competition's.
+std::string provisionalPlace(const lb::Ranking& r, const BenchRecord& mine, const Snapshot& snap, std::string& why) {
+  const int threads = mine.threads ? *mine.threads : 1;
+  if (mine.n != r.protocol.n || threads != r.protocol.threads) {
+    why = "Competition " + r.competition + " measures at n=" + std::to_string(r.protocol.n) + ", " +
+          std::to_string(r.protocol.threads) + (r.protocol.threads == 1 ? " thread" : " threads") +
+          ": set those to see where your kernel would stand.";
+    return "";
+  }
+  double mineValue = mine.rate;
+  if (r.by == lb::RankBy::PercentOfLibrary) {
+    const BenchRecord* lib = nullptr;
+    for (const BenchRecord& b : snap.timing->records)
+      if (b.kernel == kernelRoles().library && b.outcome == Outcome::Ok && b.rate > 0) lib = &b;
+    if (!lib) {
+      why = "Entries from several hosts are ranked by % of each host's library: tick " + kernelRoles().library +
+            " so the run measures it too.";
+      return "";
+    }
+    mineValue = 100 * mine.rate / lib->rate;
+  }
+  int ranked = 0, above = 0;
+  for (const lb::RankedEntry& e : r.rows) {
+    if (!e.rank) continue;
+    ++ranked;
+    const double v = r.by == lb::RankBy::PercentOfLibrary ? e.entry.percentOfLibrary.value_or(0) : e.entry.rate.value_or(0);
+    if (v > mineValue) ++above;
+  }
+  return "would rank " + std::to_string(above + 1) + " of " + std::to_string(ranked + 1) + " in " + r.competition +
+         (r.by == lb::RankBy::PercentOfLibrary ? " (" + fixedText(mineValue, 1) + "% of the library)" : "") +
+         " - not submitted";
+}
+
+void drawMine(UiState& state, const Snapshot& snap, views::BoxRecord& rec) {
+  if (state.mine.id.empty()) return;
+  views::heading("Your kernel: " + state.mine.id);
+  drawRunMineAgain(state, snap, false, true);
+  rec.addItem("button", "run mine again");
+  const BenchRecord* mine = mineRecord(state, snap);
+  const LeaderboardViewState& s = viewState();
+  if (!mine || mine->outcome != Outcome::Ok || !snap.timing->complete || !s.shown) return;
+  for (const lb::Ranking& r : s.shown->rankings) {
+    std::string why;
+    const std::string place = provisionalPlace(r, *mine, snap, why);
+    ImGui::PushTextWrapPos(0);
+    if (!place.empty()) ImGui::TextUnformatted(place.c_str());
+    else views::note(why);
+    ImGui::PopTextWrapPos();
+  }
+  ImGui::Spacing();
+}
+
 }  // namespace
 
-void drawLeaderboardView(UiState& state, const Snapshot&) {
+void drawLeaderboardView(UiState& state, const Snapshot& snap) {
   LeaderboardViewState& s = viewState();
   views::BoxRecord rec(state.access.wantLayout);
   if (!s.started) {
@@ -191,6 +249,7 @@ void drawLeaderboardView(UiState& state, const Snapshot&) {
   }
   if (entered || reload) startLoad(s);
 
+  drawMine(state, snap, rec);
   if (s.pending.valid()) ImGui::TextUnformatted("Reading the database...");
   if (s.shown) {
     if (!s.shown->error.empty()) {

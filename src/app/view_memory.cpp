@@ -20,6 +20,8 @@
 #include <cstdio>
 
 #include "app/panels.hpp"
+#include "app/predict.hpp"
+#include "app/theme.hpp"
 #include "app/surface_renderer.hpp"
 #include "app/view_layout.hpp"
 #include "platform/host.hpp"
@@ -33,11 +35,7 @@ using views::BoxRecord;
 
 // [SECTION] colours and names
 
-// L1, L2, L3, DRAM: the palette's first four, as the plots colour them.
-ImVec4 levelColor(std::size_t level) {
-  const plot::Color c = plot::paletteColor(std::min<std::size_t>(level, 3));
-  return ImVec4(float((c >> 24) & 0xff) / 255.f, float((c >> 16) & 0xff) / 255.f, float((c >> 8) & 0xff) / 255.f, 1);
-}
+// L1, L2, L3, DRAM: levelColor (theme.hpp), the Access view's level palette.
 
 struct SysLevel {
   std::string name;
@@ -176,6 +174,13 @@ void drawToolbar(UiState& state, ProbeKind kind, bool busy) {
             "prefetcher per level. With the stride model the predicted sequential curves move toward the measured.");
     ImGui::EndDisabled();
   }
+  if (kind == ProbeKind::Latency && !state.lectureActive) {
+    next(ImGui::CalcTextSize("Predict first").x + ImGui::GetFrameHeight() + fs);
+    ImGui::Checkbox("Predict first", &state.predict.on);
+    tooltip("Guess before you look: the ladder stays hidden until you click where the latency steps up and "
+            "commit, then the measured knees appear beside your guess. (The Timings view asks which kernel is "
+            "fastest.)");
+  }
   const char* label = busy ? "Measuring..." : "Measure";
   next(ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2);
   ImGui::BeginDisabled(busy);
@@ -293,8 +298,90 @@ void plotWithSide(UiState& state, const plot::Plot& chart, const char* stem, Box
   ImGui::EndGroup();
 }
 
+// The working sets a knee guess is placed among: the measured ladder's
+// range, else the range the next measurement covers.
+void ladderRange(const MemoryViewState& m, const probe::LatencyResult* r, double& lo, double& hi) {
+  lo = 1024;
+  const CacheInfo* l2 = host().cache(2);
+  hi = double(m.maxBytes ? m.maxBytes : quickMaxBytes(l2 ? l2->sizeBytes : 0));
+  if (!r) return;
+  double a = 0, b = 0;
+  for (const probe::LatencySeries& s : r->series)
+    for (const probe::LatencyPoint& pt : s.points) {
+      a = a > 0 ? std::min(a, double(pt.bytes)) : double(pt.bytes);
+      b = std::max(b, double(pt.bytes));
+    }
+  if (a > 0 && b > a) lo = a, hi = b;
+}
+
+// "Predict first" on the ladder: until a guess is committed, an empty ladder
+// to click on and the question beside it (true: the ladder was hidden).
+bool drawLatencyPredict(UiState& state, const ProbeRuns* runs, BoxRecord& rec) {
+  PredictState& p = state.predict;
+  MemoryViewState& m = state.memory;
+  const std::string key = std::to_string(m.maxBytes) + " L" + std::to_string(p.kneeLevel);
+  const LectureQuestion q = kneeQuestion(p.kneeLevel);
+  if (p.memoryKey != key) {
+    p.memoryKey = key;
+    p.memory = freshPredictGuess(p, q, View::Memory);
+  }
+  if (p.memory.committed) return false;
+  const probe::LatencyResult* r = runs && runs->latency ? &*runs->latency : nullptr;
+  double lo = 0, hi = 0;
+  ladderRange(m, r, lo, hi);
+  const float fs = ImGui::GetFontSize();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float sideW = fs * 16;
+  const bool beside = avail.x >= fs * 24 + sideW + fs;
+  // The question beside the empty ladder, or above it where the view is
+  // narrow (read first, and the Commit button stays on screen).
+  auto question = [&](float w) {
+    ImGui::BeginGroup();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + w);
+    if (beside) views::heading("Predict first");
+    // Narrow (a hall's 28 px): one short line, so the canvas keeps its room.
+    const std::string level = p.kneeLevel == 1 ? "L1d" : "L" + std::to_string(p.kneeLevel);
+    ImGui::TextUnformatted(beside ? q.text.c_str() : ("Where does the " + level + " end? Click the plot.").c_str());
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("level");
+    for (int l = 1; l <= 3; ++l) {
+      ImGui::SameLine();
+      if (ImGui::RadioButton((l == 1 ? std::string("L1d") : "L" + std::to_string(l)).c_str(), p.kneeLevel == l))
+        p.kneeLevel = l;
+      tooltip("The cache level whose end you guess. The quick range shows the L1 and L2 steps; the L3's needs "
+              "the max size beyond the L3.");
+    }
+    if (p.memory.bytes > 0 || beside) drawGuessEntry(q, p.memory, false, w);
+    if (!beside && p.memory.bytes <= 0) views::sameLineIfFits(ImGui::CalcTextSize("Commit guess").x + fs);
+    drawCommitButton(q, p.memory);
+    const char* status = r ? "Measured: hidden until you commit." : "Measuring...";
+    const float statusW = ImGui::CalcTextSize(status).x + ImGui::GetStyle().ItemSpacing.x;
+    if (beside || ImGui::GetItemRectMax().x + statusW <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) {
+      views::sameLineIfFits(statusW);
+      ImGui::TextDisabled("%s", status);
+    }
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+    rec.addItem("text", "predict question");
+  };
+  if (!beside) question(avail.x);
+  const ImVec2 left = ImGui::GetContentRegionAvail();
+  const float plotW = beside ? avail.x - sideW - fs : left.x;
+  const float plotH = std::max(fs * 12, left.y - ImGui::GetStyle().ItemSpacing.y);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  drawKneePicker("##kneepick", p.memory, lo, hi, ImVec2(plotW, plotH), plotTheme(state));
+  rec.add("plot", "knee picker", p0, ImGui::GetItemRectMax());
+  if (beside) {
+    ImGui::SameLine(0, fs);
+    question(sideW);
+  }
+  return true;
+}
+
 void drawLatency(UiState& state, const Snapshot& snap, BoxRecord& rec) {
   const ProbeRuns* runs = snap.probes.get();
+  const bool predict = state.predict.on && !state.lectureActive;
+  if (predict && drawLatencyPredict(state, runs, rec)) return;
   if (!runs || !runs->latency) {
     ImGui::TextWrapped("Chasing pointers through a random cycle of cache lines in working sets from 1 KiB up: each "
                        "load waits for the one before, so the time per load is the latency of the level that holds "
@@ -302,7 +389,18 @@ void drawLatency(UiState& state, const Snapshot& snap, BoxRecord& rec) {
     return;
   }
   const probe::LatencyResult& r = *runs->latency;
-  const plot::Plot chart = withinRange(probe::latencyPlot(r));
+  plot::Plot chart = withinRange(probe::latencyPlot(r));
+  // Revealed: the measured knees (and the guess) instead of the sysfs sizes,
+  // which the table beside still lists.
+  const Guess* guess = predict ? &state.predict.memory : state.memory.lectureKneeGuess;
+  if (guess) {
+    const LectureQuestion q = kneeQuestion(predict ? state.predict.kneeLevel : 1);
+    StepResults results;
+    results.latency = r;
+    const Answer a = computeAnswer(q, results);
+    markKnees(chart, a, guess);
+    if (predict && drawVerdict(q, *guess, a, true)) state.predict.memory = initialGuess(q);
+  }
   plotWithSide(state, chart, "memory-latency", rec, [&](float w) {
     drawLevelsTable(r, w, rec);
     drawRunInfo(runs->latencyInfo, r.outcome);

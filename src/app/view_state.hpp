@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/access_animation.hpp"
+#include "engine/lecture.hpp"
 #include "engine/probe_run.hpp"
 #include "trace/presets.hpp"
 
@@ -74,7 +75,43 @@ struct MemoryViewState {
   bool heatmap = false;                   // the mountain as a heatmap instead of the 3D surface
   float yaw = -0.6f, pitch = 0.45f;       // the surface's camera (SurfaceCamera)
   bool requested[kProbeKinds] = {};       // each probe is measured once when first shown
+  // A knee question revealed by lecture mode this frame: the ladder shows the
+  // measured knees and, when placed, the class's guess (set each frame by
+  // LectureMode::update; null otherwise).
+  const Guess* lectureKneeGuess = nullptr;
 };
+
+// "Predict first" (issue 13) for a student alone: the Timings view hides its
+// rates and the Memory view its latency ladder until a guess is committed,
+// then shows the measurement beside the guess. The question and the guess
+// are the lecture's (engine/lecture.hpp); a guess belongs to the settings
+// (`key`) it was made for: other settings, a new guess.
+struct PredictState {
+  bool on = false;
+  Guess timings;
+  std::string timingsKey;
+  Guess memory;
+  std::string memoryKey;
+  int kneeLevel = 1;                      // the level whose knee the ladder question asks for
+  std::string pendingGuess;               // --set predict-guess: entered and committed by the first question
+  View pendingView = View::Timings;       // ... of this view (--view)
+};
+
+// A fresh guess for `q` in the Predict-first state, taking --set
+// predict-guess once (view_timings.cpp, view_memory.cpp).
+inline Guess freshPredictGuess(PredictState& p, const LectureQuestion& q, View view) {
+  Guess g = initialGuess(q);
+  if (!p.pendingGuess.empty() && view == p.pendingView) {
+    try {
+      parseGuess(q, p.pendingGuess, g, "--set predict-guess");
+      g.committed = true;
+    } catch (const std::exception&) {
+      // checkLaunch refused a bad one before the window opened
+    }
+    p.pendingGuess.clear();
+  }
+  return g;
+}
 
 
 }  // namespace cachescope::app

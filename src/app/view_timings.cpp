@@ -21,6 +21,8 @@
 #include <cstdio>
 
 #include "app/panels.hpp"
+#include "app/predict.hpp"
+#include "app/view_layout.hpp"
 #include "kernels/registry.hpp"
 #include "plot/bench_plots.hpp"
 #include "report/speedup.hpp"
@@ -131,6 +133,54 @@ void drawToolbar(UiState& state) {
   }
   tooltip("Speedups in the table are this kernel's median time / each kernel's, at the same n (and threads): a "
           "time ratio, so it compares kernels of different units too.");
+  if (!state.lectureActive) {
+    sameLineIfFits(ImGui::GetFrameHeight() + ImGui::CalcTextSize("Predict first").x + ImGui::GetStyle().ItemSpacing.x * 2);
+    ImGui::Checkbox("Predict first", &state.predict.on);
+    tooltip("Guess before you look: the rates stay hidden until you commit a guess of the fastest kernel, then "
+            "the measurement appears beside your guess. Every new setting asks for a new guess. (The Memory "
+            "view's latency ladder asks where the knee is.)");
+  }
+}
+
+// [SECTION] predict first
+
+std::string predictKey(const RunSettings& s) {
+  std::string key;
+  for (const std::string& k : s.kernels) key += k + ",";
+  return key + settingsText(s, s.params.n) + " bits=" + std::to_string(s.params.bits) +
+         " density=" + std::to_string(s.params.density);
+}
+
+// With "Predict first" on: the question until a guess is committed (false:
+// the results stay hidden), then the verdict above the results (true).
+bool drawPredict(UiState& state, const Snapshot& snap, float width) {
+  PredictState& p = state.predict;
+  const LectureQuestion q = predictQuestion(View::Timings, state.settings);
+  if (q.options.size() < 2) {
+    views::note("Predict first: tick two or more kernels of one family to guess which is fastest.");
+    return true;
+  }
+  const std::string key = predictKey(state.settings);
+  if (p.timingsKey != key) {
+    p.timingsKey = key;
+    p.timings = freshPredictGuess(p, q, View::Timings);
+  }
+  if (!p.timings.committed) {
+    views::heading("Predict first");
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+    ImGui::TextUnformatted(q.text.c_str());
+    ImGui::PopTextWrapPos();
+    drawGuessEntry(q, p.timings, false, width);
+    drawCommitButton(q, p.timings);
+    const bool measured = snap.timing && snap.timing->settings == state.settings && snap.timing->complete;
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", measured ? "(measured: hidden until you commit)" : "(measuring...)");
+    return false;
+  }
+  StepResults r;
+  if (snap.timing && snap.timing->settings == state.settings && snap.timing->complete) r.records = snap.timing->records;
+  if (drawVerdict(q, p.timings, computeAnswer(q, r), true)) p.timings = initialGuess(q);
+  return true;
 }
 
 // [SECTION] the results table
@@ -558,6 +608,7 @@ void drawTimingsView(UiState& state, const Snapshot& snap) {
   const float width = avail.x - ImGui::GetStyle().ScrollbarSize;
   const float y0 = ImGui::GetCursorPosY();
   drawToolbar(state);
+  if (state.predict.on && !state.lectureActive && !drawPredict(state, snap, width)) return;
   // The bars fill the rest of the first screen (the table beside or below
   // them); a sweep gets a screen of its own below.
   const float rest = avail.y - (ImGui::GetCursorPosY() - y0) - ImGui::GetStyle().ItemSpacing.y;

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "bench/roofline_report.hpp"
@@ -61,7 +62,7 @@ struct StepOutput {
   std::string error;
 };
 
-StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step) {
+StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step, const engine::Guess* guess) {
   using namespace engine;
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
@@ -125,7 +126,11 @@ StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step) {
   }
   // Plots: the step's view first, then its timings.
   if (o.view == View::Memory && out.results.latency && out.results.latency->outcome == Outcome::Ok) {
-    out.plots.push_back({"latency", probe::latencyPlot(*out.results.latency)});
+    plot::Plot ladder = probe::latencyPlot(*out.results.latency);
+    // A knee question: the measured knees marked (and the class's guess).
+    if (step.question.kind == engine::QuestionKind::Knee)
+      engine::markKnees(ladder, engine::computeAnswer(step.question, out.results), guess);
+    out.plots.push_back({"latency", ladder});
     for (const probe::DetectedLevel& l : out.results.latency->levels)
       out.numbers.push_back(l.name + ": " +
                             (l.detectedBytes ? "step near " + bytesText(double(l.detectedBytes))
@@ -187,9 +192,36 @@ std::string resolveLecturePath(const std::string& file) {
   return p;
 }
 
-int exportLecture(const std::string& dir, const std::string& file) {
+std::map<int, engine::Guess> parseGuesses(const engine::Lecture& lecture, const std::vector<std::string>& texts) {
+  std::map<int, engine::Guess> out;
+  for (const std::string& t : texts) {
+    const auto eq = t.find('=');
+    int n = 0;
+    try {
+      std::size_t used = 0;
+      n = eq == std::string::npos ? 0 : std::stoi(t.substr(0, eq), &used);
+      if (used != eq) n = 0;
+    } catch (const std::exception&) {
+      n = 0;
+    }
+    if (n < 1 || n > int(lecture.steps.size()))
+      throw UsageError("--guess " + t + ": expects STEP=VALUE with STEP in 1.." + std::to_string(lecture.steps.size()) +
+                       " (e.g. --guess 1=64K)");
+    const engine::LectureStep& step = lecture.steps[std::size_t(n - 1)];
+    const std::string origin = "--guess " + t + ": step " + std::to_string(n);
+    if (step.question.kind == engine::QuestionKind::None) throw UsageError(origin + ": the step has no question");
+    engine::Guess g = engine::initialGuess(step.question);
+    engine::parseGuess(step.question, t.substr(eq + 1), g, origin);
+    g.committed = true;
+    out[n] = g;
+  }
+  return out;
+}
+
+int exportLecture(const std::string& dir, const std::string& file, const std::vector<std::string>& guessTexts) {
   namespace fs = std::filesystem;
   const engine::Lecture lecture = engine::loadLecture(resolveLecturePath(file));
+  const std::map<int, engine::Guess> guesses = parseGuesses(lecture, guessTexts);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir)) throw FileError("--export " + dir + ": cannot create the directory" + (ec ? ": " + ec.message() : ""));
@@ -201,7 +233,9 @@ int exportLecture(const std::string& dir, const std::string& file) {
   const auto t0 = std::chrono::steady_clock::now();
   for (const engine::LectureStep& step : lecture.steps) {
     std::cerr << "step " << step.number << "/" << lecture.steps.size() << ": " << step.title << "..." << std::flush;
-    const StepOutput out = runStep(worker, step);
+    const auto guessIt = guesses.find(step.number);
+    const engine::Guess* guess = guessIt == guesses.end() ? nullptr : &guessIt->second;
+    const StepOutput out = runStep(worker, step, guess);
     std::cerr << " " << fmt("%.1f s", out.seconds) << '\n';
     char stem[32];
     std::snprintf(stem, sizeof stem, "step%02d", step.number);
@@ -220,7 +254,17 @@ int exportLecture(const std::string& dir, const std::string& file) {
         for (const std::string& opt : step.question.options) body += " <code>" + html(opt) + "</code>";
         body += "</p>\n";
       }
-      body += "<p><b>Measured answer:</b> " + html(a.ready ? a.text : "not measured (" + a.why + ")") + "</p></div>\n";
+      body += "<p><b>Measured answer:</b> " + html(a.ready ? a.text : "not measured (" + a.why + ")") + "</p>\n";
+      if (step.question.kind == engine::QuestionKind::Knee && !a.knees.empty()) {
+        body += "<p>Knees read off the ladder:";
+        for (const engine::Knee& k : a.knees) body += " " + html(k.level) + " " + html(bytesText(k.bytes)) + ";";
+        body.pop_back();
+        body += "</p>\n";
+      }
+      if (guess)
+        body += "<p class=\"guess\"><b>The class's guess:</b> " + html(engine::guessText(step.question, *guess)) +
+                (a.ready ? " &mdash; " + html(engine::verdictText(step.question, *guess, a)) : std::string()) + "</p>\n";
+      body += "</div>\n";
     }
     for (const auto& [name, p] : out.plots) {
       const std::string base = std::string(stem) + "-" + name;
@@ -246,7 +290,7 @@ int exportLecture(const std::string& dir, const std::string& file) {
                      "</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4;"
                      "color:#111}section{border-top:1px solid #aaa;margin-top:2em}figure{margin:1em 0}"
                      "figure svg{width:100%;height:auto}.caption{font-size:1.1em}.question{background:#eef3ff;"
-                     "padding:.5em 1em}.view{color:#555}.error{color:#a00}</style>\n</head>\n<body>\n<h1>" +
+                     "padding:.5em 1em}.view{color:#555}.error{color:#a00}.guess{color:#303}</style>\n</head>\n<body>\n<h1>" +
                      html(lecture.title.empty() ? "cachescope lecture" : lecture.title) + "</h1>\n<p>Measured on:</p><ul>\n";
   for (const std::string& l : contextLines()) page += "<li>" + html(l) + "</li>\n";
   page += "</ul>\n" + body + "</body>\n</html>\n";
@@ -262,13 +306,20 @@ void addLectureCommand(CLI::App& root, Commands& commands) {
                  "run every step headless and write its plots (PNG, SVG) and an HTML handout");
   auto file = std::make_shared<std::string>();
   auto dir = std::make_shared<std::string>();
+  auto guesses = std::make_shared<std::vector<std::string>>();
   app->add_option("file", *file, "Lecture file (JSON: steps of view, set, title, caption, question)");
   app->add_option("--export", *dir, "Write DIR/index.html (the handout) and DIR/stepNN-*.png|svg, then exit");
+  app->add_option("--guess", *guesses,
+                  "With --export: the class's answer to step N's question, shown in the handout beside the measured "
+                  "one (repeatable): STEP=VALUE, VALUE a kernel id or option number, a number, or a working-set size "
+                  "such as 64K")
+      ->allow_extra_args(false);  // one STEP=VALUE per --guess: the lecture file stays positional
   app->footer(
       "Keys in lecture mode: Right/PageDown next, Left/PageUp previous, R reveal, B blank screen, F fullscreen, 1..9 "
       "and 0 jump to a step.");
-  commands.push_back({app, [file, dir] {
-                        if (!dir->empty()) return exportLecture(*dir, *file);
+  commands.push_back({app, [file, dir, guesses] {
+                        if (!dir->empty()) return exportLecture(*dir, *file, *guesses);
+                        if (!guesses->empty()) throw UsageError("--guess needs --export DIR (the handout shows it)");
                         const std::string path = resolveLecturePath(*file);
                         engine::loadLecture(path);  // a bad file fails here, before a window opens
                         if (!opener())

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace cachescope::cli {
 
@@ -16,7 +17,9 @@ void setLectureOpener(LectureOpener open);
 // FILE, or the shipped default lecture when FILE is ""; FileError when none.
 std::string resolveLecturePath(const std::string& file);
 
-// Runs every step headless and writes DIR/index.html and DIR/stepNN-*.png|svg.
-int exportLecture(const std::string& dir, const std::string& file);
+// Runs every step headless and writes DIR/index.html and DIR/stepNN-*.png|svg;
+// `guesses` ("STEP=VALUE", --guess) are the class's answers, shown beside
+// the measured ones (UsageError for a bad one, before anything runs).
+int exportLecture(const std::string& dir, const std::string& file, const std::vector<std::string>& guesses = {});
 
 }  // namespace cachescope::cli

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -12,6 +13,7 @@
 
 #include "kernels/registry.hpp"
 #include "platform/errors.hpp"
+#include "platform/host.hpp"
 #include "report/atomic_file.hpp"
 #include "report/writers.hpp"
 #include "trace/presets.hpp"
@@ -375,6 +377,8 @@ Answer computeAnswer(const LectureQuestion& q, const StepResults& r) {
         a.why = "waiting for the latency ladder";
         return a;
       }
+      for (const probe::DetectedLevel& d : r.latency->levels)
+        if (d.detectedBytes) a.knees.push_back({d.name, double(d.detectedBytes)});
       if (std::size_t(q.level) > r.latency->levels.size() ||
           r.latency->levels[std::size_t(q.level - 1)].detectedBytes == 0) {
         a.why = "the ladder shows no knee for level " + std::to_string(q.level) + " (measure a larger range)";
@@ -382,6 +386,7 @@ Answer computeAnswer(const LectureQuestion& q, const StepResults& r) {
       }
       const probe::DetectedLevel& l = r.latency->levels[std::size_t(q.level - 1)];
       a.ready = true;
+      a.level = l.name;
       a.value = double(l.detectedBytes);
       a.text = l.name + " ends near " + bytesText(a.value);
       if (l.sysfsBytes) a.text += " (sysfs: " + bytesText(double(l.sysfsBytes)) + ")";
@@ -389,6 +394,220 @@ Answer computeAnswer(const LectureQuestion& q, const StepResults& r) {
     }
   }
   return a;
+}
+
+namespace {
+
+std::string optionTitle(const std::string& id) {
+  const Kernel* k = findKernel(id);
+  return k && !k->info.title.empty() ? k->info.title : id;
+}
+
+std::string factorText(double f) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2gx", f);
+  return buf;
+}
+
+// "1.3x too large", "2.5x too small", "spot on" (within 5 %).
+std::string offText(double guess, double measured) {
+  if (!(guess > 0) || !(measured > 0)) return "";
+  const double f = std::max(guess, measured) / std::min(guess, measured);
+  if (f < 1.05) return "spot on";
+  return factorText(f) + (guess > measured ? " too large" : " too small");
+}
+
+}  // namespace
+
+Guess initialGuess(const LectureQuestion& q) {
+  Guess g;
+  g.hands.assign(q.options.size(), 0);
+  g.number = q.min + (q.max - q.min) / 4;
+  return g;
+}
+
+int guessOption(const LectureQuestion& q, const Guess& g) {
+  if (q.kind != QuestionKind::Choice) return -1;
+  if (g.picked >= 0 && std::size_t(g.picked) < q.options.size()) return g.picked;
+  int pick = -1, most = 0;
+  for (std::size_t i = 0; i < g.hands.size() && i < q.options.size(); ++i)
+    if (g.hands[i] > most) most = g.hands[i], pick = int(i);
+  return pick;
+}
+
+bool guessEntered(const LectureQuestion& q, const Guess& g) {
+  switch (q.kind) {
+    case QuestionKind::Choice: return guessOption(q, g) >= 0;
+    case QuestionKind::Number: return true;
+    case QuestionKind::Knee: return g.bytes > 0;
+    case QuestionKind::None: break;
+  }
+  return false;
+}
+
+std::string guessText(const LectureQuestion& q, const Guess& g) {
+  if (!guessEntered(q, g)) return "no answer entered";
+  switch (q.kind) {
+    case QuestionKind::Choice: {
+      const int pick = guessOption(q, g);
+      std::string t = optionTitle(q.options[std::size_t(pick)]);
+      int total = 0;
+      for (int h : g.hands) total += h;
+      if (total > 0 && std::size_t(pick) < g.hands.size())
+        t += " (" + std::to_string(g.hands[std::size_t(pick)]) + " of " + std::to_string(total) + " hands)";
+      return t;
+    }
+    case QuestionKind::Number: return factorText(g.number);
+    case QuestionKind::Knee: return bytesText(g.bytes);
+    case QuestionKind::None: break;
+  }
+  return "";
+}
+
+double guessFactor(const LectureQuestion& q, const Guess& g, const Answer& a) {
+  if (!a.ready || !guessEntered(q, g)) return 0;
+  const double guess = q.kind == QuestionKind::Number ? g.number : q.kind == QuestionKind::Knee ? g.bytes : 0;
+  if (!(guess > 0) || !(a.value > 0)) return 0;
+  return std::max(guess, a.value) / std::min(guess, a.value);
+}
+
+std::string guessOffText(const LectureQuestion& q, const Guess& g, const Answer& a) {
+  if (!a.ready || !guessEntered(q, g)) return "";
+  switch (q.kind) {
+    case QuestionKind::Choice: return q.options[std::size_t(guessOption(q, g))] == a.kernel ? "right" : "not this time";
+    case QuestionKind::Number: return offText(g.number, a.value);
+    case QuestionKind::Knee: return offText(g.bytes, a.value);
+    case QuestionKind::None: break;
+  }
+  return "";
+}
+
+std::string verdictText(const LectureQuestion& q, const Guess& g, const Answer& a) {
+  if (!a.ready) return "measured: not yet (" + a.why + ")";
+  const std::string guess = "guess " + guessText(q, g);
+  switch (q.kind) {
+    case QuestionKind::Choice: {
+      const std::string measured = "measured " + std::string(q.answer == "slowest" ? "slowest " : "fastest ") +
+                                   optionTitle(a.kernel) + a.text.substr(a.kernel.size());
+      const int pick = guessOption(q, g);
+      if (pick < 0) return guess + ", " + measured;
+      return guess + ", " + measured + ": " + (q.options[std::size_t(pick)] == a.kernel ? "right" : "not this time");
+    }
+    case QuestionKind::Number: {
+      const std::string off = offText(g.number, a.value);
+      return guess + ", measured " + a.text + (off.empty() ? "" : ": " + off);
+    }
+    case QuestionKind::Knee: {
+      std::string measured;
+      for (const Knee& k : a.knees) {
+        if (k.bytes == a.value) continue;
+        measured += (measured.empty() ? "" : ", ") + k.level + " " + bytesText(k.bytes);
+      }
+      std::string t = guess + ", measured " + a.level + " knee " + bytesText(a.value);
+      if (g.bytes > 0) t += ": " + offText(g.bytes, a.value);
+      if (!measured.empty()) t += " (other knees: " + measured + ")";
+      return t;
+    }
+    case QuestionKind::None: break;
+  }
+  return "";
+}
+
+void parseGuess(const LectureQuestion& q, const std::string& text, Guess& g, const std::string& origin) {
+  auto fail = [&](const std::string& why) { throw UsageError(origin + ": " + why); };
+  switch (q.kind) {
+    case QuestionKind::None: fail("the step has no question");
+    case QuestionKind::Choice: {
+      for (std::size_t i = 0; i < q.options.size(); ++i)
+        if (text == q.options[i] || text == optionTitle(q.options[i]) || text == std::to_string(i + 1)) {
+          g.picked = int(i);
+          return;
+        }
+      std::vector<std::string> all = q.options;
+      fail("'" + text + "' is not an option" + suggest(text, all) + " (or its number, 1.." +
+           std::to_string(q.options.size()) + ")");
+    }
+    case QuestionKind::Number: {
+      std::string t = text;
+      if (!t.empty() && (t.back() == 'x' || t.back() == 'X')) t.pop_back();
+      char* end = nullptr;
+      errno = 0;
+      const double v = t.empty() ? 0 : std::strtod(t.c_str(), &end);
+      if (t.empty() || !end || *end || errno || !std::isfinite(v))
+        fail("'" + text + "' is not a number (e.g. 3.5)");
+      if (v < q.min || v > q.max)
+        fail("'" + text + "' is outside the question's range " + factorText(q.min) + " .. " + factorText(q.max));
+      g.number = v;
+      return;
+    }
+    case QuestionKind::Knee: {
+      std::uint64_t b = 0;
+      if (!parseByteSize(text, b) || b == 0) fail("'" + text + "' is not a working-set size (e.g. 64K, 2M, 65536)");
+      if (b < kKneeMinBytes || b > kKneeMaxBytes)
+        fail("'" + text + "' is outside " + bytesText(double(kKneeMinBytes)) + " .. " + bytesText(double(kKneeMaxBytes)));
+      g.bytes = double(b);
+      return;
+    }
+  }
+}
+
+plot::Color guessMarkerColor() { return plot::paletteColor(5); }
+
+void markKnees(plot::Plot& ladder, const Answer& a, const Guess* g) {
+  ladder.markers.clear();
+  // Short labels (the sizes are in the verdict and the table): three
+  // markers close together on a log axis still read.
+  for (const Knee& k : a.knees) ladder.markers.push_back({k.bytes, k.level + " knee", std::nullopt});
+  if (g && g->bytes > 0) ladder.markers.push_back({g->bytes, "guess", guessMarkerColor()});
+}
+
+LectureQuestion fastestKernelQuestion(const std::vector<std::string>& kernels) {
+  LectureQuestion q;
+  q.kind = QuestionKind::Choice;
+  q.text = "Which of the selected kernels is fastest here? Commit a guess, then see the measurement.";
+  q.options = kernels;
+  q.answer = "fastest";
+  return q;
+}
+
+LectureQuestion kneeQuestion(int level) {
+  LectureQuestion q;
+  q.kind = QuestionKind::Knee;
+  q.level = std::clamp(level, 1, 3);
+  const std::string name = q.level == 1 ? "L1d" : "L" + std::to_string(q.level);
+  q.text = "Where does the " + name + " cache end? Click the working set on the plot where the latency steps up.";
+  return q;
+}
+
+std::vector<std::string> predictKernelOptions(const RunSettings& s) {
+  std::vector<std::string> out;
+  const Kernel* first = s.kernels.empty() ? nullptr : findKernel(s.kernels.front());
+  for (const std::string& id : s.kernels)
+    if (const Kernel* k = findKernel(id); k && first && k->info.family == first->info.family) out.push_back(id);
+  return out;
+}
+
+LectureQuestion predictQuestion(View view, const RunSettings& s, int kneeLevel) {
+  if (view == View::Timings) return fastestKernelQuestion(predictKernelOptions(s));
+  if (view == View::Memory) return kneeQuestion(kneeLevel);
+  return {};
+}
+
+void checkLectureKeys(const Lecture& lecture, const std::vector<std::string>& keys) {
+  const int count = int(lecture.steps.size());
+  int at = 0;
+  for (const std::string& k : keys) {
+    if (k == "right" || k == "next") at = std::min(at + 1, count - 1);
+    else if (k == "left" || k == "prev") at = std::max(at - 1, 0);
+    else if (k.size() == 1 && k[0] >= '0' && k[0] <= '9') at = std::clamp(k[0] == '0' ? 9 : k[0] - '1', 0, count - 1);
+    else if (k.rfind("guess=", 0) == 0) {
+      const LectureStep& step = lecture.steps[std::size_t(at)];
+      const std::string origin = "--keys " + k + ": step " + std::to_string(step.number);
+      if (step.question.kind == QuestionKind::None) throw UsageError(origin + ": the step has no question");
+      Guess g = initialGuess(step.question);
+      parseGuess(step.question, k.substr(6), g, origin);
+    }
+  }
 }
 
 }  // namespace cachescope::engine

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "engine/settings.hpp"
+#include "plot/plot.hpp"
 #include "probe/probe.hpp"
 #include "report/record.hpp"
 
@@ -63,6 +64,9 @@ struct Lecture {
   std::vector<LectureStep> steps;
 };
 
+// The working sets a knee guess may be placed at (the ladder's widest range).
+inline constexpr std::uint64_t kKneeMinBytes = 1024, kKneeMaxBytes = 1ull << 32;
+
 // Most steps a lecture may have (number keys jump to 1..9, then 0 = 10).
 inline constexpr int kMaxLectureSteps = 40;
 
@@ -85,6 +89,11 @@ struct StepResults {
   std::optional<probe::TraversalResult> traversal;
 };
 
+struct Knee {
+  std::string level;    // "L1d", "L2", "L3"
+  double bytes = 0;     // where the ladder steps up past that level
+};
+
 struct Answer {
   bool ready = false;   // false: the data it needs are not (yet) measured; `why` says which
   std::string why;
@@ -92,9 +101,75 @@ struct Answer {
   std::string kernel;   // choice: the winning option
   // e.g. a kernel id with its rate "(12.3 GFLOP/s)", "3.4x", "48 KiB"
   std::string text;
+  std::string level;        // knee: the asked level's name ("L1d")
+  std::vector<Knee> knees;  // knee: every level the ladder shows a step for
 };
 
 // The measured answer of the step's question from its results.
 Answer computeAnswer(const LectureQuestion& q, const StepResults& results);
+
+// A guess at a question: the class's in lecture mode (entered by the
+// presenter: a click, a tally of hands, a slider, a click on the plot), or a
+// student's alone with "Predict first" on in the Timings and Memory views.
+// One struct, one text and one verdict serve both, and the handout export.
+struct Guess {
+  int picked = -1;         // choice: the option clicked (-1: none)
+  std::vector<int> hands;  // choice: hands counted per option
+  double number = 1;       // number: the slider's value
+  double bytes = 0;        // knee: the working set placed on the plot (0: not placed yet)
+  bool committed = false;  // "Commit guess" pressed: the result may be shown
+};
+
+// A fresh guess for `q`: no option picked, no hands, the slider a quarter of
+// the way along its range, no knee placed.
+Guess initialGuess(const LectureQuestion& q);
+// Whether the guess says something (an option picked or hands counted, a
+// knee placed; a number always does).
+bool guessEntered(const LectureQuestion& q, const Guess& g);
+// The option a choice guess stands for: the clicked one, else the one with
+// the most hands; -1 when neither.
+int guessOption(const LectureQuestion& q, const Guess& g);
+// "Loop reordering (ikj) (12 of 20 hands)", "3.5x", "64 KiB"; "no answer entered".
+std::string guessText(const LectureQuestion& q, const Guess& g);
+// The guess beside the measured answer, one line: "guess 64 KiB, measured L1d
+// knee 48 KiB: 1.33x too large"; "guess Blocked, measured fastest Blocked
+// (12.3 GFLOP/s): right". Needs a.ready.
+std::string verdictText(const LectureQuestion& q, const Guess& g, const Answer& a);
+// Just the judgement: "right" / "not this time" (choice), "spot on" / "1.3x
+// too large" / "2.5x too small" (number, knee); "" when not ready or no guess.
+std::string guessOffText(const LectureQuestion& q, const Guess& g, const Answer& a);
+// How far a number or knee guess is from the measured value, as a factor >= 1
+// (max/min); 0 for a choice or a guess not entered.
+double guessFactor(const LectureQuestion& q, const Guess& g, const Answer& a);
+// Sets the guess from text: a choice takes a kernel id, its title or the
+// option's number (1..); a number a decimal ("3.5", "3.5x"); a knee a size
+// ("64K", "1.5M", "65536"). Throws UsageError "ORIGIN: why" when the text
+// does not fit the question (e.g. "--guess 1=64Q: ...").
+void parseGuess(const LectureQuestion& q, const std::string& text, Guess& g, const std::string& origin);
+
+// A latency ladder plot revealed with a knee question: the sysfs level
+// markers give way to the measured knees ("L1d knee") and, when a guess is
+// placed, a marker of its own in another colour ("guess"); the sizes are in
+// the verdict (verdictText) beside the plot.
+void markKnees(plot::Plot& ladder, const Answer& a, const Guess* g);
+// The colour of the guess marker (the plot palette's purple).
+plot::Color guessMarkerColor();
+
+// The question a student answers alone with "Predict first" on: in the
+// Timings view, which of the selected kernels is fastest; in the Memory
+// view's latency ladder, where the L`level` knee is.
+LectureQuestion fastestKernelQuestion(const std::vector<std::string>& kernels);
+LectureQuestion kneeQuestion(int level);
+// The selected kernels a "which is fastest?" guess chooses among: those of
+// the first one's family (a ReLU's time does not compare with a matmul's).
+std::vector<std::string> predictKernelOptions(const RunSettings& s);
+// The question "Predict first" asks in `view`: Timings, the fastest of
+// predictKernelOptions; Memory, kneeQuestion(kneeLevel); other views none.
+LectureQuestion predictQuestion(View view, const RunSettings& s, int kneeLevel = 1);
+// Checks a scripted presenter's keys against the lecture before a window
+// opens: walks the steps as the keys would and parses each "guess=VALUE"
+// against the question of the step it lands on. Throws UsageError
+// ("--keys guess=64Q: step 1: '64Q' is not a working-set size ...").
+void checkLectureKeys(const Lecture& lecture, const std::vector<std::string>& keys);
 
 }  // namespace cachescope::engine

@@ -1,5 +1,7 @@
 #include "engine/settings.hpp"
 
+#include "engine/lecture.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -135,7 +137,7 @@ std::vector<std::string> parseKernelList(const std::string& origin, const std::s
 }
 
 const char* const kRunKeys[] = {"n", "block", "threads", "bits", "density", "kernels", "sweep"};
-const char* const kWindowKeys[] = {"panel", "roofline-levels"};
+const char* const kWindowKeys[] = {"panel", "roofline-levels", "predict", "predict-guess", "mine-again"};
 const char* const kAccessKeys[] = {"step", "caches", "l1", "access", "play", "speed", "loop"};
 
 template <std::size_t N>
@@ -304,6 +306,24 @@ void applyLaunchSetting(LaunchOptions& options, const std::string& keyValue, con
     options.rooflineLevels = value == "1";
     return;
   }
+  if (key == "mine-again") {
+    if (value != "0" && value != "1")
+      throw UsageError(named(origin, key, value) + ": must be 0 or 1 (scripted: press Run mine again once the first results are in)");
+    options.mineAgain = value == "1";
+    return;
+  }
+  if (key == "predict") {
+    if (value != "0" && value != "1") throw UsageError(named(origin, key, value) + ": must be 0 (off) or 1 (Predict first on)");
+    options.predict = value == "1";
+    return;
+  }
+  if (key == "predict-guess") {
+    if (value.empty()) throw UsageError(named(origin, key, value) + ": give the guess (a kernel id, or a size such as 64K)");
+    options.predict = true;
+    options.predictGuess = value;
+    options.predictGuessOrigin = named(origin, key, value);
+    return;
+  }
   if (key == "panel") {
     if (value != "0" && value != "1") throw UsageError(named(origin, key, value) + ": must be 0 (hidden) or 1 (shown)");
     options.panel = value == "1";
@@ -333,6 +353,15 @@ void applyLaunchSetting(LaunchOptions& options, const std::string& keyValue, con
 
 void checkLaunch(const LaunchOptions& options) {
   if (!options.bitsOrigin.empty()) checkBitsUsed(options.settings, options.bitsOrigin);
+  if (!options.predictGuess.empty()) {
+    const LectureQuestion q = predictQuestion(options.view, options.settings);
+    if (q.kind == QuestionKind::None)
+      throw UsageError(options.predictGuessOrigin + ": Predict first asks in the timings and memory views only");
+    if (q.kind == QuestionKind::Choice && q.options.size() < 2)
+      throw UsageError(options.predictGuessOrigin + ": Predict first needs two or more kernels of one family");
+    Guess g = initialGuess(q);
+    parseGuess(q, options.predictGuess, g, options.predictGuessOrigin);
+  }
 }
 
 namespace {

@@ -109,6 +109,15 @@ struct LaunchOptions {
   std::vector<std::string> lectureKeys;
   std::string lectureTimes;
   std::string bitsOrigin;             // where an explicit bits= came from ("" none): for checkLaunch
+  // --set predict=1: "Predict first" on (the Timings and Memory views hide
+  // results until a guess); predict-guess=VALUE also commits that guess (a
+  // kernel id in the Timings view, a size in the Memory view), checked by
+  // checkLaunch.
+  bool predict = false;
+  std::string predictGuess, predictGuessOrigin;
+  // --plugin: the last user kernel given (loaded before the window opens), for "run mine again".
+  std::string pluginFile;
+  bool mineAgain = false;             // --set mine-again=1: scripted "run mine again" after the first results
 };
 
 // Applies one launch `key=value`: the run settings' keys, the window's

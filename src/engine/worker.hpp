@@ -61,6 +61,10 @@ struct Request {
   // Roofline only: also the bandwidth roof of each level and every kernel of
   // settings.kernels simulated at settings.params for its bytes per level.
   bool levels = false;
+  // Timing only ("run mine again"): re-time just these kernels (of
+  // settings.kernels) and keep every other kernel's record of the newest
+  // complete run at the same settings. Without such a run, all are timed.
+  std::vector<std::string> only;
 };
 
 // One timing request's results, filled in as kernels finish.
@@ -76,6 +80,9 @@ struct TimingRun {
   bool complete = false;
   Outcome outcome = Outcome::Ok;     // Cancelled: stopped before the end (never complete)
   double seconds = 0;                // wall time of the run so far
+  // Request::only honoured: the kernels timed again; the other records are
+  // the earlier run's (empty: a whole run).
+  std::vector<std::string> rerun;
 };
 
 struct SweepRun {

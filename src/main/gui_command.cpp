@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "cli/plugin_option.hpp"
 #include "cli/lecture_export.hpp"
+#include "engine/lecture.hpp"
 #include "engine/settings.hpp"
 #include "platform/errors.hpp"
 #include "report/atomic_file.hpp"
@@ -31,6 +32,7 @@ struct GuiArgs {
   // the step-to-display CSV.
   std::string lecture, lectureTimes;
   std::vector<std::string> keys;
+  std::string pluginFile;  // --plugin's last file: "run mine again" rebuilds and reloads it
 };
 
 bool endsWith(std::string s, const std::string& tail) {
@@ -67,10 +69,12 @@ int runGui(const GuiArgs& a) {
     for (const std::string& k : a.keys) {
       static const char* const known[] = {"right", "left", "next", "prev", "r", "b", "f",
                                           "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
-      if (std::find(std::begin(known), std::end(known), k) == std::end(known))
-        throw UsageError("--keys " + k + ": keys are right, left, r (reveal), b (blank), f (fullscreen), 0..9");
+      if (std::find(std::begin(known), std::end(known), k) == std::end(known) && k.rfind("guess=", 0) != 0)
+        throw UsageError("--keys " + k +
+                         ": keys are right, left, r (reveal), b (blank), f (fullscreen), 0..9, guess=VALUE");
       o.lectureKeys.push_back(k);
     }
+    engine::checkLectureKeys(engine::loadLecture(a.lecture), o.lectureKeys);
     if (!a.keys.empty() && !a.framesGiven) throw UsageError("--keys needs --frames N (a scripted run that exits)");
     if (!a.lectureTimes.empty()) checkOutput("--lecture-times", a.lectureTimes);
   }
@@ -113,6 +117,7 @@ int runGui(const GuiArgs& a) {
   o.screenshot = a.screenshot;
   o.frameTimes = a.frameTimes;
   o.layout = a.layout;
+  o.pluginFile = a.pluginFile;
   return app::runApp(o);  // DisplayError is a RunFailure: runCommandLine makes it exit 1
 }
 
@@ -126,7 +131,8 @@ void addGuiCommand(CLI::App& root, Commands& commands) {
   app->add_option("--view", a->view, "Tab to open: timings | cache | roofline | access | threads | memory | leaderboard");
   app->add_option("--set", a->sets,
                   "Start with KEY=VALUE (repeatable): n, block, threads, bits (quantized kernels), density, "
-                  "kernels=ID,ID, sweep=n|block|threads|density; panel=0|1 (control panel); Access view: step=ACCESS, "
+                  "kernels=ID,ID, sweep=n|block|threads|density; panel=0|1 (control panel); predict=0|1 (Predict first: "
+                  "results hidden until a guess), predict-guess=ID|SIZE (that guess, committed); Access view: step=ACCESS, "
                   "caches=PRESET, l1=SIZE:WAYS:LINE, access=ID[,ID[,ID]], play=0|1, speed=ACCESSES_PER_S, loop=0|1");
   app->add_option("--scenario", a->scenario, "Lecture scenario (JSON: view, theme, font_size, sweep, set)");
   app->add_option("--screenshot", a->screenshot,
@@ -150,6 +156,7 @@ void addGuiCommand(CLI::App& root, Commands& commands) {
                         loadPlugins(*plugins);  // before the window opens: a bad file is exit 2
                         a->fontGiven = font->count() > 0;
                         a->framesGiven = frames->count() > 0;
+                        if (!plugins->files.empty()) a->pluginFile = plugins->files.back();
                         return runGui(*a);
                       }});
 
@@ -163,9 +170,12 @@ void addGuiCommand(CLI::App& root, Commands& commands) {
     auto* lframes = lecture->add_option("--frames", l->frames, "Scripted run: after the keys, draw N more frames, exit");
     lecture->add_option("--screenshot", l->screenshot, "With --frames: save the last frame as FILE.png");
     lecture->add_option("--frame-times", l->frameTimes, "Write per-frame times (CSV frame,ms,busy) on exit");
+    lecture->add_option("--layout", l->layout, "With --screenshot: write the saved frame's layout as JSON (as gui --layout)");
     lecture->add_option("--keys", l->keys,
                         "Scripted presenter (needs --frames): keys pressed in turn, each once the shown and the next "
-                        "step are measured: right, left, r, b, f, 0..9 (comma list)")
+                        "step are measured: right, left, r, b, f, 0..9, and guess=VALUE (the class's answer to the shown step: "
+                        "a kernel id or option number, a number, a working-set size such as 64K, as a click would "
+                        "enter it) (comma list)")
         ->delimiter(',');
     lecture->add_option("--lecture-times", l->lectureTimes,
                         "Write each step's key-to-display latency (CSV step,ms,prefetched) on exit");

@@ -79,3 +79,44 @@ TEST_CASE("lecture without --export in a build without the opener is a usage err
   CHECK(r.code == 2);
   CHECK(r.err.find("--export") != std::string::npos);
 }
+
+TEST_CASE("lecture --export --guess: the class's answers beside the measured ones, the ladder's knees marked") {
+  const fs::path d = tempDir("guess");
+  const fs::path file = d / "guess.json";
+  std::ofstream(file) << R"({"steps": [
+    {"view": "timings", "title": "Choice step", "caption": "Why.",
+     "set": {"kernels": "matmul.naive,matmul.blocked", "n": 32, "block": 8},
+     "question": {"kind": "choice", "text": "Which is fastest?"}},
+    {"view": "memory", "title": "Knee step", "caption": "Why.", "set": {"probe": "latency", "probe-max": "256K"},
+     "question": {"kind": "knee", "text": "Where does the L1 end?", "level": 1}}]})";
+  const fs::path out = d / "handout";
+  const CliResult r =
+      runCli({"lecture", "--export", out.string(), "--guess", "1=matmul.blocked", "--guess", "2=64K", file.string()});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const std::string page = slurp(out / "index.html");
+  // The choice: the option's title, the measured fastest, and right or not.
+  const auto choice = page.find("<b>The class's guess:</b> ");
+  REQUIRE(choice != std::string::npos);
+  const std::string line = page.substr(choice, page.find("</p>", choice) - choice);
+  CHECK(line.find("measured fastest") != std::string::npos);
+  CHECK((line.find(": right") != std::string::npos || line.find(": not this time") != std::string::npos));
+  CHECK(page.find("<b>The class's guess:</b> 64.0 KiB") != std::string::npos);
+  CHECK(page.find("guess 64.0 KiB, measured") != std::string::npos);  // the verdict
+  CHECK(slurp(out / "step02-latency.svg").find(">guess<") != std::string::npos);  // its marker on the ladder
+  CHECK(fs::is_regular_file(out / "step02-latency.svg"));
+
+  // Bad guesses: one line naming the option and step, exit 2, nothing written.
+  const fs::path out2 = d / "refused";
+  CliResult bad = runCli({"lecture", "--export", out2.string(), "--guess", "2=64Q", file.string()});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("cachescope: error: --guess 2=64Q: step 2: '64Q' is not a working-set size") == 0);
+  bad = runCli({"lecture", "--export", out2.string(), "--guess", "3=1", file.string()});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--guess 3=1: expects STEP=VALUE with STEP in 1..2") != std::string::npos);
+  bad = runCli({"lecture", "--export", out2.string(), "--guess", "1=matmul.blokced", file.string()});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("did you mean 'matmul.blocked'") != std::string::npos);
+  CHECK_FALSE(fs::exists(out2 / "index.html"));
+  fs::remove_all(d);
+}

@@ -7,6 +7,7 @@
 
 #include "engine/lecture.hpp"
 #include "platform/errors.hpp"
+#include "probe/probe_plots.hpp"
 #include "report/atomic_file.hpp"
 
 using namespace cachescope;
@@ -179,4 +180,127 @@ TEST_CASE("lecture: answers come from the measured results") {
   CHECK(a.text.find("L2") == 0);
   knee.level = 3;
   CHECK_FALSE(computeAnswer(knee, r).ready);
+}
+
+namespace {
+
+std::string guessRefusal(const LectureQuestion& q, const std::string& text) {
+  Guess g = initialGuess(q);
+  try {
+    parseGuess(q, text, g, "--guess 1=" + text);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+probe::LatencyResult ladder() {
+  probe::LatencyResult lat;
+  lat.levels = {{"L1d", 48 * 1024, 48 * 1024, 1.0, 4}, {"L2", 288 * 1024, 2 << 20, 4.0, 16}};
+  return lat;
+}
+
+}  // namespace
+
+TEST_CASE("lecture: a knee guess placed on the ladder against the measured knees") {
+  const LectureQuestion q = kneeQuestion(2);
+  Guess g = initialGuess(q);
+  CHECK_FALSE(guessEntered(q, g));  // nothing placed yet
+  CHECK(guessText(q, g) == "no answer entered");
+  parseGuess(q, "64K", g, "--keys guess=64K");
+  CHECK(g.bytes == 64 * 1024);
+  StepResults r;
+  r.latency = ladder();
+  const Answer a = computeAnswer(q, r);
+  REQUIRE(a.ready);
+  REQUIRE(a.knees.size() == 2);
+  CHECK(a.knees[1].level == "L2");
+  CHECK(guessFactor(q, g, a) == Approx(4.5));
+  CHECK(guessOffText(q, g, a) == "4.5x too small");
+  CHECK(verdictText(q, g, a) == "guess 64.0 KiB, measured L2 knee 288 KiB: 4.5x too small (other knees: L1d 48.0 KiB)");
+  parseGuess(q, "288K", g, "x");
+  CHECK(guessOffText(q, g, a) == "spot on");
+
+  // The ladder plot revealed: the knees and the guess replace the sysfs markers.
+  plot::Plot p = probe::latencyPlot(r.latency.value());
+  markKnees(p, a, &g);
+  REQUIRE(p.markers.size() == 3);
+  CHECK(p.markers[0].label == "L1d knee");
+  CHECK(p.markers[0].x == 48 * 1024);
+  CHECK(p.markers[2].label == "guess");
+  CHECK(p.markers[2].x == 288 * 1024);
+  CHECK(p.markers[2].color == guessMarkerColor());
+  markKnees(p, a, nullptr);
+  CHECK(p.markers.size() == 2);
+
+  CHECK(guessRefusal(q, "64Q").find("--guess 1=64Q: '64Q' is not a working-set size") == 0);
+  CHECK(guessRefusal(q, "16").find("is outside 1.00 KiB") != std::string::npos);
+}
+
+TEST_CASE("lecture: choice and number guesses, their texts and verdicts") {
+  LectureQuestion choice = fastestKernelQuestion({"matmul.naive", "matmul.blocked"});
+  Guess g = initialGuess(choice);
+  REQUIRE(g.hands.size() == 2);
+  g.hands = {3, 9};  // the tally alone picks the option with most hands
+  CHECK(guessOption(choice, g) == 1);
+  CHECK(guessText(choice, g).find("(9 of 12 hands)") != std::string::npos);
+  parseGuess(choice, "1", g, "o");  // by number
+  CHECK(guessOption(choice, g) == 0);
+  parseGuess(choice, "matmul.blocked", g, "o");  // by id
+  CHECK(g.picked == 1);
+  StepResults r;
+  r.records = {rec("matmul.naive", 0.5, 1), rec("matmul.blocked", 0.1, 5)};
+  Answer a = computeAnswer(choice, r);
+  CHECK(guessOffText(choice, g, a) == "right");
+  g.picked = 0;
+  CHECK(guessOffText(choice, g, a) == "not this time");
+  CHECK(guessRefusal(choice, "matmul.blokced").find("did you mean 'matmul.blocked'") != std::string::npos);
+
+  LectureQuestion num;
+  num.kind = QuestionKind::Number;
+  num.of = "rate-ratio";
+  num.ratio = {"matmul.blocked", "matmul.naive"};
+  num.min = 1;
+  num.max = 20;
+  Guess n = initialGuess(num);
+  CHECK(n.number == Approx(1 + 19.0 / 4));
+  parseGuess(num, "2.5x", n, "o");
+  a = computeAnswer(num, r);
+  CHECK(guessOffText(num, n, a) == "2x too small");
+  CHECK(guessRefusal(num, "50").find("outside the question's range") != std::string::npos);
+  CHECK(guessRefusal(num, "lots").find("is not a number") != std::string::npos);
+}
+
+TEST_CASE("lecture: a scripted presenter's guess keys are checked against the step they land on") {
+  const Lecture l = parseLecture(
+      R"({"steps": [{"view": "memory", "title": "t", "caption": "c", "set": {"probe": "latency"},
+                     "question": {"kind": "knee", "text": "q"}},
+                    {"view": "timings", "title": "t2", "caption": "c2"}]})",
+      "lecture.json");
+  CHECK_NOTHROW(checkLectureKeys(l, {"guess=64K", "r", "right"}));
+  try {
+    checkLectureKeys(l, {"guess=lots"});
+    FAIL("accepted");
+  } catch (const UsageError& e) {
+    CHECK(std::string(e.what()).find("--keys guess=lots: step 1: 'lots' is not a working-set size") == 0);
+  }
+  try {
+    checkLectureKeys(l, {"right", "guess=64K"});
+    FAIL("accepted");
+  } catch (const UsageError& e) {
+    CHECK(std::string(e.what()) == "--keys guess=64K: step 2: the step has no question");
+  }
+}
+
+TEST_CASE("lecture: Predict first asks among the kernels of the first one's family") {
+  RunSettings s;
+  s.kernels = {"matmul.naive", "relu.naive", "matmul.blocked"};
+  CHECK(predictKernelOptions(s) == std::vector<std::string>{"matmul.naive", "matmul.blocked"});
+  CHECK(predictQuestion(View::Timings, s).kind == QuestionKind::Choice);
+  CHECK(predictQuestion(View::Memory, s).kind == QuestionKind::Knee);
+  CHECK(predictQuestion(View::Cache, s).kind == QuestionKind::None);
+  LaunchOptions o;
+  o.view = View::Memory;
+  applyLaunchSetting(o, "predict-guess=64Q");
+  CHECK_THROWS_WITH(checkLaunch(o), Catch::Matchers::StartsWith("--set predict-guess=64Q: '64Q' is not a working-set size"));
 }

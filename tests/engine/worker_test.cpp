@@ -102,6 +102,49 @@ TEST_CASE("a timing request publishes a complete snapshot") {
   CHECK(s->error.empty());
 }
 
+TEST_CASE("run mine again: only the asked kernel is timed, the others keep their records") {
+  FakeEngine fake;
+  Worker w(fake.engine());
+  w.post(timing(512));
+  REQUIRE(w.waitIdle(5s));
+  BenchRecord naiveBefore;
+  for (const BenchRecord& r : w.snapshot()->timing->records)
+    if (r.kernel == "matmul.naive") naiveBefore = r;
+  REQUIRE(naiveBefore.medianS > 0);
+  {
+    std::lock_guard lock(fake.mutex);
+    fake.calls.clear();
+  }
+  Request again = timing(512);
+  again.only = {"matmul.blocked"};
+  const auto id = w.post(again);
+  REQUIRE(w.waitIdle(5s));
+  auto s = w.snapshot();
+  REQUIRE(s->timing);
+  CHECK(s->timing->request == id);
+  CHECK(s->timing->complete);
+  CHECK(s->timing->rerun == std::vector<std::string>{"matmul.blocked"});
+  REQUIRE(s->timing->records.size() == 2);
+  for (const BenchRecord& r : s->timing->records)
+    if (r.kernel == "matmul.naive") CHECK(r.medianS == naiveBefore.medianS);
+  std::lock_guard lock(fake.mutex);
+  REQUIRE_FALSE(fake.calls.empty());
+  for (const Call& c : fake.calls) CHECK(c.kernel == "matmul.blocked");  // no quick look, no naive
+  CHECK(s->history.size() == 2);
+}
+
+TEST_CASE("run mine again without an earlier run at these settings times every kernel") {
+  FakeEngine fake;
+  Worker w(fake.engine());
+  Request again = timing(128);
+  again.only = {"matmul.blocked"};
+  w.post(again);
+  REQUIRE(w.waitIdle(5s));
+  auto s = w.snapshot();
+  CHECK(s->timing->rerun.empty());
+  CHECK(s->timing->records.size() == 2);
+}
+
 TEST_CASE("large n: a quick look at the probe size comes first") {
   FakeEngine fake;
   Worker w(fake.engine());
