@@ -32,6 +32,7 @@ void drawMemoryView(UiState& state, const Snapshot& snap, const ProgressView& pr
 Request probeRequest(const UiState& state, ProbeKind kind);
 void updateMemoryRequests(UiState& state);
 void drawLeaderboardView(UiState& state, const Snapshot& snap);                            // view_leaderboard.cpp
+void drawDispatchView(UiState& state, const Snapshot& snap);                               // view_dispatch.cpp
 // Once per frame: ask the worker for the Access / Threads view's data when
 // the view is shown and its parameters changed (sets state.actions).
 void updateAccessRequests(UiState& state);

@@ -39,6 +39,9 @@ struct BenchRecord {
   // One line each, shown beside the numbers: a wide spread of repetitions,
   // a busy machine, a parameter clamped to what the kernel can use.
   std::vector<std::string> warnings;
+  // A dispatching kernel: the kernel it ran and why (Prepared::choice()).
+  std::optional<std::string> chosenKernel;
+  std::string choiceReason;
   Outcome outcome = Outcome::Ok;    // numbers are valid only when Ok
   std::string failure;              // why, when outcome is Failed
 };

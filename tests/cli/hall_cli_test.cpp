@@ -129,7 +129,7 @@ TEST_CASE("every format gives each row its unit, footprint and error, and JSON n
   REQUIRE(csv.code == 0);
   CHECK(csv.out.rfind("# cachescope ", 0) == 0);
   CHECK(csv.out.find("\n# host: ") != std::string::npos);
-  CHECK(csv.out.find("dense_equivalent_rate,speedup,warnings\n") != std::string::npos);
+  CHECK(csv.out.find("dense_equivalent_rate,speedup,warnings,chosen_kernel,choice_reason\n") != std::string::npos);
 }
 
 TEST_CASE("bench --baseline names the kernel speedups are against", "[cli][hall]") {
