@@ -58,8 +58,8 @@ void drawDispatchView(UiState& state, const Snapshot&) {
     s.shown = s.pending.get();
 
   const Kernel* dispatcher = findKernel(kernelRoles().dispatcher);
-  views::heading("Backend dispatch: which kernel " + (dispatcher ? dispatcher->info.title : std::string("the dispatcher")) +
-                 " runs where");
+  views::heading("Backend dispatch: which kernel wins where on this host, the table " +
+                 (dispatcher ? dispatcher->info.id : std::string("the dispatcher")) + " runs from");
   rec.addItem("text", "dispatch heading");
   if (ImGui::Button("Reload") && !s.pending.valid()) s.pending = std::async(std::launch::async, load);
   tooltip("Read the dispatch table again (after `cachescope tune` wrote a new one).");

@@ -267,7 +267,9 @@ std::vector<DispatchCheckRow> checkDispatch(const DispatchTable& table, const Ru
       const std::size_t m = v.size() / 2;
       return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
     };
+    auto fastest = [](const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); };
     row.autoS = median(times[dispatcher]);
+    row.autoMinS = fastest(times[dispatcher]);
     row.bestS = 0;
     for (const Kernel* k : ks) {
       if (k == dispatcher || times[k].empty()) continue;
@@ -276,8 +278,11 @@ std::vector<DispatchCheckRow> checkDispatch(const DispatchTable& table, const Ru
         row.best = k->info.id;
         row.bestS = s;
       }
+      const double m = fastest(times[k]);
+      if (row.bestMinS == 0 || m < row.bestMinS) row.bestMinS = m;
     }
     row.ratio = row.bestS > 0 ? row.autoS / row.bestS : 0;
+    row.minRatio = row.bestMinS > 0 ? row.autoMinS / row.bestMinS : 0;
     rows.push_back(row);
     ++index;
   }

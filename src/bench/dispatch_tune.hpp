@@ -4,6 +4,7 @@
 // median), inside an arena of the point's thread count.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -54,12 +55,18 @@ struct DispatchCheckRow {
   Params params;
   bool tuned = false;            // a tuned point (target 5%), else between tuned points (10%)
   std::string chosen, reason;    // what the dispatcher ran
-  double autoS = 0;              // its median
-  std::string best;              // the fastest candidate measured here
+  double autoS = 0;              // its median over the rounds
+  std::string best;              // the fastest candidate measured here (by median)
   double bestS = 0;
-  double ratio = 0;              // autoS / bestS
+  double ratio = 0;              // autoS / bestS: medians
+  // The same with each kernel's fastest round (the run least disturbed by
+  // other programs): on a shared machine medians move by 20-30% between
+  // runs of one kernel, the fastest rounds by a few per cent.
+  double autoMinS = 0, bestMinS = 0, minRatio = 0;
   double limit = 0;              // 1.05 or 1.10
-  bool pass() const { return ratio <= limit; }
+  // Passes when either estimate is within the limit: a slower choice is
+  // slower in both; noise rarely hits both the same way.
+  bool pass() const { return std::min(ratio, minRatio) <= limit; }
 };
 
 // The points the check measures: every tuned point, and between each pair

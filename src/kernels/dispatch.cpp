@@ -258,14 +258,16 @@ LoadedDispatchTable loadDefaultDispatchTable() {
 
 // [SECTION] the choice
 
-// The built-in rule. Measured on the 2-vCPU EPYC (Zen 4) and Sapphire Rapids
-// guests of shared/design.md: the library (OpenBLAS) leads the dense fp32
-// kernels from n = 64 at any thread count; below that its call overhead and
-// packing lose to the SIMD loop, which needs no packing. A CSR A beats the
-// library once fewer than about 5% of its entries are kept (each nonzero
-// costs an indirect row fetch, at a fraction of the library's rate). For 8
-// and 4 bits, the int8 kernel (VNNI) runs both: 4-bit values are unpacked
-// into its int8 path, faster than unpacking nibbles per product.
+// The built-in rule, from `cachescope tune` on a 2-vCPU AMD EPYC (Zen 4)
+// guest (a busy one: margins of 10% are noise there). Below n = 128 the SIMD
+// loop, which packs nothing, wins or ties (n = 32: 1.3x over the packed
+// kernel); from 128 the packed kernel, the library and the parallel one are
+// within a few per cent of each other, and the library is the one that stays
+// near the top to n = 1024. A CSR A won at densities up to 0.2 at every n
+// from 32 to 1024 (1.6x to 9x) and lost or tied at 0.5 from n = 128: each
+// stored entry costs an indirect row fetch at a fraction of the library's
+// rate. For 8 and 4 bits the int8 kernel (VNNI) won 11 of 12 points at 4
+// bits too (by 1.01x to 1.5x over int4, which unpacks nibbles per product).
 DispatchChoice heuristicChoice(const Params& p, const std::string& why) {
   const std::string tail = why.empty() ? "" : " (" + why + ")";
   auto pick = [&](const char* id, const std::string& rule) {
@@ -276,8 +278,8 @@ DispatchChoice heuristicChoice(const Params& p, const std::string& why) {
   };
   if (p.bits == 8) return pick("matmul.int8", "bits 8 -> the int8 kernel");
   if (p.bits == 4) return pick("matmul.int8", "bits 4 -> the int8 kernel (runs 4-bit values on its int8 path)");
-  if (p.density < 1.0 && p.density <= kHeuristicSparseDensity && p.n >= 64)
-    return pick("matmul.sparse", "density <= " + numText(kHeuristicSparseDensity) + " and n >= 64 -> CSR");
+  if (p.density <= kHeuristicSparseDensity)
+    return pick("matmul.sparse", "density <= " + numText(kHeuristicSparseDensity) + " -> CSR");
   if (p.n < kHeuristicLibraryN)
     return pick("matmul.simd", "n < " + std::to_string(kHeuristicLibraryN) + " -> the SIMD loop (no packing)");
   return pick("matmul.blas", "n >= " + std::to_string(kHeuristicLibraryN) + " -> the library");

@@ -105,11 +105,11 @@ struct DispatchChoice {
 
 // The built-in rule, used without a table (the kernel's teaches text states
 // it): bits 8 or 4 -> the int8 kernel; density <= kHeuristicSparseDensity
-// (and n >= 64) -> the sparse kernel; n < kHeuristicLibraryN -> the SIMD
-// loop; else the library. `why` says why there is no table (appended to the
+// -> the sparse kernel; n < kHeuristicLibraryN -> the SIMD loop; else the
+// library. `why` says why there is no table (appended to the
 // reason).
-inline constexpr double kHeuristicSparseDensity = 0.05;
-inline constexpr int kHeuristicLibraryN = 64;
+inline constexpr double kHeuristicSparseDensity = 0.2;
+inline constexpr int kHeuristicLibraryN = 128;
 DispatchChoice heuristicChoice(const Params& p, const std::string& why = "");
 
 // From a table: the points of the same bits (for 8 and 4: at density 1, as a

@@ -83,8 +83,8 @@ Kernel makeMatmulAuto() {
       "dispatch table measured on this host by 'cachescope tune' (the fastest kernel at each tuned n, "
       "threads, bits and density; between tuned sizes each candidate's time is interpolated in log-log "
       "and the fastest predicted wins), or without a table from a stated heuristic: bits 8 or 4 -> the "
-      "int8 kernel; density <= 0.05 and n >= 64 -> the sparse (CSR) kernel; n < 64 -> the SIMD loop (no "
-      "packing); otherwise the library. A table from another host (CPU, cores, SIMD level, caches) is "
+      "int8 kernel; density <= 0.2 -> the sparse (CSR) kernel; n < 128 -> the SIMD loop (no packing); "
+      "otherwise the library. A table from another host (CPU, cores, SIMD level, caches) is "
       "refused. Its rate counts the chosen kernel's work (2 nnz n for a pruned A) in GFLOP/s.";
   k.info.uses = {Param::Threads, Param::Bits, Param::Density};
   k.info.bits = {32, 8, 4};

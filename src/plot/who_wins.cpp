@@ -175,7 +175,8 @@ std::vector<Plot> whoWinsPlots(const std::vector<BenchRecord>& records, const Ke
     ns.insert(r.n);
   }
   if (ns.size() < 2) return out;
-  for (int bits : bitsSet) {
+  for (auto b = bitsSet.rbegin(); b != bitsSet.rend(); ++b) {  // fp32 first, then 8 and 4 bits
+    const int bits = *b;
     std::set<std::string> kernels;
     for (const BenchRecord& r : records)
       if (takesPart(r) && r.bits.value_or(32) == bits) kernels.insert(r.kernel);

@@ -49,7 +49,7 @@ WhoWinsMap whoWins(const std::vector<BenchRecord>& records, SweepAxis x, SweepAx
 
 Plot whoWinsPlot(const WhoWinsMap& map, const KernelTitles& titles);
 
-// The maps a set of records asks for: for each width (bits) with two or
+// The maps a set of records asks for: for each width (bits, widest first) with two or
 // more kernels, n x threads at density 1, and, when the records hold two or
 // more densities below 1, density x n at each thread count. Empty when no
 // width has two kernels or the records have fewer than two n.

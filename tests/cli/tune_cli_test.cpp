@@ -63,7 +63,7 @@ TEST_CASE("tune on a tiny grid writes a valid table that matmul.auto then uses",
   const auto& res = j["results"][0];
   REQUIRE(res.contains("chosen"));
   const std::string reason = res["chosen"]["reason"];
-  CHECK(reason.find("tuned at n=16 threads=1 (dispatch.json)") != std::string::npos);
+  CHECK(reason.find("tuned at n=16 threads=1 density=1 (dispatch.json)") != std::string::npos);
   const std::string chosen = res["chosen"]["kernel"];
   CHECK(reason.rfind(chosen + ":", 0) == 0);
   // The winner of that point, as tune measured it.

@@ -208,7 +208,7 @@ TEST_CASE("the heuristic: int8 for 8 and 4 bits, sparse when very sparse, SIMD w
   auto id = [](Params p) { return heuristicChoice(p).kernel->info.id; };
   Params p{256};
   CHECK(id(p) == "matmul.blas");
-  p.n = 32;
+  p.n = 100;
   CHECK(id(p) == "matmul.simd");
   p.n = 256;
   p.density = 0.01;
@@ -220,7 +220,7 @@ TEST_CASE("the heuristic: int8 for 8 and 4 bits, sparse when very sparse, SIMD w
   p.bits = 4;
   CHECK(id(p) == "matmul.int8");
   CHECK_THAT(heuristicChoice(Params{256}, "no table").reason,
-             Catch::StartsWith("matmul.blas: heuristic: n >= 64") && Catch::EndsWith("(no table)"));
+             Catch::StartsWith("matmul.blas: heuristic: n >= 128") && Catch::EndsWith("(no table)"));
 }
 
 TEST_CASE("matmul.auto reports its choice and runs it, on the pruned A below density 1", "[kernels][dispatch]") {
