@@ -93,7 +93,8 @@ LoadedDispatchTable loadDefaultDispatchTable();
 // The kernels the dispatcher chooses among for a width and density, in
 // registry order: the built-in matmul kernels (never the dispatcher itself
 // nor a kernel loaded at run time) that run `bits` (32: the dense fp32
-// kernels, and the sparse one when density < 1; 8 or 4: the quantized
+// kernels and the sparse one, which density 1 needs as the end its times
+// between a tuned density and 1 are interpolated to; 8 or 4: the quantized
 // kernels that accept that width).
 std::vector<const Kernel*> dispatchCandidates(int bits, double density);
 

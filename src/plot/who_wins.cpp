@@ -118,7 +118,7 @@ WhoWinsMap whoWins(const std::vector<BenchRecord>& records, SweepAxis x, SweepAx
   return m;
 }
 
-Plot whoWinsPlot(const WhoWinsMap& m, const KernelTitles& titles) {
+Plot whoWinsPlot(const WhoWinsMap& m, const KernelTitles& titles, const std::vector<std::string>& colourOrder) {
   Plot p;
   std::string held;
   if (m.filter.bits) held += *m.filter.bits == 32 ? "fp32" : std::to_string(*m.filter.bits) + "-bit";
@@ -137,7 +137,8 @@ Plot whoWinsPlot(const WhoWinsMap& m, const KernelTitles& titles) {
     s.name = t != titles.end() ? t->second + " (" + shortName(m.kernels[k]) + ")" : m.kernels[k];
     s.kind = SeriesKind::Bars;
     s.valueLabels = false;
-    s.color = tint(k);
+    auto at = std::find(colourOrder.begin(), colourOrder.end(), m.kernels[k]);
+    s.color = tint(at != colourOrder.end() ? std::size_t(at - colourOrder.begin()) : k);
     p.series.push_back(s);
   }
   for (std::size_t j = 0; j < m.ys.size(); ++j)
@@ -175,6 +176,9 @@ std::vector<Plot> whoWinsPlots(const std::vector<BenchRecord>& records, const Ke
     ns.insert(r.n);
   }
   if (ns.size() < 2) return out;
+  std::vector<std::string> order;  // every kernel once, in the records' order: one colour each in all maps
+  for (const BenchRecord& r : records)
+    if (takesPart(r) && std::find(order.begin(), order.end(), r.kernel) == order.end()) order.push_back(r.kernel);
   for (auto b = bitsSet.rbegin(); b != bitsSet.rend(); ++b) {  // fp32 first, then 8 and 4 bits
     const int bits = *b;
     std::set<std::string> kernels;
@@ -184,19 +188,19 @@ std::vector<Plot> whoWinsPlots(const std::vector<BenchRecord>& records, const Ke
     WhoWinsFilter f;
     f.bits = bits;
     f.density = 1.0;
-    out.push_back(whoWinsPlot(whoWins(records, SweepAxis::N, SweepAxis::Threads, f), titles));
+    out.push_back(whoWinsPlot(whoWins(records, SweepAxis::N, SweepAxis::Threads, f), titles, order));
     if (bits == 32 && !densities.empty()) {
       const std::vector<int> threads = threadsSet.empty() ? std::vector<int>{} : std::vector<int>(threadsSet.begin(), threadsSet.end());
       if (threads.empty()) {
         WhoWinsFilter d;
         d.bits = bits;
-        out.push_back(whoWinsPlot(whoWins(records, SweepAxis::N, SweepAxis::Density, d), titles));
+        out.push_back(whoWinsPlot(whoWins(records, SweepAxis::N, SweepAxis::Density, d), titles, order));
       }
       for (int t : threads) {
         WhoWinsFilter d;
         d.bits = bits;
         d.threads = t;
-        out.push_back(whoWinsPlot(whoWins(records, SweepAxis::N, SweepAxis::Density, d), titles));
+        out.push_back(whoWinsPlot(whoWins(records, SweepAxis::N, SweepAxis::Density, d), titles, order));
       }
     }
   }

@@ -47,7 +47,10 @@ struct WhoWinsMap {
 // threads and {1} for density.
 WhoWinsMap whoWins(const std::vector<BenchRecord>& records, SweepAxis x, SweepAxis y, const WhoWinsFilter& filter);
 
-Plot whoWinsPlot(const WhoWinsMap& map, const KernelTitles& titles);
+// `colourOrder`: kernel ids whose position picks each one's colour, so that
+// several maps of one set of results colour a kernel alike (ids not in it:
+// their place in map.kernels).
+Plot whoWinsPlot(const WhoWinsMap& map, const KernelTitles& titles, const std::vector<std::string>& colourOrder = {});
 
 // The maps a set of records asks for: for each width (bits, widest first) with two or
 // more kernels, n x threads at density 1, and, when the records hold two or
