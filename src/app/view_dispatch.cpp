@@ -77,7 +77,7 @@ void drawDispatchView(UiState& state, const Snapshot&) {
     if (dispatcher) views::note(dispatcher->info.teaches);
   } else {
     const DispatchTable& t = *s.shown->table.table;
-    ImGui::TextWrapped("Table: %s, tuned %s, %zu points, median of %d runs per candidate.", s.shown->table.path.c_str(),
+    ImGui::TextWrapped("Dispatch table %s, tuned %s: %zu points, median of %d runs per candidate.", s.shown->table.path.c_str(),
                        t.date.c_str(), t.points.size(), t.reps);
     rec.addItem("text", "table path");
     const PlotTheme theme = plotTheme(state);

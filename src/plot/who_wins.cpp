@@ -164,7 +164,6 @@ Plot whoWinsPlot(const WhoWinsMap& m, const KernelTitles& titles, const std::vec
 }
 
 std::vector<Plot> whoWinsPlots(const std::vector<BenchRecord>& records, const KernelTitles& titles) {
-  std::vector<Plot> out;
   std::set<int> bitsSet, threadsSet;
   std::set<double> densities;
   std::set<int> ns;
@@ -175,10 +174,8 @@ std::vector<Plot> whoWinsPlots(const std::vector<BenchRecord>& records, const Ke
     if (r.density && *r.density < 1.0) densities.insert(*r.density);
     ns.insert(r.n);
   }
-  if (ns.size() < 2) return out;
-  std::vector<std::string> order;  // every kernel once, in the records' order: one colour each in all maps
-  for (const BenchRecord& r : records)
-    if (takesPart(r) && std::find(order.begin(), order.end(), r.kernel) == order.end()) order.push_back(r.kernel);
+  if (ns.size() < 2) return {};
+  std::vector<WhoWinsMap> maps;
   for (auto b = bitsSet.rbegin(); b != bitsSet.rend(); ++b) {  // fp32 first, then 8 and 4 bits
     const int bits = *b;
     std::set<std::string> kernels;
@@ -188,22 +185,28 @@ std::vector<Plot> whoWinsPlots(const std::vector<BenchRecord>& records, const Ke
     WhoWinsFilter f;
     f.bits = bits;
     f.density = 1.0;
-    out.push_back(whoWinsPlot(whoWins(records, SweepAxis::N, SweepAxis::Threads, f), titles, order));
+    maps.push_back(whoWins(records, SweepAxis::N, SweepAxis::Threads, f));
     if (bits == 32 && !densities.empty()) {
-      const std::vector<int> threads = threadsSet.empty() ? std::vector<int>{} : std::vector<int>(threadsSet.begin(), threadsSet.end());
-      if (threads.empty()) {
+      if (threadsSet.empty()) {
         WhoWinsFilter d;
         d.bits = bits;
-        out.push_back(whoWinsPlot(whoWins(records, SweepAxis::N, SweepAxis::Density, d), titles, order));
+        maps.push_back(whoWins(records, SweepAxis::N, SweepAxis::Density, d));
       }
-      for (int t : threads) {
+      for (int t : threadsSet) {
         WhoWinsFilter d;
         d.bits = bits;
         d.threads = t;
-        out.push_back(whoWinsPlot(whoWins(records, SweepAxis::N, SweepAxis::Density, d), titles, order));
+        maps.push_back(whoWins(records, SweepAxis::N, SweepAxis::Density, d));
       }
     }
   }
+  // One colour per kernel that wins anywhere, the same in every map.
+  std::vector<std::string> order;
+  for (const WhoWinsMap& m : maps)
+    for (const std::string& id : m.kernels)
+      if (std::find(order.begin(), order.end(), id) == order.end()) order.push_back(id);
+  std::vector<Plot> out;
+  for (const WhoWinsMap& m : maps) out.push_back(whoWinsPlot(m, titles, order));
   return out;
 }
 
