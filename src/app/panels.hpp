@@ -44,6 +44,7 @@ void drawRunMineAgain(UiState& state, const Snapshot& snap, bool busy, bool load
 bool userKernelBusy();
 // The user kernel's record of the last rerun (null while none is in).
 const BenchRecord* mineRecord(const UiState& state, const Snapshot& snap);
+void drawDispatchView(UiState& state, const Snapshot& snap);                               // view_dispatch.cpp
 // Once per frame: ask the worker for the Access / Threads view's data when
 // the view is shown and its parameters changed (sets state.actions).
 void updateAccessRequests(UiState& state);

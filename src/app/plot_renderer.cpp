@@ -76,6 +76,13 @@ struct Nearest {
 
 Nearest findNearest(const plot::Plot& p, const plot::Frame& f, ImVec2 o, ImVec2 mouse) {
   Nearest best;
+  for (const plot::CellBox& b : f.cells)  // a categorical map: the cell under the mouse
+    if (b.rect.contains(mouse.x - o.x, mouse.y - o.y)) {
+      best.dist2 = 0;
+      best.at = {o.x + (b.rect.x0 + b.rect.x1) / 2, o.y + b.rect.y0};
+      best.text = p.cells[b.cell].hover;
+      return best;
+    }
   const float reach = f.fontPx * 2;
   for (std::size_t s = 0; s < p.series.size(); ++s) {
     const plot::Series& series = p.series[s];
@@ -145,6 +152,10 @@ void renderPlot(ImDrawList* dl, const plot::Plot& p, ImVec2 p0, ImVec2 p1, const
     // Series, clipped to the data area.
     dl->PushClipRect(at(a.x0, a.y0), at(a.x1 + 1, a.y1 + 1), true);
     const float thick = std::max(2.0f, fs * 0.13f);
+    for (const plot::CellBox& b : f.cells) {  // a categorical map: filled cells, white seams
+      dl->AddRectFilled(at(b.rect.x0, b.rect.y0), at(b.rect.x1, b.rect.y1), seriesColor(p, b.series));
+      dl->AddRect(at(b.rect.x0, b.rect.y0), at(b.rect.x1, b.rect.y1), IM_COL32(255, 255, 255, 255), 0.0f, 0, 2.0f);
+    }
     for (std::size_t s = 0; s < p.series.size(); ++s) {
       const plot::Series& series = p.series[s];
       const ImU32 col = seriesColor(p, s);
@@ -242,6 +253,7 @@ void renderPlot(ImDrawList* dl, const plot::Plot& p, ImVec2 p0, ImVec2 p1, const
         col = th.textDim;
       if (t.role == plot::TextRole::Marker && t.index < p.markers.size())
         col = p.markers[t.index].color ? toImColor(*p.markers[t.index].color) : th.axis;
+      if (t.role == plot::TextRole::CellLabel) col = IM_COL32(25, 25, 25, 255);  // on a light cell in either theme
       text(dl, o, t, col);
     }
 

@@ -175,6 +175,7 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
       {View::Threads, "Threads", "Which thread computed which block of C in a real parallel run, and when."},
       {View::Memory, "Memory", "The memory hierarchy measured: latency ladder, memory mountain, row vs column, bandwidth per level."},
       {View::Leaderboard, "Leaderboard", "The competition's ranking: the submissions in the leaderboard database."},
+      {View::Dispatch, "Dispatch", "Who wins where: the fastest kernel per size, threads and density, from the table `cachescope tune` measured."},
   };
   const char* lectureTip =
       "Lecture mode: the shipped lecture step by step, the class predicts before each result is revealed "
@@ -189,6 +190,7 @@ void drawMainWindow(UiState& state, const Snapshot& snap, const ProgressView& pr
       case View::Threads: drawThreadsView(state, snap, progress); break;
       case View::Memory: drawMemoryView(state, snap, progress); break;
       case View::Leaderboard: drawLeaderboardView(state, snap); break;
+      case View::Dispatch: drawDispatchView(state, snap); break;
     }
     ImGui::EndChild();
   };

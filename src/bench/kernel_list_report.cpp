@@ -21,9 +21,12 @@ std::string kernelListTable() {
   TextTable t;
   t.align.assign(5, Align::Left);
   t.rows.push_back({"id", "title", "params", "unit", "traced"});
-  for (const Kernel& k : kernels())
+  std::string statuses;  // under the table: a kernel's state on this machine
+  for (const Kernel& k : kernels()) {
     t.rows.push_back({k.info.id, k.info.title, usesText(k), rateUnit(k.info.unit), k.traceable() ? "yes" : "no"});
-  return layoutTable(t);
+    if (k.info.status) statuses += k.info.id + ": " + k.info.status() + "\n";
+  }
+  return layoutTable(t) + statuses;
 }
 
 nlohmann::json kernelListJson() {
@@ -37,6 +40,7 @@ nlohmann::json kernelListJson() {
                         {"trace_note", k.info.traceNote}, {"unit", rateUnit(k.info.unit)},
                         {"quantized", k.info.quantized}};
     if (!k.info.bits.empty()) j["bits"] = k.info.bits;
+    if (k.info.status) j["status"] = k.info.status();
     arr.push_back(j);
   }
   // The registry's roles, so that scripts (tools/compare-cachegrind) find

@@ -238,6 +238,10 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
     std::unique_ptr<Prepared> prepared;
     arena.execute([&] { prepared = k.prepare(problem, p); });
     const std::optional<std::size_t> nonzeros = prepared->storedNonzeros();
+    if (const std::optional<KernelChoice> c = prepared->choice()) {
+      r.chosenKernel = c->kernel;
+      r.choiceReason = c->reason;
+    }
     if (k.footprint) r.footprintBytes = k.footprint(p, nonzeros);
     r.fp32FootprintBytes = fp32Footprint(k.info.family, p);
     // A sparse kernel's work is what it does: 2 flops per stored nonzero of

@@ -17,7 +17,9 @@
 #include "cli/plot_output.hpp"
 #include "cli/progress_line.hpp"
 #include "engine/progress_ticker.hpp"
+#include "bench/dispatch_tune.hpp"
 #include "plot/bench_plots.hpp"
+#include "plot/who_wins.hpp"
 #include "report/atomic_file.hpp"
 #include "report/writers.hpp"
 
@@ -35,6 +37,7 @@ struct BenchArgs {
   std::string baseline;
   bool dryRun = false;
   bool quiet = false;
+  bool whoWins = false;
 };
 
 // Below this a run needs no warning: it is over before one would act on it.
@@ -112,6 +115,15 @@ int runBench(const BenchArgs& a) {
   if (!a.bits.empty()) spec.bits = parseIntList(a.bits, "bits");
   if (!a.density.empty()) spec.density = parseDoubleList(a.density, "density");
   std::vector<Job> jobs = planSweep(spec);
+  if (a.whoWins) {
+    if (a.plot.empty()) throw UsageError("--who-wins draws the map into --plot FILE.svg|png|pdf: give --plot");
+    std::vector<int> ns = spec.n;
+    std::sort(ns.begin(), ns.end());
+    ns.erase(std::unique(ns.begin(), ns.end()), ns.end());
+    if (spec.kernels.size() < 2 || ns.size() < 2 || (spec.threads.size() < 2 && spec.density.size() < 2))
+      throw UsageError("--who-wins needs two or more --kernels, two or more --n and two or more --threads or "
+                       "--density values (a map of n x threads, or density x n)");
+  }
   const std::vector<std::string> notes = parameterUseNotes(spec);
   RunOptions options{a.warmup, a.reps};
 
@@ -196,7 +208,12 @@ int runBench(const BenchArgs& a) {
   } else {
     std::cout << text;
   }
-  if (plotOut) {
+  if (plotOut && a.whoWins) {
+    const std::vector<plot::Plot> maps = plot::whoWinsPlots(records, kernelTitles());
+    if (maps.empty()) throw RunFailure("--who-wins: fewer than two kernels ran at two sizes: no map to draw");
+    plotOut->writeAll(maps);
+    std::cerr << "wrote " << a.plot << '\n';
+  } else if (plotOut) {
     plotOut->writeBench(records);
     std::cerr << "wrote " << a.plot << '\n';
   }
@@ -237,6 +254,9 @@ void addBenchCommand(CLI::App& root, Commands& commands) {
                   "Also draw the results to FILE.svg, FILE.png or FILE.pdf (" + std::to_string(plot::kExportWidth) +
                       "x" + std::to_string(plot::kExportHeight) +
                       ", no display needed): bars, or a sweep against the parameter that varies");
+  app->add_flag("--who-wins", a->whoWins,
+                "--plot draws the who-wins map instead: the fastest kernel per n x threads (at density 1) and per "
+                "density x n, coloured by kernel (needs 2+ kernels, 2+ n and 2+ threads or densities)");
   app->add_flag("--dry-run", a->dryRun,
                 "Check the options and outputs, print the job count and a rough run time, run nothing");
   app->add_flag("--quiet", a->quiet, "No progress on stderr (notes, warnings and errors still go there)");

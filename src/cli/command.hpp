@@ -29,6 +29,7 @@ void addProbeCommand(CLI::App& root, Commands& commands);
 void addLeaderboardCommand(CLI::App& root, Commands& commands);
 void addKernelCommand(CLI::App& root, Commands& commands);
 void addLectureCommand(CLI::App& root, Commands& commands);  // lecture_command.cpp
+void addTuneCommand(CLI::App& root, Commands& commands);     // tune_command.cpp
 // [SECTION] further commands register here
 
 // A command the executable adds to the core ones (the desktop app's `gui`,

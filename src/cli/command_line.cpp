@@ -26,6 +26,7 @@ int runCommandLine(int argc, const char* const* argv, const std::vector<AddComma
   addLeaderboardCommand(root, commands);
   addKernelCommand(root, commands);
   addLectureCommand(root, commands);
+  addTuneCommand(root, commands);
   // [SECTION] further commands register here
   for (AddCommand add : extra) add(root, commands);
 

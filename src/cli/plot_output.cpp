@@ -15,6 +15,8 @@ PlotOutput::PlotOutput(const std::string& path) {
 
 void PlotOutput::write(const plot::Plot& plot) { file_->write(plot); }
 
+void PlotOutput::writeAll(const std::vector<plot::Plot>& plots) { file_->write(plots); }
+
 void PlotOutput::writeBench(const std::vector<BenchRecord>& records) { file_->write(plot::benchPlots(records)); }
 
 }  // namespace cachescope::cli

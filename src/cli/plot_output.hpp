@@ -26,6 +26,8 @@ class PlotOutput {
   // or, when the records hold several densities, the density plot (time
   // against density, dense kernels as reference lines, the crossover marked).
   void writeBench(const std::vector<BenchRecord>& records);
+  // Several plots stacked in the one file (the who-wins maps).
+  void writeAll(const std::vector<plot::Plot>& plots);
   const std::string& path() const { return file_->path(); }
 
  private:

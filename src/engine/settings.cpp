@@ -33,6 +33,7 @@ const char* toString(View view) {
     case View::Threads: return "threads";
     case View::Memory: return "memory";
     case View::Leaderboard: return "leaderboard";
+    case View::Dispatch: return "dispatch";
   }
   return "?";
 }
@@ -51,7 +52,8 @@ const char* toString(SweepAxis axis) {
 }
 
 bool parseView(const std::string& text, View& out) {
-  for (View v : {View::Timings, View::Cache, View::Roofline, View::Access, View::Threads, View::Memory, View::Leaderboard})
+  for (View v : {View::Timings, View::Cache, View::Roofline, View::Access, View::Threads, View::Memory, View::Leaderboard,
+                 View::Dispatch})
     if (text == toString(v)) {
       out = v;
       return true;

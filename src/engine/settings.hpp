@@ -12,7 +12,7 @@
 
 namespace cachescope::engine {
 
-enum class View { Timings, Cache, Roofline, Access, Threads, Memory, Leaderboard };
+enum class View { Timings, Cache, Roofline, Access, Threads, Memory, Leaderboard, Dispatch };
 enum class Theme { Dark, Light };
 enum class SweepAxis { None, N, Block, Threads, Density };
 

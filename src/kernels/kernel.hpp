@@ -64,6 +64,13 @@ struct ErrorStats {
 
 ErrorStats compareOutputs(const std::vector<float>& out, const std::vector<float>& ref);
 
+// What a kernel that dispatches to another one ran, and why (the
+// dispatching kernel's Prepared::choice()).
+struct KernelChoice {
+  std::string kernel;  // the id of the kernel that runs
+  std::string reason;  // one line: "tuned at n=512 threads=1 (dispatch.json)", "heuristic: ..."
+};
+
 class Prepared {
  public:
   virtual ~Prepared() = default;
@@ -92,6 +99,8 @@ class Prepared {
   // (whatever the compiler made of it for the build's target); a library
   // kernel names the library's own choice. Reports record it per result.
   virtual std::string simdPath() const { return "none"; }
+  // For a kernel that dispatches to another: which one runs, and why.
+  virtual std::optional<KernelChoice> choice() const { return std::nullopt; }
 };
 
 struct KernelInfo {
@@ -104,6 +113,10 @@ struct KernelInfo {
   WorkUnit unit = WorkUnit::Flop;
   bool quantized = false;  // reports error against fp32
   std::vector<int> bits;   // accepted `bits` values when Param::Bits is used
+  // A line on the kernel's state on this machine, when it has one (the
+  // dispatching kernel: which dispatch table it uses, or why none); `list`
+  // and the GUI show it. Empty function: nothing to say.
+  std::function<std::string()> status;
 };
 
 struct Kernel {

@@ -26,6 +26,7 @@ Kernel makeMatmulInt8();
 Kernel makeMatmulInt4();
 Kernel makeMatmulSparse();
 Kernel makeMatmulBlas();
+Kernel makeMatmulAuto();
 // [SECTION] relu kernels
 Kernel makeReluNaive();
 Kernel makeReluSimd();
@@ -33,6 +34,11 @@ Kernel makeReluParallel();
 Kernel makeReluInt8();
 
 namespace {
+std::size_t& builtinCount() {
+  static std::size_t count = 0;
+  return count;
+}
+
 std::vector<Kernel>& registered() {
   static std::vector<Kernel> all = [] {
     std::vector<Kernel> v;
@@ -53,6 +59,7 @@ std::vector<Kernel>& registered() {
     v.push_back(makeMatmulInt4());
     v.push_back(makeMatmulSparse());
     v.push_back(makeMatmulBlas());
+    v.push_back(makeMatmulAuto());
     // [SECTION] relu kernels
     v.push_back(makeReluNaive());
     v.push_back(makeReluSimd());
@@ -60,6 +67,7 @@ std::vector<Kernel>& registered() {
     v.push_back(makeReluInt8());
     // Room for the kernels registered at run time, so that adding one never
     // reallocates (and never moves a Kernel someone points to).
+    builtinCount() = v.size();
     v.reserve(v.size() + kMaxRuntimeKernels);
     return v;
   }();
@@ -68,6 +76,11 @@ std::vector<Kernel>& registered() {
 }  // namespace
 
 const std::vector<Kernel>& kernels() { return registered(); }
+
+std::size_t builtinKernelCount() {
+  registered();
+  return builtinCount();
+}
 
 const Kernel& registerKernel(Kernel kernel) {
   std::vector<Kernel>& all = registered();
@@ -89,6 +102,7 @@ const KernelRoles& kernelRoles() {
     r.threads = "matmul.parallel";
     r.roofline = {"matmul.naive",  "matmul.reordered", "matmul.blocked", "matmul.simd",
                   "matmul.packed", "matmul.parallel",  "matmul.blas"};
+    r.dispatcher = "matmul.auto";
     r.precision = {{32, "matmul.packed"}, {8, "matmul.int8"}, {4, "matmul.int4"}};
     return r;
   }();

@@ -23,6 +23,10 @@ const std::vector<Kernel>& kernels();
 inline constexpr std::size_t kMaxRuntimeKernels = 64;
 const Kernel& registerKernel(Kernel kernel);
 
+// How many of kernels() are the built-in ones (the first); the rest were
+// registered at run time.
+std::size_t builtinKernelCount();
+
 // nullptr when the id is unknown.
 const Kernel* findKernel(const std::string& id);
 
@@ -36,6 +40,7 @@ struct KernelRoles {
   std::string blockSweep;                // the Cache view's hit rate against block size
   std::string threads;                   // the Threads view: a run with its tiles recorded
   std::vector<std::string> roofline;     // `roofline`'s default kernels
+  std::string dispatcher;                // the kernel that picks another by a dispatch table (tune)
   // The precision control: bits -> the kernel that runs matmul at that width.
   std::vector<std::pair<int, std::string>> precision;
   // The kernel of that width, "" none.

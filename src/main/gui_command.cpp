@@ -56,7 +56,7 @@ int runGui(const GuiArgs& a) {
   // Scenario first; explicit options override it.
   if (!a.scenario.empty()) engine::applyScenarioFile(o, a.scenario);
   if (!a.view.empty() && !engine::parseView(a.view, o.view))
-    throw UsageError("--view must be timings, cache, roofline, access, threads or memory (got '" + a.view + "')");
+    throw UsageError("--view must be timings, cache, roofline, access, threads, memory, leaderboard or dispatch (got '" + a.view + "')");
   if (!a.theme.empty() && !engine::parseTheme(a.theme, o.theme))
     throw UsageError("--theme must be light or dark (got '" + a.theme + "')");
   if (!a.lecture.empty()) {
@@ -128,7 +128,7 @@ void addGuiCommand(CLI::App& root, Commands& commands) {
   app->footer("Keys: F9 hides or shows the control panel, Esc cancels the job in flight, F11 fullscreen, F12 saves "
               "the window as PNG.");
   auto a = std::make_shared<GuiArgs>();
-  app->add_option("--view", a->view, "Tab to open: timings | cache | roofline | access | threads | memory | leaderboard");
+  app->add_option("--view", a->view, "Tab to open: timings | cache | roofline | access | threads | memory | leaderboard | dispatch");
   app->add_option("--set", a->sets,
                   "Start with KEY=VALUE (repeatable): n, block, threads, bits (quantized kernels), density, "
                   "kernels=ID,ID, sweep=n|block|threads|density; panel=0|1 (control panel); predict=0|1 (Predict first: "

@@ -152,6 +152,7 @@ std::vector<std::string> shortKernelNames(const std::vector<std::string>& ids) {
 
 std::vector<std::string> recordNotes(const BenchRecord& r) {
   std::vector<std::string> notes;
+  if (r.chosenKernel) notes.push_back("ran " + (r.choiceReason.empty() ? *r.chosenKernel : r.choiceReason));
   auto fmt = [](const char* f, double v) {
     char buf[64];
     std::snprintf(buf, sizeof buf, f, v);

@@ -19,7 +19,8 @@ const char* toString(SweepAxis axis);  // "n", "block", "threads", "density"
 // relu "naive"): those keep their whole id. Same order as `ids`.
 std::vector<std::string> shortKernelNames(const std::vector<std::string>& ids);
 
-// What a quantized or sparse record trades for its speed, one line each, as
+// What a dispatching record ran ("ran <id>: <reason>"), and what a quantized
+// or sparse record trades for its speed, one line each, as
 // the Timings table and the bars' hover read-outs show it beside the rate:
 // "error vs fp32: 0.0055 relative (max abs 0.13)", "footprint 0.25 MiB, 4.0x
 // smaller than fp32", "dense-equivalent 3035 GFLOP/s (...)". Empty for a

@@ -274,6 +274,14 @@ void drawPlot(cairo_t* cr, const Plot& plot, const Frame& f) {
   cairo_save(cr);
   cairo_rectangle(cr, a.x0, a.y0, a.width(), a.height());
   cairo_clip(cr);
+  for (const CellBox& b : f.cells) {  // a categorical map: filled cells, white seams
+    cairo_rectangle(cr, b.rect.x0, b.rect.y0, b.rect.width(), b.rect.height());
+    setColor(cr, seriesColor(plot, b.series));
+    cairo_fill_preserve(cr);
+    setColor(cr, kWhite);
+    cairo_set_line_width(cr, 2);
+    cairo_stroke(cr);
+  }
   for (std::size_t s = 0; s < plot.series.size(); ++s) drawSeries(cr, plot, f, s);
   cairo_restore(cr);
 

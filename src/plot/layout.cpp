@@ -373,6 +373,7 @@ const char* toString(TextRole role) {
     case TextRole::Legend: return "legend";
     case TextRole::Marker: return "marker";
     case TextRole::PointLabel: return "point label";
+    case TextRole::CellLabel: return "cell label";
     case TextRole::BarLabel: return "bar label";
   }
   return "?";
@@ -513,6 +514,10 @@ Frame layoutWith(const Plot& plot, float width, float height, float fontPx, cons
       widestY = withBarHeadroom(plot, baseY, f.yScale, (c.L * 2 + gap) * 3, c.L * 2 + gap);
     }
     f.yTicks = yTicksFor(f, F);
+    if (!plot.cells.empty() && !plot.y.categories.empty()) {  // a categorical map: a tick per category
+      f.yTicks.clear();
+      for (std::size_t i = 0; i < plot.y.categories.size(); ++i) f.yTicks.push_back({double(i), plot.y.categories[i]});
+    }
     // The left margin fits the widest label of any tick set the axis could
     // get, so it does not change with the height: a taller canvas never
     // makes the area narrower.
@@ -615,6 +620,30 @@ Frame layoutWith(const Plot& plot, float width, float height, float fontPx, cons
   }
 
   f.bars = barSpans(plot);
+  // --- cells of a categorical map, each label centred in its cell when it
+  // fits (wrapped at spaces and dots), else left to the hover read-out.
+  for (std::size_t i = 0; i < plot.cells.size(); ++i) {
+    const Cell& cell = plot.cells[i];
+    const float x0 = f.px(double(cell.x) - 0.5), x1 = f.px(double(cell.x) + 0.5);
+    const float y0 = f.py(double(cell.y) + 0.5), y1 = f.py(double(cell.y) - 0.5);
+    if (!std::isfinite(x0) || !std::isfinite(x1) || !std::isfinite(y0) || !std::isfinite(y1)) continue;
+    CellBox box;
+    box.rect = {x0, y0, x1, y1};
+    box.cell = i;
+    box.series = cell.series;
+    f.cells.push_back(box);
+    if (cell.label.empty()) continue;
+    const float room = box.rect.width() - gap;
+    if (room < F) continue;
+    std::vector<std::string> lines = wrapText(cell.label, room, F, measure);
+    bool fits = c.blockHeight(lines.size()) <= box.rect.height() - gap * 0.5f;
+    for (const std::string& l : lines) fits = fits && c.width(l) <= room;
+    if (!fits) continue;
+    const float top = (y0 + y1) / 2 - c.blockHeight(lines.size()) / 2;
+    const std::size_t first = f.texts.size();
+    c.block(lines, TextRole::CellLabel, (x0 + x1) / 2, top, Anchor::Middle);
+    for (std::size_t k = first; k < f.texts.size(); ++k) f.texts[k].index = i;
+  }
   // Labels placed from here on keep clear of every text so far (tick
   // labels included: a point label may overhang the area).
   std::vector<Rect> taken;

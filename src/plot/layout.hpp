@@ -31,6 +31,8 @@
 //     vertical line from y - errLow to y + errHigh with caps f.capPx wide.
 //     Lines draw their points as dots (unless dashed or !dots).
 //   - markers: a dashed vertical line across the area at f.px(m.x).
+//   - cells (a categorical map): f.cells, each rect filled with its series'
+//     colour, a thin white border between cells.
 //   - legend: f.legend is its box (empty when no series has a name); entry i
 //     has a swatch at f.legendEntries[i].swatch; its name is a text.
 //   - then every f.texts entry: pos is the baseline anchor (Start: left end,
@@ -68,7 +70,7 @@ struct Size {
   float width = 0, height = 0;
 };
 
-enum class TextRole { Title, Subtitle, YLabel, XLabel, YTick, XTick, Legend, Marker, PointLabel, BarLabel };
+enum class TextRole { Title, Subtitle, YLabel, XLabel, YTick, XTick, Legend, Marker, PointLabel, BarLabel, CellLabel };
 enum class Anchor { Start, Middle, End };
 
 const char* toString(TextRole role);
@@ -91,6 +93,14 @@ struct LegendEntry {
   Rect swatch;             // a line sample for Line series, a box for bars/points
 };
 
+// A cell of a categorical map as placed (Plot::cells[cell]); its label, when
+// it fits, is a CellLabel text (dark ink: cells are light tints).
+struct CellBox {
+  Rect rect;
+  std::size_t cell = 0;
+  std::size_t series = 0;
+};
+
 struct BarSpan {
   double x0 = 0, x1 = 0;   // data units along x
 };
@@ -110,6 +120,7 @@ struct Frame {
   std::vector<TextItem> texts;  // every text, in drawing order
 
   std::vector<std::vector<BarSpan>> bars;  // [series][point]; empty for non-bar series
+  std::vector<CellBox> cells;              // a categorical map's cells (draw them filled, under the texts)
   float capPx = 6;                         // error bar cap width
   float pointRadius = 3;
 

@@ -236,6 +236,7 @@ Range xRange(const Plot& plot) {
 
 Range yRange(const Plot& plot) {
   const Axis& axis = plot.y;
+  if (!plot.cells.empty() && !axis.categories.empty()) return Range{-0.5, double(axis.categories.size()) - 0.5};
   Extent e;
   for (const Series& s : plot.series)
     for (const Point& p : s.points) {

@@ -53,12 +53,24 @@ struct Axis {
   std::string unit;
 };
 
+// A cell of a categorical map (the who-wins map): at x category `x` and y
+// category `y` (both axes then have categories), filled with the colour of
+// series `series`, which the legend names (give those series no points);
+// `label` is written inside when it fits, `hover` is the read-out.
+struct Cell {
+  std::size_t x = 0, y = 0;
+  std::size_t series = 0;
+  std::string label;
+  std::string hover;
+};
+
 struct Plot {
   std::string title;               // wraps onto more lines when wider than the canvas
   std::string subtitle;            // e.g. host and parameters
   Axis x, y;
   std::vector<Series> series;
   std::vector<Marker> markers;
+  std::vector<Cell> cells;         // a categorical map; empty for charts
 };
 
 struct Tick {

@@ -93,8 +93,14 @@ void svgBody(std::ostream& os, const Plot& plot, const Frame& f, const std::stri
     }
   os << "</g>\n";
 
-  // Series, clipped to the data area.
+  // Series, clipped to the data area (a categorical map's cells first).
   os << "<g clip-path=\"url(#" << id << ")\">\n";
+  for (const CellBox& b : f.cells) {
+    const Color c = seriesColor(plot, b.series);
+    os << "<rect class=\"cell\" x=\"" << num(b.rect.x0) << "\" y=\"" << num(b.rect.y0) << "\" width=\""
+       << num(b.rect.width()) << "\" height=\"" << num(b.rect.height()) << "\" fill=\"" << rgb(c)
+       << "\" stroke=\"#ffffff\" stroke-width=\"2\"><title>" << escape(plot.cells[b.cell].hover) << "</title></rect>\n";
+  }
   for (std::size_t s = 0; s < plot.series.size(); ++s) {
     const Series& series = plot.series[s];
     const Color c = seriesColor(plot, s);

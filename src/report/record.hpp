@@ -46,6 +46,9 @@ struct BenchRecord {
   // The instruction-set path the kernel ran (Prepared::simdPath: "avx2",
   // "avx512", "avx512-vnni", "scalar", "none" for plain C++).
   std::string simdPath;
+  // A dispatching kernel: the kernel it ran and why (Prepared::choice()).
+  std::optional<std::string> chosenKernel;
+  std::string choiceReason;
   Outcome outcome = Outcome::Ok;    // numbers are valid only when Ok
   std::string failure;              // why, when outcome is Failed
 };

@@ -105,14 +105,15 @@ std::string footprintRatioText(double footprint, double fp32) {
 
 std::string formatTable(const std::vector<BenchRecord>& records, const ReportOptions& options) {
   enum Col { Kernel, N, Block, Threads, Bits, Density, Reps, Median, Stddev, Min, Rate, Unit, DenseEq, Speedup,
-             Footprint, VsFp32, MaxAbs, RelErr, Notes, Count };
+             Footprint, VsFp32, MaxAbs, RelErr, Chose, Notes, Count };
   TextTable t;
   t.align.assign(Count, Align::Right);
-  t.align[Kernel] = t.align[Unit] = t.align[VsFp32] = t.align[Notes] = Align::Left;
+  t.align[Kernel] = t.align[Unit] = t.align[VsFp32] = t.align[Chose] = t.align[Notes] = Align::Left;
   t.rows.push_back({"kernel", "n", "block", "threads", "bits", "density", "reps", "median", "stddev", "min", "rate",
-                    "unit", "", "", "", "", "", "", ""});
+                    "unit", "", "", "", "", "", "", "", ""});
   // Columns that only some rows fill get their header only when a row fills them.
   bool anyDense = false, anySpeedup = false, anyFootprint = false, anyErr = false, anyNotes = false;
+  std::vector<std::string> choices;  // "<row>: <reason>" of each dispatching row
   std::vector<std::string> notes;  // distinct warnings, numbered in order of appearance
   std::vector<std::string> noteRows;  // the first row that has it
   std::vector<std::size_t> noteCount;  // how many rows have it
@@ -128,6 +129,10 @@ std::string formatTable(const std::vector<BenchRecord>& records, const ReportOpt
       row[Footprint] = bytesText(*r.footprintBytes);
       if (r.fp32FootprintBytes) row[VsFp32] = footprintRatioText(*r.footprintBytes, *r.fp32FootprintBytes);
       anyFootprint = true;
+    }
+    if (r.chosenKernel) {
+      row[Chose] = *r.chosenKernel;
+      choices.push_back(rowName(r) + ": " + r.choiceReason);
     }
     std::string marks;
     for (const std::string& w : r.warnings) {
@@ -184,6 +189,7 @@ std::string formatTable(const std::vector<BenchRecord>& records, const ReportOpt
     head[RelErr] = "rel err";
   }
   if (anyNotes) head[Notes] = "notes";
+  if (!choices.empty()) head[Chose] = "ran";
 
   std::ostringstream os;
   for (const std::string& line : contextLines()) os << line << '\n';
@@ -196,6 +202,7 @@ std::string formatTable(const std::vector<BenchRecord>& records, const ReportOpt
                     "so rel err is the cost of pruning A to its density, not a bug)\n";
   if (anyDense) os << "sparse: rate counts the nonzero work 2 nnz n; dense-eq = 2n^3 / median, a time ratio "
                       "against the dense kernels, not a speed of the hardware\n";
+  for (const std::string& c : choices) os << "ran " << c << '\n';
   for (std::size_t i = 0; i < notes.size(); ++i) {
     const std::string rows = noteCount[i] == 1 ? noteRows[i]
                              : noteCount[i] == records.size()
@@ -214,7 +221,7 @@ std::string formatCsv(const std::vector<BenchRecord>& records, const ReportOptio
   os << '\n';
   os << "kernel,n,block,threads,bits,density,warmup,reps,median_s,mean_s,stddev_s,min_s,max_s,work,rate,unit,"
         "err_max_abs,err_relative,failure,footprint_bytes,fp32_footprint_bytes,dense_equivalent_rate,speedup,"
-        "warnings,simd_path,unreliable\n";
+        "warnings,simd_path,unreliable,chosen_kernel,choice_reason\n";
   for (const BenchRecord& r : records) {
     std::string failure = failureText(r);
     for (char& ch : failure)
@@ -228,7 +235,7 @@ std::string formatCsv(const std::vector<BenchRecord>& records, const ReportOptio
        << optNum(r.errRelative) << ',' << failure << ',' << optNum(r.footprintBytes, 12) << ','
        << optNum(r.fp32FootprintBytes, 12) << ',' << optNum(r.denseEquivalentRate) << ','
        << optNum(speedupOf(r, records, options)) << ',' << csvField(warnings) << ',' << csvField(r.simdPath) << ','
-       << csvField(r.unreliable) << '\n';
+       << csvField(r.unreliable) << ',' << r.chosenKernel.value_or("") << ',' << csvField(r.choiceReason) << '\n';
   }
   return os.str();
 }
@@ -251,6 +258,7 @@ std::string formatJson(const std::vector<BenchRecord>& records, const ReportOpti
     j["warnings"] = r.warnings;
     j["simd_path"] = r.simdPath;
     j["unreliable"] = r.unreliable;  // "" when none of the rules fired
+    if (r.chosenKernel) j["chosen"] = {{"kernel", *r.chosenKernel}, {"reason", r.choiceReason}};
     if (r.footprintBytes) j["footprint_bytes"] = *r.footprintBytes;
     if (r.fp32FootprintBytes) j["fp32_footprint_bytes"] = *r.fp32FootprintBytes;
     if (r.outcome != Outcome::Ok) {

@@ -138,7 +138,9 @@ TEST_CASE("every format gives each row its unit, footprint and error, and JSON n
   REQUIRE(csv.code == 0);
   CHECK(csv.out.rfind("# cachescope ", 0) == 0);
   CHECK(csv.out.find("\n# host: ") != std::string::npos);
-  CHECK(csv.out.find("dense_equivalent_rate,speedup,warnings,simd_path,unreliable\n") != std::string::npos);
+  CHECK(csv.out.find("dense_equivalent_rate,speedup,warnings,simd_path,unreliable,chosen_kernel,choice_reason
+") !=
+        std::string::npos);
 }
 
 TEST_CASE("bench --baseline names the kernel speedups are against", "[cli][hall]") {

@@ -15,7 +15,9 @@ TEST_CASE("every kernel that takes threads gives the one-thread result for 2 to 
   int checked = 0;
   for (const Kernel& k : kernels()) {
     if (!k.uses(Param::Threads)) continue;
-    const bool exact = k.info.id != "matmul.blas";
+    // The library's own threads may split differently; the dispatcher may
+    // pick another kernel for another thread count.
+    const bool exact = k.info.id != "matmul.blas" && k.info.id != "matmul.auto";
     for (int n : {1, 31, 130, 300}) {
       Problem problem = makeProblem(k.info.family, n, 21);
       Params p;

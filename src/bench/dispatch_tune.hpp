@@ -1,0 +1,93 @@
+// Measuring the dispatch table (kernels/dispatch.hpp) and checking the
+// dispatcher against it: `cachescope tune` and `tune --check`. Every time
+// comes from runJob, the bench runner's protocol (warmup, repetitions,
+// median), inside an arena of the point's thread count.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bench/runner.hpp"
+#include "kernels/dispatch.hpp"
+
+namespace cachescope {
+
+struct TuneSpec {
+  std::vector<int> n = {32, 64, 128, 256, 512, 1024};
+  std::vector<int> threads;                  // empty: 1 .. this machine's cores (at most 2)
+  std::vector<int> bits = {32, 8, 4};
+  std::vector<double> density = {0.01, 0.05, 0.2, 0.5};  // 1 is always added (the dense points)
+};
+
+// A candidate more than this many times slower than a point's winner is not
+// measured at the next larger n of the same (bits, threads, density): the
+// naive loops lose by 10-100x from n = 64 on, and timing them at n = 512
+// would be most of a tune's time. The table records it under "skipped".
+// A time copied from another thread count or density is never pruned (it
+// costs nothing).
+inline constexpr double kTunePruneFactor = 4.0;
+
+// Checks the lists (n > 0, threads 1 .. cores, bits 32/8/4, density in
+// (0, 1]); throws UsageError naming the flag.
+void checkTuneSpec(const TuneSpec& spec);
+
+struct TuneProgress {
+  int job = 0, jobs = 1;  // measurements done / planned (an upper bound: pruning skips some)
+  std::string what;       // "matmul.blas n=256 threads=2"
+};
+using TuneProgressFn = std::function<void(const TuneProgress&)>;
+
+// Measures every candidate at every grid point (bits x threads x n x density;
+// quantized widths at density 1 only) and returns the table for this host.
+// A kernel that ignores threads is measured at the first thread count and
+// its time copied to the others, a dense kernel at density 1 and copied to
+// the lower densities (its run does not depend on either). Throws Cancelled
+// when `cancel` became true, RunFailure when a point has no successful run.
+DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, const TuneProgressFn& progress = {},
+                           const std::atomic<bool>* cancel = nullptr);
+
+// One row of the check: the dispatcher against the fastest candidate.
+struct DispatchCheckRow {
+  Params params;
+  bool tuned = false;            // a tuned point (target 5%), else between tuned points (10%)
+  std::string chosen, reason;    // what the dispatcher ran
+  double autoS = 0;              // its median over the rounds
+  std::string best;              // the fastest candidate measured here (by median)
+  double bestS = 0;
+  double ratio = 0;              // autoS / bestS: medians
+  // The same with each kernel's fastest round (the run least disturbed by
+  // other programs): on a shared machine medians move by 20-30% between
+  // runs of one kernel, the fastest rounds by a few per cent.
+  double autoMinS = 0, bestMinS = 0, minRatio = 0;
+  double limit = 0;              // 1.05 or 1.10
+  // Passes when either estimate is within the limit: a slower choice is
+  // slower in both; noise rarely hits both the same way.
+  bool pass() const { return std::min(ratio, minRatio) <= limit; }
+};
+
+// The points the check measures: every tuned point, and between each pair
+// of neighbouring tuned n (at a tuned density) the geometric mean rounded
+// to a multiple of 8, and between neighbouring densities (at a tuned n)
+// their geometric mean.
+std::vector<std::pair<Params, bool>> dispatchCheckPoints(const DispatchTable& table);
+
+// Times the dispatcher and every candidate not skipped at a neighbouring
+// tuned point, interleaved (`options.reps` rounds of one warmup and one
+// timed run each, kernel after kernel, so a drift of the machine hits them
+// alike), and compares the medians.
+std::vector<DispatchCheckRow> checkDispatch(const DispatchTable& table, const RunOptions& options,
+                                            const TuneProgressFn& progress = {},
+                                            const std::atomic<bool>* cancel = nullptr);
+
+// The table's times as bench records (one per candidate and point, every
+// parameter set), for the who-wins map (plot/who_wins.hpp).
+std::vector<BenchRecord> dispatchTableRecords(const DispatchTable& table);
+
+// Every registered kernel's title by id, for a plot's legend.
+std::map<std::string, std::string> kernelTitles();
+
+}  // namespace cachescope
