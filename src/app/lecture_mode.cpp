@@ -74,7 +74,8 @@ bool LectureMode::open(const std::string& path, UiState& state) {
     const LectureStep& s = lecture_->steps[i];
     data_[i].needsSweep = s.launch.sweep != SweepAxis::None;
     data_[i].needsProbe = s.launch.view == View::Memory;
-    data_[i].needsTiming = s.launch.view != View::Memory;
+    // A Leaderboard step shows the class's database: it times nothing.
+    data_[i].needsTiming = s.launch.view != View::Memory && s.launch.view != View::Leaderboard;
     answers_.push_back(initialGuess(s.question));
   }
   state.lectureActive = true;

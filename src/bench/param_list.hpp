@@ -20,7 +20,7 @@ namespace cachescope {
 // not a sweep anyone can wait for; the sweep's job count has its own bound.
 inline constexpr std::size_t kMaxListValues = 10000;
 
-// "matmul.naive,,matmul.blocked" -> {"matmul.naive", "matmul.blocked"}:
+// "a,,b" -> {"a", "b"}:
 // the comma-separated id lists of --kernels and --set kernels=. Spaces around
 // an id are dropped ("a, b" is "a,b") and so are empty items; the ids are not
 // checked here.

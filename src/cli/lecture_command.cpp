@@ -18,6 +18,8 @@
 #include "engine/lecture.hpp"
 #include "engine/worker.hpp"
 #include "kernels/registry.hpp"
+#include "leaderboard/database.hpp"
+#include "leaderboard/ranking.hpp"
 #include "platform/errors.hpp"
 #include "plot/bench_plots.hpp"
 #include "plot/export.hpp"
@@ -62,13 +64,46 @@ struct StepOutput {
   std::string error;
 };
 
+// A Leaderboard step's numbers: the class's ranking in `path`, one line an
+// entry ("1. alice: 41.2 GFLOP/s, 87% of OpenBLAS, 35x naive"), or why none.
+std::vector<std::string> leaderboardLines(const std::string& path) {
+  std::vector<std::string> lines;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return {"no submissions yet (" + path + " does not exist)"};
+  std::vector<leaderboard::Ranking> rankings;
+  try {
+    leaderboard::Database db(path, 2.0);
+    rankings = leaderboard::rankEntries(db.entries());
+  } catch (const std::exception& e) {
+    return {std::string("leaderboard not read: ") + e.what()};
+  }
+  if (rankings.empty()) return {"no submissions yet in " + path};
+  for (const leaderboard::Ranking& r : rankings) {
+    lines.push_back("competition " + r.competition + " (n=" + std::to_string(r.protocol.n) + "), " + r.rankedByText() +
+                    ":");
+    for (const leaderboard::RankedEntry& e : r.rows) {
+      const leaderboard::Submission& s = e.entry;
+      std::string line = (e.rank ? std::to_string(e.rank) + ". " : std::string("unranked: ")) + s.name + ": ";
+      if (!s.ranked()) {
+        line += s.failure.empty() ? "not verified" : s.failure;
+      } else {
+        line += fmt("%.3g ", *s.rate) + s.unit + ", " + fmt("%.0f%% of OpenBLAS", *s.percentOfLibrary);
+        if (s.speedupOverBaseline) line += ", " + fmt("%.3gx naive", *s.speedupOverBaseline);
+      }
+      lines.push_back(line);
+    }
+  }
+  return lines;
+}
+
 StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step, const engine::Guess* guess) {
   using namespace engine;
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   StepOutput out;
   const LaunchOptions& o = step.launch;
-  if (o.view != View::Memory) {  // a Memory step times no kernel
+  // A Memory step times no kernel; a Leaderboard step reads the class's database.
+  if (o.view != View::Memory && o.view != View::Leaderboard) {
     Request timing;
     timing.kind = RequestKind::Timing;
     timing.settings = o.settings;
@@ -112,6 +147,7 @@ StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step, cons
   }
   out.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
 
+  if (o.view == View::Leaderboard) out.numbers = leaderboardLines(leaderboard::defaultDatabasePath());
   const std::vector<BenchRecord>& recs = out.results.records;
   for (const BenchRecord& r : recs) {
     if (r.outcome != Outcome::Ok) {
@@ -120,6 +156,7 @@ StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step, cons
     }
     std::string line = r.kernel + " n=" + std::to_string(r.n) + ": " + fmt("%.3g ", r.rate) + r.unit + ", median " +
                        fmt("%.3g ms", r.medianS * 1e3);
+    if (r.chosenKernel) line += ", ran " + *r.chosenKernel + " (" + r.choiceReason + ")";
     if (r.errRelative) line += ", error vs fp32 " + fmt("%.2g", *r.errRelative);
     if (r.footprintBytes && r.fp32FootprintBytes && *r.footprintBytes != *r.fp32FootprintBytes) line += ", operands " + footprintRatioText(*r.footprintBytes, *r.fp32FootprintBytes);
     out.numbers.push_back(line);

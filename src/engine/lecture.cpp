@@ -119,7 +119,8 @@ void applyStepSetting(const Where& w, LaunchOptions& launch, const std::string& 
 
 std::vector<std::string> viewNames() {
   std::vector<std::string> out;
-  for (View v : {View::Timings, View::Cache, View::Roofline, View::Access, View::Threads, View::Memory})
+  for (View v :
+       {View::Timings, View::Cache, View::Roofline, View::Access, View::Threads, View::Memory, View::Leaderboard})
     out.push_back(toString(v));
   return out;
 }

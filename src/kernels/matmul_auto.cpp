@@ -53,6 +53,7 @@ class AutoPrepared final : public Prepared {
   std::vector<float> output() const override { return inner_->output(); }
   std::vector<float> expected() const override { return inner_->expected(); }
   double tolerance() const override { return inner_->tolerance(); }
+  std::string simdPath() const override { return inner_->simdPath(); }
   std::optional<std::size_t> storedNonzeros() const override { return nonzeros_; }
   std::optional<KernelChoice> choice() const override {
     return KernelChoice{choice_.kernel->info.id, choice_.reason};

@@ -2,7 +2,7 @@
 // (what to trace, which caches) in, per-level counters out.
 //
 //   SimulationRequest req;
-//   req.kernel = {"matmul.naive", 512};
+//   req.kernel = {naiveId, 512};         // an id from the registry
 //   req.cache = hierarchyFor(hostPreset());
 //   SimulationResult r = simulate(req);   // r.levels[0].hitRate() ...
 //

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include <catch2/catch.hpp>
 
@@ -183,4 +184,30 @@ TEST_CASE("leaderboard submit --plugin: a right student kernel is ranked, a bugg
   CHECK(entries[1]["rank"].is_null());
   CHECK(entries[1]["verified"] == false);
   CHECK(entries[1]["rate"].is_null());
+}
+
+TEST_CASE("a lecture's leaderboard step lists the class's ranking in the handout") {
+  test::TempDir dir;
+  const char* old = std::getenv("XDG_DATA_HOME");
+  const std::string saved = old ? old : "";
+  ::setenv("XDG_DATA_HOME", dir.path.c_str(), 1);
+  {
+    leaderboard::Database db(leaderboard::defaultDatabasePath());
+    db.insert(test::entry("anna", 80, 160));
+    db.insert(test::entry("ben", 120, 160));
+    db.insert(test::wrongEntry("carl"));
+  }
+  const std::string lecture = dir.file("class.json");
+  test::writeText(lecture, R"({"title": "Class", "steps": [
+    {"view": "leaderboard", "title": "The class leaderboard", "caption": "Ranked.", "set": {}}]})");
+  const std::string out = dir.file("handout");
+  const test::CliResult r = runCli({"lecture", "--export", out, lecture});
+  if (old) ::setenv("XDG_DATA_HOME", saved.c_str(), 1); else ::unsetenv("XDG_DATA_HOME");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const std::string page = test::readText(out + "/index.html");
+  CHECK(page.find("The class leaderboard") != std::string::npos);
+  CHECK(page.find("1. ben: 120 GFLOP/s, 75% of OpenBLAS") != std::string::npos);
+  CHECK(page.find("2. anna: 80 GFLOP/s, 50% of OpenBLAS") != std::string::npos);
+  CHECK(page.find("unranked: carl: wrong result at C[3][17]") != std::string::npos);
 }
