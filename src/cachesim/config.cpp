@@ -54,7 +54,9 @@ MemoryEstimate simulatorBytes(const HierarchyConfig& c) {
     else
       // Level: tag + dirty byte per line, last way per set, PLRU bits per set.
       m.levels += lines * (8 + 1) + sets * 4 + (c.replacement == Replacement::Plru ? sets * 8 : 0);
-    if (c.missClasses == MissClasses::On) m.shadows += lines * (16 + 2 * 12);
+    // ShadowLru per line: hash slots (2 x 12 bytes at load <= 1/2), a stamp,
+    // its ring (up to 4 x 4 bytes), and the level's id per way (4 bytes).
+    if (c.missClasses == MissClasses::On) m.shadows += lines * (2 * 12 + 8 + 16 + 4);
   }
   return m;
 }

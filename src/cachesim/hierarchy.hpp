@@ -133,7 +133,10 @@ class Hierarchy {
     validate(c);
     for (std::size_t i = 0; i < c.levels.size(); ++i) {
       levels_.emplace_back(c.levels[i], c.seed + i * SplitMix64::kGamma);
-      if (classify_) shadows_.emplace_back(c.levels[i].lines());
+      if (classify_) {
+        shadows_.emplace_back(c.levels[i].lines());
+        wayIds_.emplace_back(c.levels[i].lines(), ShadowLru::kNoId);
+      }
     }
     if (prefetchOn_) {
       prefetchers_.resize(c.levels.size());
@@ -144,6 +147,7 @@ class Hierarchy {
     if constexpr (kHasView) {
       batchLoop_ = !classify_ && !prefetchOn_ && writeBack_ && levels_[0].narrow() &&
                    (levelCount_ == 1 || (levels_[1].narrow() && levels_[1].lineShift() == shift0_));
+      classifiedLoop_ = classify_ && !prefetchOn_ && writeBack_ && levels_[0].narrow();
     }
   }
 
@@ -161,6 +165,23 @@ class Hierarchy {
   bool classifies() const { return classify_; }
   // Whether countBatch runs its inline loop (else count() per reference).
   bool batchesInline() const { return batchLoop_; }
+
+  // Whether a read of the line that L1's set used last may be counted
+  // without simulating it (TraceSink::filterRepeatedReads): such a read
+  // hits and changes nothing with every policy (LRU: the line is already
+  // the most recent; FIFO and random: a hit changes nothing; tree-PLRU:
+  // the same way's path again), and no level below sees it. Not with
+  // write-through (a write that misses allocates nothing, so the set's
+  // last line may be absent), the three-C shadow (it orders every access), a prefetcher (a hit may
+  // trigger), back-invalidation (the line may have left L1), L1 lines
+  // under 8 bytes (a batched reference could cover two) or a set count
+  // that is no power of two (the sink's table takes a mask).
+  bool filtersRepeatedReads() const {
+    return writeBack_ && !classify_ && !prefetchOn_ && !inclusive_ && shift0_ >= 3 && std::has_single_bit(levels_[0].sets());
+  }
+  std::uint32_t lineShift0() const { return shift0_; }
+  // Counts reads that the sink filtered (each one an L1 hit).
+  void countFilteredReads(std::uint64_t reads) { counters_[0].accesses += reads; }
 
   // Zeroes the counters and keeps the contents: the end of a warm-up.
   void resetCounters() {
@@ -198,6 +219,11 @@ class Hierarchy {
           batchLoop<true, true, 8>(addresses, flags, n);
         else
           fast ? batchLoop<true, true>(addresses, flags, n) : batchLoop<true, false>(addresses, flags, n);
+        return;
+      }
+      if (classifiedLoop_) {
+        std::has_single_bit(levels_[0].sets()) ? classifiedLoop<true>(addresses, flags, n)
+                                               : classifiedLoop<false>(addresses, flags, n);
         return;
       }
     }
@@ -283,6 +309,51 @@ class Hierarchy {
     if constexpr (kTwo) counters_[1].accesses += misses;  // the fetches, all reads
   }
 
+  // countBatch's loop with the three-C split (write-back, no prefetch, a
+  // narrow L1): L1's lookup inline, a hit's shadow update by the id kept
+  // for its way (no hash probe), everything else (L1's misses, the levels
+  // below, references larger than a line) the general code. Events in the
+  // order of lookup() and classifiedLookup().
+  // kPow2: L1's set count is a power of two (a mask).
+  template <bool kPow2>
+  void classifiedLoop(const std::uint64_t* addresses, const RefFlags* flags, std::size_t n) {
+    auto l1 = levels_[0].view();
+    ShadowLru& shadow = shadows_[0];
+    std::uint32_t* const ids = wayIds_[0].data();
+    const std::uint64_t ways = levels_[0].ways(), mask = levels_[0].sets() - 1;
+    const std::uint32_t shift = shift0_;
+    std::uint64_t accesses = 0, writes = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t address = addresses[i];
+      const std::uint32_t f = std::uint32_t(flags[i]);
+      if ((f >> 1) > shift) [[unlikely]] {  // larger than a line
+        countOutOfLine(address, f);
+        continue;
+      }
+      const std::uint64_t line = address >> shift;
+      const std::uint32_t write = f & 1;
+      ++accesses;
+      writes += write;
+      const std::uint64_t set = kPow2 ? line & mask : l1.setOf(line);
+      const typename LevelT::Key key(line);
+      const std::uint32_t way = l1.lookup(set, key, write);
+      if (way != LevelT::kMiss) [[likely]] {
+        std::uint32_t& id = ids[set * ways + way];
+        if (id != ShadowLru::kNoId) [[likely]]
+          shadow.touch(id, true);
+        else
+          id = shadow.access(line, true).id;
+        continue;
+      }
+      classifiedMissL1(line, write != 0, set);
+    }
+    counters_[0].accesses += accesses;
+    counters_[0].writes += writes;
+  }
+  [[gnu::noinline]] void classifiedMissL1(std::uint64_t line, bool write, std::uint64_t set) {
+    miss<false>(0, line, write, nullptr, set, shadows_[0].access(line, true));
+  }
+
   [[gnu::noinline]] void countOutOfLine(std::uint64_t address, std::uint32_t flags) {
     count(address, std::uint32_t(1) << (flags >> 1), Op(flags & 1));
   }
@@ -327,19 +398,29 @@ class Hierarchy {
 
   [[gnu::noinline]] void writeThrough(int lvl, std::uint64_t line) { below<false>(lvl, line, true, nullptr); }
 
+  // The three-C path: the level first, then its shadow. A hit knows the
+  // line's shadow id from wayIds_ (the id of the line in each way, set at
+  // every demand fill), so only a miss (or a hit on a prefetched line, whose
+  // fill had no id) probes the shadow's hash table.
   template <bool kEvent>
   [[gnu::noinline]] void classifiedLookup(int lvl, std::uint64_t line, bool write, AccessEvent* ev) {
     LevelT& L = levels_[std::size_t(lvl)];
-    const ShadowLru::Result shadow = shadows_[std::size_t(lvl)].access(line, !write || writeBack_);
+    ShadowLru& shadow = shadows_[std::size_t(lvl)];
+    const bool allocate = !write || writeBack_;
     const std::uint64_t set = L.setOf(line);
     const std::uint32_t way = L.lookup(set, line, write && writeBack_);
     if (way != LevelT::kMiss) {
+      const std::uint32_t id = wayIds_[std::size_t(lvl)][set * L.ways() + way];
+      if (id != ShadowLru::kNoId)
+        shadow.touch(id, allocate);
+      else
+        wayIds_[std::size_t(lvl)][set * L.ways() + way] = shadow.access(line, allocate).id;
       if constexpr (kEvent) recordHit(lvl, set, way, ev);
       if (write && !writeBack_) below<false>(lvl, line, true, nullptr);
       if (prefetchOn_) prefetchOnHit(lvl, line, write);
       return;
     }
-    miss<kEvent>(lvl, line, write, ev, set, shadow);
+    miss<kEvent>(lvl, line, write, ev, set, shadow.access(line, allocate));
   }
 
   template <bool kEvent>
@@ -368,6 +449,7 @@ class Hierarchy {
     }
     below<kEvent>(lvl, line, false, ev);
     const auto v = L.fill(set, line, write && writeBack_);
+    if (classify_) wayIds_[std::size_t(lvl)][set * L.ways() + v.way] = shadow.id;
     if constexpr (kEvent) {
       LevelEvent& e = ev->level[std::size_t(lvl)];
       e.filled = true;
@@ -474,7 +556,11 @@ class Hierarchy {
   void prefetchFill(int lvl, std::uint64_t line, bool own) {
     LevelT& L = levels_[std::size_t(lvl)];
     LevelCounters& c = counters_[std::size_t(lvl)];
-    const auto v = L.fill(L.setOf(line), line, false);
+    const std::uint64_t set = L.setOf(line);
+    const auto v = L.fill(set, line, false);
+    // A prefetch is no access of the shadow: the line's id is looked up at
+    // its first demand hit.
+    if (classify_) wayIds_[std::size_t(lvl)][set * L.ways() + v.way] = ShadowLru::kNoId;
     if (own) prefetchers_[std::size_t(lvl)].pending.insert(line);
     if (v.line == kInvalidLine) return;
     prefetchLeft(lvl, v.line);
@@ -565,9 +651,13 @@ class Hierarchy {
   PrefetchConfig prefetch_;
   std::vector<Prefetcher> prefetchers_;  // per level, when prefetchOn_
   bool batchLoop_ = false;
+  bool classifiedLoop_ = false;
   std::uint32_t shift0_ = 0;
   std::vector<LevelT> levels_;
   std::vector<ShadowLru> shadows_;
+  // With the three-C split, per level: the shadow id of the line in each
+  // (set, way), at set * ways + way (ShadowLru::kNoId: not known).
+  std::vector<std::vector<std::uint32_t>> wayIds_;
   std::array<LevelCounters, kMaxLevels> counters_{};
   MemoryCounters memory_;
 };

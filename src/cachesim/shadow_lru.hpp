@@ -5,11 +5,20 @@
 //   capacity    if the fully associative LRU cache misses too,
 //   conflict    otherwise (only the set mapping made it miss).
 //
-// O(1) per access: one open-addressing hash table maps a line to its node in
-// an intrusive recency list, or to "seen, not resident". The table keeps
-// every line ever seen (16 bytes each), so it grows with the footprint, not
-// with the trace length. It is still the expensive part of a simulation
-// (a hash probe per access at every level), hence MissClasses::Off.
+// Recency by time stamps, amortised O(1) per access and no list to splice:
+// every line seen gets a stable id (an open-addressing hash table maps the
+// line to it, 12 bytes a line) and keeps the time of its last access. A ring
+// indexed by time holds the id accessed at each time; the resident lines are
+// exactly those stamped at or after `tail`, the time of the least recently
+// used one (stamps in the ring that a later access superseded are dead and
+// skipped). A hit restamps its line; a miss that fills evicts the oldest live
+// stamp when the cache is full. When the ring runs out, the live stamps are
+// renumbered in order into a fresh window, so memory stays about twice the
+// resident lines however long the stream is.
+//
+// touch(id) is access() without the hash probe, for a caller that already
+// knows the line's id (the hierarchy keeps the id of every line its level
+// holds next to the level's ways: a real hit needs no probe at all).
 #pragma once
 
 #include <cstdint>
@@ -19,9 +28,12 @@ namespace cachescope::sim {
 
 class ShadowLru {
  public:
+  static constexpr std::uint32_t kNoId = ~std::uint32_t(0);
+
   struct Result {
     bool seen;  // the line was accessed at this level before
     bool hit;   // and is still resident in the fully associative LRU cache
+    std::uint32_t id = kNoId;  // the line's id (access() only)
   };
 
   explicit ShadowLru(std::uint64_t capacityLines);
@@ -29,29 +41,58 @@ class ShadowLru {
   // `allocate` false: a miss does not bring the line in (no-write-allocate
   // writes), but it counts as seen.
   Result access(std::uint64_t line, bool allocate);
+  // The same for the line with this id (from an earlier access()).
+  [[gnu::always_inline]] Result touch(std::uint32_t id, bool allocate) {
+    const std::uint64_t t = stamp_[id];
+    if (t == now_) return {true, true, id};  // the most recent line again
+    const bool hit = t >= tail_;
+    if (!hit && !allocate) return {true, false, id};
+    restamp(id, hit);
+    return {true, hit, id};
+  }
 
   std::uint64_t capacity() const { return capacity_; }
 
  private:
-  static constexpr std::int32_t kNotResident = -1;
   static constexpr std::uint64_t kEmpty = ~std::uint64_t(0);
+  // Stamps: 0 seen but never resident (a no-write-allocate first touch),
+  // then times from 2 (now_ starts at 1, which no line has).
+  static constexpr std::uint64_t kSeenOnly = 0, kFirstTime = 2;
 
   std::uint64_t slotOf(std::uint64_t line) const;  // its slot or the empty slot where it would go
   void grow();
-  std::int32_t pushFront(std::uint64_t line);  // evicts the tail when full
-  void unlink(std::int32_t node);
-  void linkFront(std::int32_t node);
+  // id becomes the most recent (evicting the oldest when it was not
+  // resident and the cache is full).
+  [[gnu::always_inline]] void restamp(std::uint32_t id, bool hit) {
+    if (!hit) {
+      if (resident_ == capacity_) {
+        // The least recently used line: the oldest live stamp.
+        while (stamp_[ring_[tail_ & ringMask_]] != tail_) ++tail_;
+        ++tail_;
+      } else {
+        ++resident_;
+      }
+    }
+    if (now_ + 1 - tail_ >= ringMask_ + 1) [[unlikely]]
+      compact();
+    ++now_;
+    ring_[now_ & ringMask_] = id;
+    stamp_[id] = now_;
+  }
+  [[gnu::noinline]] void compact();
 
   std::uint64_t capacity_;
-  // hash table
+  // hash table: line -> id
   std::vector<std::uint64_t> keys_;
-  std::vector<std::int32_t> values_;
-  std::uint64_t used_ = 0;
+  std::vector<std::uint32_t> ids_;
   int shift_ = 0;
-  // recency list over at most capacity_ nodes
-  std::vector<std::uint64_t> nodeLine_;
-  std::vector<std::int32_t> prev_, next_;
-  std::int32_t head_ = -1, tail_ = -1;
+  // per id: the time of its last access
+  std::vector<std::uint64_t> stamp_;
+  // ring over times [tail_, now_]: the id stamped at each time
+  std::vector<std::uint32_t> ring_;
+  std::uint64_t ringMask_ = 0;
+  std::uint64_t now_ = kFirstTime - 1, tail_ = kFirstTime;
+  std::uint64_t resident_ = 0;
 };
 
 }  // namespace cachescope::sim

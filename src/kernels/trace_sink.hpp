@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "kernels/access.hpp"
@@ -54,7 +55,7 @@ class TraceSink {
       single(address, size, kind);
       return;
     }
-    push(address, size, kind == AccessKind::Write);
+    take(address, size, kind == AccessKind::Write);
   }
   // From a trace file: anything (unaligned or large references are handed on
   // one at a time, after the batch, so the order is kept).
@@ -63,8 +64,26 @@ class TraceSink {
       single(address, size, kind);
       return;
     }
-    push(address, size, kind == AccessKind::Write);
+    take(address, size, kind == AccessKind::Write);
   }
+
+  // Repeated reads: a consumer whose first level is set-associative with
+  // `sets` (a power of two) sets of lines of 2^lineShift >= 8 bytes, and for
+  // which a read of the line its set used last is a hit that changes
+  // nothing (Hierarchy::filtersRepeatedReads), can have such reads counted
+  // here instead of handed on: the sink keeps the last line of each set of
+  // the references it took (one compare per reference), and
+  // filteredReads() says how many it kept back. Batches then hold the other
+  // references only, so `first` in consume() counts those; not with marks.
+  void filterRepeatedReads(std::uint32_t lineShift, std::uint64_t sets) {
+    if (marks_ || lineShift < 3 || sets == 0 || (sets & (sets - 1)) != 0)
+      throw std::logic_error("repeated-read filter: needs no marks, lines of >= 8 bytes, power-of-two sets");
+    filterTable_.assign(sets, kNoLine);
+    filterShift_ = lineShift;
+    filterMask_ = sets - 1;
+    filter_ = filterTable_.data();
+  }
+  std::uint64_t filteredReads() const { return filtered_; }
 
   [[gnu::always_inline]] void point(int i, int j, int k) {
     if (marks_) [[unlikely]]
@@ -98,8 +117,9 @@ class TraceSink {
   // kernel's child process, sends them only then).
   bool wantsMarks() const { return marks_; }
 
-  // References taken so far (handed on or buffered), and of them stores.
-  std::uint64_t references() const { return done_ + n_; }
+  // References taken so far (handed on, buffered or filtered), and of them
+  // stores.
+  std::uint64_t references() const { return done_ + n_ + filtered_; }
   std::uint64_t writes() const { return writes_; }
 
  protected:
@@ -116,6 +136,35 @@ class TraceSink {
   std::vector<TraceMark> marks;
 
  private:
+  static constexpr std::uint64_t kNoLine = ~std::uint64_t(0);
+
+  [[gnu::always_inline]] void take(std::uint64_t address, std::uint32_t size, bool write) {
+    if (filter_) {
+      // A batchable reference covers one line of >= 8 bytes.
+      const std::uint64_t line = address >> filterShift_;
+      std::uint64_t& last = filter_[line & filterMask_];
+      if (last == line && !write) {
+        ++filtered_;
+        return;
+      }
+      last = line;
+    }
+    push(address, size, write);
+  }
+  // The lines an unbatchable reference covers forget their set's last line
+  // (conservative: their next read is handed on).
+  void forget(std::uint64_t address, std::uint32_t size) {
+    const std::uint64_t first = address >> filterShift_, last = (address + (size ? size : 1) - 1) >> filterShift_;
+    if (last - first >= filterMask_) {
+      filterTable_.assign(filterTable_.size(), kNoLine);
+      return;
+    }
+    for (std::uint64_t l = first;; ++l) {
+      filter_[l & filterMask_] = kNoLine;
+      if (l == last) break;
+    }
+  }
+
   [[gnu::always_inline]] void push(std::uint64_t address, std::uint32_t size, bool write) {
     writes_ += write;
     address_[n_] = address;
@@ -124,6 +173,7 @@ class TraceSink {
       flush();
   }
   [[gnu::noinline]] void single(std::uint64_t address, std::uint32_t size, AccessKind kind) {
+    if (filter_) forget(address, size);
     flush();
     writes_ += kind == AccessKind::Write;
     consumeSingle(address, size, kind, done_);
@@ -148,7 +198,12 @@ class TraceSink {
 
   bool marks_, outer_;
   std::size_t n_ = 0;
-  std::uint64_t done_ = 0, writes_ = 0;
+  std::uint64_t done_ = 0, writes_ = 0, filtered_ = 0;
+  // the repeated-read filter (null: off)
+  std::uint64_t* filter_ = nullptr;
+  std::uint32_t filterShift_ = 0;
+  std::uint64_t filterMask_ = 0;
+  std::vector<std::uint64_t> filterTable_;
   std::uint64_t address_[kBatch];
   RefFlags flags_[kBatch];
 };

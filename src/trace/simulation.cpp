@@ -228,22 +228,27 @@ SimulationResult simulate(const SimulationRequest& req) {
     model->visit([&](auto& h) {
       using HT = std::remove_reference_t<decltype(h)>;
       if (!r.sampled && !req.observer) {
-        auto whole = [&](auto& target) {
+        auto whole = [&](auto& target, bool filter) {
           CountingSink<std::remove_reference_t<decltype(target)>, const Poller&> sink(target, poll);
+          // Reads of the line L1's set used last are counted in the sink
+          // (hits that change nothing): the same counts, fewer references
+          // simulated one by one.
+          if (filter) sink.filterRepeatedReads(h.lineShift0(), h.level(0).sets());
           try {
             run->run(sink);
             sink.flush();
           } catch (const Cancelled&) {
             r.outcome = Outcome::Cancelled;
           }
+          h.countFilteredReads(sink.filteredReads());
           r.references = r.simulatedReferences = sink.references();
           r.writes = sink.writes();
         };
         if (req.mrc) {
           WithCurve<HT> both{h, reuse, curveShift};
-          whole(both);
+          whole(both, false);  // the curve needs every line access
         } else {
-          whole(h);
+          whole(h, h.filtersRepeatedReads());
         }
       } else {
         WindowSink<HT> sink(h, poll, req.observer, r.outerBegin, r.sampled ? r.outerEnd : INT_MAX, !r.sampled);

@@ -106,7 +106,7 @@ TEST_CASE("a hierarchy whose simulator does not fit in memory is refused before 
   CHECK(simulatorBytes(c).levels == 64 * 32 + 64 * 8 * 8);
   CHECK(simulatorBytes(c).shadows == 0);
   c.missClasses = MissClasses::On;
-  CHECK(simulatorBytes(c).shadows == 512 * 40);
+  CHECK(simulatorBytes(c).shadows == 512 * 52);
   CHECK_NOTHROW(validate(c, 1 * gib));
 
   // The audit's --l1 256M:1:1 took 10.8 GB: 2^28 one-way sets of 40 bytes
