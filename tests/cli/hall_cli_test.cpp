@@ -138,8 +138,7 @@ TEST_CASE("every format gives each row its unit, footprint and error, and JSON n
   REQUIRE(csv.code == 0);
   CHECK(csv.out.rfind("# cachescope ", 0) == 0);
   CHECK(csv.out.find("\n# host: ") != std::string::npos);
-  CHECK(csv.out.find("dense_equivalent_rate,speedup,warnings,simd_path,unreliable,chosen_kernel,choice_reason
-") !=
+  CHECK(csv.out.find("dense_equivalent_rate,speedup,warnings,simd_path,unreliable,chosen_kernel,choice_reason\n") !=
         std::string::npos);
 }
 

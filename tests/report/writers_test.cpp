@@ -203,9 +203,10 @@ TEST_CASE("CSV: '# ' context lines, then footprint, dense-equivalent rate, speed
   CHECK(body.rfind("kernel,", 0) == 0);
   CHECK(body.substr(0, body.find('\n')).find(
             ",failure,footprint_bytes,fp32_footprint_bytes,dense_equivalent_rate,speedup,warnings") != std::string::npos);
-  CHECK(body.find(",GOP/s,0.02,0.004,,8704,32768,,4,,,\n") != std::string::npos);
+  // ... warnings, then simd_path, unreliable, chosen_kernel and choice_reason (all empty here).
+  CHECK(body.find(",GOP/s,0.02,0.004,,8704,32768,,4,,,,,\n") != std::string::npos);
   // Two warnings in one field: "; " between them.
-  CHECK(body.find(",spread: slowest rep 2.00x the fastest; busy machine: load average 3.00 on 2 cores,,\n") !=
+  CHECK(body.find(",spread: slowest rep 2.00x the fastest; busy machine: load average 3.00 on 2 cores,,,,\n") !=
         std::string::npos);
 }
 
@@ -234,7 +235,7 @@ TEST_CASE("JSON and CSV carry the clock estimate, the SIMD path and the unreliab
   CHECK(j["results"][1]["unreliable"] == "");
   const std::string csv = csvBody(formatCsv(rs));
   CHECK(csv.substr(0, csv.find('\n')).find(",warnings,simd_path,unreliable") != std::string::npos);
-  CHECK(csv.find(",avx2,spread 100% > 10%\n") != std::string::npos);
-  CHECK(csv.find(",avx512-vnni,\n") != std::string::npos);
+  CHECK(csv.find(",avx2,spread 100% > 10%,,\n") != std::string::npos);  // then chosen_kernel, choice_reason
+  CHECK(csv.find(",avx512-vnni,,,\n") != std::string::npos);
   CHECK(contextLines()[1].find(" GHz") != std::string::npos);
 }
