@@ -249,7 +249,7 @@ std::vector<Row> tableRows(const UiState& state, const TimingRun& run, const std
       row.speedupTip = baseShort + "'s median time / this kernel's at the same n: the same arithmetic, only the "
                        "order of memory accesses (and then SIMD, threads, precision) differs.";
     } else if (!baseSelected) {
-      row.speedup = "tick " + baseShort;
+      row.speedup = "needs " + baseShort;
       row.speedupTip = "Speedups are measured against " + base + ", which is not selected: tick it in the kernel list "
                        "(or choose another baseline above).";
     } else if (baseRecord && baseRecord->outcome != Outcome::Ok) {
@@ -331,7 +331,7 @@ void drawTable(const UiState& state, const std::vector<Row>& rows, float width) 
       } else {
         at(2);
       }
-      if (r.speedup.rfind("tick ", 0) == 0 || r.speedup.find("failed") != std::string::npos)
+      if (r.speedup.rfind("needs ", 0) == 0 || r.speedup.find("failed") != std::string::npos)
         ImGui::TextColored(warningColour(state), "%s", r.speedup.c_str());
       else ImGui::TextUnformatted(r.speedup.c_str());
       if (!r.speedupTip.empty()) tooltip(r.speedupTip);
