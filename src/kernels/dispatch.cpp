@@ -17,6 +17,8 @@
 #include "kernels/registry.hpp"
 #include "platform/host.hpp"
 
+#include "report/numbers.hpp"
+
 namespace cachescope {
 
 namespace {
@@ -24,20 +26,8 @@ namespace {
 constexpr const char* kFormat = "cachescope-dispatch";
 constexpr int kVersion = 1;
 
-std::string numText(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-std::string msText(double s) {
-  char buf[32];
-  if (s < 1e-3)
-    std::snprintf(buf, sizeof buf, "%.1f us", s * 1e6);
-  else
-    std::snprintf(buf, sizeof buf, "%.3g ms", s * 1e3);
-  return buf;
-}
+std::string numText(double v) { return significantText(v); }
+std::string msText(double s) { return durationText(s); }
 
 std::size_t cacheBytes(int level) {
   const CacheInfo* c = host().cache(level);

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <set>
 
+#include "report/numbers.hpp"
+
 namespace cachescope::plot {
 
 namespace {
@@ -28,20 +30,8 @@ bool matches(const BenchRecord& r, const WhoWinsFilter& f) {
 
 bool takesPart(const BenchRecord& r) { return r.outcome == Outcome::Ok && r.medianS > 0 && !r.chosenKernel; }
 
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-std::string timeText(double s) {
-  char buf[32];
-  if (s < 1e-3)
-    std::snprintf(buf, sizeof buf, "%.0f us", s * 1e6);
-  else
-    std::snprintf(buf, sizeof buf, "%.3g ms", s * 1e3);
-  return buf;
-}
+std::string num(double v) { return significantText(v); }
+std::string timeText(double s) { return durationText(s); }
 
 std::string shortName(const std::string& id) {
   const std::size_t dot = id.find('.');
