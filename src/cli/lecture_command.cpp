@@ -103,7 +103,7 @@ StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step, cons
   StepOutput out;
   const LaunchOptions& o = step.launch;
   // A Memory step times no kernel; a Leaderboard step reads the class's database.
-  if (o.view != View::Memory && o.view != View::Leaderboard) {
+  if (o.view != View::Memory && o.view != View::Leaderboard) {  // (timesKernels below)
     Request timing;
     timing.kind = RequestKind::Timing;
     timing.settings = o.settings;
@@ -140,7 +140,8 @@ StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step, cons
   const auto snap = worker.snapshot();
   if (!snap->error.empty()) out.error = snap->error;
   // Only what this step asked for: the snapshot keeps earlier steps' results too.
-  if (o.view != View::Memory && snap->timing && snap->timing->complete) out.results.records = snap->timing->records;
+  const bool timesKernels = o.view != View::Memory && o.view != View::Leaderboard;
+  if (timesKernels && snap->timing && snap->timing->complete) out.results.records = snap->timing->records;
   if (o.view == View::Memory && snap->probes) {
     if (o.memory.probe == ProbeKind::Latency) out.results.latency = snap->probes->latency;
     if (o.memory.probe == ProbeKind::Traversal) out.results.traversal = snap->probes->traversal;

@@ -199,6 +199,7 @@ TEST_CASE("a lecture's leaderboard step lists the class's ranking in the handout
   }
   const std::string lecture = dir.file("class.json");
   test::writeText(lecture, R"({"title": "Class", "steps": [
+    {"view": "timings", "title": "A kernel first", "caption": "Timed.", "set": {"kernels": "matmul.naive", "n": 32}},
     {"view": "leaderboard", "title": "The class leaderboard", "caption": "Ranked.", "set": {}}]})");
   const std::string out = dir.file("handout");
   const test::CliResult r = runCli({"lecture", "--export", out, lecture});
@@ -210,4 +211,6 @@ TEST_CASE("a lecture's leaderboard step lists the class's ranking in the handout
   CHECK(page.find("1. ben: 120 GFLOP/s, 75% of OpenBLAS") != std::string::npos);
   CHECK(page.find("2. anna: 80 GFLOP/s, 50% of OpenBLAS") != std::string::npos);
   CHECK(page.find("unranked: carl: wrong result at C[3][17]") != std::string::npos);
+  CHECK(std::filesystem::exists(out + "/step01-rates.png"));
+  CHECK_FALSE(std::filesystem::exists(out + "/step02-rates.png"));  // it times no kernel, nor shows step 1's
 }
