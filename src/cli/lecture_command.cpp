@@ -157,7 +157,9 @@ StepOutput runStep(engine::Worker& worker, const engine::LectureStep& step, cons
     }
     std::string line = r.kernel + " n=" + std::to_string(r.n) + ": " + fmt("%.3g ", r.rate) + r.unit + ", median " +
                        fmt("%.3g ms", r.medianS * 1e3);
-    if (r.chosenKernel) line += ", ran " + *r.chosenKernel + " (" + r.choiceReason + ")";
+    if (r.chosenKernel)  // the reason starts with the kernel it ran: "K: tuned at n=512 ..."
+      line += ", ran " + (r.choiceReason.rfind(*r.chosenKernel, 0) == 0 ? r.choiceReason
+                                                                        : *r.chosenKernel + " (" + r.choiceReason + ")");
     if (r.errRelative) line += ", error vs fp32 " + fmt("%.2g", *r.errRelative);
     if (r.footprintBytes && r.fp32FootprintBytes && *r.footprintBytes != *r.fp32FootprintBytes) line += ", operands " + footprintRatioText(*r.footprintBytes, *r.fp32FootprintBytes);
     out.numbers.push_back(line);

@@ -88,8 +88,14 @@ std::string setText(const Where& w, const json& v, const std::string& key) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number_integer()) return std::to_string(v.get<long long>());
   if (v.is_number()) {
+    // The shortest text that reads back as the same double: 0.05, not
+    // 0.050000000000000003 (the handout shows it).
+    const double d = v.get<double>();
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.17g", v.get<double>());
+    for (int digits = 6; digits <= 17; ++digits) {
+      std::snprintf(buf, sizeof buf, "%.*g", digits, d);
+      if (std::strtod(buf, nullptr) == d) break;
+    }
     return buf;
   }
   w.fail(key, "must be a string or a number");

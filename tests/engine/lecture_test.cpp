@@ -1,5 +1,6 @@
 // Lecture files (engine/lecture.hpp): parsing, the step-and-field messages of
 // every refused value, the shipped lectures, and answers from fake results.
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -304,4 +305,14 @@ TEST_CASE("lecture: Predict first asks among the kernels of the first one's fami
   o.view = View::Memory;
   applyLaunchSetting(o, "predict-guess=64Q");
   CHECK_THROWS_WITH(checkLaunch(o), Catch::Matchers::StartsWith("--set predict-guess=64Q: '64Q' is not a working-set size"));
+}
+
+TEST_CASE("lecture: a step's settings read as written, 0.05 not its 17 digits") {
+  const Lecture l = parseLecture(oneStep(R"("view": "timings", "title": "Sparse", "caption": "Why.",
+      "set": {"kernels": "matmul.packed,matmul.sparse", "n": 64, "density": 0.05})"),
+                                 "lecture.json");
+  REQUIRE(l.steps.size() == 2);
+  const std::vector<std::string>& sets = l.steps[1].sets;
+  CHECK(std::find(sets.begin(), sets.end(), "density=0.05") != sets.end());
+  CHECK(l.steps[1].launch.settings.params.density == 0.05);
 }
