@@ -169,10 +169,13 @@ LatencyResult measureLatency(const ProbeOptions& options) {
   if (!random.empty()) {
     r.memoryLatencyNs = random.back().nsPerLoad;
     const std::uint64_t last = bound.empty() ? 0 : bound.back();
-    r.memoryReached = random.back().bytes >= 2 * last;
+    // 1.5x: the knee is where the curve is halfway up its step, so half as
+    // much again is on the next plateau (a 4 MiB ladder past a 2.4 MiB L3
+    // knee reads memory's latency).
+    r.memoryReached = random.back().bytes >= last + last / 2;
     if (!r.memoryReached)
       r.explanations.push_back("Memory was not reached: the largest working set (" + sizeText(random.back().bytes) +
-                               ") is less than twice the last cache level (" + sizeText(last) +
+                               ") is less than 1.5x the last cache level (" + sizeText(last) +
                                "), so its " + nsText(r.memoryLatencyNs) +
                                " is still partly a cache's; a larger maximum reaches memory.");
   }

@@ -104,7 +104,7 @@ struct LatencyResult {
   std::vector<LatencySeries> series;  // Random first, then Sequential
   std::vector<DetectedLevel> levels;
   // The largest working set's latency: memory's, when that set is at least
-  // twice the last level (detected size, else sysfs): memoryReached. When the
+  // 1.5x the last level (detected size, else sysfs): memoryReached. When the
   // range ends inside a cache, it is that cache's latency, and the table says
   // "not reached" instead of calling it memory's.
   double memoryLatencyNs = 0;

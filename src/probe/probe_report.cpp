@@ -158,10 +158,10 @@ nlohmann::json toJson(const LatencyResult& r, const ProbeOptions& o) {
   if (r.memoryReached) {
     j["memory_latency_ns"] = r.memoryLatencyNs;
     j["memory_latency_method"] =
-        "the largest working set's latency, that set at least twice the last level (part of it may still hit there)";
+        "the largest working set's latency, that set at least 1.5x the last level (part of it may still hit there)";
   } else {
     j["memory_latency_ns"] = nullptr;
-    j["memory_latency_method"] = "not reached: the largest working set is less than twice the last level";
+    j["memory_latency_method"] = "not reached: the largest working set is less than 1.5x the last level";
   }
   j["explanations"] = r.explanations;
   return j;
