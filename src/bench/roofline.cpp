@@ -150,6 +150,8 @@ Measured measurePeakGflops(int threads, double seconds, SimdLevel simd, const st
 }
 
 std::string int8LoopName(SimdLevel simd) {
+  // The int8 GEMM's own path (selectIntGemmIsa): AMX tiles first.
+  if (simd == SimdLevel::Avx512 && amxActive()) return "amx";
   if (simd == SimdLevel::Avx512 && host().avx512vnni) return "avx512-vnni";
   if (simd >= SimdLevel::Avx2) return "avx2";
   return "";
@@ -158,7 +160,10 @@ std::string int8LoopName(SimdLevel simd) {
 Measured measurePeakInt8Gops(int threads, double seconds, SimdLevel simd, const std::atomic<bool>* cancel) {
   const std::string name = int8LoopName(simd);
   if (name.empty()) return {Outcome::Failed, 0, "no int8 multiply-add loop for this SIMD level"};
-  return measurePeak(name == "avx2" ? detail::int8LoopAvx2 : detail::int8LoopAvx512Vnni, threads, seconds, cancel);
+  const FmaLoop loop = name == "amx"    ? detail::int8LoopAmx
+                       : name == "avx2" ? detail::int8LoopAvx2
+                                        : detail::int8LoopAvx512Vnni;
+  return measurePeak(loop, threads, seconds, cancel);
 }
 
 // [SECTION] triad bandwidth

@@ -53,7 +53,7 @@ Measured measurePeakGflops(int threads, double seconds, SimdLevel simd, const st
 // Peak int8 multiply-add rate (GOP/s, a product and its add = 2 ops) of the
 // int8 GEMM's own instructions on independent accumulators: vpdpbusd with
 // AVX-512 VNNI, else pmaddubsw + pmaddwd + paddd (AVX2). Failed below AVX2.
-// int8LoopName: which loop runs at `simd` ("avx512-vnni", "avx2", "" none).
+// int8LoopName: which loop runs at `simd` ("amx", "avx512-vnni", "avx2", "" none).
 Measured measurePeakInt8Gops(int threads, double seconds, SimdLevel simd, const std::atomic<bool>* cancel = nullptr);
 std::string int8LoopName(SimdLevel simd);
 

@@ -23,10 +23,11 @@ double fmaLoopAvx512(std::int64_t iterations, float* sink);
 
 // The int8 multiply-add loops behind measurePeakInt8Gops: the instructions
 // of the int8 GEMM micro-kernels (pmaddubsw + pmaddwd + paddd on AVX2,
-// vpdpbusd with AVX-512 VNNI) on independent accumulators. They return the
+// vpdpbusd with AVX-512 VNNI, tdpbssd tiles with AMX) on independent accumulators. They return the
 // integer operations done (a product and its add count 2, as the kernels'
 // work does).
 double int8LoopAvx2(std::int64_t iterations, float* sink);
 double int8LoopAvx512Vnni(std::int64_t iterations, float* sink);
+double int8LoopAmx(std::int64_t iterations, float* sink);  // tdpbssd, when amxActive()
 
 }  // namespace cachescope::detail

@@ -9,9 +9,9 @@
 // Layouts (k is padded to kp, a multiple of 4, with zeros):
 //   A source:  row-major int8, leading dimension kp; or int4, two values per
 //              byte, row i at byte i * kp / 2.
-//   A packed:  per micro-panel of mr rows, per group of 4 k: mr x 4 bytes.
-//              Packed inside run(), block by block (mc x kc), into a buffer
-//              allocated by prepare().
+//   A packed:  per micro-panel of mr rows, per group of 4 k: mr x 4 bytes
+//              (AMX: mr rows of kc bytes each). Packed inside run(), block by
+//              block (mc x kc), into a buffer allocated by prepare().
 //   B packed:  per panel of nr columns, per group of 4 k: nr x 4 bytes
 //              (column j's four k values together: what vpdpbusd and
 //              pmaddubsw consume). Packed once by prepare(), as weights are
@@ -59,10 +59,18 @@ struct IntGemmIsa {
   bool unsignedA = false;
   IntMicroKernel kernel = nullptr;
   Int4Unpack unpack = nullptr;
+  // AMX: A micro-panels packed row by row (mr rows of kc bytes, what a tile
+  // load reads with stride kc) instead of per group of 4 k; k (and kc) padded
+  // to a multiple of kAlign (a tile row holds 64 k); begin/end run once per
+  // thread around its share of the work (load / release the tile config).
+  bool rowMajorA = false;
+  int kAlign = 4;
+  void (*begin)() = nullptr;
+  void (*end)() = nullptr;
 };
 
-// The path for the active SIMD level (CACHESCOPE_SIMD lowers it): AVX-512
-// VNNI, AVX2, or the portable scalar micro-kernel.
+// The path for the active SIMD level (CACHESCOPE_SIMD lowers it): AMX tiles
+// (amxActive), AVX-512 VNNI, AVX2, or the portable scalar micro-kernel.
 IntGemmIsa selectIntGemmIsa();
 
 // Shared by the micro-kernels for partial tiles: finishes a tile from its
@@ -100,9 +108,9 @@ class IntGemm {
   // Rows [row0, row1) of C, all kc blocks, with thread slot `slot`'s buffers.
   void runRows(float* c, std::size_t ldc, int row0, int row1, int slot);
 
+  IntGemmIsa isa_;  // first: kp_ depends on its k alignment
   int m_, n_, k_, kp_;
   IntStorage storage_;
-  IntGemmIsa isa_;
   int kc_ = 0, mc_ = 0, panels_ = 0, threads_ = 1;
   AlignedBuffer<std::uint8_t> a_;                   // A source (int8 or int4 bytes)
   AlignedBuffer<std::uint8_t> b_;                   // packed B (int8 or int4 bytes)

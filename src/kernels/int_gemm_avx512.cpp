@@ -78,15 +78,19 @@ void intMicroAvx512Vnni(const IntTile& t) {
   CS_ROW_SAVE(3);
   CS_ROW_SAVE(4);
   CS_ROW_SAVE(5);
-  if (t.rows != kVnniMr || t.cols != kVnniNr) {
-    intTileEpilogue(t, tile, kVnniNr);
+  intTileEpilogueAvx512(t, tile, kVnniMr, kVnniNr);
+}
+
+void intTileEpilogueAvx512(const IntTile& t, const std::int32_t* tile, int mr, int nr) {
+  if (t.rows != mr || t.cols != nr) {
+    intTileEpilogue(t, tile, nr);
     return;
   }
-  for (int r = 0; r < kVnniMr; ++r) {
+  for (int r = 0; r < mr; ++r) {
     float* row = t.c + r * t.ldc;
     const __m512 rs = _mm512_set1_ps(t.rowScale[r]);
-    for (int v = 0; v < kVnniNr / 16; ++v) {
-      __m512i s = _mm512_load_si512(tile + r * kVnniNr + v * 16);
+    for (int v = 0; v < nr / 16; ++v) {
+      __m512i s = _mm512_load_si512(tile + r * nr + v * 16);
       if (t.first) {
         if (t.colOffset) s = _mm512_sub_epi32(s, _mm512_loadu_si512(t.colOffset + v * 16));
       } else {

@@ -8,6 +8,11 @@
 #include <sstream>
 #include <thread>
 
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace cachescope {
 
 const char* toString(SimdLevel level) {
@@ -112,6 +117,10 @@ HostInfo detect() {
   else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
     h.simd = SimdLevel::Avx2;
   h.avx512vnni = h.simd == SimdLevel::Avx512 && __builtin_cpu_supports("avx512vnni");
+  h.avx512bf16 = h.simd == SimdLevel::Avx512 && __builtin_cpu_supports("avx512bf16");
+  // AMX is used with AVX-512 around it (packing, the epilogue).
+  h.amxInt8 = h.simd == SimdLevel::Avx512 && __builtin_cpu_supports("amx-tile") && __builtin_cpu_supports("amx-int8");
+  h.amxBf16 = h.amxInt8 && __builtin_cpu_supports("amx-bf16");
 #endif
   return h;
 }
@@ -134,6 +143,22 @@ SimdLevel activeSimd() {
     if (static_cast<int>(wanted) < static_cast<int>(level)) level = wanted;
   }
   return level;
+}
+
+bool amxActive() {
+  if (!host().amxInt8) return false;
+  if (const char* env = std::getenv("CACHESCOPE_SIMD"); env && std::string(env) != "amx") return false;
+  // Linux (5.16+) hands out the 8 KiB tile data state only on request; a
+  // kernel without the request (or a refusal) means no AMX: the VNNI path runs.
+  static const bool granted = [] {
+#if defined(__x86_64__) && defined(__linux__)
+    constexpr long kArchReqXcompPerm = 0x1023, kXfeatureXtiledata = 18;
+    return syscall(SYS_arch_prctl, kArchReqXcompPerm, kXfeatureXtiledata) == 0;
+#else
+    return false;
+#endif
+  }();
+  return granted;
 }
 
 std::uint64_t availableMemoryBytes() {

@@ -29,6 +29,8 @@ struct HostInfo {
   int logicalCores = 1;
   SimdLevel simd = SimdLevel::Scalar;     // what the CPU can do
   bool avx512vnni = false;
+  bool avx512bf16 = false;                // vdpbf16ps
+  bool amxInt8 = false, amxBf16 = false;  // the CPU's AMX tiles (the OS must still grant them: amxActive)
   std::vector<CacheInfo> caches;          // data/unified caches, L1 first
 
   // The data cache of a level, or nullptr when the host has none.
@@ -41,9 +43,15 @@ struct HostInfo {
 const HostInfo& host();
 
 // The SIMD level kernels dispatch on: the host's, lowered by the environment
-// variable CACHESCOPE_SIMD=scalar|avx2|avx512 (never raised above what the CPU
-// has). Tests use it to cover the AVX2 path on AVX-512 machines.
+// variable CACHESCOPE_SIMD=scalar|avx2|avx512|amx (never raised above what the
+// CPU has). Tests use it to cover the AVX2 path on AVX-512 machines.
 SimdLevel activeSimd();
+
+// Whether the AMX tile paths may run: the CPU has AMX-INT8, CACHESCOPE_SIMD is
+// unset or "amx" (any lower level turns AMX off, so the VNNI path can be
+// tested on an AMX host), and Linux granted this process the tile data state
+// (arch_prctl ARCH_REQ_XCOMP_PERM, asked once, on the first call).
+bool amxActive();
 
 // Bytes of memory available to a new allocation (MemAvailable), or 0 when
 // unknown.

@@ -24,7 +24,7 @@ struct LevelRoof {
 struct RooflineMachine {
   double peakGflops = 0;     // fp32 FMA throughput, all `threads` together
   double int8PeakGops = 0;   // int8 multiply-add throughput (2 ops a product), 0: not measured
-  std::string int8Simd;      // the int8 loop that ran ("avx512-vnni", "avx2")
+  std::string int8Simd;      // the int8 loop that ran ("amx", "avx512-vnni", "avx2")
   double bandwidthGBs = 0;   // STREAM-like triad on arrays well beyond L3
   int threads = 1;
   std::string simd;          // "avx512", "avx2", "scalar": the FMA loop that ran

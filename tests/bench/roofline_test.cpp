@@ -116,7 +116,8 @@ TEST_CASE("the int8 peak is measured with the int8 GEMM's instructions where the
   CHECK(int8LoopName(SimdLevel::Scalar).empty());
   CHECK(measurePeakInt8Gops(1, 0.01, SimdLevel::Scalar).outcome == Outcome::Failed);
   if (simd >= SimdLevel::Avx2) {
-    CHECK(loop == (simd == SimdLevel::Avx512 && host().avx512vnni ? "avx512-vnni" : "avx2"));
+    const bool avx512 = simd == SimdLevel::Avx512;
+    CHECK(loop == (avx512 && amxActive() ? "amx" : avx512 && host().avx512vnni ? "avx512-vnni" : "avx2"));
     const Measured int8 = measurePeakInt8Gops(1, 0.03, simd);
     REQUIRE(int8.outcome == Outcome::Ok);
     CHECK(std::isfinite(int8.value));

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include "platform/host.hpp"
@@ -57,7 +58,8 @@ void checkAllShapes(IntStorage storage) {
   struct Shape {
     int m, n, k;
   };
-  for (Shape s : {Shape{1, 1, 1}, Shape{7, 70, 13}, Shape{13, 65, 301}, Shape{5, 17, 1031}}) {
+  // 70 x 96 x 200: full 32 x 32 AMX and 6 x 64 VNNI tiles beside partial ones.
+  for (Shape s : {Shape{1, 1, 1}, Shape{7, 70, 13}, Shape{13, 65, 301}, Shape{5, 17, 1031}, Shape{70, 96, 200}}) {
     checkExact(s.m, s.n, s.k, randomInts(std::size_t(s.m) * s.k, qmax, 1), randomInts(std::size_t(s.k) * s.n, qmax, 2),
                storage);
   }
@@ -65,7 +67,7 @@ void checkAllShapes(IntStorage storage) {
   // largest offset correction.
   for (int sa : {-1, 1})
     for (int sb : {-1, 1}) {
-      const int m = 6, n = 64, k = 520;
+      const int m = 32, n = 64, k = 1100;  // full tiles on every path, several kc blocks
       checkExact(m, n, k, std::vector<std::int8_t>(std::size_t(m) * k, std::int8_t(sa * qmax)),
                  std::vector<std::int8_t>(std::size_t(k) * n, std::int8_t(sb * qmax)), storage);
     }
@@ -79,6 +81,35 @@ void checkEveryPath() {
 }  // namespace
 
 TEST_CASE("integer GEMM is exact on the best path of this CPU", "[int_gemm]") {
+  checkEveryPath();
+}
+
+TEST_CASE("integer GEMM takes AMX tiles where the CPU and the OS allow them", "[int_gemm][amx]") {
+  const std::string name = selectIntGemmIsa().name;
+  if (amxActive()) {
+    REQUIRE(name == "amx");
+    const IntGemmIsa isa = selectIntGemmIsa();
+    CHECK(isa.rowMajorA);
+    CHECK(isa.kAlign == 64);
+    std::vector<std::int8_t> a(8 * 40, 1), b(40 * 9, 1);
+    IntGemm g(8, 9, 40, a.data(), b.data(), std::vector<float>(8, 1.0f), std::vector<float>(9, 1.0f),
+              IntStorage::Int8);
+    CHECK(g.kc() % 64 == 0);
+  } else {
+    REQUIRE(name != "amx");
+    WARN("skipped: no AMX here (CPU amx_int8: " << host().amxInt8 << "), so the AMX tile kernel was not run");
+  }
+}
+
+TEST_CASE("integer GEMM is exact on the AVX-512 VNNI path", "[int_gemm][avx512]") {
+  SimdOverride force("avx512");
+  CHECK_FALSE(amxActive());
+  if (host().avx512vnni) {
+    REQUIRE(std::string(selectIntGemmIsa().name) == "avx512-vnni");
+  } else {
+    REQUIRE(std::string(selectIntGemmIsa().name) != "avx512-vnni");
+    WARN("skipped: this CPU has no AVX-512 VNNI, the next path down was checked instead");
+  }
   checkEveryPath();
 }
 
@@ -106,7 +137,9 @@ TEST_CASE("integer GEMM block sizes come from the caches and stay in range", "[i
   IntGemm g(8, 9, 40, a.data(), b.data(), std::vector<float>(8, 1.0f), std::vector<float>(9, 1.0f), IntStorage::Int8);
   CHECK(g.kc() % 4 == 0);
   CHECK(g.kc() >= 4);
-  CHECK(g.kc() <= 40);
+  const int ka = g.isa().kAlign;  // k = 40 padded to the path's k alignment (4, or 64 for AMX)
+  CHECK(g.kc() % ka == 0);
+  CHECK(g.kc() <= (40 + ka - 1) / ka * ka);
   CHECK(g.mc() % g.isa().mr == 0);
   CHECK(g.bytes() > 0);
   CHECK_THROWS_AS(IntGemm(0, 9, 40, a.data(), b.data(), {}, std::vector<float>(9, 1.0f), IntStorage::Int8),

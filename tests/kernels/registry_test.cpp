@@ -65,6 +65,18 @@ struct SimdOverride {
 
 TEST_CASE("every registered kernel matches the reference", "[kernels][registry]") { walkRegistry(); }
 
+TEST_CASE("every kernel matches the reference on the AVX-512 path without AMX", "[kernels][registry][avx512]") {
+  SimdOverride force("avx512");
+  REQUIRE_FALSE(amxActive());
+  if (host().simd == SimdLevel::Avx512) {
+    REQUIRE(activeSimd() == SimdLevel::Avx512);
+  } else {
+    REQUIRE(activeSimd() == host().simd);
+    WARN("skipped: this CPU has no AVX-512, so the AVX-512 kernels were not run (the host's path was checked instead)");
+  }
+  walkRegistry();
+}
+
 TEST_CASE("every kernel matches the reference on the AVX2 path", "[kernels][registry][avx2]") {
   SimdOverride force("avx2");
   if (host().simd >= SimdLevel::Avx2) {
