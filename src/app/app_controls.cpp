@@ -134,9 +134,10 @@ void drawBits(UiState& state, float width) {
         if (std::find(all.begin(), all.end(), b) == all.end()) all.push_back(b);
   if (all.empty()) return;
   const char* tip =
-      "Quantization width of the quantized kernels (int8, int4): 8 bits = 1 byte per value, 4 bits = half a byte, "
-      "4x / 8x more values per cache line than fp32, paid for with rounding error. Other kernels always run in "
-      "fp32. A kernel that cannot take the chosen width runs at its own (its label in the list says which).";
+      "Number width of the reduced-precision kernels (bf16, int8, int4): 16 bits = 2 bytes per value, 8 bits = 1 "
+      "byte, 4 bits = half a byte, 2x / 4x / 8x more values per cache line than fp32, paid for with rounding error. "
+      "Other kernels always run in fp32. A kernel that cannot take the chosen width runs at its own (its label in "
+      "the list says which).";
   const float x0 = ImGui::GetCursorPosX();
   if (choices.empty()) {
     ImGui::AlignTextToFramePadding();

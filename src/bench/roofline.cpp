@@ -249,7 +249,9 @@ RooflineResult measureRoofline(const RooflineOptions& options, const std::atomic
 
 Roof roofFor(const Kernel& k, const Params& p) {
   if (k.info.family == Family::Relu) return Roof::Memory;
-  if (k.uses(Param::Bits) && p.bits != 32) return Roof::Int8;
+  // bf16 (bits 16) sums in fp32: the fp32 roof (the emulation runs fp32
+  // FMAs; AMX tiles run above it, and aboveRoofReason says why).
+  if (k.uses(Param::Bits) && p.bits != 32 && p.bits != 16) return Roof::Int8;
   return Roof::Fp32;
 }
 
@@ -266,6 +268,7 @@ std::string aboveRoofReason(const RooflineMachine& m, Roof roof, const Intensity
   const double ceiling = m.roofAt(roof, model.intensity());
   if (ceiling <= 0 || !(achieved > ceiling * 1.02)) return "";
   if (roof == Roof::Int8 && m.int8PeakGops <= 0) return "no int8 peak measured";
+  if (roof == Roof::Fp32 && model.bits == 16) return "bf16 tiles: no bf16 roof measured";
   // On the slope: the data may come from a cache, not DRAM.
   const double flat = m.peakOf(roof);
   const bool onSlope = flat <= 0 || model.intensity() * m.bandwidthGBs < flat;
@@ -283,6 +286,7 @@ IntensityModel intensityModel(const Kernel& k, const Params& p) {
   const double n = p.n, n2 = n * n;
   const bool quantized = k.uses(Param::Bits) && p.bits != 32;
   const double elem = quantized ? p.bits / 8.0 : 4.0;
+  m.bits = quantized ? p.bits : 32;
   if (k.info.family == Family::Relu) {
     m.flops = n2;
     m.bytes = 2 * n2 * elem;

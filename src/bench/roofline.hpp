@@ -78,20 +78,23 @@ struct IntensityModel {
   double flops = 0;
   double bytes = 0;
   std::string formula;  // how `bytes` was counted, for reports
+  int bits = 32;        // the element width counted (16: bf16, 8 / 4: integers)
   double intensity() const { return bytes > 0 ? flops / bytes : 0; }
 };
 
 IntensityModel intensityModel(const Kernel& kernel, const Params& params);
 
 // The roof a kernel run is measured against: ReLU the DRAM slope only, the
-// quantized matmuls (bits 8, 4) the int8 roof, the rest fp32.
+// quantized matmuls (bits 8, 4) the int8 roof, the rest (bf16 too: its sums
+// are fp32) fp32.
 Roof roofFor(const Kernel& kernel, const Params& params);
 const char* roofName(Roof roof);  // "fp32", "int8", "DRAM"
 
 // Why a point sits above its roof (by more than 2%), "" when it does not, in
 // a few words for the plot's point label: "8 MiB fits in L3" (on the DRAM
 // slope, its compulsory bytes fit a cache, so they come from there), "no
-// int8 peak measured", "cache reuse", "above the measured peak (noise?)".
+// int8 peak measured", "bf16 tiles: no bf16 roof measured" (a bf16 run above
+// the fp32 roof), "cache reuse", "above the measured peak (noise?)".
 std::string aboveRoofReason(const RooflineMachine& machine, Roof roof, const IntensityModel& model, double achieved);
 
 }  // namespace cachescope

@@ -64,7 +64,8 @@ std::vector<Job> planSweep(const SweepSpec& spec) {
       throw UsageError("--threads " + std::to_string(t) + " is more than this machine's " + std::to_string(cores) +
                        (cores == 1 ? " core" : " cores") + " (at most " + std::to_string(cores) + ")");
   for (int b : spec.bits)
-    if (b != 32 && b != 8 && b != 4) throw UsageError("--bits must be 32, 8 or 4 (got " + std::to_string(b) + ")");
+    if (!isRunBits(b))
+      throw UsageError(std::string("--bits must be ") + kRunBitsText + " (got " + std::to_string(b) + ")");
   for (double d : spec.density)
     if (!(d > 0.0 && d <= 1.0)) throw UsageError("--density must be in (0, 1] (got " + std::to_string(d) + ")");
 

@@ -241,7 +241,7 @@ void addBenchCommand(CLI::App& root, Commands& commands) {
                   "Tile sizes for the kernels that use a block (see list), e.g. 16:128:x2 (default 64); "
                   "a block above n runs as n");
   app->add_option("--threads", a->threads, "Thread counts, at most this machine's cores, e.g. 1,2 (default 1)");
-  app->add_option("--bits", a->bits, "Quantization widths for int kernels: 8, 4 (default: the kernel's own)");
+  app->add_option("--bits", a->bits, "Number widths for the kernels that take bits: 16 (bf16), 8, 4 (int) (default: the kernel's own)");
   app->add_option("--density", a->density, "Share of nonzeros kept for the sparse kernels, in (0,1] (default 1)");
   app->add_option("--reps", a->reps, "Timed repetitions per point (default 5)");
   app->add_option("--warmup", a->warmup, "Untimed runs before timing (default 1)");

@@ -94,7 +94,8 @@ RunSettings defaultRunSettings() {
 }
 
 std::string quantKernelId(int bits) {
-  const std::string id = kernelRoles().precisionKernel(bits == 8 || bits == 4 ? bits : 32);
+  std::string id = kernelRoles().precisionKernel(bits);
+  if (id.empty()) id = kernelRoles().precisionKernel(32);
   return findKernel(id) ? id : "";
 }
 
@@ -268,7 +269,7 @@ void applySetting(RunSettings& settings, const std::string& keyValue, SweepAxis*
     p.threads = parseInt(origin, key, value, 1, host().logicalCores);
   } else if (key == "bits") {
     const int b = parseInt(origin, key, value, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
-    if (b != 32 && b != 8 && b != 4) throw UsageError(named(origin, key, value) + ": must be 32, 8 or 4");
+    if (!isRunBits(b)) throw UsageError(named(origin, key, value) + ": must be " + kRunBitsText);
     p.bits = b;
   } else if (key == "density") {
     std::size_t used = 0;

@@ -42,8 +42,9 @@ bool operator==(const RunSettings& a, const RunSettings& b);
 RunSettings defaultRunSettings();
 
 // Kernel ids behind the quantization control: fp32 -> matmul.packed,
-// 8 -> matmul.int8, 4 -> matmul.int4. Empty when that kernel is not
-// registered (the control then hides that choice).
+// 16 -> matmul.bf16, 8 -> matmul.int8, 4 -> matmul.int4 (another width:
+// fp32's). Empty when that kernel is not registered (the control then hides
+// that choice).
 std::string quantKernelId(int bits);
 
 // Applies one `key=value` (keys: n, block, threads, bits, density, kernels,

@@ -37,11 +37,17 @@ enum class Param { N, Block, Threads, Bits, Density };
 
 const char* toString(Param param);
 
+// The widths `bits` takes where kernels are run (bench --bits, --set bits=,
+// lecture steps): 32 (fp32), 16 (bf16), 8 and 4 (integers). Which kernel
+// takes which is KernelInfo::bits.
+inline bool isRunBits(int bits) { return bits == 32 || bits == 16 || bits == 8 || bits == 4; }
+inline constexpr const char* kRunBitsText = "32, 16, 8 or 4";
+
 struct Params {
   int n = 256;           // matmul: n x n times n x n; relu: n x n elements
   int block = 64;        // tile edge for matmul.blocked
   int threads = 1;       // size of the task_arena the kernel runs in
-  int bits = 32;         // quantization width (32 = fp32)
+  int bits = 32;         // number width (32 = fp32, 16 = bf16, 8 / 4 = quantized ints)
   double density = 1.0;  // share of nonzeros kept in A (matmul.sparse)
 };
 

@@ -21,6 +21,7 @@ Kernel makeMatmulBlocked();
 Kernel makeMatmulSimd();
 Kernel makeMatmulPacked();
 Kernel makeMatmulParallel();
+Kernel makeMatmulBf16();
 // [SECTION] quantized/sparse kernels
 Kernel makeMatmulInt8();
 Kernel makeMatmulInt4();
@@ -54,6 +55,7 @@ std::vector<Kernel>& registered() {
     v.push_back(makeMatmulSimd());
     v.push_back(makeMatmulPacked());
     v.push_back(makeMatmulParallel());
+    v.push_back(makeMatmulBf16());
     // [SECTION] quantized/sparse kernels
     v.push_back(makeMatmulInt8());
     v.push_back(makeMatmulInt4());
@@ -103,7 +105,7 @@ const KernelRoles& kernelRoles() {
     r.roofline = {"matmul.naive",  "matmul.reordered", "matmul.blocked", "matmul.simd",
                   "matmul.packed", "matmul.parallel",  "matmul.blas"};
     r.dispatcher = "matmul.auto";
-    r.precision = {{32, "matmul.packed"}, {8, "matmul.int8"}, {4, "matmul.int4"}};
+    r.precision = {{32, "matmul.packed"}, {16, "matmul.bf16"}, {8, "matmul.int8"}, {4, "matmul.int4"}};
     return r;
   }();
   return roles;

@@ -169,4 +169,14 @@ TEST_CASE("one roof per data type, and the reason a point sits above its roof", 
   CHECK(aboveRoofReason(m, Roof::Fp32, big, 150).find("noise") != std::string::npos);
   m.int8PeakGops = 0;
   CHECK(aboveRoofReason(m, Roof::Int8, big, 150) == "no int8 peak measured");
+  // bf16 is placed under the fp32 roof; AMX tiles above it say so.
+  const Kernel* bf16 = findKernel("matmul.bf16");
+  REQUIRE(bf16);
+  Params p16{600};
+  p16.bits = 16;
+  CHECK(roofFor(*bf16, p16) == Roof::Fp32);
+  const IntensityModel half = intensityModel(*bf16, p16);
+  CHECK(half.bits == 16);
+  CHECK(half.bytes == Approx(2.0 * 600 * 600 * 2 + 600.0 * 600 * 4));
+  CHECK(aboveRoofReason(m, Roof::Fp32, half, 150) == "bf16 tiles: no bf16 roof measured");
 }

@@ -63,7 +63,8 @@ TEST_CASE("set option: bad keys and values fail with one line") {
   CHECK(fails("block=0", "4..512"));
   CHECK(fails("threads=0", "1.."));
   CHECK(fails("threads=" + std::to_string(host().logicalCores + 1), "1.."));
-  CHECK(fails("bits=16", "32, 8 or 4"));
+  CHECK(fails("bits=16x", "not an integer"));
+  CHECK(fails("bits=12", "32, 16, 8 or 4"));
   CHECK(fails("density=0", "(0, 1]"));
   CHECK(fails("density=1.5", "(0, 1]"));
   CHECK(fails("density=x", "(0, 1]"));
@@ -200,7 +201,7 @@ TEST_CASE("a scenario path that is not a readable file is an input error") {
 }
 
 TEST_CASE("quantization choices map to registered kernels only") {
-  for (int bits : {32, 8, 4}) {
+  for (int bits : {32, 16, 8, 4}) {
     std::string id = quantKernelId(bits);
     if (!id.empty()) CHECK(findKernel(id) != nullptr);
   }
@@ -293,7 +294,7 @@ TEST_CASE("runBits: the width each kernel runs with, as the worker runs it") {
       CHECK(runBits(k, 8) == 32);
       continue;
     }
-    for (int b : {32, 8, 4}) {
+    for (int b : {32, 16, 8, 4}) {
       const int got = runBits(k, b);
       CHECK(std::find(k.info.bits.begin(), k.info.bits.end(), got) != k.info.bits.end());
       if (std::find(k.info.bits.begin(), k.info.bits.end(), b) != k.info.bits.end()) CHECK(got == b);
