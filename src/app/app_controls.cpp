@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <future>
 #include <utility>
 
@@ -133,6 +134,7 @@ void drawBits(UiState& state, float width) {
       for (int b : k.info.bits)
         if (std::find(all.begin(), all.end(), b) == all.end()) all.push_back(b);
   if (all.empty()) return;
+  std::sort(all.begin(), all.end(), std::greater<>());  // 32 16 8 4: widest first
   const char* tip =
       "Number width of the reduced-precision kernels (bf16, int8, int4): 16 bits = 2 bytes per value, 8 bits = 1 "
       "byte, 4 bits = half a byte, 2x / 4x / 8x more values per cache line than fp32, paid for with rounding error. "
@@ -144,16 +146,38 @@ void drawBits(UiState& state, float width) {
     ImGui::TextDisabled("(quantized only)");
     tooltip(tip);
   } else {
-    bool first = true;
-    for (int b : all) {
-      if (!first) ImGui::SameLine();
-      first = false;
-      const bool takes = std::find(choices.begin(), choices.end(), b) != choices.end();
-      ImGui::BeginDisabled(!takes);
-      const std::string label = std::to_string(b) + "##bits";
-      if (ImGui::RadioButton(label.c_str(), p.bits == b)) p.bits = b;
-      ImGui::EndDisabled();
-      layout::recordItem(label);
+    // One radio button a width when they all fit the row (at 28 px four
+    // do not), else a drop-down of the same choices.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    float radiosW = 0;
+    for (int b : all)
+      radiosW += ImGui::GetFrameHeight() + style.ItemInnerSpacing.x + ImGui::CalcTextSize(std::to_string(b).c_str()).x +
+                 style.ItemSpacing.x;
+    const auto takes = [&](int b) { return std::find(choices.begin(), choices.end(), b) != choices.end(); };
+    if (radiosW - style.ItemSpacing.x <= width) {
+      bool first = true;
+      for (int b : all) {
+        if (!first) ImGui::SameLine();
+        first = false;
+        ImGui::BeginDisabled(!takes(b));
+        const std::string label = std::to_string(b) + "##bits";
+        if (ImGui::RadioButton(label.c_str(), p.bits == b)) p.bits = b;
+        ImGui::EndDisabled();
+        layout::recordItem(label);
+        tooltip(tip);
+      }
+    } else {
+      ImGui::SetNextItemWidth(width);
+      const std::string current = std::to_string(p.bits);
+      if (ImGui::BeginCombo("##bits", current.c_str())) {
+        for (int b : all) {
+          ImGui::BeginDisabled(!takes(b));
+          if (ImGui::Selectable(std::to_string(b).c_str(), p.bits == b)) p.bits = b;
+          ImGui::EndDisabled();
+        }
+        ImGui::EndCombo();
+      }
+      layout::recordItem(current + "##bits");
       tooltip(tip);
     }
   }
