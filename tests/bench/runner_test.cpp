@@ -41,7 +41,7 @@ TEST_CASE("planSweep rejects bad values with a usage error", "[bench][runner]") 
   CHECK_THROWS_WITH(plan(s), Catch::Contains("(0, 1]"));
   s.density = {};
   s.bits = {7};
-  CHECK_THROWS_WITH(plan(s), Catch::Contains("32, 8 or 4"));
+  CHECK_THROWS_WITH(plan(s), Catch::Contains("32, 16, 8 or 4"));
 }
 
 TEST_CASE("planSweep refuses more than kMaxSweepJobs jobs, counted before building them", "[bench][runner]") {
