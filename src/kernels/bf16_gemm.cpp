@@ -70,16 +70,7 @@ double Bf16Gemm::extraBytes(int n, int threads) {
 }
 
 void Bf16Gemm::run(float* c, std::size_t ldc) {
-  if (threads_ == 1) {
-    runRows(c, ldc, 0, m_, 0);
-    return;
-  }
-  inArenaOf(threads_, arena_, [&] {
-    shareOut(threads_, int(bands_.size()), [&](int band, int slot) {
-      const Band& b = bands_[std::size_t(band)];
-      runRows(c, ldc, b.begin, b.begin + b.size, slot);
-    });
-  });
+  runBands(threads_, arena_, bands_, m_, [&](int row0, int row1, int slot) { runRows(c, ldc, row0, row1, slot); });
 }
 
 void Bf16Gemm::runRows(float* c, std::size_t ldc, int row0, int row1, int slot) {

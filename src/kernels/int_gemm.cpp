@@ -254,16 +254,7 @@ void IntGemm::packA(int ic, int rows, int pc, int kcb, std::uint8_t* dst) const 
 }
 
 void IntGemm::run(float* c, std::size_t ldc) {
-  if (threads_ == 1) {
-    runRows(c, ldc, 0, m_, 0);
-    return;
-  }
-  inArenaOf(threads_, arena_, [&] {
-    shareOut(threads_, int(bands_.size()), [&](int band, int slot) {
-      const Band& b = bands_[std::size_t(band)];
-      runRows(c, ldc, b.begin, b.begin + b.size, slot);
-    });
-  });
+  runBands(threads_, arena_, bands_, m_, [&](int row0, int row1, int slot) { runRows(c, ldc, row0, row1, slot); });
 }
 
 void IntGemm::runRows(float* c, std::size_t ldc, int row0, int row1, int slot) {

@@ -90,4 +90,21 @@ void inArenaOf(int threads, tbb::task_arena& own, Fn&& fn) {
     own.execute(fn);
 }
 
+// Rows [0, extent) by bands: one thread runs rows(0, extent, 0); more share
+// the bands out (shareOut) inside an arena of exactly `threads` (inArenaOf),
+// calling rows(begin, end, slot) per band.
+template <class Rows>
+void runBands(int threads, tbb::task_arena& own, const std::vector<Band>& bands, int extent, Rows&& rows) {
+  if (threads <= 1) {
+    rows(0, extent, 0);
+    return;
+  }
+  inArenaOf(threads, own, [&] {
+    shareOut(threads, int(bands.size()), [&](int band, int slot) {
+      const Band& b = bands[std::size_t(band)];
+      rows(b.begin, b.begin + b.size, slot);
+    });
+  });
+}
+
 }  // namespace cachescope

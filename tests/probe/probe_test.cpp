@@ -250,7 +250,7 @@ double plateauOf(const LatencySeries& s, double lo, double hi) {
 
 }  // namespace
 
-TEST_CASE("this machine's ladder climbs: L1 < L2 < L3 < memory", "[probe][machine]") {
+TEST_CASE("this machine's ladder climbs: L1 < L2 < L3 <= memory", "[probe][machine]") {
   const auto sizes = detail::hostLevelSizes();
   REQUIRE(sizes.size() >= 2);
   ProbeOptions o;
@@ -261,19 +261,22 @@ TEST_CASE("this machine's ladder climbs: L1 < L2 < L3 < memory", "[probe][machin
   REQUIRE(r.outcome == Outcome::Ok);
   const LatencySeries& random = r.series.front();
   // Well inside each level: a quarter of L1; between 2x the level above and
-  // a quarter of L2 (and of L3, where half the sysfs L3 may be other guests');
-  // memory at the largest sets.
+  // a quarter of L2 (a sixteenth of L3: the sysfs L3 is the whole socket's);
+  // memory at 3x the last level and beyond.
   const double l1 = plateauOf(random, 2048, double(sizes[0]) / 4);
   const double l2 = plateauOf(random, double(sizes[0]) * 2, double(sizes[1]) / 4);
-  std::vector<double> chain{l1, l2};
-  if (sizes.size() >= 3) chain.push_back(plateauOf(random, double(sizes[1]) * 2, double(sizes[2]) / 16));
-  chain.push_back(plateauOf(random, double(sizes.back()) * 3, 1e30));
-  // Each cache level at least 1.3x slower than the one above; memory slower
-  // than the last level without a margin: on a shared (virtual) machine the
-  // L3 is other cores' and guests' too and may hold little of the chase.
-  for (std::size_t k = 1; k < chain.size(); ++k) {
-    INFO("level " << k << ": " << chain[k - 1] << " ns then " << chain[k] << " ns");
-    CHECK(chain[k] > (k + 1 == chain.size() ? 1.0 : 1.3) * chain[k - 1]);
+  const double memory = plateauOf(random, double(sizes.back()) * 3, 1e30);
+  INFO("L1 " << l1 << " ns, L2 " << l2 << " ns, memory " << memory << " ns");
+  CHECK(l2 > 1.3 * l1);
+  CHECK(memory > 1.3 * l2);
+  if (sizes.size() >= 3) {
+    // The L3 between L2 and memory, but not apart from memory: on a shared
+    // (virtual) machine the L3 is other cores' and guests' too and may hold
+    // little of the chase (CI's Xeons read 148 ns there and 147 ns in memory).
+    const double l3 = plateauOf(random, double(sizes[1]) * 2, double(sizes[2]) / 16);
+    INFO("L3 " << l3 << " ns");
+    CHECK(l3 > 1.3 * l2);
+    CHECK(l3 < 1.1 * memory);
   }
 }
 
