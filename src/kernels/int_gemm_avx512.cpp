@@ -34,6 +34,23 @@ namespace cachescope {
     c##r##2 = _mm512_dpbusd_epi32(c##r##2, av, b2); \
     c##r##3 = _mm512_dpbusd_epi32(c##r##3, av, b3); \
   } while (0)
+// The first kc block subtracts 128 * colsum(B) (off0..3), later ones add
+// the int32 partial sums kept in C; the last block scales to fp32.
+#define CS_VEC_FINISH(r, v)                                                                            \
+  do {                                                                                                 \
+    float* out = t.c + (r)*t.ldc + (v)*16;                                                             \
+    const __m512i s = t.first ? _mm512_sub_epi32(c##r##v, off##v) : _mm512_add_epi32(c##r##v, _mm512_loadu_si512(out)); \
+    if (t.last)                                                                                        \
+      _mm512_storeu_ps(out, _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(s), _mm512_set1_ps(t.rowScale[r])), \
+                                          _mm512_loadu_ps(t.colScale + (v)*16)));                      \
+    else                                                                                               \
+      _mm512_storeu_si512(out, s);                                                                     \
+  } while (0)
+#define CS_ROW_FINISH(r) \
+  CS_VEC_FINISH(r, 0);   \
+  CS_VEC_FINISH(r, 1);   \
+  CS_VEC_FINISH(r, 2);   \
+  CS_VEC_FINISH(r, 3)
 #define CS_ROW_SAVE(r)                                  \
   _mm512_store_si512(tile + (r)*kVnniNr + 0, c##r##0);  \
   _mm512_store_si512(tile + (r)*kVnniNr + 16, c##r##1); \
@@ -71,6 +88,20 @@ void intMicroAvx512Vnni(const IntTile& t) {
     b += kVnniNr * 4;
   }
 
+  if (t.rows == kVnniMr && t.cols == kVnniNr) {
+    // A full tile finishes from the registers: no round trip through memory.
+    const __m512i off0 = t.first && t.colOffset ? _mm512_loadu_si512(t.colOffset) : z;
+    const __m512i off1 = t.first && t.colOffset ? _mm512_loadu_si512(t.colOffset + 16) : z;
+    const __m512i off2 = t.first && t.colOffset ? _mm512_loadu_si512(t.colOffset + 32) : z;
+    const __m512i off3 = t.first && t.colOffset ? _mm512_loadu_si512(t.colOffset + 48) : z;
+    CS_ROW_FINISH(0);
+    CS_ROW_FINISH(1);
+    CS_ROW_FINISH(2);
+    CS_ROW_FINISH(3);
+    CS_ROW_FINISH(4);
+    CS_ROW_FINISH(5);
+    return;
+  }
   alignas(64) std::int32_t tile[kVnniMr * kVnniNr];
   CS_ROW_SAVE(0);
   CS_ROW_SAVE(1);
@@ -78,7 +109,7 @@ void intMicroAvx512Vnni(const IntTile& t) {
   CS_ROW_SAVE(3);
   CS_ROW_SAVE(4);
   CS_ROW_SAVE(5);
-  intTileEpilogueAvx512(t, tile, kVnniMr, kVnniNr);
+  intTileEpilogue(t, tile, kVnniNr);
 }
 
 void intTileEpilogueAvx512(const IntTile& t, const std::int32_t* tile, int mr, int nr) {
@@ -108,6 +139,8 @@ void intTileEpilogueAvx512(const IntTile& t, const std::int32_t* tile, int mr, i
 #undef CS_ROW_DECL
 #undef CS_ROW_STEP
 #undef CS_ROW_SAVE
+#undef CS_VEC_FINISH
+#undef CS_ROW_FINISH
 
 // Two int4 values per byte, low nibble first -> int8. 32 bytes at a time:
 // widen each byte to 16 bits, put the low nibble in the low byte and the high

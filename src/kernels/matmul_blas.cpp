@@ -11,6 +11,7 @@
 
 #include <algorithm>
 
+#include "kernels/blas_core.hpp"
 #include "kernels/kernel.hpp"
 #include "platform/cancel.hpp"
 
@@ -42,8 +43,14 @@ class BlasPrepared final : public MatmulPrepared {
                   problem_.b.data(), n_, 0.0f, c + std::size_t(i0) * n_, n_);
     }
   }
-  // OpenBLAS picks its own kernels for the CPU it finds (DYNAMIC_ARCH).
-  std::string simdPath() const override { return std::string("openblas ") + openblas_get_corename(); }
+  // OpenBLAS picks its own kernels for the CPU it finds (DYNAMIC_ARCH), or
+  // those cachescope asked for where it found none for this CPU (blas_core.hpp).
+  std::string simdPath() const override {
+    std::string path = std::string("openblas ") + openblas_get_corename();
+    const std::string detected = blasCoreDetected();
+    if (!detected.empty()) path += " (asked for: OpenBLAS found " + detected + ")";
+    return path;
+  }
 
  private:
   int panelRows_;
