@@ -53,6 +53,14 @@ void reexecWithBlasCore(char** argv) {
   const char* detected = openblas_get_corename();
   if (::setenv("CACHESCOPE_BLAS_DETECTED", detected ? detected : "unknown", 1) != 0) return;
   if (::setenv("OPENBLAS_CORETYPE", core->c_str(), 1) != 0) return;
+  // The binary by its own name (exec of /proc/self/exe would name the
+  // process "exe" in ps and top).
+  char self[4096];
+  const ssize_t len = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (len > 0) {
+    self[len] = '\0';
+    ::execv(self, argv);
+  }
   ::execv("/proc/self/exe", argv);
   // The exec failed: go on with OpenBLAS's own choice, and say nothing was asked.
   ::unsetenv("OPENBLAS_CORETYPE");

@@ -31,7 +31,7 @@ std::string blasCoreDetected();
 
 // When blasCoreToRequest() names a core: sets OPENBLAS_CORETYPE to it (and
 // CACHESCOPE_BLAS_DETECTED to OpenBLAS's own choice) and runs this program
-// again, /proc/self/exe with the same arguments, before anything else
+// again (the file /proc/self/exe names) with the same arguments, before anything else
 // started. Returns only when there is nothing to do or the exec failed (then
 // the run goes on with OpenBLAS's choice, which matmul.blas's path names).
 void reexecWithBlasCore(char** argv);

@@ -5,6 +5,10 @@
 #include <cstring>
 #include <stdexcept>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "kernels/int_gemm_isa.hpp"
 #include "platform/amx_tiles.hpp"
 #include "platform/cancel.hpp"
@@ -27,6 +31,35 @@ const std::array<std::uint16_t, 256>& int4Lut() {
   }();
   return lut;
 }
+
+#if defined(__SSE2__)
+// Four groups of 4 k of mr = 4 or 6 full int8 rows into a micro-panel
+// (group after group, row after row): a 4 x 4 and a 2 x 4 transpose of
+// 32-bit words, with the +128 flip. Three times fewer instructions than a
+// word at a time (packA was 7% of matmul.int8's profile at n = 1024).
+void interleaveFourGroups(const std::uint8_t* const* rows, int mr, std::uint32_t flip, std::uint8_t* dst) {
+  const __m128i f = _mm_set1_epi32(int(flip));
+  auto load = [&](int r) { return _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[r])), f); };
+  auto store16 = [](std::uint8_t* at, __m128i v) { _mm_storeu_si128(reinterpret_cast<__m128i*>(at), v); };
+  auto store8 = [](std::uint8_t* at, __m128i v) { _mm_storel_epi64(reinterpret_cast<__m128i*>(at), v); };
+  const std::size_t stride = std::size_t(mr) * 4;
+  const __m128i r0 = load(0), r1 = load(1), r2 = load(2), r3 = load(3);
+  const __m128i t0 = _mm_unpacklo_epi32(r0, r1), t1 = _mm_unpackhi_epi32(r0, r1);  // r0 r1 of groups 0,1 / 2,3
+  const __m128i t2 = _mm_unpacklo_epi32(r2, r3), t3 = _mm_unpackhi_epi32(r2, r3);
+  store16(dst, _mm_unpacklo_epi64(t0, t2));
+  store16(dst + stride, _mm_unpackhi_epi64(t0, t2));
+  store16(dst + 2 * stride, _mm_unpacklo_epi64(t1, t3));
+  store16(dst + 3 * stride, _mm_unpackhi_epi64(t1, t3));
+  if (mr == 6) {
+    const __m128i r4 = load(4), r5 = load(5);
+    const __m128i u0 = _mm_unpacklo_epi32(r4, r5), u1 = _mm_unpackhi_epi32(r4, r5);
+    store8(dst + 16, u0);
+    store8(dst + stride + 16, _mm_unpackhi_epi64(u0, u0));
+    store8(dst + 2 * stride + 16, u1);
+    store8(dst + 3 * stride + 16, _mm_unpackhi_epi64(u1, u1));
+  }
+}
+#endif
 
 void unpackInt4Scalar(const std::uint8_t* packed, std::size_t count, std::int8_t* out) {
   const auto& lut = int4Lut();
@@ -227,23 +260,36 @@ void IntGemm::packA(int ic, int rows, int pc, int kcb, std::uint8_t* dst) const 
       const std::uint8_t* next = source(ic + ir + mr + r);
       for (std::size_t off = 0; off < segBytes; off += 64) __builtin_prefetch(next + off);
     }
+    int q0 = 0;  // groups packed four at a time
+#if defined(__SSE2__)
+    if (storage_ == IntStorage::Int8 && (mr == 4 || mr == 6) && ir + mr <= rows) {
+      const std::uint8_t* src[6];
+      for (int r = 0; r < mr; ++r) src[r] = source(ic + ir + r);
+      for (; q0 + 4 <= kq; q0 += 4) {
+        const std::uint8_t* at[6];
+        for (int r = 0; r < mr; ++r) at[r] = src[r] + q0 * 4;
+        interleaveFourGroups(at, mr, flip, panel + std::size_t(q0) * mr * 4);
+      }
+      if (q0 == kq) continue;
+    }
+#endif
     for (int r = 0; r < mr; ++r) {
       const int row = ic + ir + r;
       std::uint8_t* dst = panel + r * 4;
       if (ir + r >= rows) {
-        for (int q = 0; q < kq; ++q) std::memset(dst + std::size_t(q) * mr * 4, 0, 4);
+        for (int q = q0; q < kq; ++q) std::memset(dst + std::size_t(q) * mr * 4, 0, 4);
         continue;
       }
       const std::uint8_t* src = source(row);
       if (storage_ == IntStorage::Int8) {
-        for (int q = 0; q < kq; ++q) {
+        for (int q = q0; q < kq; ++q) {
           std::uint32_t w;
           std::memcpy(&w, src + q * 4, 4);
           w ^= flip;
           std::memcpy(dst + std::size_t(q) * mr * 4, &w, 4);
         }
       } else {
-        for (int q = 0; q < kq; ++q) {
+        for (int q = q0; q < kq; ++q) {
           std::uint32_t w = std::uint32_t(lut[src[2 * q]]) | (std::uint32_t(lut[src[2 * q + 1]]) << 16);
           w ^= flip;
           std::memcpy(dst + std::size_t(q) * mr * 4, &w, 4);
