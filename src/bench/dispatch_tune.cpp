@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 #include <map>
+#include <random>
 #include <set>
 
 #include "platform/errors.hpp"
@@ -82,8 +83,9 @@ DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, cons
   DispatchTable table;
   table.host = currentDispatchHost();
   table.date = nowText();
-  table.warmup = options.warmup;
+  table.warmup = std::max(options.minSampleS > 0 ? 1 : 0, options.warmup);  // as runJob
   table.reps = options.reps;
+  table.minSampleS = options.minSampleS;
 
   // Planned measurements, for the progress fraction (pruning only lowers it).
   int planned = 0;
@@ -115,6 +117,17 @@ DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, cons
           point.threads = t;
           point.density = d;
           const DispatchPoint* prev = previous.count({bits, t, d}) ? previous[{bits, t, d}] : nullptr;
+          // First which candidates this point measures (the others are
+          // copied, skipped or failed before), then those in interleaved
+          // rounds, like the check: one repetition of each per round, in a
+          // shuffled order, so a drift of the machine hits them alike; the
+          // median of the rounds is the candidate's time.
+          struct ToMeasure {
+            const Kernel* kernel;
+            std::tuple<std::string, int, int, int, double> key;
+            std::vector<double> times;
+          };
+          std::vector<ToMeasure> toMeasure;
           for (const Kernel* k : dispatchCandidates(bits, d)) {
             const std::string& id = k->info.id;
             const auto key = std::make_tuple(id, bits, n, k->uses(Param::Threads) ? t : 0,
@@ -126,43 +139,68 @@ DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, cons
             // A time measured already (a kernel that ignores threads or
             // density) costs nothing: it is always used. Pruning only saves
             // measurements.
-            auto it = measured.find(key);
-            if (it == measured.end()) {
-              const bool copy = (!k->uses(Param::Threads) && t != threads.front()) ||
-                                (!k->uses(Param::Density) && d < 1.0);
-              if (copy) {  // not measured where it would have been: skipped there
-                point.skipped[id] = "not measured at " + std::string(d < 1.0 ? "density 1" : "the first thread count") +
-                                    " of this n (too slow there)";
+            if (measured.count(key)) continue;
+            const bool copy = (!k->uses(Param::Threads) && t != threads.front()) || (!k->uses(Param::Density) && d < 1.0);
+            if (copy) {  // not measured where it would have been: skipped there
+              point.skipped[id] = "not measured at " + std::string(d < 1.0 ? "density 1" : "the first thread count") +
+                                  " of this n (too slow there)";
+              continue;
+            }
+            if (prev && !prev->timesS.count(id)) {
+              auto why = prev->skipped.find(id);
+              point.skipped[id] = why != prev->skipped.end() ? why->second : "not measured at n=" + std::to_string(prev->n);
+              continue;
+            }
+            if (prev) {
+              const double ratio = prev->timesS.at(id) / prev->timesS.at(prev->winner);
+              if (ratio > kTunePruneFactor) {
+                char why[160];
+                std::snprintf(why, sizeof why, "%.1fx slower than %s at n=%d", ratio, prev->winner.c_str(), prev->n);
+                point.skipped[id] = why;
                 continue;
               }
-              if (prev && !prev->timesS.count(id)) {
-                auto why = prev->skipped.find(id);
-                point.skipped[id] = why != prev->skipped.end() ? why->second : "not measured at n=" + std::to_string(prev->n);
-                continue;
-              }
-              if (prev) {
-                const double ratio = prev->timesS.at(id) / prev->timesS.at(prev->winner);
-                if (ratio > kTunePruneFactor) {
-                  char why[160];
-                  std::snprintf(why, sizeof why, "%.1fx slower than %s at n=%d", ratio, prev->winner.c_str(), prev->n);
-                  point.skipped[id] = why;
-                  continue;
-                }
-              }
+            }
+            toMeasure.push_back({k, key, {}});
+          }
+          const RunOptions one{options.warmup, 1, options.minSampleS};
+          std::vector<std::size_t> order(toMeasure.size());
+          for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+          std::mt19937 shuffler(std::uint32_t(points.size()) * 7919u + 29u);
+          for (int round = 0; round < std::max(1, options.reps); ++round) {
+            std::shuffle(order.begin(), order.end(), shuffler);
+            for (std::size_t i : order) {
+              ToMeasure& m = toMeasure[i];
+              if (failed.count(m.key)) continue;
               if (cancelled(cancel)) throw Cancelled();
-              Job job{k, Params{n, 64, t, bits, d}};
-              if (progress) progress({done, std::max(planned, done + 1), id + " " + jobParamsText(job)});
-              const BenchRecord r = runJob(job, problem, options, cancel);
-              ++done;
+              Job job{m.kernel, Params{n, 64, t, bits, d}};
+              if (progress && round == 0)
+                progress({done, std::max(planned, done + 1), m.kernel->info.id + " " + jobParamsText(job)});
+              const BenchRecord r = runJob(job, problem, one, cancel);
               if (r.outcome == Outcome::Cancelled) throw Cancelled();
               if (r.outcome != Outcome::Ok || !(r.medianS > 0)) {
-                failed[key] = "failed: " + (r.failure.empty() ? std::string("no time") : r.failure);
-                point.skipped[id] = failed[key];
+                failed[m.key] = "failed: " + (r.failure.empty() ? std::string("no time") : r.failure);
                 continue;
               }
-              it = measured.emplace(key, r.medianS).first;
+              m.times.push_back(r.medianS);
+              if (round == 0) ++done;
             }
-            point.timesS[id] = it->second;
+          }
+          for (ToMeasure& m : toMeasure)
+            if (!failed.count(m.key)) {
+              std::sort(m.times.begin(), m.times.end());
+              const std::size_t h = m.times.size() / 2;
+              measured.emplace(m.key, m.times.size() % 2 ? m.times[h] : 0.5 * (m.times[h - 1] + m.times[h]));
+            }
+          for (const Kernel* k : dispatchCandidates(bits, d)) {
+            const std::string& id = k->info.id;
+            const auto key = std::make_tuple(id, bits, n, k->uses(Param::Threads) ? t : 0,
+                                             k->uses(Param::Density) ? d : 1.0);
+            if (failed.count(key)) {
+              point.skipped[id] = failed[key];
+              continue;
+            }
+            auto it = measured.find(key);
+            if (it != measured.end()) point.timesS[id] = it->second;
           }
           if (point.timesS.empty())
             throw RunFailure("tune: no candidate ran at bits=" + std::to_string(bits) + " n=" + std::to_string(n) +
@@ -219,7 +257,7 @@ std::vector<DispatchCheckRow> checkDispatch(const DispatchTable& table, const Ru
   if (!dispatcher) throw RunFailure("tune --check: the dispatching kernel is not registered");
   const std::vector<std::pair<Params, bool>> pts = dispatchCheckPoints(table);
   const int rounds = std::max(1, options.reps);
-  const RunOptions one{std::max(0, options.warmup), 1};
+  const RunOptions one{std::max(0, options.warmup), 1, options.minSampleS};
 
   // Candidates skipped at every tuned point of a group (too slow) are left out.
   // Neighbours: same bits and threads, n within a factor 2, density within 4.
@@ -245,8 +283,14 @@ std::vector<DispatchCheckRow> checkDispatch(const DispatchTable& table, const Ru
     row.params = p;
     row.tuned = tuned;
     row.limit = tuned ? 1.05 : 1.10;
-    for (int round = 0; round < rounds; ++round)
-      for (const Kernel* k : ks) {
+    // Each round in its own order (a fixed shuffle), so that no kernel
+    // always runs right after the same one and inherits its after-effects
+    // (the library's worker threads spin for a while after a call).
+    std::vector<const Kernel*> order = ks;
+    std::mt19937 shuffler(std::uint32_t(index) * 7919u + 17u);
+    for (int round = 0; round < rounds; ++round) {
+      std::shuffle(order.begin(), order.end(), shuffler);
+      for (const Kernel* k : order) {
         if (cancelled(cancel)) throw Cancelled();
         if (progress && round == 0)
           progress({index, int(pts.size()), k->info.id + " " + jobParamsText(Job{k, p})});
@@ -262,6 +306,7 @@ std::vector<DispatchCheckRow> checkDispatch(const DispatchTable& table, const Ru
           row.reason = r.choiceReason;
         }
       }
+    }
     auto median = [](std::vector<double> v) {
       std::sort(v.begin(), v.end());
       const std::size_t m = v.size() / 2;
@@ -283,11 +328,30 @@ std::vector<DispatchCheckRow> checkDispatch(const DispatchTable& table, const Ru
     }
     row.ratio = row.bestS > 0 ? row.autoS / row.bestS : 0;
     row.minRatio = row.bestMinS > 0 ? row.autoMinS / row.bestMinS : 0;
+    for (const Kernel* k : ks)
+      if (k != dispatcher && k->info.id == row.chosen && !times[k].empty() && row.bestS > 0 && row.bestMinS > 0) {
+        row.chosenS = median(times[k]);
+        row.chosenMinS = fastest(times[k]);
+        row.choiceRatio = row.chosenS / row.bestS;
+        row.choiceMinRatio = row.chosenMinS / row.bestMinS;
+      }
     rows.push_back(row);
     ++index;
   }
   if (progress) progress({index, std::max(index, 1), "done"});
   return rows;
+}
+
+DispatchOverhead dispatchOverhead(const std::vector<DispatchCheckRow>& rows) {
+  DispatchOverhead o;
+  double sumLog = 0;
+  for (const DispatchCheckRow& r : rows)
+    if (r.chosenS > 0 && r.autoS > 0) {
+      sumLog += std::log(r.autoS / r.chosenS);
+      ++o.rows;
+    }
+  if (o.rows) o.geomean = std::exp(sumLog / o.rows);
+  return o;
 }
 
 std::vector<BenchRecord> dispatchTableRecords(const DispatchTable& table) {

@@ -17,10 +17,18 @@
 namespace cachescope {
 
 struct TuneSpec {
-  std::vector<int> n = {32, 64, 128, 256, 512, 1024};
+  // Half-octave steps: kernels cross over within a factor of 2 in n (the
+  // parallel kernel overtakes the packed one between 128 and 256 on two
+  // threads), and performance is not smooth in n (sizes that are not a
+  // multiple of the micro-tile run a slower edge), so a 2x grid mispredicted
+  // by up to 1.5x between its points.
+  std::vector<int> n = {32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024};
   std::vector<int> threads;                  // empty: 1 .. this machine's cores (at most 2)
   std::vector<int> bits = {32, 8, 4};
-  std::vector<double> density = {0.01, 0.05, 0.2, 0.5};  // 1 is always added (the dense points)
+  // 1 is always added (the dense points). Close steps from 0.1 to 1, where
+  // CSR and the dense kernels cross over (log-log interpolation across 0.2
+  // to 0.5 chose CSR 1.4x slower than the library at 0.32).
+  std::vector<double> density = {0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 0.7};
 };
 
 // A candidate more than this many times slower than a point's winner is not
@@ -30,6 +38,12 @@ struct TuneSpec {
 // A time copied from another thread count or density is never pruned (it
 // costs nothing).
 inline constexpr double kTunePruneFactor = 4.0;
+
+// Each timed repetition of tune and of its check lasts at least this long
+// (RunOptions::minSampleS): a matmul at n = 32 takes about a microsecond,
+// which alone is a reading of the clock and, on two threads, of a worker's
+// wake-up; back-to-back runs for 2 ms measure the kernel.
+inline constexpr double kTuneMinSampleS = 0.002;
 
 // Checks the lists (n > 0, threads 1 .. cores, bits 32/8/4, density in
 // (0, 1]); throws UsageError naming the flag.
@@ -42,7 +56,9 @@ struct TuneProgress {
 using TuneProgressFn = std::function<void(const TuneProgress&)>;
 
 // Measures every candidate at every grid point (bits x threads x n x density;
-// quantized widths at density 1 only) and returns the table for this host.
+// quantized widths at density 1 only) and returns the table for this host:
+// a point's candidates in `options.reps` interleaved rounds (one repetition
+// each, shuffled order), each candidate's median over the rounds.
 // A kernel that ignores threads is measured at the first thread count and
 // its time copied to the others, a dense kernel at density 1 and copied to
 // the lower densities (its run does not depend on either). Throws Cancelled
@@ -63,11 +79,35 @@ struct DispatchCheckRow {
   // other programs): on a shared machine medians move by 20-30% between
   // runs of one kernel, the fastest rounds by a few per cent.
   double autoMinS = 0, bestMinS = 0, minRatio = 0;
+  // The choice itself: the kernel the dispatcher ran, timed as itself in the
+  // same rounds, over the fastest (0 when it was not among the candidates
+  // timed here). When the dispatcher ran the fastest kernel this is exactly
+  // 1: auto is that kernel behind one virtual call, and auto/best is then
+  // the noise of two timings of one code (on the 2-vCPU guest: a geometric
+  // mean of 1.003 over 338 such points, but 1 in 10 beyond 1.05 at 5 rounds).
+  // What auto adds to the kernel it runs is `autoS / chosenS`, pooled over
+  // all points by the check's summary (dispatchOverhead).
+  double chosenS = 0, chosenMinS = 0, choiceRatio = 0, choiceMinRatio = 0;
   double limit = 0;              // 1.05 or 1.10
-  // Passes when either estimate is within the limit: a slower choice is
-  // slower in both; noise rarely hits both the same way.
-  bool pass() const { return std::min(ratio, minRatio) <= limit; }
+  // The ratio that decides: the choice's when known, else auto/best.
+  // Passes when the median or the fastest-round estimate is within the
+  // limit: a slower choice is slower in both; noise rarely hits both alike.
+  bool pass() const { return decidingRatio() <= limit; }
+  double decidingRatio() const {
+    return chosenS > 0 ? std::min(choiceRatio, choiceMinRatio) : std::min(ratio, minRatio);
+  }
 };
+
+// The dispatcher's own cost: the geometric mean over the rows of
+// autoS / chosenS (rows where the chosen kernel was timed), and how many
+// rows it pools. 1.0 and 0 rows when none.
+struct DispatchOverhead {
+  double geomean = 1.0;
+  int rows = 0;
+};
+DispatchOverhead dispatchOverhead(const std::vector<DispatchCheckRow>& rows);
+// The check passes the overhead when it is at most this (1%).
+inline constexpr double kDispatchOverheadLimit = 1.01;
 
 // The points the check measures: every tuned point, and between each pair
 // of neighbouring tuned n (at a tuned density) the geometric mean rounded
@@ -77,8 +117,9 @@ std::vector<std::pair<Params, bool>> dispatchCheckPoints(const DispatchTable& ta
 
 // Times the dispatcher and every candidate not skipped at a neighbouring
 // tuned point, interleaved (`options.reps` rounds of one warmup and one
-// timed run each, kernel after kernel, so a drift of the machine hits them
-// alike), and compares the medians.
+// timed repetition each, kernel after kernel in an order shuffled per round,
+// so a drift of the machine, or one kernel's after-effects, hit them alike),
+// and compares the medians.
 std::vector<DispatchCheckRow> checkDispatch(const DispatchTable& table, const RunOptions& options,
                                             const TuneProgressFn& progress = {},
                                             const std::atomic<bool>* cancel = nullptr);

@@ -223,7 +223,8 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
   if (k.uses(Param::Threads)) r.threads = p.threads;
   if (k.uses(Param::Bits)) r.bits = p.bits;
   if (k.uses(Param::Density)) r.density = p.density;
-  r.warmup = std::max(0, options.warmup);
+  // Batched repetitions calibrate on at least one warmup run.
+  r.warmup = std::max(options.minSampleS > 0 ? 1 : 0, options.warmup);
   r.reps = std::max(1, options.reps);
   r.unit = rateUnit(k.info.unit);
   r.work = k.work(p);
@@ -251,20 +252,38 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
     r.simdPath = prepared->simdPath();
     const std::optional<CpuTimes> cpuBefore = readCpuTimes();
     using Clock = std::chrono::steady_clock;
-    for (int i = 0; i < r.warmup + r.reps; ++i) {
+    // Runs per repetition: 1, or with minSampleS enough to fill it (from the
+    // fastest warmup run; a kernel that times itself (a child process) is
+    // run once per repetition).
+    int perSample = 1;
+    double fastestWarm = 0;
+    const int warmups = r.warmup;
+    for (int i = 0; i < warmups + r.reps; ++i) {
       if (cancelled()) {
         r.outcome = Outcome::Cancelled;
         return r;
       }
+      const bool timed = i >= warmups;
+      const int runs = timed ? perSample : 1;
       auto t0 = Clock::now();
-      arena.execute([&] { prepared->run(); });
+      arena.execute([&] {
+        for (int j = 0; j < runs; ++j) prepared->run();
+      });
       auto t1 = Clock::now();
       doNotOptimize(prepared.get());
-      if (i >= r.warmup)
-        r.timesS.push_back(prepared->selfTimedSeconds().value_or(std::chrono::duration<double>(t1 - t0).count()));
+      const std::optional<double> self = prepared->selfTimedSeconds();
+      const double s = self.value_or(std::chrono::duration<double>(t1 - t0).count() / runs);
+      if (timed) {
+        r.timesS.push_back(s);
+      } else if (options.minSampleS > 0 && !self) {
+        fastestWarm = fastestWarm > 0 ? std::min(fastestWarm, s) : s;
+        if (i + 1 == warmups)
+          perSample = int(std::clamp(std::ceil(options.minSampleS / std::max(fastestWarm, 1e-9)), 1.0, 100000.0));
+      }
       prog.run = i + 1;
       if (progress) progress(prog);
     }
+    r.runsPerRep = perSample;
     Stats s = summarize(r.timesS);
     r.medianS = s.median;
     r.meanS = s.mean;

@@ -18,6 +18,11 @@ namespace cachescope {
 struct RunOptions {
   int warmup = 1;
   int reps = 5;
+  // 0: one run per repetition (bench). Above 0: each repetition times as
+  // many back-to-back runs as the warmup says take at least this long and
+  // records their mean, so that a run of a microsecond is not a reading of
+  // the clock and of a worker's wake-up (tune and its check use 2 ms).
+  double minSampleS = 0;
 };
 
 // A benchmark request as the CLI (or a GUI sweep) states it: lists per

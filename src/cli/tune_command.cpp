@@ -95,32 +95,42 @@ int runCheck(const TuneArgs& a, const std::string& path, std::optional<PlotOutpu
       line->step("[" + std::to_string(std::min(p.job + 1, p.jobs)) + "/" + std::to_string(p.jobs) + "] " + p.what,
                  double(p.job) / std::max(1, p.jobs));
     };
-  const std::vector<DispatchCheckRow> rows = checkDispatch(table, RunOptions{a.warmup, a.reps}, progress);
+  const std::vector<DispatchCheckRow> rows = checkDispatch(table, RunOptions{a.warmup, a.reps, kTuneMinSampleS}, progress);
   if (line) line->finish();
 
   TextTable t;
   t.align = {Align::Left,  Align::Right, Align::Right, Align::Right, Align::Right, Align::Left, Align::Right,
-             Align::Left,  Align::Right, Align::Right, Align::Right, Align::Left};
+             Align::Left,  Align::Right, Align::Right, Align::Right, Align::Right, Align::Right, Align::Left};
   t.rows.push_back({"point", "bits", "threads", "n", "density", "auto ran", "auto", "best", "best time", "auto/best",
-                    "fastest rounds", "result"});
+                    "fastest rounds", "ran/best", "fastest rounds", "result"});
   int fails = 0;
   double worstTuned = 0, worstBetween = 0;
   for (const DispatchCheckRow& r : rows) {
     if (!r.pass()) ++fails;
-    const double ratio = std::min(r.ratio, r.minRatio);
+    const double ratio = r.decidingRatio();
     (r.tuned ? worstTuned : worstBetween) = std::max(r.tuned ? worstTuned : worstBetween, ratio);
     t.rows.push_back({r.tuned ? "tuned" : "between", std::to_string(r.params.bits), std::to_string(r.params.threads),
                       std::to_string(r.params.n), numText(r.params.density), r.chosen, durationText(r.autoS), r.best,
                       durationText(r.bestS), fixedText(r.ratio, 3), fixedText(r.minRatio, 3),
+                      r.chosenS > 0 ? fixedText(r.choiceRatio, 3) : "-", r.chosenS > 0 ? fixedText(r.choiceMinRatio, 3) : "-",
                       std::string(r.pass() ? "PASS" : "FAIL") + " (<= " + fixedText(r.limit, 2) + ")"});
   }
+  const DispatchOverhead overhead = dispatchOverhead(rows);
+  const bool overheadOk = overhead.geomean <= kDispatchOverheadLimit;
   std::cout << "dispatch table: " << path << " (tuned " << table.date << ")\n"
             << layoutTable(t) << "auto/best: median of " << std::max(1, a.reps)
-            << " interleaved rounds of the dispatcher over the fastest candidate's at that point; fastest rounds: "
-               "the same with each kernel's fastest round (least disturbed by other programs); a point passes when "
-               "either is within the target: 1.05 at tuned points, 1.10 between them\n"
+            << " interleaved rounds (each the mean of back-to-back runs lasting at least "
+            << durationText(kTuneMinSampleS)
+            << ") of the dispatcher over the fastest candidate's at that point; ran/best: the same for the kernel "
+               "the dispatcher ran, timed as itself in those rounds (exactly 1 when it ran the fastest); fastest "
+               "rounds: each kernel's fastest round (least disturbed by other programs). A point passes when ran/best "
+               "(auto/best where the kernel it ran was not timed), by median or by fastest round, is within the "
+               "target: 1.05 at tuned points, 1.10 between them\n"
+            << "dispatch overhead: auto / the kernel it ran, geometric mean over " << overhead.rows
+            << " points: " << fixedText(overhead.geomean, 4) << (overheadOk ? " PASS" : " FAIL") << " (<= "
+            << fixedText(kDispatchOverheadLimit, 2) << ")\n"
             << rows.size() - fails << " of " << rows.size() << " points pass; worst tuned " << fixedText(worstTuned, 3)
-            << ", worst between " << fixedText(worstBetween, 3) << " (the lower of the two ratios)"
+            << ", worst between " << fixedText(worstBetween, 3) << " (the lower of the two deciding ratios)"
             << " (timings on a busy machine vary by several %: re-run on a quiet one before trusting a FAIL)\n";
   if (plotOut) {
     plotOut->writeAll(whoWinsOf(table));
@@ -167,12 +177,13 @@ int runTune(const TuneArgs& a) {
       line->step("[" + std::to_string(std::min(p.job + 1, p.jobs)) + "/" + std::to_string(p.jobs) + "] " + p.what,
                  double(p.job) / std::max(1, p.jobs));
     };
-  const DispatchTable table = tuneDispatch(spec, RunOptions{a.warmup, a.reps}, progress);
+  const DispatchTable table = tuneDispatch(spec, RunOptions{a.warmup, a.reps, kTuneMinSampleS}, progress);
   if (line) line->finish();
   out.commit(dispatchTableJson(table));
   std::cout << winnersTable(table);
-  std::cout << "median of " << a.reps << " runs after " << a.warmup
-            << " warmup per candidate (bench's protocol); a kernel that ignores threads or density is measured once "
+  std::cout << "median of " << a.reps << " interleaved rounds per point (each candidate once a round, after "
+            << std::max(1, a.warmup) << " warmup), each repetition the mean of back-to-back runs lasting at least " << durationText(kTuneMinSampleS)
+            << "; a kernel that ignores threads or density is measured once "
                "and its time used for the others; candidates over "
             << numText(kTunePruneFactor) << "x slower than a point's winner are not measured at the next n\n";
   std::cerr << "wrote " << path << '\n';
@@ -189,17 +200,17 @@ void addTuneCommand(CLI::App& root, Commands& commands) {
   auto* app = root.add_subcommand(
       "tune",
       "Measure the dispatch table of the auto-dispatching matmul on this host: every candidate kernel at each "
-      "(bits, threads, n, density) of the grid, with bench's protocol (median of --reps after --warmup), progress "
+      "(bits, threads, n, density) of the grid, with bench's protocol (median of --reps after --warmup, each repetition at least 2 ms of back-to-back runs), progress "
       "on stderr; prints the winners and writes the table atomically to the per-user cache directory "
       "($XDG_CACHE_HOME/cachescope/dispatch.json, else ~/.cache/cachescope/dispatch.json; "
       "$CACHESCOPE_DISPATCH_TABLE overrides, as for the kernel). --check times the dispatcher against every "
       "candidate at the tuned points and between them (auto/best, PASS at <= 1.05 tuned, <= 1.10 between)");
   auto a = std::make_shared<TuneArgs>();
-  app->add_option("--n", a->n, "Sizes to tune: list or range (default 32:1024:x2)");
+  app->add_option("--n", a->n, "Sizes to tune: list or range (default 32,48,64,96,128,192,256,384,512,768,1024: half-octave steps)");
   app->add_option("--threads", a->threads, "Thread counts (default 1 and, with 2+ cores, 2)");
   app->add_option("--bits", a->bits, "Widths: 32 (fp32), 8, 4 (default 32,8,4)");
   app->add_option("--density", a->density,
-                  "Densities of A for fp32, in (0,1]; 1 is always added (default 0.01,0.05,0.2,0.5)");
+                  "Densities of A for fp32, in (0,1]; 1 is always added (default 0.01,0.03,0.1,0.2,0.3,0.5,0.7)");
   app->add_option("--reps", a->reps, "Timed repetitions per candidate (--check: interleaved rounds) (default 5)");
   app->add_option("--warmup", a->warmup, "Untimed runs before timing (default 1)");
   app->add_option("--out", a->out, "The table file (default: the per-user cache path above); --check reads it");

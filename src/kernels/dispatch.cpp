@@ -110,6 +110,7 @@ std::string dispatchTableJson(const DispatchTable& t) {
                         {"date", t.date},
                         {"warmup", t.warmup},
                         {"reps", t.reps},
+                        {"min_sample_s", t.minSampleS},
                         {"points", points}};
   return doc.dump(2) + "\n";
 }
@@ -143,6 +144,7 @@ DispatchTable parseDispatchTable(const std::string& text, const std::string& sou
     t.date = doc.value("date", "");
     t.warmup = doc.value("warmup", 1);
     t.reps = doc.value("reps", 1);
+    t.minSampleS = doc.value("min_sample_s", 0.0);
     const nlohmann::json& pts = doc.at("points");
     if (!pts.is_array() || pts.empty()) throw fail("\"points\" must be a non-empty list");
     std::set<std::tuple<int, int, int, double>> seen;

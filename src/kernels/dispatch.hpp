@@ -8,7 +8,7 @@
 // File (JSON, version 1):
 //   {"format": "cachescope-dispatch", "version": 1,
 //    "host": {"cpu": "...", "cores": 2, "simd": "avx512", "l1d_bytes": ..., "l2_bytes": ..., "l3_bytes": ...},
-//    "date": "...", "warmup": 1, "reps": 3,
+//    "date": "...", "warmup": 1, "reps": 3, "min_sample_s": 0.002,
 //    "points": [{"bits": 32, "n": 256, "threads": 1, "density": 1,
 //                "times_s": {"<kernel id>": 0.00123, ...},   // medians, the candidates measured
 //                "skipped": {"<kernel id>": "why", ...},       // candidates not measured there
@@ -60,6 +60,7 @@ struct DispatchTable {
   DispatchHost host;
   std::string date;
   int warmup = 1, reps = 3;
+  double minSampleS = 0;  // each repetition's runs lasted at least this long (0: one run)
   std::vector<DispatchPoint> points;
 };
 

@@ -20,6 +20,7 @@ struct BenchRecord {
   std::optional<double> density;
   int warmup = 0;
   int reps = 0;
+  int runsPerRep = 1;               // back-to-back runs each time is the mean of (RunOptions::minSampleS)
   std::vector<double> timesS;       // one per repetition
   double medianS = 0, meanS = 0, stddevS = 0, minS = 0, maxS = 0;
   double work = 0;                  // flops, integer ops or bytes of one run

@@ -104,6 +104,30 @@ TEST_CASE("runJob times reps after warmup and reports progress", "[bench][runner
   CHECK_FALSE(r.block.has_value());  // reordered does not use block
 }
 
+TEST_CASE("runJob with a minimum sample time: each repetition is the mean of enough back-to-back runs",
+          "[bench][runner]") {
+  const Kernel* k = findKernel("matmul.reordered");
+  REQUIRE(k);
+  Problem p = makeProblem(Family::Matmul, 16);  // a few microseconds a run
+  int runs = 0;
+  ProgressFn progress = [&](const Progress& pr) { runs = pr.run; };
+  // Batching calibrates on a warmup run, so none asked still makes one.
+  const BenchRecord r = runJob(Job{k, Params{16}}, p, RunOptions{0, 3, 0.002}, nullptr, progress);
+  REQUIRE(r.failure.empty());
+  CHECK(r.warmup == 1);
+  CHECK(runs == 1 + 3);
+  REQUIRE(r.timesS.size() == 3);
+  CHECK(r.runsPerRep > 1);
+  CHECK(r.runsPerRep <= 100000);
+  // The sample (runs x mean time) lasts about the minimum: the calibration
+  // is the warmup's time, which a warm cache only shortens.
+  CHECK(r.runsPerRep * r.medianS > 0.0005);
+  // Without it, one run a repetition.
+  const BenchRecord one = runJob(Job{k, Params{16}}, p, RunOptions{0, 3}, nullptr);
+  CHECK(one.runsPerRep == 1);
+  CHECK(one.warmup == 0);
+}
+
 TEST_CASE("a cancelled run stops and says so", "[bench][runner]") {
   const Kernel* k = findKernel("matmul.naive");
   Problem p = makeProblem(Family::Matmul, 8);

@@ -52,6 +52,8 @@ TEST_CASE("tune on a tiny grid writes a valid table that matmul.auto then uses",
   const cachescope::DispatchTable t = cachescope::parseDispatchTable(slurp(table), table);
   // bits 32 at density 0.1 and 1, bits 4 at density 1; two sizes each.
   CHECK(t.points.size() == 6);
+  CHECK(t.minSampleS == Approx(0.002));  // the protocol is recorded (kTuneMinSampleS)
+  CHECK(t.warmup == 1);  // batching calibrates on one warmup run even with --warmup 0
   CHECK(cachescope::hostMismatch(t.host, cachescope::currentDispatchHost()).empty());
 
   TableEnv env(table);
@@ -86,6 +88,8 @@ TEST_CASE("tune on a tiny grid writes a valid table that matmul.auto then uses",
   REQUIRE(check.code == 0);
   CHECK(check.out.find("auto/best") != std::string::npos);
   CHECK(check.out.find("between") != std::string::npos);
+  CHECK(check.out.find("ran/best") != std::string::npos);
+  CHECK(check.out.find("dispatch overhead: auto / the kernel it ran") != std::string::npos);
   CHECK((check.out.find("PASS") != std::string::npos || check.out.find("FAIL") != std::string::npos));
 
   // --plot of a table: the who-wins maps.

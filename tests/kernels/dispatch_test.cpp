@@ -79,9 +79,11 @@ TEST_CASE("dispatch candidates: fp32 dense and sparse, quantized by width", "[ke
 }
 
 TEST_CASE("a dispatch table survives its file format", "[kernels][dispatch]") {
-  const DispatchTable t = smallTable();
+  DispatchTable t = smallTable();
+  t.minSampleS = 0.002;
   const DispatchTable back = parseDispatchTable(dispatchTableJson(t), "t.json");
   CHECK(back.host == t.host);
+  CHECK(back.minSampleS == Approx(0.002));
   REQUIRE(back.points.size() == t.points.size());
   CHECK(back.points[1].winner == "matmul.blas");
   CHECK(back.points[1].timesS.at("matmul.simd") == Approx(1.6e-2));

@@ -1,0 +1,66 @@
+// The verdict of `tune --check` per point (DispatchCheckRow) and the
+// dispatcher's pooled overhead: which ratio decides, on hand-made rows.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "bench/dispatch_tune.hpp"
+
+using namespace cachescope;
+
+namespace {
+
+DispatchCheckRow row(double autoS, double bestS, double chosenS, double limit = 1.05) {
+  DispatchCheckRow r;
+  r.limit = limit;
+  r.autoS = r.autoMinS = autoS;
+  r.bestS = r.bestMinS = bestS;
+  r.ratio = r.minRatio = autoS / bestS;
+  if (chosenS > 0) {
+    r.chosenS = r.chosenMinS = chosenS;
+    r.choiceRatio = r.choiceMinRatio = chosenS / bestS;
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("check: the ran kernel's own time decides, auto/best only without it", "[bench][dispatch]") {
+  // Auto ran the fastest kernel; its own timing came out 12% slower (noise
+  // of two timings of one code): the choice is right, the point passes.
+  const DispatchCheckRow same = row(1.12e-3, 1.0e-3, 1.0e-3);
+  CHECK(same.decidingRatio() == Approx(1.0));
+  CHECK(same.pass());
+  // Auto ran a kernel 1.3x slower than the fastest: a wrong choice fails,
+  // even when auto's own timing happened to come out fast.
+  const DispatchCheckRow wrong = row(1.0e-3, 1.0e-3, 1.3e-3);
+  CHECK(wrong.decidingRatio() == Approx(1.3));
+  CHECK_FALSE(wrong.pass());
+  // Between tuned points the limit is 10%.
+  CHECK(row(1.0e-3, 1.0e-3, 1.08e-3, 1.10).pass());
+  CHECK_FALSE(row(1.0e-3, 1.0e-3, 1.12e-3, 1.10).pass());
+  // The chosen kernel not timed here: auto/best decides.
+  const DispatchCheckRow untimed = row(1.2e-3, 1.0e-3, 0);
+  CHECK(untimed.decidingRatio() == Approx(1.2));
+  CHECK_FALSE(untimed.pass());
+  // Either estimate within the limit passes: the fastest rounds' ratio here.
+  DispatchCheckRow mixed = row(1.0e-3, 1.0e-3, 1.2e-3);
+  mixed.chosenMinS = 0.9e-3;
+  mixed.choiceMinRatio = mixed.chosenMinS / mixed.bestMinS;
+  CHECK(mixed.pass());
+}
+
+TEST_CASE("check: the dispatcher's overhead is the geometric mean of auto over the kernel it ran",
+          "[bench][dispatch]") {
+  // 1.21x and 1/1.1x: geometric mean sqrt(1.1); the row without a timed choice is
+  // left out.
+  const std::vector<DispatchCheckRow> rows = {row(1.21e-3, 1.0e-3, 1.0e-3), row(1.0e-3, 1.0e-3, 1.1e-3),
+                                              row(5.0e-3, 1.0e-3, 0)};
+  const DispatchOverhead o = dispatchOverhead(rows);
+  CHECK(o.rows == 2);
+  CHECK(o.geomean == Approx(std::sqrt(1.21 / 1.1)));
+  CHECK(o.geomean > kDispatchOverheadLimit);
+  const DispatchOverhead none = dispatchOverhead({row(1.0e-3, 1.0e-3, 0)});
+  CHECK(none.rows == 0);
+  CHECK(none.geomean == 1.0);
+}
