@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 
+#include "bench/stats.hpp"
 #include "platform/errors.hpp"
 #include "platform/host.hpp"
 #include "platform/outcome.hpp"
@@ -83,7 +84,7 @@ DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, cons
   DispatchTable table;
   table.host = currentDispatchHost();
   table.date = nowText();
-  table.warmup = std::max(options.minSampleS > 0 ? 1 : 0, options.warmup);  // as runJob
+  table.warmup = std::max(options.minSampleS > 0 ? 2 : 0, options.warmup);  // as runJob
   table.reps = options.reps;
   table.minSampleS = options.minSampleS;
 
@@ -127,11 +128,14 @@ DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, cons
             std::tuple<std::string, int, int, int, double> key;
             std::vector<double> times;
           };
+          auto keyOf = [&](const Kernel* k) {
+            return std::make_tuple(k->info.id, bits, n, k->uses(Param::Threads) ? t : 0,
+                                   k->uses(Param::Density) ? d : 1.0);
+          };
           std::vector<ToMeasure> toMeasure;
           for (const Kernel* k : dispatchCandidates(bits, d)) {
             const std::string& id = k->info.id;
-            const auto key = std::make_tuple(id, bits, n, k->uses(Param::Threads) ? t : 0,
-                                             k->uses(Param::Density) ? d : 1.0);
+            const auto key = keyOf(k);
             if (failed.count(key)) {
               point.skipped[id] = failed[key];
               continue;
@@ -151,7 +155,7 @@ DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, cons
               point.skipped[id] = why != prev->skipped.end() ? why->second : "not measured at n=" + std::to_string(prev->n);
               continue;
             }
-            if (prev) {
+            if (prev && prev->n >= kTunePruneFromN) {
               const double ratio = prev->timesS.at(id) / prev->timesS.at(prev->winner);
               if (ratio > kTunePruneFactor) {
                 char why[160];
@@ -185,22 +189,14 @@ DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, cons
               if (round == 0) ++done;
             }
           }
-          for (ToMeasure& m : toMeasure)
-            if (!failed.count(m.key)) {
-              std::sort(m.times.begin(), m.times.end());
-              const std::size_t h = m.times.size() / 2;
-              measured.emplace(m.key, m.times.size() % 2 ? m.times[h] : 0.5 * (m.times[h - 1] + m.times[h]));
-            }
+          for (const ToMeasure& m : toMeasure)
+            if (!failed.count(m.key)) measured.emplace(m.key, median(m.times));
           for (const Kernel* k : dispatchCandidates(bits, d)) {
-            const std::string& id = k->info.id;
-            const auto key = std::make_tuple(id, bits, n, k->uses(Param::Threads) ? t : 0,
-                                             k->uses(Param::Density) ? d : 1.0);
-            if (failed.count(key)) {
-              point.skipped[id] = failed[key];
-              continue;
-            }
-            auto it = measured.find(key);
-            if (it != measured.end()) point.timesS[id] = it->second;
+            const auto key = keyOf(k);
+            if (failed.count(key))
+              point.skipped[k->info.id] = failed[key];
+            else if (auto it = measured.find(key); it != measured.end())
+              point.timesS[k->info.id] = it->second;
           }
           if (point.timesS.empty())
             throw RunFailure("tune: no candidate ran at bits=" + std::to_string(bits) + " n=" + std::to_string(n) +
@@ -307,11 +303,6 @@ std::vector<DispatchCheckRow> checkDispatch(const DispatchTable& table, const Ru
         }
       }
     }
-    auto median = [](std::vector<double> v) {
-      std::sort(v.begin(), v.end());
-      const std::size_t m = v.size() / 2;
-      return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
-    };
     auto fastest = [](const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); };
     row.autoS = median(times[dispatcher]);
     row.autoMinS = fastest(times[dispatcher]);

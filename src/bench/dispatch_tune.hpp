@@ -38,6 +38,10 @@ struct TuneSpec {
 // A time copied from another thread count or density is never pruned (it
 // costs nothing).
 inline constexpr double kTunePruneFactor = 4.0;
+// ... judged from this n on only: below it a run lasts microseconds and a
+// kernel's fixed costs (a second worker's wake-up) rank it, not its loops;
+// pruned there, a two-thread kernel was never measured at n = 1024.
+inline constexpr int kTunePruneFromN = 128;
 
 // Each timed repetition of tune and of its check lasts at least this long
 // (RunOptions::minSampleS): a matmul at n = 32 takes about a microsecond,

@@ -223,8 +223,10 @@ BenchRecord runJob(const Job& job, const Problem& problem, const RunOptions& opt
   if (k.uses(Param::Threads)) r.threads = p.threads;
   if (k.uses(Param::Bits)) r.bits = p.bits;
   if (k.uses(Param::Density)) r.density = p.density;
-  // Batched repetitions calibrate on at least one warmup run.
-  r.warmup = std::max(options.minSampleS > 0 ? 1 : 0, options.warmup);
+  // Batched repetitions calibrate on the faster of at least two warmup runs:
+  // the first in a fresh arena can wait milliseconds for its workers, and
+  // calibrated on that alone a repetition would be one run with the stall.
+  r.warmup = std::max(options.minSampleS > 0 ? 2 : 0, options.warmup);
   r.reps = std::max(1, options.reps);
   r.unit = rateUnit(k.info.unit);
   r.work = k.work(p);

@@ -182,10 +182,10 @@ int runTune(const TuneArgs& a) {
   out.commit(dispatchTableJson(table));
   std::cout << winnersTable(table);
   std::cout << "median of " << a.reps << " interleaved rounds per point (each candidate once a round, after "
-            << std::max(1, a.warmup) << " warmup), each repetition the mean of back-to-back runs lasting at least " << durationText(kTuneMinSampleS)
+            << std::max(2, a.warmup) << " warmups), each repetition the mean of back-to-back runs lasting at least " << durationText(kTuneMinSampleS)
             << "; a kernel that ignores threads or density is measured once "
                "and its time used for the others; candidates over "
-            << numText(kTunePruneFactor) << "x slower than a point's winner are not measured at the next n\n";
+            << numText(kTunePruneFactor) << "x slower than a point's winner (from n = " << kTunePruneFromN << ") are not measured at the next n\n";
   std::cerr << "wrote " << path << '\n';
   if (plotOut) {
     plotOut->writeAll(whoWinsOf(table));
@@ -212,7 +212,7 @@ void addTuneCommand(CLI::App& root, Commands& commands) {
   app->add_option("--density", a->density,
                   "Densities of A for fp32, in (0,1]; 1 is always added (default 0.01,0.03,0.1,0.2,0.3,0.5,0.7)");
   app->add_option("--reps", a->reps, "Timed repetitions per candidate (--check: interleaved rounds) (default 5)");
-  app->add_option("--warmup", a->warmup, "Untimed runs before timing (default 1)");
+  app->add_option("--warmup", a->warmup, "Untimed runs before timing (default 1; at least 2, which calibrate the 2 ms repetitions)");
   app->add_option("--out", a->out, "The table file (default: the per-user cache path above); --check reads it");
   app->add_option("--plot", a->plot,
                   "Also draw the who-wins map of the table to FILE.svg, FILE.png or FILE.pdf: the fastest kernel per "

@@ -53,7 +53,7 @@ TEST_CASE("tune on a tiny grid writes a valid table that matmul.auto then uses",
   // bits 32 at density 0.1 and 1, bits 4 at density 1; two sizes each.
   CHECK(t.points.size() == 6);
   CHECK(t.minSampleS == Approx(0.002));  // the protocol is recorded (kTuneMinSampleS)
-  CHECK(t.warmup == 1);  // batching calibrates on one warmup run even with --warmup 0
+  CHECK(t.warmup == 2);  // batching calibrates on two warmup runs even with --warmup 0
   CHECK(cachescope::hostMismatch(t.host, cachescope::currentDispatchHost()).empty());
 
   TableEnv env(table);
