@@ -8,10 +8,14 @@
 // a new tune.
 #include <future>
 #include <optional>
+#include <map>
+#include <set>
+#include <tuple>
 
 #include <imgui.h>
 
 #include "app/panels.hpp"
+#include "app/plot_renderer.hpp"
 #include "app/view_layout.hpp"
 #include "bench/dispatch_tune.hpp"
 #include "kernels/dispatch.hpp"
@@ -24,7 +28,8 @@ namespace {
 
 struct Loaded {
   LoadedDispatchTable table;
-  std::vector<plot::Plot> maps;
+  std::vector<plot::Plot> maps;      // n across, as `tune --plot` draws them
+  std::vector<plot::Plot> mapsDown;  // the same maps with n down the side
 };
 
 struct DispatchViewState {
@@ -41,8 +46,51 @@ DispatchViewState& viewState() {
 Loaded load() {
   Loaded l;
   l.table = loadDefaultDispatchTable();
-  if (l.table.table) l.maps = plot::whoWinsPlots(dispatchTableRecords(*l.table.table), kernelTitles());
+  if (l.table.table) {
+    const std::vector<BenchRecord> records = dispatchTableRecords(*l.table.table);
+    l.maps = plot::whoWinsPlots(records, kernelTitles());
+    l.mapsDown = plot::whoWinsPlots(records, kernelTitles(), plot::NAxis::Down);
+  }
   return l;
+}
+
+std::size_t cellLabelCount(const plot::Frame& f) {
+  std::set<std::size_t> labelled;
+  for (const plot::TextItem* t : f.textsOf(plot::TextRole::CellLabel)) labelled.insert(t->index);
+  return labelled.size();
+}
+
+// A map with n across, as files have it, where every cell keeps a label at
+// this width and text size; else n down the side (eleven sizes across a
+// hall's 1280 px window at 28 px text leave cells narrower than "1.25x"),
+// as tall as a line of text per row needs (the view scrolls).
+void drawMap(const plot::Plot& across, const plot::Plot& down, const char* id, float w, float fs,
+             const PlotTheme& theme, views::BoxRecord& rec) {
+  const float h = std::max(fs * 16, w * 0.42f);
+  const plot::Frame f = plot::layoutPlot(across, w, h, fs, imguiTextWidth());
+  if (cellLabelCount(f) == across.cells.size() || down.cells.size() != across.cells.size()) {
+    views::plotBox(across, id, w, h, theme, rec);
+    return;
+  }
+  // A row a line of text tall: grown by what the rows lack until they have
+  // it (the title, legend and axes take what they take: a legend of four
+  // kernels more than one of three); worked out once per plot and width.
+  static std::map<std::tuple<std::string, float, float>, float> heights;  // by plot, width and text size
+  const auto key = std::make_tuple(down.title + down.subtitle, w, fs);
+  auto known = heights.find(key);
+  if (known != heights.end()) {
+    views::plotBox(down, id, w, known->second, theme, rec);
+    return;
+  }
+  float hDown = std::max(h, fs * (10 + 1.5f * float(down.y.categories.size())));
+  const float rowNeed = fs * 1.3f;
+  for (int round = 0; round < 4; ++round) {
+    const plot::Frame g = plot::layoutPlot(down, w, hDown, fs, imguiTextWidth());
+    if (g.cells.empty() || g.cells[0].rect.height() >= rowNeed) break;
+    hDown += float(down.y.categories.size()) * (rowNeed - g.cells[0].rect.height()) + 1;
+  }
+  heights[key] = hDown;
+  views::plotBox(down, id, w, hDown, theme, rec);
 }
 
 }  // namespace
@@ -77,8 +125,16 @@ void drawDispatchView(UiState& state, const Snapshot&) {
     if (dispatcher) views::note(dispatcher->info.teaches);
   } else {
     const DispatchTable& t = *s.shown->table.table;
-    ImGui::TextWrapped("Dispatch table %s, tuned %s: %zu points, median of %d runs per candidate.", s.shown->table.path.c_str(),
-                       t.date.c_str(), t.points.size(), t.reps);
+    // What one time in the table is: the median of t.reps repetitions, the
+    // candidates taking turns round by round; a repetition is one run, or
+    // the mean of back-to-back runs lasting minSampleS (a 1 us run alone is
+    // a clock reading).
+    const std::string rep = t.minSampleS > 0 ? "each the mean of back-to-back runs lasting >= " +
+                                                   formatSeconds(t.minSampleS)
+                                             : "each one run";
+    ImGui::TextWrapped("Dispatch table %s, tuned %s: %zu points; a time is the median of %d repetitions (%s), "
+                       "the candidates timed in turns.",
+                       s.shown->table.path.c_str(), t.date.c_str(), t.points.size(), t.reps, rep.c_str());
     rec.addItem("text", "table path");
     const PlotTheme theme = plotTheme(state);
     const float fs = ImGui::GetFontSize();
@@ -87,7 +143,8 @@ void drawDispatchView(UiState& state, const Snapshot&) {
       views::note("The table has no width with two candidates at two sizes: nothing to map (tune more --n).");
     for (std::size_t i = 0; i < s.shown->maps.size(); ++i) {
       const plot::Plot& p = s.shown->maps[i];
-      views::plotBox(p, ("##whowins" + std::to_string(i)).c_str(), w, std::max(fs * 16, w * 0.42f), theme, rec);
+      drawMap(p, i < s.shown->mapsDown.size() ? s.shown->mapsDown[i] : p, ("##whowins" + std::to_string(i)).c_str(),
+              w, fs, theme, rec);
       drawExportButtons(state, p, "who-wins");
       ImGui::Spacing();
     }

@@ -24,17 +24,19 @@ std::string lower(std::string s) {
 }  // namespace
 
 // 0.3.21's DYNAMIC_ARCH names.
-bool blasCoreHasAvx2Kernels(const std::string& core) {
-  constexpr std::array<std::string_view, 6> kCores{"haswell", "zen", "skylakex", "cooperlake", "sapphirerapids",
-                                                   "excavator"};
+SimdLevel blasCoreSimd(const std::string& core) {
+  constexpr std::array<std::string_view, 3> kAvx512{"skylakex", "cooperlake", "sapphirerapids"};
+  constexpr std::array<std::string_view, 3> kAvx2{"haswell", "zen", "excavator"};
   const std::string c = lower(core);
-  return std::find(kCores.begin(), kCores.end(), c) != kCores.end();
+  if (std::find(kAvx512.begin(), kAvx512.end(), c) != kAvx512.end()) return SimdLevel::Avx512;
+  if (std::find(kAvx2.begin(), kAvx2.end(), c) != kAvx2.end()) return SimdLevel::Avx2;
+  return SimdLevel::Scalar;
 }
 
 std::optional<std::string> blasCoreToRequest() {
   if (std::getenv("OPENBLAS_CORETYPE")) return std::nullopt;
   const char* name = openblas_get_corename();
-  if (!name || blasCoreHasAvx2Kernels(name)) return std::nullopt;
+  if (!name || blasCoreSimd(name) >= host().simd) return std::nullopt;
   switch (host().simd) {
     case SimdLevel::Avx512: return std::string("SkylakeX");
     case SimdLevel::Avx2: return std::string("Haswell");

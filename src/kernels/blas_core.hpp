@@ -2,27 +2,35 @@
 //
 // OpenBLAS built with DYNAMIC_ARCH (Debian's) picks its kernels once, when
 // the library loads, from the CPU's model number, or from OPENBLAS_CORETYPE.
-// A CPU newer than the library falls back to a core without AVX: on a Xeon
-// of family 6, model 207, Debian bookworm's 0.3.21 chose "Prescott", and
-// matmul.blas ran 22.7 GFLOP/s at n = 1024 where OPENBLAS_CORETYPE=SkylakeX
-// gave 146 (our packed kernel: 131). A reference that slow would teach a
-// falsehood, so the executable asks for the core this CPU can run instead
-// (reexecWithBlasCore, from main) and matmul.blas says so in its path.
+// A CPU newer than the library falls back to an older core: on a Xeon of
+// family 6, model 207, Debian bookworm's 0.3.21 chose "Prescott" (no AVX),
+// and matmul.blas ran 22.7 GFLOP/s at n = 1024 where OPENBLAS_CORETYPE=SkylakeX
+// gave 146 (our packed kernel: 131); on a Zen 5 EPYC it chose Cooperlake
+// itself. A reference that slow would teach a falsehood, so the executable
+// asks for the widest core this CPU can run where OpenBLAS chose a narrower
+// one (reexecWithBlasCore, from main) and matmul.blas says so in its path;
+// it also says when OPENBLAS_CORETYPE, which it keeps, names a narrower one
+// (Haswell on that EPYC: 86 GFLOP/s where SkylakeX gave 155).
 #pragma once
 
 #include <optional>
 #include <string>
 
+#include "platform/host.hpp"
+
 namespace cachescope {
 
-// One of OpenBLAS's cores with AVX2 (or AVX-512) kernels, by its name as
-// openblas_get_corename() gives it (any case).
-bool blasCoreHasAvx2Kernels(const std::string& core);
+// The widest vectors the kernels of one of OpenBLAS's cores use, by its
+// name as openblas_get_corename() gives it (any case): Avx512 for SkylakeX,
+// Cooperlake and SapphireRapids, Avx2 for Haswell, Zen and Excavator,
+// Scalar (SSE at most) for the rest.
+SimdLevel blasCoreSimd(const std::string& core);
 
 // The core type to ask OpenBLAS for: when OPENBLAS_CORETYPE is unset and
-// OpenBLAS chose a core without AVX2 on a CPU that has AVX-512 ("SkylakeX")
-// or AVX2 with FMA ("Haswell"). Otherwise none: a choice OpenBLAS knows, or
-// one the user (or the machine's set-up) made, stands.
+// OpenBLAS chose a core with narrower kernels than the CPU runs, "SkylakeX"
+// on a CPU with AVX-512, "Haswell" on one with AVX2 and FMA. Otherwise
+// none: a choice that fits the CPU, or one the user (or the machine's
+// set-up) made, stands.
 std::optional<std::string> blasCoreToRequest();
 
 // The core OpenBLAS chose itself before cachescope asked for another

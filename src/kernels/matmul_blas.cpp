@@ -10,6 +10,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "kernels/blas_core.hpp"
 #include "kernels/kernel.hpp"
@@ -44,11 +45,18 @@ class BlasPrepared final : public MatmulPrepared {
     }
   }
   // OpenBLAS picks its own kernels for the CPU it finds (DYNAMIC_ARCH), or
-  // those cachescope asked for where it found none for this CPU (blas_core.hpp).
+  // those cachescope asked for where it found narrower ones (blas_core.hpp),
+  // or those OPENBLAS_CORETYPE names: said when narrower than the CPU runs
+  // (a shell that exports OPENBLAS_CORETYPE=Haswell halves the reference on
+  // an AVX-512 CPU: 86 against 155 GFLOP/s at n = 1024 on a Zen 5 EPYC).
   std::string simdPath() const override {
-    std::string path = std::string("openblas ") + openblas_get_corename();
+    const char* core = openblas_get_corename();
+    std::string path = std::string("openblas ") + core;
     const std::string detected = blasCoreDetected();
-    if (!detected.empty()) path += " (asked for: OpenBLAS found " + detected + ")";
+    if (!detected.empty())
+      path += " (asked for: OpenBLAS found " + detected + ")";
+    else if (std::getenv("OPENBLAS_CORETYPE") && blasCoreSimd(core) < host().simd)
+      path += std::string(" (OPENBLAS_CORETYPE set: narrower than this CPU's ") + toString(host().simd) + ")";
     return path;
   }
 

@@ -620,8 +620,8 @@ Frame layoutWith(const Plot& plot, float width, float height, float fontPx, cons
   }
 
   f.bars = barSpans(plot);
-  // --- cells of a categorical map, each label centred in its cell when it
-  // fits (wrapped at spaces and dots), else left to the hover read-out.
+  // --- cells of a categorical map, each label centred in its cell when its
+  // lines fit whole, else its short label, else left to the hover read-out.
   for (std::size_t i = 0; i < plot.cells.size(); ++i) {
     const Cell& cell = plot.cells[i];
     const float x0 = f.px(double(cell.x) - 0.5), x1 = f.px(double(cell.x) + 0.5);
@@ -632,13 +632,21 @@ Frame layoutWith(const Plot& plot, float width, float height, float fontPx, cons
     box.cell = i;
     box.series = cell.series;
     f.cells.push_back(box);
-    if (cell.label.empty()) continue;
-    const float room = box.rect.width() - gap;
+    const float room = box.rect.width() - gap * 0.5f;  // a fifth of a line clear each side
     if (room < F) continue;
-    std::vector<std::string> lines = wrapText(cell.label, room, F, measure);
-    bool fits = c.blockHeight(lines.size()) <= box.rect.height() - gap * 0.5f;
-    for (const std::string& l : lines) fits = fits && c.width(l) <= room;
-    if (!fits) continue;
+    std::vector<std::string> lines;
+    // The label as given, then on one line (a wide, low cell), then the short label.
+    std::string oneLine = cell.label;
+    std::replace(oneLine.begin(), oneLine.end(), '\n', ' ');
+    for (const std::string* label : {&cell.label, static_cast<const std::string*>(&oneLine), &cell.shortLabel}) {
+      if (label->empty()) continue;
+      lines = wrapText(*label, 1e9f, F, measure);  // its own lines, whole: "pac/ked", "1./25x" read as nonsense
+      bool fits = c.blockHeight(lines.size()) <= box.rect.height() - gap * 0.5f;
+      for (const std::string& l : lines) fits = fits && c.width(l) <= room;
+      if (fits) break;
+      lines.clear();
+    }
+    if (lines.empty()) continue;
     const float top = (y0 + y1) / 2 - c.blockHeight(lines.size()) / 2;
     const std::size_t first = f.texts.size();
     c.block(lines, TextRole::CellLabel, (x0 + x1) / 2, top, Anchor::Middle);

@@ -56,11 +56,14 @@ struct Axis {
 // A cell of a categorical map (the who-wins map): at x category `x` and y
 // category `y` (both axes then have categories), filled with the colour of
 // series `series`, which the legend names (give those series no points);
-// `label` is written inside when it fits, `hover` is the read-out.
+// `label` is written inside when it fits, else `shortLabel` (a narrow cell
+// at large text: the lead alone, the colour naming the winner), else
+// nothing; `hover` is the read-out.
 struct Cell {
   std::size_t x = 0, y = 0;
   std::size_t series = 0;
   std::string label;
+  std::string shortLabel;
   std::string hover;
 };
 

@@ -116,7 +116,7 @@ Plot whoWinsPlot(const WhoWinsMap& m, const KernelTitles& titles, const std::vec
   if (m.filter.density) held += (held.empty() ? "" : ", ") + std::string("density ") + num(*m.filter.density);
   p.title = "Who wins where: the fastest kernel per " + std::string(toString(m.x)) + " and " + toString(m.y) +
             (held.empty() ? "" : " (" + held + ")");
-  p.subtitle = "colour: the fastest (lowest median time); label: it and its lead over the runner-up (time ratio)";
+  p.subtitle = "colour: the fastest (lowest median time); label: it and its lead over the runner-up (time ratio; in a narrow cell the lead alone)";
   p.x.label = axisTitle(m.x);
   p.y.label = axisTitle(m.y);
   for (double v : m.xs) p.x.categories.push_back(num(v));
@@ -143,6 +143,11 @@ Plot whoWinsPlot(const WhoWinsMap& m, const KernelTitles& titles, const std::vec
       char lead[32];
       std::snprintf(lead, sizeof lead, "%.2fx", m.margin[j][i]);
       c.label = shortName(id) + (m.runnerUp[j][i].empty() ? "" : std::string("\n") + lead);
+      if (!m.runnerUp[j][i].empty()) {
+        char shortLead[32];  // "12x" where "12.34x" would not fit
+        std::snprintf(shortLead, sizeof shortLead, m.margin[j][i] < 10 ? "%.2fx" : "%.0fx", m.margin[j][i]);
+        c.shortLabel = shortLead;
+      }
       c.hover = std::string(toString(m.x)) + "=" + num(m.xs[i]) + " " + toString(m.y) + "=" + num(m.ys[j]) + ": " + id +
                 " " + timeText(m.winnerS[j][i]);
       if (!m.runnerUp[j][i].empty())
@@ -153,7 +158,7 @@ Plot whoWinsPlot(const WhoWinsMap& m, const KernelTitles& titles, const std::vec
   return p;
 }
 
-std::vector<Plot> whoWinsPlots(const std::vector<BenchRecord>& records, const KernelTitles& titles) {
+std::vector<Plot> whoWinsPlots(const std::vector<BenchRecord>& records, const KernelTitles& titles, NAxis nAxis) {
   std::set<int> bitsSet, threadsSet;
   std::set<double> densities;
   std::set<int> ns;
@@ -166,6 +171,10 @@ std::vector<Plot> whoWinsPlots(const std::vector<BenchRecord>& records, const Ke
   }
   if (ns.size() < 2) return {};
   std::vector<WhoWinsMap> maps;
+  auto map = [&](SweepAxis other, const WhoWinsFilter& f) {
+    maps.push_back(nAxis == NAxis::Across ? whoWins(records, SweepAxis::N, other, f)
+                                          : whoWins(records, other, SweepAxis::N, f));
+  };
   for (auto b = bitsSet.rbegin(); b != bitsSet.rend(); ++b) {  // fp32 first, then 8 and 4 bits
     const int bits = *b;
     std::set<std::string> kernels;
@@ -175,18 +184,18 @@ std::vector<Plot> whoWinsPlots(const std::vector<BenchRecord>& records, const Ke
     WhoWinsFilter f;
     f.bits = bits;
     f.density = 1.0;
-    maps.push_back(whoWins(records, SweepAxis::N, SweepAxis::Threads, f));
+    map(SweepAxis::Threads, f);
     if (bits == 32 && !densities.empty()) {
       if (threadsSet.empty()) {
         WhoWinsFilter d;
         d.bits = bits;
-        maps.push_back(whoWins(records, SweepAxis::N, SweepAxis::Density, d));
+        map(SweepAxis::Density, d);
       }
       for (int t : threadsSet) {
         WhoWinsFilter d;
         d.bits = bits;
         d.threads = t;
-        maps.push_back(whoWins(records, SweepAxis::N, SweepAxis::Density, d));
+        map(SweepAxis::Density, d);
       }
     }
   }

@@ -52,10 +52,16 @@ WhoWinsMap whoWins(const std::vector<BenchRecord>& records, SweepAxis x, SweepAx
 // their place in map.kernels).
 Plot whoWinsPlot(const WhoWinsMap& map, const KernelTitles& titles, const std::vector<std::string>& colourOrder = {});
 
+// Where n runs in a map: across (the x axis, as files are drawn), or down
+// the y axis, for a narrow canvas at large text (a hall's 1280 px window:
+// eleven sizes across leave cells narrower than "1.25x").
+enum class NAxis { Across, Down };
+
 // The maps a set of records asks for: for each width (bits, widest first) with two or
 // more kernels, n x threads at density 1, and, when the records hold two or
 // more densities below 1, density x n at each thread count. Empty when no
 // width has two kernels or the records have fewer than two n.
-std::vector<Plot> whoWinsPlots(const std::vector<BenchRecord>& records, const KernelTitles& titles);
+std::vector<Plot> whoWinsPlots(const std::vector<BenchRecord>& records, const KernelTitles& titles,
+                               NAxis nAxis = NAxis::Across);
 
 }  // namespace cachescope::plot

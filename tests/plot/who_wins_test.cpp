@@ -97,3 +97,29 @@ TEST_CASE("who wins: density x n, dense kernels count at every density", "[plot]
   // One size only: nothing to map.
   CHECK(whoWinsPlots({rs[0], rs[1]}, {}).empty());
 }
+
+TEST_CASE("who wins: a cell too narrow for the kernel's name keeps its lead, the colour naming the winner",
+          "[plot][whowins]") {
+  // Eleven sizes, as `tune` measures: at 28 px text in a 1280 px window a
+  // cell is about 100 px wide, too narrow for "packed" but not for "1.25x".
+  std::vector<BenchRecord> rs;
+  const std::vector<int> ns = {32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024};
+  for (int n : ns) {
+    rs.push_back(rec("matmul.packed", n, 1.0e-3, 1));
+    rs.push_back(rec("matmul.blockedsimd", n, 1.25e-3, 1));
+  }
+  WhoWinsFilter f;
+  f.bits = 32;
+  f.density = 1.0;
+  const Plot p = whoWinsPlot(whoWins(rs, SweepAxis::N, SweepAxis::Threads, f), {});
+  REQUIRE(p.cells.size() == ns.size());
+  CHECK(p.cells[0].shortLabel == "1.25x");
+  const Frame wide = layoutPlot(p, 2400, 700, 15);
+  CHECK(layoutProblems(wide).empty());
+  CHECK(wide.textsOf(TextRole::CellLabel).size() == 2 * ns.size());  // name and lead
+  const Frame hall = layoutPlot(p, 1200, 500, 28);
+  CHECK(layoutProblems(hall).empty());
+  const auto labels = hall.textsOf(TextRole::CellLabel);
+  REQUIRE(labels.size() == ns.size());  // the lead alone, in every cell
+  for (const TextItem* t : labels) CHECK(t->text == "1.25x");
+}
