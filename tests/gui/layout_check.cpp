@@ -2,6 +2,7 @@
 // (src/app/layout_record.hpp):
 //
 //   layout_check LAYOUT.json [--visible LABEL,LABEL...] [--absent LABEL,LABEL...] [--required-only] [--fills WxH]
+//                [--texts MIN:REGEX]...
 //
 // Fails (exit 1, one line per finding) on
 // - a window or child whose content reaches beyond its visible rectangle
@@ -17,7 +18,9 @@
 //   missing or not wholly inside its window's visible part (it would need
 //   scrolling); with --absent: an item under one of those labels. With
 //   --required-only only these two are checked. --fills WxH: the frame
-//   fits a WxH work area (inside it, at least 90% x 85% of it).
+//   fits a WxH work area (inside it, at least 90% x 85% of it). --texts
+//   MIN:REGEX (repeatable): at least MIN of the texts drawn (plot texts
+//   included, on screen or scrolled off) match REGEX whole (ECMAScript).
 // Exit 2 when the file cannot be read. Prints a summary line either way.
 //
 // [SECTION] geometry
@@ -26,8 +29,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -243,15 +248,23 @@ int main(int argc, char** argv) {
       --argc;
       break;
     }
+  std::vector<std::pair<int, std::string>> textCounts;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--visible") visible = splitLabels(argv[i + 1]);
+    if (flag == "--texts") {
+      const std::string v = argv[i + 1];
+      const std::size_t colon = v.find(':');
+      if (colon == std::string::npos) argc = 0;
+      else textCounts.emplace_back(std::atoi(v.substr(0, colon).c_str()), v.substr(colon + 1));
+    } else if (flag == "--visible") visible = splitLabels(argv[i + 1]);
     else if (flag == "--absent") absent = splitLabels(argv[i + 1]);
     else if (flag == "--fills") std::sscanf(argv[i + 1], "%dx%d", &fillW, &fillH);
     else argc = 0;  // usage
   }
   if (argc < 2 || argc % 2 != 0) {
-    std::fprintf(stderr, "usage: layout_check LAYOUT.json [--visible LABEL,...] [--absent LABEL,...] [--required-only]\n");
+    std::fprintf(stderr,
+                 "usage: layout_check LAYOUT.json [--visible LABEL,...] [--absent LABEL,...] [--required-only] "
+                 "[--fills WxH] [--texts MIN:REGEX]...\n");
     return 2;
   }
   nlohmann::json j;
@@ -292,6 +305,20 @@ int main(int argc, char** argv) {
     checkPlots(j, f);
   }
   checkRequired(j, visible, absent, f);
+  for (const auto& [min, pattern] : textCounts) {
+    std::regex re;
+    try {
+      re = std::regex(pattern);
+    } catch (const std::regex_error& e) {
+      std::fprintf(stderr, "layout_check: --texts %s: not a regular expression (%s)\n", pattern.c_str(), e.what());
+      return 2;
+    }
+    int n = 0;
+    for (const auto& t : j.at("texts"))
+      if (std::regex_match(t.at("text").get<std::string>(), re)) ++n;
+    if (n < min)
+      f.add(std::to_string(n) + " texts match '" + pattern + "', expected at least " + std::to_string(min));
+  }
   if (fillW > 0 && fillH > 0) {
     // A window fitted to a WxH work area: inside it, less at most a frame.
     const int w = j.at("frame").value("width", 0), h = j.at("frame").value("height", 0);

@@ -101,7 +101,7 @@ TEST_CASE("who wins: density x n, dense kernels count at every density", "[plot]
 TEST_CASE("who wins: a cell too narrow for the kernel's name keeps its lead, the colour naming the winner",
           "[plot][whowins]") {
   // Eleven sizes, as `tune` measures: at 28 px text in a 1280 px window a
-  // cell is about 100 px wide, too narrow for "packed" but not for "1.25x".
+  // cell is about 90 px wide, too narrow for "packed" but not for "1.25x".
   std::vector<BenchRecord> rs;
   const std::vector<int> ns = {32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024};
   for (int n : ns) {
@@ -117,9 +117,10 @@ TEST_CASE("who wins: a cell too narrow for the kernel's name keeps its lead, the
   const Frame wide = layoutPlot(p, 2400, 700, 15);
   CHECK(layoutProblems(wide).empty());
   CHECK(wide.textsOf(TextRole::CellLabel).size() == 2 * ns.size());  // name and lead
-  const Frame hall = layoutPlot(p, 1200, 500, 28);
+  const Frame hall = layoutPlot(p, 1400, 500, 28);
   CHECK(layoutProblems(hall).empty());
   const auto labels = hall.textsOf(TextRole::CellLabel);
+  UNSCOPED_INFO("cell " << hall.cells[0].rect.width() << " x " << hall.cells[0].rect.height() << " lead " << textWidth("1.25x", 28) << " name " << textWidth("packed", 28));
   REQUIRE(labels.size() == ns.size());  // the lead alone, in every cell
   for (const TextItem* t : labels) CHECK(t->text == "1.25x");
 }
