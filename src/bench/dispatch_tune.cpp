@@ -57,6 +57,49 @@ std::string nowText() {
 
 bool cancelled(const std::atomic<bool>* cancel) { return cancel && cancel->load(std::memory_order_relaxed); }
 
+std::string fastest(const DispatchPoint& point) {
+  return std::min_element(point.timesS.begin(), point.timesS.end(),
+                          [](const auto& a, const auto& b) { return a.second < b.second; })
+      ->first;
+}
+
+// A kernel timed at one point, round by round; `failure` set when a run failed.
+struct Contender {
+  const Kernel* kernel = nullptr;
+  std::vector<double> times;
+  std::string failure;
+};
+
+// `options.reps` interleaved rounds at `params`: one repetition of each
+// contender a round, in an order shuffled anew each round (from `seed`), so
+// a drift of the machine hits them alike. `started` is told of each
+// contender's first repetition. Throws Cancelled.
+void timeInRounds(std::vector<Contender>& contenders, const Problem& problem, const Params& params,
+                  const RunOptions& options, std::uint32_t seed, const std::atomic<bool>* cancel,
+                  const std::function<void(const std::string&)>& started) {
+  const RunOptions one{options.warmup, 1, options.minSampleS};
+  std::vector<std::size_t> order(contenders.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::mt19937 shuffler(seed);
+  for (int round = 0; round < std::max(1, options.reps); ++round) {
+    std::shuffle(order.begin(), order.end(), shuffler);
+    for (std::size_t i : order) {
+      Contender& c = contenders[i];
+      if (!c.failure.empty()) continue;
+      if (cancelled(cancel)) throw Cancelled();
+      Job job{c.kernel, params};
+      if (round == 0) started(c.kernel->info.id + " " + jobParamsText(job));
+      const BenchRecord r = runJob(job, problem, one, cancel);
+      if (r.outcome == Outcome::Cancelled) throw Cancelled();
+      if (r.outcome != Outcome::Ok || !(r.medianS > 0)) {
+        c.failure = "failed: " + (r.failure.empty() ? std::string("no time") : r.failure);
+        continue;
+      }
+      c.times.push_back(r.medianS);
+    }
+  }
+}
+
 }  // namespace
 
 void checkTuneSpec(const TuneSpec& spec) {
@@ -126,7 +169,6 @@ DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, cons
           struct ToMeasure {
             const Kernel* kernel;
             std::tuple<std::string, int, int, int, double> key;
-            std::vector<double> times;
           };
           auto keyOf = [&](const Kernel* k) {
             return std::make_tuple(k->info.id, bits, n, k->uses(Param::Threads) ? t : 0,
@@ -164,33 +206,18 @@ DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, cons
                 continue;
               }
             }
-            toMeasure.push_back({k, key, {}});
+            toMeasure.push_back({k, key});
           }
-          const RunOptions one{options.warmup, 1, options.minSampleS};
-          std::vector<std::size_t> order(toMeasure.size());
-          for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-          std::mt19937 shuffler(std::uint32_t(points.size()) * 7919u + 29u);
-          for (int round = 0; round < std::max(1, options.reps); ++round) {
-            std::shuffle(order.begin(), order.end(), shuffler);
-            for (std::size_t i : order) {
-              ToMeasure& m = toMeasure[i];
-              if (failed.count(m.key)) continue;
-              if (cancelled(cancel)) throw Cancelled();
-              Job job{m.kernel, Params{n, 64, t, bits, d}};
-              if (progress && round == 0)
-                progress({done, std::max(planned, done + 1), m.kernel->info.id + " " + jobParamsText(job)});
-              const BenchRecord r = runJob(job, problem, one, cancel);
-              if (r.outcome == Outcome::Cancelled) throw Cancelled();
-              if (r.outcome != Outcome::Ok || !(r.medianS > 0)) {
-                failed[m.key] = "failed: " + (r.failure.empty() ? std::string("no time") : r.failure);
-                continue;
-              }
-              m.times.push_back(r.medianS);
-              if (round == 0) ++done;
-            }
-          }
-          for (const ToMeasure& m : toMeasure)
-            if (!failed.count(m.key)) measured.emplace(m.key, median(m.times));
+          std::vector<Contender> contenders;
+          for (const ToMeasure& m : toMeasure) contenders.push_back({m.kernel, {}, {}});
+          timeInRounds(contenders, problem, Params{n, 64, t, bits, d}, options, std::uint32_t(points.size()) * 7919u + 29u,
+                       cancel, [&](const std::string& what) {
+                         if (progress) progress({done, std::max(planned, done + 1), what});
+                         ++done;
+                       });
+          for (std::size_t i = 0; i < toMeasure.size(); ++i)
+            if (!contenders[i].failure.empty()) failed[toMeasure[i].key] = contenders[i].failure;
+            else measured.emplace(toMeasure[i].key, median(contenders[i].times));
           for (const Kernel* k : dispatchCandidates(bits, d)) {
             const auto key = keyOf(k);
             if (failed.count(key))
@@ -201,12 +228,37 @@ DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, cons
           if (point.timesS.empty())
             throw RunFailure("tune: no candidate ran at bits=" + std::to_string(bits) + " n=" + std::to_string(n) +
                              " threads=" + std::to_string(t) + " density=" + fmt(d));
-          point.winner = std::min_element(point.timesS.begin(), point.timesS.end(), [](const auto& a, const auto& b) {
-                           return a.second < b.second;
-                         })->first;
+          point.winner = fastest(point);
           points.push_back(std::move(point));
           previous[{bits, t, d}] = &points.back();
         }
+  }
+
+  // Head to head: each close point's contenders again, in rounds of their
+  // own, and those times decide it (kTuneContestFactor, spec.contestFactor).
+  std::vector<std::pair<DispatchPoint*, std::vector<Contender>>> contests;
+  for (DispatchPoint& point : points) {
+    std::vector<Contender> contenders;
+    const double best = point.timesS.at(point.winner);
+    for (const Kernel* k : dispatchCandidates(point.bits, point.density)) {
+      auto it = point.timesS.find(k->info.id);
+      if (it != point.timesS.end() && it->second <= best * spec.contestFactor) contenders.push_back({k, {}, {}});
+    }
+    if (spec.contestFactor > 1 && contenders.size() >= 2) contests.emplace_back(&point, std::move(contenders));
+  }
+  for (const auto& c : contests) planned += int(c.second.size());
+  int lastN = -1;
+  Problem problem;
+  for (auto& [point, contenders] : contests) {
+    if (point->n != lastN) problem = makeProblem(Family::Matmul, lastN = point->n);
+    timeInRounds(contenders, problem, Params{point->n, 64, point->threads, point->bits, point->density}, options,
+                 std::uint32_t(point - points.data()) * 7919u + 31u, cancel, [&](const std::string& what) {
+                   if (progress) progress({done, std::max(planned, done + 1), "head to head: " + what});
+                   ++done;
+                 });
+    for (const Contender& c : contenders)
+      if (c.failure.empty() && !c.times.empty()) point->timesS[c.kernel->info.id] = median(c.times);
+    point->winner = fastest(*point);
   }
   if (progress) progress({done, std::max(done, 1), "done"});
   table.points = std::move(points);

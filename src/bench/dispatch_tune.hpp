@@ -16,6 +16,16 @@
 
 namespace cachescope {
 
+// After every point is measured, the candidates within this factor of a
+// point's winner are timed again at that point, head to head in fresh
+// interleaved rounds, and those times decide it. A time copied from
+// density 1 or from the first thread count was measured seconds apart from
+// the one it is compared with (on a shared 2-vCPU guest a 1.6x swing: n=512
+// packed 2.2 ms in one tune, 1.4 ms in the check after it), and the
+// closest calls are where that decides the winner. About 5 s more on the
+// default grid (90 of 198 points, 255 measurements, on a Zen 5 EPYC).
+inline constexpr double kTuneContestFactor = 1.5;
+
 struct TuneSpec {
   // Half-octave steps: kernels cross over within a factor of 2 in n (the
   // parallel kernel overtakes the packed one between 128 and 256 on two
@@ -29,6 +39,7 @@ struct TuneSpec {
   // CSR and the dense kernels cross over (log-log interpolation across 0.2
   // to 0.5 chose CSR 1.4x slower than the library at 0.32).
   std::vector<double> density = {0.01, 0.03, 0.1, 0.2, 0.3, 0.5, 0.7};
+  double contestFactor = kTuneContestFactor;  // <= 1: no head-to-head pass
 };
 
 // A candidate more than this many times slower than a point's winner is not
@@ -65,7 +76,8 @@ using TuneProgressFn = std::function<void(const TuneProgress&)>;
 // each, shuffled order), each candidate's median over the rounds.
 // A kernel that ignores threads is measured at the first thread count and
 // its time copied to the others, a dense kernel at density 1 and copied to
-// the lower densities (its run does not depend on either). Throws Cancelled
+// the lower densities (its run does not depend on either); then each close
+// point's contenders head to head (kTuneContestFactor). Throws Cancelled
 // when `cancel` became true, RunFailure when a point has no successful run.
 DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, const TuneProgressFn& progress = {},
                            const std::atomic<bool>* cancel = nullptr);

@@ -2,7 +2,10 @@
 // dispatcher's pooled overhead: which ratio decides, on hand-made rows.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "bench/dispatch_tune.hpp"
 
@@ -63,4 +66,37 @@ TEST_CASE("check: the dispatcher's overhead is the geometric mean of auto over t
   const DispatchOverhead none = dispatchOverhead({row(1.0e-3, 1.0e-3, 0)});
   CHECK(none.rows == 0);
   CHECK(none.geomean == 1.0);
+}
+
+TEST_CASE("tune: close points get a head-to-head pass that decides them; none with the pass off",
+          "[bench][dispatch]") {
+  TuneSpec spec;
+  spec.n = {16, 24};
+  spec.threads = {1};
+  spec.bits = {32};
+  spec.density = {};
+  auto tune = [&](double factor, std::vector<std::string>& lines) {
+    spec.contestFactor = factor;
+    return tuneDispatch(spec, RunOptions{0, 3, 0.0005}, [&](const TuneProgress& p) { lines.push_back(p.what); });
+  };
+  // Every candidate within a huge factor of the winner: every point with two
+  // or more candidates is timed again, each candidate once more per point.
+  std::vector<std::string> all;
+  const DispatchTable wide = tune(1e9, all);
+  REQUIRE(wide.points.size() == 2);
+  std::size_t contenders = 0;
+  for (const DispatchPoint& p : wide.points) {
+    REQUIRE(p.timesS.size() >= 2);
+    contenders += p.timesS.size();
+    // The winner is the fastest of the times the table keeps (those of the pass).
+    for (const auto& [id, s] : p.timesS) CHECK(p.timesS.at(p.winner) <= s);
+  }
+  const auto headToHead = std::count_if(all.begin(), all.end(), [](const std::string& w) {
+    return w.rfind("head to head: ", 0) == 0;
+  });
+  CHECK(std::size_t(headToHead) == contenders);
+  // The pass off: no head-to-head line.
+  std::vector<std::string> none;
+  tune(1.0, none);
+  CHECK(std::none_of(none.begin(), none.end(), [](const std::string& w) { return w.rfind("head to head: ", 0) == 0; }));
 }
