@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+
+#include <sched.h>
 #include <chrono>
 #include <sstream>
 #include <thread>
@@ -15,6 +17,7 @@
 #include "kernels/access.hpp"
 #include "kernels/registry.hpp"
 #include "kernels/share_out.hpp"
+#include "platform/cpu_nudge.hpp"
 #include "platform/cancel.hpp"
 
 using namespace cachescope;
@@ -170,6 +173,38 @@ TEST_CASE("shareOut hands every item out once and carries a worker's Cancelled t
     });
     CHECK(badSlot == 0);
     for (const auto& s : seen) CHECK(s.load() == 1);
+  }
+  SECTION("a caller whose worker is late moves off its CPU once and gets its CPU mask back") {
+    cpu_set_t before, after;
+    REQUIRE(sched_getaffinity(0, sizeof before, &before) == 0);
+    // The arena's only worker is kept busy for 20 ms by a task of its own,
+    // so it cannot take shareOut's second chunk: the caller waits for it
+    // longer than kShareOutLateS with items left.
+    std::atomic<bool> spinning{false}, release{false};
+    arena.enqueue([&] {
+      spinning = true;
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+      while (!release && std::chrono::steady_clock::now() < until) {
+      }
+    });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!spinning && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+    REQUIRE(spinning);
+    const long nudges = cpuNudgeCount();
+    std::atomic<int> done{0};
+    arena.execute([&] {
+      shareOut(2, 20, [&](int, int) {
+        const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
+        while (std::chrono::steady_clock::now() < until) {
+        }
+        done.fetch_add(1);
+      });
+    });
+    release = true;
+    REQUIRE(sched_getaffinity(0, sizeof after, &after) == 0);
+    CHECK(done == 20);
+    CHECK(CPU_EQUAL(&before, &after));
+    CHECK(cpuNudgeCount() - nudges == (CPU_COUNT(&before) >= 2 ? 1 : 0));
   }
   SECTION("Cancelled thrown on a worker thread reaches the caller") {
     std::atomic<bool> workerThrew{false};
