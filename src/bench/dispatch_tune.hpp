@@ -23,7 +23,9 @@ namespace cachescope {
 // the one it is compared with (on a shared 2-vCPU guest a 1.6x swing: n=512
 // packed 2.2 ms in one tune, 1.4 ms in the check after it), and the
 // closest calls are where that decides the winner. About 5 s more on the
-// default grid (90 of 198 points, 255 measurements, on a Zen 5 EPYC).
+// default grid (90 of 198 points, 255 measurements, on a Zen 5 EPYC). A
+// kernel's rounds are pooled over the contests where its run is the same
+// (a dense kernel at each density): one time for it there, their median.
 inline constexpr double kTuneContestFactor = 1.5;
 
 struct TuneSpec {

@@ -100,3 +100,31 @@ TEST_CASE("tune: close points get a head-to-head pass that decides them; none wi
   tune(1.0, none);
   CHECK(std::none_of(none.begin(), none.end(), [](const std::string& w) { return w.rfind("head to head: ", 0) == 0; }));
 }
+
+TEST_CASE("tune: a kernel's head-to-head rounds are pooled over the points where its run is the same",
+          "[bench][dispatch]") {
+  TuneSpec spec;
+  spec.n = {24};
+  spec.threads = {1};
+  spec.bits = {32};
+  spec.density = {0.5};  // and 1
+  spec.contestFactor = 1e9;  // every candidate in every contest
+  const DispatchTable t = tuneDispatch(spec, RunOptions{0, 3, 0.0005});
+  REQUIRE(t.points.size() == 2);
+  const DispatchPoint& dense = t.points[0].density == 1.0 ? t.points[0] : t.points[1];
+  const DispatchPoint& half = t.points[0].density == 1.0 ? t.points[1] : t.points[0];
+  REQUIRE(half.density == 0.5);
+  int shared = 0;
+  for (const auto& [id, s] : dense.timesS) {
+    const Kernel* k = findKernel(id);
+    REQUIRE(k != nullptr);
+    if (k->uses(Param::Density) || !half.timesS.count(id)) continue;
+    // One run, one time: the median of both contests' rounds.
+    INFO(id);
+    CHECK(half.timesS.at(id) == s);
+    ++shared;
+  }
+  CHECK(shared >= 2);
+  for (const DispatchPoint* p : {&dense, &half})
+    for (const auto& [id, s] : p->timesS) CHECK(p->timesS.at(p->winner) <= s);
+}
