@@ -245,11 +245,9 @@ DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, cons
   std::vector<std::pair<DispatchPoint*, std::vector<Contender>>> contests;
   for (DispatchPoint& point : points) {
     std::vector<Contender> contenders;
-    const double best = point.timesS.at(point.winner);
-    for (const Kernel* k : dispatchCandidates(point.bits, point.density)) {
-      auto it = point.timesS.find(k->info.id);
-      if (it != point.timesS.end() && it->second <= best * spec.contestFactor) contenders.push_back({k, {}, {}});
-    }
+    const std::vector<std::string> ids = tuneContestants(points, point, spec.contestFactor);
+    for (const Kernel* k : dispatchCandidates(point.bits, point.density))
+      if (std::find(ids.begin(), ids.end(), k->info.id) != ids.end()) contenders.push_back({k, {}, {}});
     if (spec.contestFactor > 1 && contenders.size() >= 2) contests.emplace_back(&point, std::move(contenders));
   }
   for (const auto& c : contests) planned += int(c.second.size());
@@ -290,6 +288,36 @@ DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, cons
   if (progress) progress({done, std::max(done, 1), "done"});
   table.points = std::move(points);
   return table;
+}
+
+std::vector<std::string> tuneContestants(const std::vector<DispatchPoint>& points, const DispatchPoint& point,
+                                         double factor) {
+  std::vector<std::string> ids;
+  if (point.timesS.empty()) return ids;
+  const double best = point.timesS.at(point.winner);
+  // The neighbours: the nearest n below and above at this density, the
+  // nearest density below and above at this n (same bits and threads).
+  const DispatchPoint* nearest[4] = {};  // n below, n above, density below, density above
+  double gap[4] = {};
+  auto consider = [&](int side, const DispatchPoint& q, double distance) {
+    if (!nearest[side] || distance < gap[side]) {
+      nearest[side] = &q;
+      gap[side] = distance;
+    }
+  };
+  for (const DispatchPoint& q : points) {
+    if (q.bits != point.bits || q.threads != point.threads) continue;
+    if (q.density == point.density && q.n != point.n) consider(q.n < point.n ? 0 : 1, q, std::abs(q.n - point.n));
+    if (q.n == point.n && q.density != point.density)
+      consider(q.density < point.density ? 2 : 3, q, std::abs(q.density - point.density));
+  }
+  for (const auto& [id, s] : point.timesS) {
+    bool near = false;
+    for (const DispatchPoint* q : nearest) near = near || (q && q->winner == id);
+    if (s <= best * factor || near) ids.push_back(id);
+  }
+  if (factor <= 1 || ids.size() < 2) ids.clear();
+  return ids;
 }
 
 std::vector<std::pair<Params, bool>> dispatchCheckPoints(const DispatchTable& table) {

@@ -81,6 +81,17 @@ using TuneProgressFn = std::function<void(const TuneProgress&)>;
 // the lower densities (its run does not depend on either); then each close
 // point's contenders head to head (kTuneContestFactor). Throws Cancelled
 // when `cancel` became true, RunFailure when a point has no successful run.
+// Who is timed again at `point` (one of `points`) in the head-to-head pass:
+// the candidates within `factor` of its winner, and the winners of its
+// neighbours (the nearest n below and above at its density, the nearest
+// density below and above at its n; same bits and threads) where they have
+// a time here: one burst can time a kernel 2x slow at one point and put it
+// out of the factor (CSR at n=128, density 0.7 on 2 threads on an Emerald
+// Rapids guest, where it won at 0.5 and at 1 and was 1.4x faster than the
+// library in the check). Empty when factor <= 1 or fewer than two.
+std::vector<std::string> tuneContestants(const std::vector<DispatchPoint>& points, const DispatchPoint& point,
+                                         double factor);
+
 DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, const TuneProgressFn& progress = {},
                            const std::atomic<bool>* cancel = nullptr);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -127,4 +128,46 @@ TEST_CASE("tune: a kernel's head-to-head rounds are pooled over the points where
   CHECK(shared >= 2);
   for (const DispatchPoint* p : {&dense, &half})
     for (const auto& [id, s] : p->timesS) CHECK(p->timesS.at(p->winner) <= s);
+}
+
+TEST_CASE("tune: a point's contest holds the candidates within the factor and its neighbours' winners",
+          "[bench][dispatch]") {
+  auto point = [](int n, double d, std::map<std::string, double> times) {
+    DispatchPoint p;
+    p.bits = 32;
+    p.threads = 2;
+    p.n = n;
+    p.density = d;
+    p.timesS = std::move(times);
+    p.winner = std::min_element(p.timesS.begin(), p.timesS.end(), [](auto& a, auto& b) { return a.second < b.second; })
+                   ->first;
+    return p;
+  };
+  // CSR timed 2x slow at (128, 0.7) by a burst; it won at 0.5 and at 1.
+  std::vector<DispatchPoint> pts = {
+      point(128, 0.5, {{"matmul.blas", 32e-6}, {"matmul.sparse", 14e-6}}),
+      point(128, 0.7, {{"matmul.blas", 32e-6}, {"matmul.parallel", 33e-6}, {"matmul.sparse", 60e-6}, {"matmul.naive", 900e-6}}),
+      point(128, 1.0, {{"matmul.blas", 32e-6}, {"matmul.sparse", 29e-6}}),
+      point(96, 0.7, {{"matmul.simd", 9e-6}, {"matmul.blas", 10e-6}}),
+      point(256, 0.7, {{"matmul.parallel", 150e-6}, {"matmul.blas", 160e-6}}),
+      point(192, 0.3, {{"matmul.naive", 1e-6}}),  // neither the same n nor the same density: not a neighbour
+  };
+  pts.push_back(point(128, 0.5, {{"matmul.naive", 1e-9}}));  // another thread count: not a neighbour
+  pts.back().threads = 1;
+  std::vector<std::string> ids = tuneContestants(pts, pts[1], 1.5);
+  std::sort(ids.begin(), ids.end());
+  // blas and parallel within 1.5x; sparse as the winner at 0.5 and 1; simd
+  // (n=96's winner) has no time here; naive is 28x slower and won no neighbour.
+  CHECK(ids == std::vector<std::string>{"matmul.blas", "matmul.parallel", "matmul.sparse"});
+  // At (96, 0.7) blas is 1.11x slower than simd but won the n above (128).
+  std::vector<std::string> below = tuneContestants(pts, pts[3], 1.05);
+  std::sort(below.begin(), below.end());
+  CHECK(below == std::vector<std::string>{"matmul.blas", "matmul.simd"});
+  // A lone candidate has no contest; a factor <= 1: none.
+  CHECK(tuneContestants(pts, pts[5], 1.5).empty());
+  CHECK(tuneContestants(pts, pts[1], 1.0).empty());
+  // Only the nearest n on each side counts: at (256, 0.7) the one below is 128.
+  std::vector<std::string> far = tuneContestants(pts, pts[4], 1.01);
+  std::sort(far.begin(), far.end());
+  CHECK(far == std::vector<std::string>{"matmul.blas", "matmul.parallel"});
 }
