@@ -269,6 +269,19 @@ void drawThreadsView(UiState& state, const Snapshot& snap, const ProgressView& p
               (run.dropped ? ", some tasks not recorded (recorder full)" : ""));
   tooltip("The recorder is a pointer test per task when off, and two clock reads and one store per task when on; a "
           "task computes thousands of micro-kernel tiles.");
+  if (run.threads > 1 && run.runsEach > 0) {
+    const int runs = 2 * run.runsEach;
+    views::note(run.lateWorkerRuns == 0
+                    ? "Every worker took its first band within 30 us, in " + std::to_string(runs) + " of " +
+                          std::to_string(runs) + " runs."
+                    : "A worker was late in " + std::to_string(run.lateWorkerRuns) + " of " + std::to_string(runs) +
+                          " runs: the system had woken it on the main thread's CPU, so the main thread moved to "
+                          "another CPU after 30 us and both ran.");
+    tooltip("oneTBB's workers sleep between runs. Woken by a thread that keeps computing, a worker can be placed on "
+            "that thread's CPU and wait there for the scheduler's next tick (milliseconds) while another CPU idles. "
+            "The kernel's main thread then moves itself to another CPU of its mask for the rest of the run and puts "
+            "its mask back after (nothing is pinned).");
+  }
   if (recording) views::note("recording the new settings...");
 
   // Per-thread chips: colour, tasks, busy time (wrapping).

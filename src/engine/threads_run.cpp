@@ -10,6 +10,7 @@
 #include "kernels/registry.hpp"
 #include "platform/errors.hpp"
 #include "platform/cancel.hpp"
+#include "platform/cpu_nudge.hpp"
 #include "platform/host.hpp"
 
 namespace cachescope::engine {
@@ -27,13 +28,17 @@ ThreadsRun recordThreadsRun(Params p, const std::atomic<bool>* cancel, std::atom
   if (!recording) throw RunFailure(id + " does not offer tile recording");
   TileRecorder recorder(recording->tilesPerRun());
   tbb::task_arena arena(p.threads);
+  ThreadsRun run;
+  bool counting = false;  // the warm-up is not counted
   auto timed = [&] {
+    const long moves = cpuNudgeCount();
     const auto t0 = Clock::now();
     arena.execute([&] { prepared->run(); });
-    return std::chrono::duration<double>(Clock::now() - t0).count();
+    const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (counting && cpuNudgeCount() != moves) ++run.lateWorkerRuns;
+    return s;
   };
   auto cancelled = [&] { return cancel && cancel->load(std::memory_order_relaxed); };
-  ThreadsRun run;
   run.n = p.n;
   run.threads = p.threads;
   // The kernel reads the flag between its bands too (kernels/share_out.hpp):
@@ -43,6 +48,7 @@ ThreadsRun recordThreadsRun(Params p, const std::atomic<bool>* cancel, std::atom
   std::vector<double> off, on;
   try {
     const double warm = timed();  // first touch of C and the packing buffers
+    counting = true;
     // Off and on interleaved, so both see the same machine; about a second.
     const int each = std::clamp(int(0.5 / std::max(warm, 1e-6)), 1, 7);
     for (int r = 0; r < each && !cancelled(); ++r) {

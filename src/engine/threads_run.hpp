@@ -22,6 +22,9 @@ struct ThreadsRun {
   // Medians of runs with recording off and on, interleaved: what recording costs.
   double plainMedianS = 0, recordedMedianS = 0;
   int runsEach = 0;
+  // Of the 2 x runsEach timed runs, how many had a worker late enough that
+  // the main thread moved off its CPU for it (kernels/share_out.hpp).
+  int lateWorkerRuns = 0;
   Outcome outcome = Outcome::Ok;    // Cancelled: stopped (between or inside runs); the pairs that finished are kept
 };
 

@@ -1,11 +1,19 @@
 // The worker's Access and Threads requests (real recordings at tiny sizes),
 // and the Threads view's summaries with records worked out by hand.
+#include <sched.h>
+#include <tbb/global_control.h>
+#include <tbb/task_arena.h>
+
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
 
 #include "engine/access_animation.hpp"
 #include "engine/threads_run.hpp"
 #include "engine/worker.hpp"
 #include "kernels/registry.hpp"
+#include "platform/host.hpp"
 
 using namespace cachescope;
 using namespace cachescope::engine;
@@ -116,4 +124,35 @@ TEST_CASE("threads: a cancelled recording stops before the timed runs and says s
   CHECK(full.outcome == Outcome::Ok);
   CHECK(full.runsEach >= 1);
   CHECK_FALSE(full.records.empty());
+}
+
+TEST_CASE("threads: runs whose worker was late (held elsewhere) are counted as such") {
+  tbb::global_control one(tbb::global_control::max_allowed_parallelism, 2);  // one worker thread
+  cpu_set_t mask;
+  REQUIRE(sched_getaffinity(0, sizeof mask, &mask) == 0);
+  // The only worker spins in another arena's task, so matmul.parallel's
+  // arena never gets it: every timed run waits for it past 30 us.
+  tbb::task_arena other(2);
+  std::atomic<bool> spinning{false}, release{false};
+  other.enqueue([&] {
+    spinning = true;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!release && std::chrono::steady_clock::now() < until) {
+    }
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!spinning && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  REQUIRE(spinning);
+  Params p;
+  p.n = 256;
+  p.threads = 2;
+  const ThreadsRun run = recordThreadsRun(p);
+  release = true;
+  REQUIRE(run.runsEach >= 1);
+  const bool canMove = CPU_COUNT(&mask) >= 2 && host().logicalCores >= 2;
+  CHECK(run.lateWorkerRuns == (canMove ? 2 * run.runsEach : 0));
+  // Everything ran on the main thread: one slot did every task.
+  const std::vector<ThreadLoad> loads = threadLoads(run);
+  REQUIRE(loads.size() >= 1);
+  CHECK(loads[0].tasks == int(run.records.size()));
 }
