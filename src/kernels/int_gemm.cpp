@@ -99,12 +99,16 @@ IntGemmIsa selectIntGemmIsa() {
     IntGemmIsa amx{"amx", kAmxMr, kAmxNr, false, intMicroAmx, unpackInt4Avx512};
     amx.rowMajorA = true;
     amx.kAlign = kAmxK;
+    amx.l1TwelfthsB = 8;
     amx.begin = amxLoadTiles16x64;
     amx.end = amxReleaseTiles;
     return amx;
   }
-  if (level == SimdLevel::Avx512 && host().avx512vnni)
-    return {"avx512-vnni", kVnniMr, kVnniNr, true, intMicroAvx512Vnni, unpackInt4Avx512};
+  if (level == SimdLevel::Avx512 && host().avx512vnni) {
+    IntGemmIsa vnni{"avx512-vnni", kVnniMr, kVnniNr, true, intMicroAvx512Vnni, unpackInt4Avx512};
+    vnni.l1TwelfthsB = 9;
+    return vnni;
+  }
   if (level >= SimdLevel::Avx2) return {"avx2", kAvx2Mr, kAvx2Nr, false, intMicroAvx2, unpackInt4Avx2};
   return {"scalar", kScalarMr, kScalarNr, false, intMicroScalar, unpackInt4Scalar};
 }
@@ -148,15 +152,21 @@ IntGemm::IntGemm(int m, int n, int k, const std::int8_t* aq, const std::int8_t* 
   const int mr = isa_.mr, nr = isa_.nr;
   const bool int4 = storage == IntStorage::Int4;
 
-  // kc: the B micro-panel (kc x nr bytes) takes half of L1, A's streams through
-  // the rest (AMX: two thirds, 1024 k on a 48 KiB L1: each extra kc block
-  // costs a pass of int32 partial sums through C, and the tile epilogue is a
-  // sixth of a 32 x 32 x 1024 step; 1024 ran 1.3x faster than 768 at n = 1024
-  // on Sapphire Rapids). mc: the packed A block (mc x kc) takes half of L2.
+  // kc: the B micro-panel (kc x nr bytes) takes l1TwelfthsB of L1, A's
+  // streams through the rest; each extra kc block costs a pass of int32
+  // partial sums through C. AMX: two thirds, 1024 k on a 48 KiB L1 (the tile
+  // epilogue is a sixth of a 32 x 32 x 1024 step; 1024 ran 1.3x faster than
+  // 768 at n = 1024 on Sapphire Rapids). VNNI: three quarters (576 k, 36 KiB
+  // of a 48 KiB L1: n = 2048 at 606 GOP/s against 581 with half, medians of
+  // 7 in two alternating runs on an Emerald Rapids Xeon; n = 1024 alike).
+  // The k passes are then evened out (2048 = 4 x 512, not 3 x 576 + 320).
+  // mc: the packed A block (mc x kc) takes half of L2.
   const std::size_t l1 = cacheBytes(1, 32 * 1024), l2 = cacheBytes(2, 1024 * 1024);
   const int ka = isa_.kAlign;
-  const std::size_t bShare = isa_.rowMajorA ? l1 * 2 / 3 : l1 / 2;
+  const std::size_t bShare = l1 * std::size_t(isa_.l1TwelfthsB) / 12;
   kc_ = std::clamp(int(bShare / std::size_t(nr)) / ka * ka, ka, kp_);
+  const int kPasses = (kp_ + kc_ - 1) / kc_;
+  kc_ = std::min(kc_, ((kp_ + kPasses - 1) / kPasses + ka - 1) / ka * ka);
   const int mUp = (m + mr - 1) / mr * mr;
   mc_ = std::clamp(int(l2 / 2 / std::size_t(kc_)) / mr * mr, mr, mUp);
   panels_ = (n + nr - 1) / nr;

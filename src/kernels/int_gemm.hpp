@@ -65,6 +65,8 @@ struct IntGemmIsa {
   // thread around its share of the work (load / release the tile config).
   bool rowMajorA = false;
   int kAlign = 4;
+  // Twelfths of L1 the B micro-panel (kc x nr bytes) may take: sets kc.
+  int l1TwelfthsB = 6;
   void (*begin)() = nullptr;
   void (*end)() = nullptr;
 };
