@@ -13,7 +13,8 @@
 // The packed B block (kc x nc) is shared: every thread reads it, nobody packs
 // a panel twice, and it is double-buffered so that packing the next pass's B
 // rides along with this pass: one synchronisation (the end of the phase) per
-// k pass. A phase holds many more pieces than threads (share_out.hpp: each
+// k pass. The first pass packs its own B in its phase, panel by panel ahead
+// of the bands, and a band takes each panel as soon as it is marked packed. A phase holds many more pieces than threads (share_out.hpp: each
 // thread takes the next piece from one shared counter), so the split never
 // depends on a worker waking in time: a late thread takes fewer bands. The
 // bands shrink towards the end of a pass (shrinkingBands: the first ~3/4 of
@@ -29,8 +30,11 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "kernels/gemm_packed.hpp"
@@ -100,6 +104,9 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
     }
     passes_ = passesFor(b, n_);
     bands_ = shrinkingBands(n_, b.mr, b.mc, threads_);
+    const int firstPanels = passes_.empty() ? 0 : panelCount(passes_.front().nb, b.nr);
+    ready_ = std::make_unique<std::atomic<std::uint32_t>[]>(std::size_t(std::max(1, firstPanels)));
+    for (int i = 0; i < firstPanels; ++i) ready_[std::size_t(i)].store(0, std::memory_order_relaxed);
   }
 
   void run() override {
@@ -127,38 +134,67 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
                 bBufs_[p.bBuf].data());
   }
 
-  void computeBand(const Pass& p, const Band& band, int slot) {
+  // waitForPanels: the first pass, whose B panels are packed in the same
+  // phase; each panel is used once its ready_ mark shows this run.
+  void computeBand(const Pass& p, const Band& band, int slot, bool waitForPanels) {
     const GemmBlocking& bl = plan_.blocking;
     const std::ptrdiff_t ld = n_;
     const double t0 = recorder_ ? recorder_->now() : 0.0;
     float* aBuf = aBufs_[std::size_t(slot)].data();
     float* edge = edges_[std::size_t(slot)].data();
     const int row1 = band.begin + band.size;
+    const float* packedB = bBufs_[p.bBuf].data();
     for (int ic = band.begin; ic < row1; ic += bl.mc) {
       const int mb = std::min(bl.mc, row1 - ic);
       packA(bl, mb, p.kb, problem_.a.data() + ic * ld + p.pc, ld, aBuf);
-      macroKernel(plan_, mb, p.nb, p.kb, aBuf, bBufs_[p.bBuf].data(), c_.data() + ic * ld + p.jc, ld, p.pc > 0, edge);
+      float* c = c_.data() + ic * ld + p.jc;
+      if (!waitForPanels) {
+        macroKernel(plan_, mb, p.nb, p.kb, aBuf, packedB, c, ld, p.pc > 0, edge);
+        continue;
+      }
+      // Panel by panel, the order macroKernel takes them in: the same calls.
+      for (int panel = 0, j = 0; j < p.nb; ++panel, j += bl.nr) {
+        waitReady(panel);
+        macroKernel(plan_, mb, std::min(bl.nr, p.nb - j), p.kb, aBuf, packedB + std::ptrdiff_t(panel) * p.kb * bl.nr,
+                    c + j, ld, p.pc > 0, edge);
+      }
     }
     if (recorder_) recorder_->add({slot, band.begin, p.jc, band.size, p.nb, p.pc, p.kb, t0, recorder_->now()});
+  }
+
+  // A panel is handed out before any band (shareOut gives pieces in order),
+  // so its packer is running: the wait is short. A cancelled packer never
+  // marks it; the waiter sees the same flag and throws too.
+  void waitReady(int panel) {
+    for (int spins = 0; ready_[std::size_t(panel)].load(std::memory_order_acquire) != run_; ++spins) {
+      throwIfCancelled();
+      if (spins > 64) std::this_thread::yield();
+    }
   }
 
   void body() {
     const GemmBlocking& bl = plan_.blocking;
     if (passes_.empty()) return;
-    // Before the first pass: pack its B.
-    const Pass& first = passes_.front();
-    shareOut(threads_, panelCount(first.nb, bl.nr), [&](int panel, int) { packB(first, panel); });
+    if (++run_ == 0) ++run_;  // 0: never packed
     const int bands = int(bands_.size());
     for (std::size_t i = 0; i < passes_.size(); ++i) {
       const Pass& p = passes_[i];
       const Pass* next = i + 1 < passes_.size() ? &passes_[i + 1] : nullptr;
-      const int pieces = bands + (next ? panelCount(next->nb, bl.nr) : 0);
-      // Bands first, largest first; the next pass's B panels last.
+      // The first pass also packs its own B, first, panel by panel, and its
+      // bands use each panel as soon as it is packed (no phase of its own
+      // to wait out: at n=256 that phase was an eighth of the run). Then
+      // the bands, largest first; the next pass's B panels last.
+      const int own = i == 0 ? panelCount(p.nb, bl.nr) : 0;
+      const int pieces = own + bands + (next ? panelCount(next->nb, bl.nr) : 0);
       shareOut(threads_, pieces, [&](int piece, int slot) {
-        if (piece < bands)
-          computeBand(p, bands_[std::size_t(piece)], slot);
-        else
-          packB(*next, piece - bands);
+        if (piece < own) {
+          packB(p, piece);
+          ready_[std::size_t(piece)].store(run_, std::memory_order_release);
+        } else if (piece < own + bands) {
+          computeBand(p, bands_[std::size_t(piece - own)], slot, i == 0 && threads_ > 1);
+        } else {
+          packB(*next, piece - own - bands);
+        }
       });
     }
   }
@@ -170,6 +206,9 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
   std::vector<AlignedBuffer<float>> aBufs_, edges_;  // one per arena slot
   std::vector<Pass> passes_;
   std::vector<Band> bands_;
+  // Per B panel of the first pass: the run that packed it last (run_ counts).
+  std::unique_ptr<std::atomic<std::uint32_t>[]> ready_;
+  std::uint32_t run_ = 0;
   TileRecorder* recorder_ = nullptr;
 };
 
