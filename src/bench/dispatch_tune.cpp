@@ -248,7 +248,7 @@ DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, cons
     const std::vector<std::string> ids = tuneContestants(points, point, spec.contestFactor);
     for (const Kernel* k : dispatchCandidates(point.bits, point.density))
       if (std::find(ids.begin(), ids.end(), k->info.id) != ids.end()) contenders.push_back({k, {}, {}});
-    if (spec.contestFactor > 1 && contenders.size() >= 2) contests.emplace_back(&point, std::move(contenders));
+    if (contenders.size() >= 2) contests.emplace_back(&point, std::move(contenders));
   }
   for (const auto& c : contests) planned += int(c.second.size());
   int lastN = -1;

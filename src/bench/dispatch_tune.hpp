@@ -81,6 +81,9 @@ using TuneProgressFn = std::function<void(const TuneProgress&)>;
 // the lower densities (its run does not depend on either); then each close
 // point's contenders head to head (kTuneContestFactor). Throws Cancelled
 // when `cancel` became true, RunFailure when a point has no successful run.
+DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, const TuneProgressFn& progress = {},
+                           const std::atomic<bool>* cancel = nullptr);
+
 // Who is timed again at `point` (one of `points`) in the head-to-head pass:
 // the candidates within `factor` of its winner, and the winners of its
 // neighbours (the nearest n below and above at its density, the nearest
@@ -91,9 +94,6 @@ using TuneProgressFn = std::function<void(const TuneProgress&)>;
 // library in the check). Empty when factor <= 1 or fewer than two.
 std::vector<std::string> tuneContestants(const std::vector<DispatchPoint>& points, const DispatchPoint& point,
                                          double factor);
-
-DispatchTable tuneDispatch(const TuneSpec& spec, const RunOptions& options, const TuneProgressFn& progress = {},
-                           const std::atomic<bool>* cancel = nullptr);
 
 // One row of the check: the dispatcher against the fastest candidate.
 struct DispatchCheckRow {

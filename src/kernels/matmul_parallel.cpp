@@ -14,8 +14,9 @@
 // a panel twice, and it is double-buffered so that packing the next pass's B
 // rides along with this pass: one synchronisation (the end of the phase) per
 // k pass. The first pass packs its own B in its phase, panel by panel ahead
-// of the bands, and a band takes each panel as soon as it is marked packed. A phase holds many more pieces than threads (share_out.hpp: each
-// thread takes the next piece from one shared counter), so the split never
+// of the bands, and a band takes each panel as soon as it is marked packed.
+// A phase holds many more pieces than threads (share_out.hpp: each thread
+// takes the next piece from one shared counter), so the split never
 // depends on a worker waking in time: a late thread takes fewer bands. The
 // bands shrink towards the end of a pass (shrinkingBands: the first ~3/4 of
 // the rows in bands of up to mc rows, the rest in bands of a few
@@ -105,8 +106,7 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
     passes_ = passesFor(b, n_);
     bands_ = shrinkingBands(n_, b.mr, b.mc, threads_);
     const int firstPanels = passes_.empty() ? 0 : panelCount(passes_.front().nb, b.nr);
-    ready_ = std::make_unique<std::atomic<std::uint32_t>[]>(std::size_t(std::max(1, firstPanels)));
-    for (int i = 0; i < firstPanels; ++i) ready_[std::size_t(i)].store(0, std::memory_order_relaxed);
+    ready_ = std::make_unique<std::atomic<std::uint32_t>[]>(std::size_t(std::max(1, firstPanels)));  // all 0
   }
 
   void run() override {
@@ -148,13 +148,9 @@ class ParallelPrepared final : public MatmulPrepared, public TileRecording {
       const int mb = std::min(bl.mc, row1 - ic);
       packA(bl, mb, p.kb, problem_.a.data() + ic * ld + p.pc, ld, aBuf);
       float* c = c_.data() + ic * ld + p.jc;
-      if (!waitForPanels) {
-        macroKernel(plan_, mb, p.nb, p.kb, aBuf, packedB, c, ld, p.pc > 0, edge);
-        continue;
-      }
       // Panel by panel, the order macroKernel takes them in: the same calls.
       for (int panel = 0, j = 0; j < p.nb; ++panel, j += bl.nr) {
-        waitReady(panel);
+        if (waitForPanels) waitReady(panel);
         macroKernel(plan_, mb, std::min(bl.nr, p.nb - j), p.kb, aBuf, packedB + std::ptrdiff_t(panel) * p.kb * bl.nr,
                     c + j, ld, p.pc > 0, edge);
       }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "engine/access_animation.hpp"
+#include "held_worker.hpp"
 #include "engine/threads_run.hpp"
 #include "engine/worker.hpp"
 #include "kernels/registry.hpp"
@@ -132,22 +133,13 @@ TEST_CASE("threads: runs whose worker was late (held elsewhere) are counted as s
   REQUIRE(sched_getaffinity(0, sizeof mask, &mask) == 0);
   // The only worker spins in another arena's task, so matmul.parallel's
   // arena never gets it: every timed run waits for it past 30 us.
-  tbb::task_arena other(2);
-  std::atomic<bool> spinning{false}, release{false};
-  other.enqueue([&] {
-    spinning = true;
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!release && std::chrono::steady_clock::now() < until) {
-    }
-  });
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!spinning && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
-  REQUIRE(spinning);
+  HeldWorker held;
+  REQUIRE(held.holding());
   Params p;
   p.n = 256;
   p.threads = 2;
   const ThreadsRun run = recordThreadsRun(p);
-  release = true;
+  held.release();
   REQUIRE(run.runsEach >= 1);
   const bool canMove = CPU_COUNT(&mask) >= 2 && host().logicalCores >= 2;
   CHECK(run.lateWorkerRuns == (canMove ? 2 * run.runsEach : 0));

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "held_worker.hpp"
 #include "kernels/access.hpp"
 #include "kernels/registry.hpp"
 #include "kernels/share_out.hpp"
@@ -177,19 +178,11 @@ TEST_CASE("shareOut hands every item out once and carries a worker's Cancelled t
   SECTION("a caller whose worker is late moves off its CPU once and gets its CPU mask back") {
     cpu_set_t before, after;
     REQUIRE(sched_getaffinity(0, sizeof before, &before) == 0);
-    // The arena's only worker is kept busy for 20 ms by a task of its own,
-    // so it cannot take shareOut's second chunk: the caller waits for it
-    // longer than kShareOutLateS with items left.
-    std::atomic<bool> spinning{false}, release{false};
-    arena.enqueue([&] {
-      spinning = true;
-      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
-      while (!release && std::chrono::steady_clock::now() < until) {
-      }
-    });
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!spinning && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
-    REQUIRE(spinning);
+    // The only worker is kept busy in an arena of its own, so it cannot take
+    // shareOut's second chunk: the caller waits for it longer than
+    // kShareOutLateS with items left.
+    HeldWorker held;
+    REQUIRE(held.holding());
     const long nudges = cpuNudgeCount();
     std::atomic<int> done{0};
     arena.execute([&] {
@@ -200,7 +193,7 @@ TEST_CASE("shareOut hands every item out once and carries a worker's Cancelled t
         done.fetch_add(1);
       });
     });
-    release = true;
+    held.release();
     REQUIRE(sched_getaffinity(0, sizeof after, &after) == 0);
     CHECK(done == 20);
     CHECK(CPU_EQUAL(&before, &after));
