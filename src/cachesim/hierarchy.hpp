@@ -183,6 +183,43 @@ class Hierarchy {
   // Counts reads that the sink filtered (each one an L1 hit).
   void countFilteredReads(std::uint64_t reads) { counters_[0].accesses += reads; }
 
+  // Whether the last level back-invalidates the levels above.
+  bool inclusiveLast() const { return inclusive_; }
+  // Whether each set changes only on accesses to its own lines: LRU or FIFO
+  // (tree-PLRU would do too, but has no copySet; random draws from one
+  // stream for all sets) with no three-C shadow (one fully associative
+  // cache over all sets), no prefetcher (it fills a neighbour's set) and no
+  // back-invalidation. A count may then be split across copies by set
+  // (trace's SplitCounter) and merged with absorb().
+  bool splitsBySet() const {
+    if constexpr (kHasView)
+      return !classify_ && !prefetchOn_ && !inclusive_;
+    else
+      return false;
+  }
+  // Takes from `other`, a copy of this hierarchy that counted another part
+  // of the references, the sets for which owns(level, set) holds, and adds
+  // its counters to these (splitsBySet() must hold).
+  template <class Owns>
+  void absorb(const Hierarchy& other, Owns owns) {
+    if constexpr (kHasView) {
+      for (int l = 0; l < levelCount_; ++l) {
+        LevelT& mine = levels_[std::size_t(l)];
+        for (std::uint64_t s = 0; s < mine.sets(); ++s)
+          if (owns(l, s)) mine.copySet(other.levels_[std::size_t(l)], s);
+        LevelCounters& c = counters_[std::size_t(l)];
+        const LevelCounters& o = other.counters_[std::size_t(l)];
+        c.accesses += o.accesses;
+        c.writes += o.writes;
+        c.misses += o.misses;
+        c.evictions += o.evictions;
+        c.writebacks += o.writebacks;
+      }
+      memory_.reads += other.memory_.reads;
+      memory_.writes += other.memory_.writes;
+    }
+  }
+
   // Zeroes the counters and keeps the contents: the end of a warm-up.
   void resetCounters() {
     counters_ = {};

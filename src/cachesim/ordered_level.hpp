@@ -13,6 +13,7 @@
 // as the replacement contract in policies.hpp says.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <vector>
@@ -37,6 +38,14 @@ class OrderedLevel {
     if (c.ways > kWayMask + 1u) throw ConfigError(c.name + ": at most 32768 ways");
     for (std::uint64_t s = 0; s < c.sets(); ++s)
       for (std::uint32_t p = 0; p < ways_; ++p) meta_[s * ways_ + p] = std::uint16_t(ways_ - 1 - p);
+  }
+
+  // Makes `set` hold what it holds in `from`, a level of the same geometry
+  // (a split count's merge, Hierarchy::absorb).
+  void copySet(const OrderedLevel& from, std::uint64_t set) {
+    const std::size_t base = std::size_t(set) * ways_;
+    std::copy_n(from.tags_.begin() + std::ptrdiff_t(base), ways_, tags_.begin() + std::ptrdiff_t(base));
+    std::copy_n(from.meta_.begin() + std::ptrdiff_t(base), ways_, meta_.begin() + std::ptrdiff_t(base));
   }
 
   std::uint32_t ways() const { return ways_; }

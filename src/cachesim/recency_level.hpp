@@ -21,6 +21,7 @@
 // lowest empty way is filled first (policies.hpp).
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <vector>
@@ -138,13 +139,32 @@ class RecencyLevel {
 #endif
     }
 
+    // Byte w of a set's signatures, replaced or or-ed into, as a store of
+    // all 16: the next lookup of the set loads all 16 at once, and a load
+    // cannot take its data from a narrower store still in the store buffer
+    // (a stall of a dozen cycles or more on each access to a set used just
+    // before, as every step of a column walk is when the column's lines
+    // share a set).
+    [[gnu::always_inline]] static void setSig(SetHead& h, std::uint32_t w, std::uint8_t value, bool keep) {
+#if defined(__SSE2__)
+      const __m128i lane = _mm_cmpeq_epi8(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                          _mm_set1_epi8(char(w)));
+      __m128i* p = reinterpret_cast<__m128i*>(h.sig);
+      const __m128i v = _mm_load_si128(p);
+      const __m128i put = _mm_and_si128(lane, _mm_set1_epi8(char(value)));
+      _mm_store_si128(p, _mm_or_si128(keep ? v : _mm_andnot_si128(lane, v), put));
+#else
+      h.sig[w] = std::uint8_t((keep ? h.sig[w] : 0) | value);
+#endif
+    }
+
     // On a hit: the physical way, the line becomes most recent (LRU) and
     // dirty when `markDirty`. On a miss: kMiss and nothing changes.
     [[gnu::always_inline]] std::uint32_t lookup(std::uint64_t set, const Key& k, bool markDirty) const {
       SetHead& h = heads[set];
       if (h.mru == k.line) [[likely]] {
         const std::uint32_t w = std::uint32_t(h.order & 15);
-        if (markDirty) h.sig[w] |= kDirty;
+        if (markDirty) setSig(h, w, kDirty, true);
         return w;
       }
       const std::uint64_t* t = &tags[set << tagShift];
@@ -163,7 +183,7 @@ class RecencyLevel {
         h.order = (o & ~through) | ((o << 4) & through) | w;
         h.mru = k.line;
       }
-      if (markDirty) h.sig[w] |= kDirty;
+      if (markDirty) setSig(h, w, kDirty, true);
       return w;
     }
 
@@ -175,7 +195,7 @@ class RecencyLevel {
       const std::uint32_t w = std::uint32_t(o >> victimShift) & 15;
       Victim v{w, t[w], (h.sig[w] & kDirty) != 0};
       t[w] = k.line;
-      h.sig[w] = std::uint8_t(k.hash | (dirty ? kDirty : 0));
+      setSig(h, w, std::uint8_t(k.hash | (dirty ? kDirty : 0)), false);
       h.mru = k.line;
       // The victim's field moves past the last way: into an unused field
       // (which stays 0xF) or out of the word.
@@ -296,6 +316,19 @@ class RecencyLevel {
   bool dirtyAt(std::uint64_t set, std::uint32_t way) const {
     if (!narrow_) return wide_[0].dirtyAt(set, way);
     return (heads_[set].sig[way] & kDirty) != 0;
+  }
+
+  // Makes `set` hold what it holds in `from`, a level of the same geometry,
+  // recency order and dirty bits included (a split count's merge,
+  // Hierarchy::absorb).
+  void copySet(const RecencyLevel& from, std::uint64_t set) {
+    if (!narrow_) {
+      wide_[0].copySet(from.wide_[0], set);
+      return;
+    }
+    heads_[set] = from.heads_[set];
+    const std::size_t base = std::size_t(set) << tagShift_, count = std::size_t(1) << tagShift_;
+    std::copy_n(from.tags_.begin() + std::ptrdiff_t(base), count, tags_.begin() + std::ptrdiff_t(base));
   }
 
  private:

@@ -49,6 +49,7 @@ struct SimulateArgs {
   std::string missClasses = "auto";
   std::string prefetch = "none";
   bool mrc = false;
+  int threads = 0;
   std::string format = "table";
   std::string out;
   bool quiet = false;
@@ -109,6 +110,9 @@ int runSimulate(const SimulateArgs& a) {
   }
   req.sample = a.sample;
   req.mrc = a.mrc;
+  if (a.threads < 0 || a.threads > 1024)
+    throw UsageError("--threads " + std::to_string(a.threads) + " is outside 0 (all CPUs) .. 1024");
+  req.threads = unsigned(a.threads);
   if (a.mrc && a.sample < 1.0) throw UsageError("--mrc covers the whole run: it cannot be combined with --sample");
   std::optional<AtomicFile> out;
   if (!a.out.empty()) out.emplace(a.out);
@@ -216,6 +220,10 @@ void addSimulateCommand(CLI::App& root, Commands& commands) {
   app->add_flag("--mrc", a->mrc,
                 "Also the miss-ratio curve: fully associative LRU misses at every size (L1's line, 1 line to beyond\n"
                 "the footprint) in one pass of reuse distances; a row per octave in the table, four in JSON");
+  app->add_option("--threads", a->threads,
+                  "Threads a whole run's count is split across, by set (exact: the same counts as 1); 0 (default):\n"
+                  "the CPUs this process may use. Used when no three-C split, prefetch, --inclusive, --mrc or --sample\n"
+                  "is asked for, with lru or fifo");
   app->add_option("--format", a->format, "table | json (default table)");
   app->add_option("--out", a->out, "Write the result to FILE (atomically) instead of stdout");
   app->add_flag("--quiet", a->quiet, "No progress on stderr (the estimate and errors still go there)");

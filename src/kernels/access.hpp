@@ -102,4 +102,25 @@ class Traced {
   Sink& sink_;
 };
 
+// The same references as Traced<Sink>, in the same order, without reading
+// or writing the buffers: a load returns T{} and a store is only reported.
+// For a counting simulation of a nest whose addresses and control flow do
+// not depend on the values it loads (every dense matmul nest): the
+// arithmetic then folds away, and what is left is the address stream.
+// (TraceRun::runAddresses; tests/kernels compares both streams.)
+template <class Sink>
+class AddressesOnly : public Traced<Sink> {
+ public:
+  using Traced<Sink>::Traced;
+  template <class T>
+  [[gnu::always_inline]] T load(const T* p) {
+    this->sink().access(reinterpret_cast<std::uintptr_t>(p), sizeof(T), AccessKind::Read);
+    return T{};
+  }
+  template <class T, class V>
+  [[gnu::always_inline]] void store(T* p, V) {
+    this->sink().access(reinterpret_cast<std::uintptr_t>(p), sizeof(T), AccessKind::Write);
+  }
+};
+
 }  // namespace cachescope

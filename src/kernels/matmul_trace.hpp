@@ -145,16 +145,22 @@ class MatmulTraceRun final : public TraceRun {
       : m_(shape, info), nest_(nest) {
     buffers_ = m_.describe(info);
   }
-  void run(TraceSink& sink) override {
+  void run(TraceSink& sink) override { runWith<Traced>(sink); }
+  // A dense nest's addresses never depend on the values it loads.
+  void runAddresses(TraceSink& sink) override { runWith<AddressesOnly>(sink); }
+
+ private:
+  template <template <class> class Policy>
+  void runWith(TraceSink& sink) {
     const int n = m_.shape.n, block = std::max(1, std::min(m_.shape.block, n));
     switch (m_.shape.bits) {
       case 32: {
-        Traced<TraceSink> acc(sink);
+        Policy<TraceSink> acc(sink);
         nest_(acc, float{}, MatmulTraceArgs<float, float>{n, block, m_.fa, m_.fb, m_.fc, m_.ld, m_.ft});
         break;
       }
       case 8: {
-        Traced<TraceSink> acc(sink);
+        Policy<TraceSink> acc(sink);
         nest_(acc, std::int32_t{},
               MatmulTraceArgs<std::int8_t, std::int32_t>{n, block, m_.ia, m_.ib, m_.ic, m_.ld, m_.it});
         break;
@@ -166,7 +172,7 @@ class MatmulTraceRun final : public TraceRun {
                                      reinterpret_cast<std::uintptr_t>(m_.pa),
                                      reinterpret_cast<std::uintptr_t>(m_.pb),
                                      m_.count};
-        Traced<detail::PackedInt4Sink> acc(remap);
+        Policy<detail::PackedInt4Sink> acc(remap);
         nest_(acc, std::int32_t{},
               MatmulTraceArgs<std::int8_t, std::int32_t>{n, block, m_.ia, m_.ib, m_.ic, m_.ld, m_.it});
         break;
@@ -174,7 +180,6 @@ class MatmulTraceRun final : public TraceRun {
     }
   }
 
- private:
   MatmulTraceBuffers m_;
   Nest nest_;
 };
@@ -184,8 +189,9 @@ TraceDescription matmulTraceDescription(const MatmulTraceInfo& info);
 }  // namespace detail
 
 // The description of a dense matmul nest: `nest(acc, TSum{}, args)` is
-// called with Traced<TraceSink> (or the int4 remapping sink) and
-// MatmulTraceArgs of each element type of `info.bits`.
+// called with Traced<TraceSink> or AddressesOnly<TraceSink> (either over the
+// int4 remapping sink too) and MatmulTraceArgs of each element type of
+// `info.bits`. Its addresses and branches must not depend on loaded values.
 template <class Nest>
 TraceDescription matmulTrace(MatmulTraceInfo info, Nest nest) {
   TraceDescription d = detail::matmulTraceDescription(info);

@@ -55,6 +55,10 @@ class TraceRun {
   virtual ~TraceRun() = default;
   // Runs the whole loop nest once; every load and store goes to `sink`.
   virtual void run(TraceSink& sink) = 0;
+  // The same references to `sink`, in the same order, where the nest may
+  // skip reading and writing the buffers (AddressesOnly in access.hpp): for
+  // a count that needs the addresses only. By default run() itself.
+  virtual void runAddresses(TraceSink& sink) { run(sink); }
   // The buffers the trace touches (and nothing else), with their addresses.
   const std::vector<TraceBuffer>& buffers() const { return buffers_; }
 

@@ -6,9 +6,12 @@
 #include <cmath>
 #include <ctime>
 
+#include <sched.h>
+
 #include "platform/host.hpp"
 #include "trace/counting_sink.hpp"
 #include "trace/errors.hpp"
+#include "trace/split_count.hpp"
 #include "trace/trace_reader.hpp"
 
 namespace cachescope::trace {
@@ -109,6 +112,13 @@ struct WithCurve {
     lines(address, size);
   }
 };
+
+// CPUs this process may run on (its affinity mask).
+unsigned processCpus() {
+  cpu_set_t mask;
+  if (sched_getaffinity(0, sizeof mask, &mask) != 0) return 1;
+  return unsigned(std::max(1, CPU_COUNT(&mask)));
+}
 
 double threadCpuSeconds() {
   timespec ts{};
@@ -225,6 +235,7 @@ SimulationResult simulate(const SimulationRequest& req) {
     std::unique_ptr<TraceRun> run = kernel->prepare();
     const auto start = std::chrono::steady_clock::now();
     const double cpu0 = threadCpuSeconds();
+    double splitCpu = 0;  // the split's threads
     model->visit([&](auto& h) {
       using HT = std::remove_reference_t<decltype(h)>;
       if (!r.sampled && !req.observer) {
@@ -235,25 +246,35 @@ SimulationResult simulate(const SimulationRequest& req) {
           // simulated one by one.
           if (filter) sink.filterRepeatedReads(h.lineShift0(), h.level(0).sets());
           try {
-            run->run(sink);
+            run->runAddresses(sink);
             sink.flush();
           } catch (const Cancelled&) {
             r.outcome = Outcome::Cancelled;
+          }
+          // A split count is merged into h before h is touched here.
+          if constexpr (requires { target.finish(); }) {
+            target.finish();
+            r.threads = target.parts();
+            splitCpu = target.workerCpuSeconds();
           }
           h.countFilteredReads(sink.filteredReads());
           r.references = r.simulatedReferences = sink.references();
           r.writes = sink.writes();
         };
+        const SplitPlan plan = splitPlan(h, req.threads ? req.threads : processCpus());
         if (req.mrc) {
           WithCurve<HT> both{h, reuse, curveShift};
           whole(both, false);  // the curve needs every line access
+        } else if (plan.threads > 1 && fitsMemoryBudget(double(plan.threads) * sim::simulatorBytes(cfg).total())) {
+          SplitCounter<HT> split(h, plan);
+          whole(split, h.filtersRepeatedReads());
         } else {
           whole(h, h.filtersRepeatedReads());
         }
       } else {
         WindowSink<HT> sink(h, poll, req.observer, r.outerBegin, r.sampled ? r.outerEnd : INT_MAX, !r.sampled);
         try {
-          run->run(sink);
+          run->runAddresses(sink);
           sink.flush();
         } catch (const Cancelled&) {
           r.outcome = Outcome::Cancelled;
@@ -265,7 +286,7 @@ SimulationResult simulate(const SimulationRequest& req) {
       }
     });
     r.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    r.cpuSeconds = threadCpuSeconds() - cpu0;
+    r.cpuSeconds = threadCpuSeconds() - cpu0 + splitCpu;
   } else {
     model->visit([&](auto& h) {
       using HT = std::remove_reference_t<decltype(h)>;

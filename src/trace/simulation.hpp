@@ -57,6 +57,13 @@ struct SimulationRequest {
   // (Mattson's reuse distances over L1's lines, one pass beside the
   // simulation). Whole runs only: not with sample < 1 or an observer.
   bool mrc = false;
+  // Threads a whole counting run of a kernel may be split across, by set
+  // (trace/split_count.hpp: the same counts and contents as one thread).
+  // 0: the CPUs this process may run on; 1: the calling thread only. Runs
+  // the split cannot serve (the three-C split, a prefetcher, an inclusive
+  // last level, PLRU or random, a sample, the miss-ratio curve, an
+  // observer, a trace file) use the calling thread.
+  unsigned threads = 0;
   const std::atomic<bool>* cancel = nullptr;
   std::atomic<double>* progress = nullptr;
   EventObserver* observer = nullptr;
@@ -90,8 +97,9 @@ struct SimulationResult {
   std::uint64_t references = 0;  // loads + stores counted (not split in lines)
   std::uint64_t writes = 0;      // of which stores
   double wallSeconds = 0.0;      // the simulated loop or trace only
-  double cpuSeconds = 0.0;       // CPU time of the calling thread over the same span
-                                 // (differs from wall time on a busy machine)
+  double cpuSeconds = 0.0;       // CPU time of the calling thread over the same span, and of
+                                 // the split's threads (differs from wall time on a busy machine)
+  unsigned threads = 1;          // threads the count was split across (SimulationRequest::threads)
   double accessesPerSecond = 0.0;  // all simulated references (warm-up too) / wallSeconds
   std::uint64_t simulatedReferences = 0;  // counted + warm-up
   // Ok or Cancelled (the counters cover the part simulated); a request that

@@ -74,6 +74,7 @@ nlohmann::json simulationJson(const SimulationResult& r, const SimulationLabels&
             {"sampled", r.sampled},
             {"wall_s", r.wallSeconds},
             {"cpu_s", r.cpuSeconds},
+            {"threads", r.threads},
             {"accesses_per_s", r.accessesPerSecond},
             {"simulated_references", r.simulatedReferences},
             {"cancelled", r.outcome == Outcome::Cancelled}};
@@ -227,6 +228,7 @@ std::string simulationTable(const SimulationResult& r, const SimulationLabels& a
   if (r.cpuSeconds > 0)
     os << " (CPU " << fixedText(r.cpuSeconds, 3) << " s: "
        << fixedText(double(r.simulatedReferences) / r.cpuSeconds / 1e6, 1) << " M/s)";
+  if (r.threads > 1) os << ", split by set across " << r.threads << " threads";
   os << "\n";
   return os.str();
 }

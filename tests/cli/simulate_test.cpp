@@ -106,6 +106,26 @@ TEST_CASE("simulate rejects bad specs and kernels with one line and exit 2", "[c
   requireOneLineError({"--kernel", "matmul.naive", "--prefetch", "magic"}, "--prefetch: unknown prefetch model");
   requireOneLineError({"--kernel", "matmul.naive", "--prefetch", "stride:0"}, "degree '0'");
   requireOneLineError({"--kernel", "matmul.naive", "--prefetch", "stride:2:65"}, "distance '65'");
+  requireOneLineError({"--kernel", "matmul.naive", "--threads", "-1"}, "--threads -1 is outside");
+  requireOneLineError({"--kernel", "matmul.naive", "--threads", "2000"}, "--threads 2000 is outside");
+}
+
+TEST_CASE("simulate --threads splits the count and says so, with the counts of one thread", "[cli][simulate]") {
+  auto run = [](const std::string& threads) {
+    Run r = simulate({"--kernel", "matmul.naive", "--n", "48", "--l1", "2K:4:64", "--l2", "16K:8:64", "--l3", "none",
+                      "--miss-classes", "off", "--threads", threads, "--format", "json"});
+    REQUIRE(r.code == 0);
+    return nlohmann::json::parse(r.out);
+  };
+  const auto one = run("1"), two = run("2");
+  CHECK(one["threads"] == 1);
+  CHECK(two["threads"] == 2);
+  CHECK(two["levels"] == one["levels"]);
+  CHECK(two["memory"] == one["memory"]);
+  Run table = simulate({"--kernel", "matmul.naive", "--n", "48", "--l1", "2K:4:64", "--l2", "none", "--miss-classes",
+                        "off", "--threads", "2"});
+  REQUIRE(table.code == 0);
+  CHECK(table.out.find("split by set across 2 threads") != std::string::npos);
 }
 
 TEST_CASE("simulate --prefetch shows the model and each level's prefetch counters", "[cli][simulate]") {

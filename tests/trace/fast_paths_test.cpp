@@ -12,6 +12,7 @@
 #include "kernels/registry.hpp"
 #include "trace/counting_sink.hpp"
 #include "trace/kernel_trace.hpp"
+#include "trace/split_count.hpp"
 
 using namespace cachescope;
 using namespace cachescope::trace;
@@ -199,4 +200,120 @@ TEST_CASE("the repeated-read filter keeps the order around unbatchable reference
   CHECK(sink.filteredReads() > 1000);
   CHECK(sink.references() == 40000);
   requireSame(fast, plain, "random trace");
+}
+
+namespace {
+
+template <class Policy>
+void compareSplit(const TracedKernel& k, const sim::HierarchyConfig& c, unsigned threads, const std::string& what) {
+  using H = sim::Hierarchy<Policy>;
+  INFO(what << ", " << threads << " threads");
+  H split(c), plain(c);
+  const SplitPlan plan = splitPlan(split, threads);
+  REQUIRE(plan.threads > 1);
+  REQUIRE(plan.threads <= threads);
+  auto noPoll = [](std::uint64_t) {};
+  const std::unique_ptr<TraceRun> run = k.prepare();
+  {
+    SplitCounter<H> counter(split, plan);
+    CountingSink<SplitCounter<H>, decltype(noPoll)> sink(counter, noPoll);
+    if (split.filtersRepeatedReads()) sink.filterRepeatedReads(split.lineShift0(), split.level(0).sets());
+    run->runAddresses(sink);
+    sink.flush();
+    counter.finish();
+    split.countFilteredReads(sink.filteredReads());
+    REQUIRE(sink.references() == k.references());
+  }
+  OneByOneSink<H> ref(plain);
+  run->run(ref);
+  ref.flush();
+  requireSame(split, plain, what);
+}
+
+sim::HierarchyConfig levels(const std::vector<std::string>& specs, sim::Replacement policy = sim::Replacement::Lru) {
+  sim::HierarchyConfig c;
+  for (std::size_t l = 0; l < specs.size(); ++l) c.levels.push_back(sim::parseLevelSpec(specs[l], "L" + std::to_string(l + 1)));
+  c.replacement = policy;
+  c.missClasses = sim::MissClasses::Off;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a count split by set across threads gives every kernel's counts and contents of one thread", "[trace]") {
+  struct SplitCase {
+    std::vector<std::string> levels;
+    sim::Replacement policy;
+  };
+  const std::vector<SplitCase> cases = {
+      {{"2K:4:64", "16K:8:64"}, sim::Replacement::Lru},
+      {{"2K:4:64", "16K:8:64"}, sim::Replacement::Fifo},
+      {{"2K:8:64", "8K:8:64", "48K:12:64"}, sim::Replacement::Lru},  // a third level (64 sets)
+      {{"3K:4:64", "24K:8:64"}, sim::Replacement::Lru},              // 12 sets: two bits to split on
+      {{"1536:12:32", "12K:16:64"}, sim::Replacement::Lru},          // mixed line sizes: one bit
+      {{"2K:4:64", "20K:20:64"}, sim::Replacement::Lru},             // a 20-way level (16 sets)
+      {{"4K:32:64", "16K:8:64"}, sim::Replacement::Fifo},            // a 32-way L1 (2 sets)
+  };
+  int runs = 0;
+  for (const Kernel& kernel : kernels()) {
+    if (!kernel.traceable()) continue;
+    for (int n : {24, 40}) {
+      KernelTraceSpec spec;
+      spec.kernel = kernel.info.id;
+      spec.n = n;
+      spec.block = 8;
+      spec.density = 0.5;
+      const TracedKernel k = resolveKernel(spec);
+      for (std::size_t i = 0; i < cases.size(); ++i) {
+        const sim::HierarchyConfig c = levels(cases[i].levels, cases[i].policy);
+        for (unsigned threads : {2u, 3u, 5u}) {
+          const std::string what = kernel.info.id + " n=" + std::to_string(n) + ", case " + std::to_string(i);
+          if (cases[i].policy == sim::Replacement::Fifo)
+            compareSplit<sim::FifoPolicy>(k, c, threads, what);
+          else
+            compareSplit<sim::LruPolicy>(k, c, threads, what);
+          ++runs;
+        }
+      }
+    }
+  }
+  CHECK(runs >= 6 * 2 * 7 * 3);
+}
+
+TEST_CASE("the split by set takes the hierarchies whose sets change only by their own lines", "[trace]") {
+  sim::HierarchyConfig c = levels({"48K:12:64", "2M:16:64"});
+  const SplitPlan two = splitPlan(sim::Hierarchy<sim::LruPolicy>(c), 2);
+  CHECK(two.threads == 2);
+  CHECK(two.lo == 6);    // above the 64-byte lines
+  CHECK(two.bits == 6);  // L1's 64 sets
+  CHECK(two.keyBits == 2);  // four keys: one for the thread running the nest, three for the worker
+  CHECK(two.owner(0) == 0);
+  CHECK(two.owner(1) == 1);
+  CHECK(two.owner(3) == 1);
+  CHECK(splitPlan(sim::Hierarchy<sim::LruPolicy>(c), 1).threads == 1);
+  CHECK(splitPlan(sim::Hierarchy<sim::LruPolicy>(c), 64).threads == 64);  // 63 workers, 64 keys
+
+  c.missClasses = sim::MissClasses::On;  // the shadow is one fully associative cache over all sets
+  CHECK(splitPlan(sim::Hierarchy<sim::LruPolicy>(c), 2).threads == 1);
+  c.missClasses = sim::MissClasses::Off;
+  c.prefetch.kind = sim::PrefetchKind::NextLine;  // a prefetch fills a neighbour's set
+  CHECK(splitPlan(sim::Hierarchy<sim::LruPolicy>(c), 2).threads == 1);
+  c.prefetch.kind = sim::PrefetchKind::None;
+  c.inclusiveLast = true;
+  CHECK(splitPlan(sim::Hierarchy<sim::LruPolicy>(c), 2).threads == 1);
+  c.inclusiveLast = false;
+  c.replacement = sim::Replacement::Plru;
+  c.levels[0] = sim::parseLevelSpec("32K:8:64", "L1");
+  CHECK(splitPlan(sim::Hierarchy<sim::PlruPolicy>(c), 2).threads == 1);
+  c.replacement = sim::Replacement::Random;  // one random stream over all sets
+  CHECK(splitPlan(sim::Hierarchy<sim::RandomPolicy>(c), 2).threads == 1);
+  c.replacement = sim::Replacement::Lru;
+  c.levels[1] = sim::parseLevelSpec("2M:32:64", "L2");  // more than 16 ways: the ordered representation splits too
+  CHECK(splitPlan(sim::Hierarchy<sim::LruPolicy>(c), 2).threads == 2);
+  c.levels = {sim::parseLevelSpec("1536:4:64", "L1")};  // 6 sets: one bit
+  const SplitPlan one = splitPlan(sim::Hierarchy<sim::LruPolicy>(c), 8);
+  CHECK(one.bits == 1);
+  CHECK(one.threads == 2);
+  c.levels = {sim::parseLevelSpec("768:4:64", "L1")};  // 3 sets: nothing to split on
+  CHECK(splitPlan(sim::Hierarchy<sim::LruPolicy>(c), 8).threads == 1);
 }

@@ -564,3 +564,46 @@ TEST_CASE("ReLU streams x and y: one miss per line, at its real element size", "
   wrong.bits = 8;
   CHECK_THROWS_AS(resolveKernel(wrong), SimulationError);
 }
+
+TEST_CASE("simulate splits a whole count across the threads asked for, with the same result", "[trace]") {
+  sim::HierarchyConfig cache;
+  cache.levels = {sim::parseLevelSpec("4K:4:64", "L1d"), sim::parseLevelSpec("32K:8:64", "L2")};
+  SimulationRequest req;
+  req.kernel = {"matmul.naive", 96};
+  req.cache = cache;
+  req.missClasses = false;
+  req.threads = 1;
+  const SimulationResult one = simulate(req);
+  CHECK(one.threads == 1);
+  req.threads = 2;
+  const SimulationResult two = simulate(req);
+  CHECK(two.threads == 2);
+  REQUIRE(two.levels.size() == one.levels.size());
+  for (std::size_t l = 0; l < one.levels.size(); ++l) {
+    INFO("level " << l);
+    CHECK(two.levels[l].accesses == one.levels[l].accesses);
+    CHECK(two.levels[l].misses == one.levels[l].misses);
+    CHECK(two.levels[l].writebacks == one.levels[l].writebacks);
+  }
+  CHECK(two.memory.reads == one.memory.reads);
+  CHECK(two.memory.writes == one.memory.writes);
+  CHECK(two.references == one.references);
+  CHECK(two.cpuSeconds > 0);
+  // The final contents are merged too (the Cache view draws them): the
+  // same lines of the run's arena, which each run allocates anew at its own
+  // address (the same offset within a page, so the same sets).
+  const std::uint64_t shift = two.finalState->lineAt(0, 0, 0) - one.finalState->lineAt(0, 0, 0);
+  for (int level = 0; level < 2; ++level)
+    for (std::uint64_t set = 0; set < (level == 0 ? 16u : 64u); ++set)
+      for (std::uint32_t w = 0; w < (level == 0 ? 4u : 8u); ++w) {
+        INFO("level " << level << " set " << set << " way " << w);
+        CHECK(two.finalState->lineAt(level, set, w) - shift == one.finalState->lineAt(level, set, w));
+        CHECK(two.finalState->dirtyAt(level, set, w) == one.finalState->dirtyAt(level, set, w));
+      }
+  // What the split cannot serve runs on one thread.
+  req.missClasses = true;
+  CHECK(simulate(req).threads == 1);
+  req.missClasses = false;
+  req.mrc = true;
+  CHECK(simulate(req).threads == 1);
+}

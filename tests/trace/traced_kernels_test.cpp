@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "kernels/registry.hpp"
 #include "trace/kernel_trace.hpp"
@@ -145,4 +146,62 @@ TEST_CASE("sparse traces gather rows of B by the column indices", "[trace]") {
     CHECK(ratio > 0.1);
     CHECK(ratio < 0.2);
   }
+}
+
+namespace {
+
+// Every reference in order, and the marks with where they fell.
+class RecordingSink final : public TraceSink {
+ public:
+  RecordingSink() : TraceSink(true, true) {}
+  std::vector<std::uint64_t> addresses;
+  std::vector<std::uint8_t> flags;
+  std::vector<std::uint64_t> markedAt;
+  std::vector<int> outers;
+
+ protected:
+  void consume(const std::uint64_t* address, const RefFlags* f, std::size_t n, std::uint64_t first) override {
+    for (std::size_t r = 0; r < n; ++r) {
+      addresses.push_back(address[r]);
+      flags.push_back(std::uint8_t(f[r]));
+    }
+    for (const TraceMark& m : marks)
+      if (m.before < first + n) markedAt.push_back(m.before * 4 + std::uint64_t(m.kind) * 2);
+  }
+  void consumeSingle(std::uint64_t address, std::uint32_t size, AccessKind kind, std::uint64_t) override {
+    addresses.push_back(address);
+    flags.push_back(std::uint8_t(0x80 | size | (kind == AccessKind::Write ? 0x40 : 0)));
+  }
+  void onOuter(int o) override { outers.push_back(o); }
+};
+
+}  // namespace
+
+TEST_CASE("the address-only run of every traced kernel hands over the run's references and marks", "[trace][registry]") {
+  int compared = 0;
+  for (const Kernel& k : kernels()) {
+    if (!k.traceable()) continue;
+    const TraceDescription& d = *k.trace;
+    for (int bits : d.bits)
+      for (int n : {7, 33})
+        for (int block : {3, 8}) {
+          if (!d.usesBlock && block != 8) continue;
+          KernelTraceSpec spec{k.info.id, n, block, bits, n % 2 ? 3 : 0, 0.5};
+          const TracedKernel tk = resolveKernel(spec);
+          INFO(k.info.id << " n=" << n << " block=" << block << " bits=" << bits);
+          std::unique_ptr<TraceRun> run = tk.prepare();
+          RecordingSink full, addressesOnly;
+          run->run(full);
+          full.flush();
+          run->runAddresses(addressesOnly);
+          addressesOnly.flush();
+          REQUIRE(full.addresses.size() == tk.references());
+          CHECK(addressesOnly.addresses == full.addresses);
+          CHECK(addressesOnly.flags == full.flags);
+          CHECK(addressesOnly.markedAt == full.markedAt);
+          CHECK(addressesOnly.outers == full.outers);
+          ++compared;
+        }
+  }
+  CHECK(compared >= 40);
 }
