@@ -111,11 +111,16 @@ class SplitCounter {
     for (std::uint64_t v = 0; v <= tableMask_; ++v)
       ownerOf_[std::size_t(v)] = std::uint8_t(plan.owner(keyOf_(v << plan.lo)));
     cursor_[0] = Cursor{ownAddress_, ownFlags_, 0, kOwn, nullptr};
-    for (unsigned w = 1; w < plan.threads; ++w) {
-      workers_.push_back(std::make_unique<Worker>(h));
-      Worker& worker = *workers_.back();
-      cursor_[w] = Cursor{worker.slots[0].address, worker.slots[0].flags, 0, kSlot, &worker};
-      worker.thread = std::thread([this, &worker] { workLoop(worker); });
+    try {
+      for (unsigned w = 1; w < plan.threads; ++w) {
+        workers_.push_back(std::make_unique<Worker>(h));
+        Worker& worker = *workers_.back();
+        cursor_[w] = Cursor{worker.slots[0].address, worker.slots[0].flags, 0, kSlot, &worker};
+        worker.thread = std::thread([this, &worker] { workLoop(worker); });
+      }
+    } catch (...) {
+      close();  // the workers started so far (a thread or a copy that could not be made)
+      throw;
     }
   }
   SplitCounter(const SplitCounter&) = delete;
@@ -296,7 +301,7 @@ class SplitCounter {
 
   void close() {
     closed_ = true;
-    for (unsigned w = 1; w < plan_.threads; ++w) publish(cursor_[w], true);  // the last slot, maybe empty
+    for (std::size_t w = 1; w <= workers_.size(); ++w) publish(cursor_[w], true);  // the last slot, maybe empty
     for (auto& w : workers_)
       if (w->thread.joinable()) w->thread.join();
   }
