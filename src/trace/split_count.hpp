@@ -16,12 +16,13 @@
 // The thread running the loop nest (the producer) counts one part itself;
 // each other part has a worker thread of its own with a ring of slots that
 // countBatch() fills. A full ring makes the producer wait, an empty one its
-// worker (C++20 atomic wait: a futex, no spinning). Running the nest costs
-// about a third of counting its references (naive ijk, 2 levels), so the
-// producer's part is a quarter of a worker's: the address bits fold to K =
-// 4 x workers keys (fewer when there are fewer bits), the producer counts
-// key 0 and the workers share the rest. Every part is counted in order
-// whatever the timing, so the result never depends on the schedule.
+// worker (C++20 atomic wait: a futex, no spinning). Running the nest and
+// dealing out its references costs about a third of counting them (naive
+// ijk, 2 levels), so the producer counts less than a worker: the address
+// bits fold to K = 4 x workers keys (fewer when there are fewer bits), the
+// producer counts key 0 and the workers share the rest (with one worker:
+// keys 1-3, three times the producer's share). Every part is counted in
+// order whatever the timing, so the result never depends on the schedule.
 #pragma once
 
 #include <algorithm>

@@ -317,3 +317,36 @@ TEST_CASE("the split by set takes the hierarchies whose sets change only by thei
   c.levels = {sim::parseLevelSpec("768:4:64", "L1")};  // 3 sets: nothing to split on
   CHECK(splitPlan(sim::Hierarchy<sim::LruPolicy>(c), 8).threads == 1);
 }
+
+TEST_CASE("a split count keeps the order of unaligned and large references of a trace", "[trace]") {
+  // References a batch cannot hold reach the split one line at a time;
+  // each part must see its lines in the order count() looks them up.
+  sim::HierarchyConfig c = levels({"1K:2:64", "8K:4:128"});
+  using H = sim::Hierarchy<sim::LruPolicy>;
+  H split(c), plain(c);
+  const SplitPlan plan = splitPlan(split, 2);
+  REQUIRE(plan.threads == 2);
+  REQUIRE(plan.lo == 7);  // above L2's 128-byte lines
+  auto noPoll = [](std::uint64_t) {};
+  std::uint64_t state = 987654321;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state >> 33;
+  };
+  {
+    SplitCounter<H> counter(split, plan);
+    CountingSink<SplitCounter<H>, decltype(noPoll)> sink(counter, noPoll);
+    for (int i = 0; i < 60000; ++i) {
+      std::uint64_t address = 0x40000 + (next() % 3 == 0 ? next() % 65536 : (next() % 5) * 4096 + next() % 256);
+      const std::uint32_t size = next() % 10 == 0 ? 16u << (next() % 4) : 1u << (next() % 4);
+      if (next() % 4 != 0) address &= ~std::uint64_t(size - 1);
+      const sim::Op op = next() % 6 == 0 ? sim::Op::Write : sim::Op::Read;
+      sink.add(address, size, op == sim::Op::Write ? AccessKind::Write : AccessKind::Read);
+      plain.count(address, size, op);
+    }
+    sink.flush();
+    counter.finish();
+    CHECK(sink.references() == 60000);
+  }
+  requireSame(split, plain, "a random trace with straddling references");
+}
