@@ -183,8 +183,6 @@ class Hierarchy {
   // Counts reads that the sink filtered (each one an L1 hit).
   void countFilteredReads(std::uint64_t reads) { counters_[0].accesses += reads; }
 
-  // Whether the last level back-invalidates the levels above.
-  bool inclusiveLast() const { return inclusive_; }
   // Whether each set changes only on accesses to its own lines: LRU or FIFO
   // (tree-PLRU would do too, but has no copySet; random draws from one
   // stream for all sets) with no three-C shadow (one fully associative

@@ -9,11 +9,20 @@
 #include <thread>
 
 #if defined(__linux__)
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #endif
 
 namespace cachescope {
+
+unsigned processCpus() {
+#if defined(__linux__)
+  cpu_set_t mask;
+  if (sched_getaffinity(0, sizeof mask, &mask) == 0) return unsigned(std::max(1, CPU_COUNT(&mask)));
+#endif
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 const char* toString(SimdLevel level) {
   switch (level) {

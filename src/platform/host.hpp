@@ -53,6 +53,10 @@ SimdLevel activeSimd();
 // (arch_prctl ARCH_REQ_XCOMP_PERM, asked once, on the first call).
 bool amxActive();
 
+// CPUs this process may run on (its affinity mask, which may be fewer than
+// HostInfo::logicalCores; at least 1).
+unsigned processCpus();
+
 // Bytes of memory available to a new allocation (MemAvailable), or 0 when
 // unknown.
 std::uint64_t availableMemoryBytes();

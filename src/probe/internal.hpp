@@ -38,11 +38,6 @@ inline double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID), in seconds:
-// time the thread waited while other processes ran is not in it, which on
-// a shared machine is most of the noise of a single-threaded probe.
-double threadCpuNow();
-
 // One timed point of the protocol: `body(count)` does `count` units of work
 // (loads, passes); the count is doubled from `startCount` until one call
 // takes minRepSeconds, then warmup untimed calls and reps timed calls.
@@ -50,7 +45,7 @@ struct Timing {
   double medianS = 0, minS = 0, maxS = 0;
   std::uint64_t count = 0;  // units per rep
 };
-// `cpuTime`: time with threadCpuNow() (single-threaded probes), else wall time.
+// `cpuTime`: time with threadCpuSeconds() (platform/cpu_time.hpp; single-threaded probes), else wall time.
 Timing timePoint(const Protocol& protocol, std::uint64_t startCount, const std::function<void(std::uint64_t)>& body,
                  const std::atomic<bool>* cancel, bool cpuTime = false);
 

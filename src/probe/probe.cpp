@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "cachesim/cache_model.hpp"
+#include "platform/cpu_time.hpp"
 #include "platform/errors.hpp"
 #include "platform/host.hpp"
 #include "platform/splitmix.hpp"
@@ -43,15 +44,9 @@ double medianOf(std::vector<double> v) {
   return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
 }
 
-double threadCpuNow() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
-
 Timing timePoint(const Protocol& protocol, std::uint64_t startCount, const std::function<void(std::uint64_t)>& body,
                  const std::atomic<bool>* cancel, bool cpuTime) {
-  auto now = cpuTime ? threadCpuNow : detail::now;
+  auto now = cpuTime ? threadCpuSeconds : detail::now;
   Timing t;
   std::uint64_t count = std::max<std::uint64_t>(startCount, 1);
   for (;;) {  // calibrate: one rep lasts at least minRepSeconds

@@ -6,8 +6,7 @@
 #include <cmath>
 #include <ctime>
 
-#include <sched.h>
-
+#include "platform/cpu_time.hpp"
 #include "platform/host.hpp"
 #include "trace/counting_sink.hpp"
 #include "trace/errors.hpp"
@@ -112,19 +111,6 @@ struct WithCurve {
     lines(address, size);
   }
 };
-
-// CPUs this process may run on (its affinity mask).
-unsigned processCpus() {
-  cpu_set_t mask;
-  if (sched_getaffinity(0, sizeof mask, &mask) != 0) return 1;
-  return unsigned(std::max(1, CPU_COUNT(&mask)));
-}
-
-double threadCpuSeconds() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
-}
 
 void collect(const sim::CacheModel& model, SimulationResult& r) {
   r.levels = model.allCounters();

@@ -29,13 +29,13 @@
 #include <atomic>
 #include <bit>
 #include <cstdint>
-#include <ctime>
 #include <exception>
 #include <memory>
 #include <thread>
 #include <vector>
 
 #include "cachesim/hierarchy.hpp"
+#include "platform/cpu_time.hpp"
 #include "platform/ref_batch.hpp"
 
 namespace cachescope::trace {
@@ -99,7 +99,7 @@ class SplitCounter {
 
   // Counts into `h` (the producer's part on it, each worker's on a copy of
   // it as it is now, merged back by finish()).
-  SplitCounter(H& h, const SplitPlan& plan) : h_(h), plan_(plan), keyOf_(plan) {
+  SplitCounter(H& h, const SplitPlan& plan) : h_(h), plan_(plan) {
     // The owner of each value of the address bits [lo, lo + min(bits, 12)):
     // one table load per reference (the key folds the higher bits only when
     // there are more than 12, which the table then does without).
@@ -107,10 +107,10 @@ class SplitCounter {
     tableMask_ = (std::uint64_t(1) << tableBits) - 1;
     SplitPlan folded = plan;
     folded.bits = tableBits;
-    keyOf_ = PartOf(folded);
+    const PartOf keyOf(folded);
     ownerOf_.resize(std::size_t(tableMask_) + 1);
     for (std::uint64_t v = 0; v <= tableMask_; ++v)
-      ownerOf_[std::size_t(v)] = std::uint8_t(plan.owner(keyOf_(v << plan.lo)));
+      ownerOf_[std::size_t(v)] = std::uint8_t(plan.owner(keyOf(v << plan.lo)));
     cursor_[0] = Cursor{ownAddress_, ownFlags_, 0, kOwn, nullptr};
     try {
       for (unsigned w = 1; w < plan.threads; ++w) {
@@ -329,14 +329,11 @@ class SplitCounter {
       }
       if (pub & 1) break;
     }
-    timespec ts{};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    w.cpuSeconds = double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+    w.cpuSeconds = threadCpuSeconds();
   }
 
   H& h_;
   SplitPlan plan_;
-  PartOf keyOf_;
   std::uint64_t tableMask_ = 0;
   std::vector<std::uint8_t> ownerOf_;
   Cursor cursor_[kMaxThreads] = {};
