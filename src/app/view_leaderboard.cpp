@@ -9,6 +9,7 @@
 // a competition's protocol (n, threads) the view shows the place that run
 // would take in its ranking, marked not submitted: nothing is written to
 // the database (`cachescope leaderboard submit` does that).
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <optional>
@@ -244,7 +245,8 @@ void drawLeaderboardView(UiState& state, const Snapshot& snap) {
   tooltip("Read the database again (new submissions from `cachescope leaderboard submit` or `import`).");
   rec.addItem("button", "reload");
   if ((entered || reload) && s.edit[0]) {
-    std::snprintf(s.path, sizeof s.path, "%s", s.edit);
+    static_assert(sizeof s.path == sizeof s.edit);
+    std::memcpy(s.path, s.edit, sizeof s.path);
     s.edit[0] = 0;
   }
   if (entered || reload) startLoad(s);

@@ -250,7 +250,8 @@ RooflineResult measureRoofline(const RooflineOptions& options, const std::atomic
 Roof roofFor(const Kernel& k, const Params& p) {
   if (k.info.family == Family::Relu) return Roof::Memory;
   // bf16 (bits 16) sums in fp32: the fp32 roof (the emulation runs fp32
-  // FMAs; AMX tiles run above it, and aboveRoofReason says why).
+  // FMAs; AMX tiles and vdpbf16ps run above it, and aboveRoofReason says
+  // why).
   if (k.uses(Param::Bits) && p.bits != 32 && p.bits != 16) return Roof::Int8;
   return Roof::Fp32;
 }
@@ -268,7 +269,7 @@ std::string aboveRoofReason(const RooflineMachine& m, Roof roof, const Intensity
   const double ceiling = m.roofAt(roof, model.intensity());
   if (ceiling <= 0 || !(achieved > ceiling * 1.02)) return "";
   if (roof == Roof::Int8 && m.int8PeakGops <= 0) return "no int8 peak measured";
-  if (roof == Roof::Fp32 && model.bits == 16) return "bf16 tiles: no bf16 roof measured";
+  if (roof == Roof::Fp32 && model.bits == 16) return "bf16 dot products: no bf16 roof measured";
   // On the slope: the data may come from a cache, not DRAM.
   const double flat = m.peakOf(roof);
   const bool onSlope = flat <= 0 || model.intensity() * m.bandwidthGBs < flat;

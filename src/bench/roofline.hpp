@@ -93,7 +93,7 @@ const char* roofName(Roof roof);  // "fp32", "int8", "DRAM"
 // Why a point sits above its roof (by more than 2%), "" when it does not, in
 // a few words for the plot's point label: "8 MiB fits in L3" (on the DRAM
 // slope, its compulsory bytes fit a cache, so they come from there), "no
-// int8 peak measured", "bf16 tiles: no bf16 roof measured" (a bf16 run above
+// int8 peak measured", "bf16 dot products: no bf16 roof measured" (a bf16 run above
 // the fp32 roof), "cache reuse", "above the measured peak (noise?)".
 std::string aboveRoofReason(const RooflineMachine& machine, Roof roof, const IntensityModel& model, double achieved);
 

@@ -521,7 +521,7 @@ std::string verdictText(const LectureQuestion& q, const Guess& g, const Answer& 
 }
 
 void parseGuess(const LectureQuestion& q, const std::string& text, Guess& g, const std::string& origin) {
-  auto fail = [&](const std::string& why) { throw UsageError(origin + ": " + why); };
+  auto fail = [&](const std::string& why) [[noreturn]] { throw UsageError(origin + ": " + why); };
   switch (q.kind) {
     case QuestionKind::None: fail("the step has no question");
     case QuestionKind::Choice: {

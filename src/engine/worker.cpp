@@ -674,7 +674,7 @@ void Worker::runRoofline(const Request& request, std::uint64_t id) {
     result = engine_.measureRoofline(options, &cancel_);
   }
   if (result.outcome == Outcome::Failed) throw RunFailure(result.failure);
-  RooflineRun run{id, result.machine, options.threads, 0, result.outcome};
+  RooflineRun run{id, result.machine, options.threads, 0, result.outcome, false, {}};
   if (request.levels && result.outcome == Outcome::Ok) {
     // A roof per level (the probe), then each kernel's bytes per level.
     run.levels = true;

@@ -19,11 +19,8 @@
 // - tdpbf16ps rounds each sum to fp32 (round to nearest even) and treats
 //   bf16 denormals as zero: the error is that of bf16 inputs with fp32 sums.
 // - A full tile's C is loaded and stored in place (first block: zeroed);
-//   an edge tile goes through a 32 x 32 scratch tile.
+//   an edge tile goes through a 32 x 32 scratch tile (onWholeTile).
 #include <immintrin.h>
-
-#include <algorithm>
-#include <cstring>
 
 #include "kernels/bf16_gemm.hpp"
 
@@ -38,47 +35,39 @@ constexpr int kStepB = (kBf16K / 2) * kBf16Nr * 2;    // B values per 32 k
 
 void bf16MicroAmx(const Bf16Tile& t) {
   static_assert(kBf16Mr == 32 && kBf16Nr == 32 && kBf16K == 32, "the tile numbers below spell out 2 x 2 tiles");
-  alignas(64) float scratch[kBf16Mr * kBf16Nr];
-  const bool full = t.rows == kBf16Mr && t.cols == kBf16Nr;
-  float* c = full ? t.c : scratch;
-  const std::size_t ldc = full ? t.ldc : std::size_t(kBf16Nr);
-  if (!full && !t.first) {
-    std::fill(scratch, scratch + kBf16Mr * kBf16Nr, 0.0f);
-    for (int r = 0; r < t.rows; ++r) std::memcpy(scratch + r * kBf16Nr, t.c + r * t.ldc, std::size_t(t.cols) * 4);
-  }
-  const std::size_t ldBytes = ldc * 4;
-  if (t.first) {
-    _tile_zero(0);
-    _tile_zero(1);
-    _tile_zero(2);
-    _tile_zero(3);
-  } else {
-    _tile_loadd(0, c, ldBytes);
-    _tile_loadd(1, c + 16, ldBytes);
-    _tile_loadd(2, c + 16 * ldc, ldBytes);
-    _tile_loadd(3, c + 16 * ldc + 16, ldBytes);
-  }
-  const std::size_t strideA = std::size_t(t.kc) * 2;
-  const std::uint16_t* a = t.a;
-  const std::uint16_t* b = t.b;
-  for (int s = 0; s < t.kc / kBf16K; ++s) {
-    _tile_loadd(4, a, strideA);
-    _tile_loadd(5, a + 16 * std::size_t(t.kc), strideA);
-    _tile_loadd(6, b, kPairBytes);
-    _tile_loadd(7, b + 32, kPairBytes);
-    _tile_dpbf16ps(0, 4, 6);
-    _tile_dpbf16ps(1, 4, 7);
-    _tile_dpbf16ps(2, 5, 6);
-    _tile_dpbf16ps(3, 5, 7);
-    a += kBf16K;
-    b += kStepB;
-  }
-  _tile_stored(0, c, ldBytes);
-  _tile_stored(1, c + 16, ldBytes);
-  _tile_stored(2, c + 16 * ldc, ldBytes);
-  _tile_stored(3, c + 16 * ldc + 16, ldBytes);
-  if (!full)
-    for (int r = 0; r < t.rows; ++r) std::memcpy(t.c + r * t.ldc, scratch + r * kBf16Nr, std::size_t(t.cols) * 4);
+  onWholeTile(t, [&](float* c, std::size_t ldc) {
+    const std::size_t ldBytes = ldc * 4;
+    if (t.first) {
+      _tile_zero(0);
+      _tile_zero(1);
+      _tile_zero(2);
+      _tile_zero(3);
+    } else {
+      _tile_loadd(0, c, ldBytes);
+      _tile_loadd(1, c + 16, ldBytes);
+      _tile_loadd(2, c + 16 * ldc, ldBytes);
+      _tile_loadd(3, c + 16 * ldc + 16, ldBytes);
+    }
+    const std::size_t strideA = std::size_t(t.kc) * 2;
+    const std::uint16_t* a = t.a;
+    const std::uint16_t* b = t.b;
+    for (int s = 0; s < t.kc / kBf16K; ++s) {
+      _tile_loadd(4, a, strideA);
+      _tile_loadd(5, a + 16 * std::size_t(t.kc), strideA);
+      _tile_loadd(6, b, kPairBytes);
+      _tile_loadd(7, b + 32, kPairBytes);
+      _tile_dpbf16ps(0, 4, 6);
+      _tile_dpbf16ps(1, 4, 7);
+      _tile_dpbf16ps(2, 5, 6);
+      _tile_dpbf16ps(3, 5, 7);
+      a += kBf16K;
+      b += kStepB;
+    }
+    _tile_stored(0, c, ldBytes);
+    _tile_stored(1, c + 16, ldBytes);
+    _tile_stored(2, c + 16 * ldc, ldBytes);
+    _tile_stored(3, c + 16 * ldc + 16, ldBytes);
+  });
 }
 
 }  // namespace cachescope

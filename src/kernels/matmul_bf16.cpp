@@ -1,8 +1,8 @@
 // matmul.bf16: A and B rounded to bfloat16, products summed in fp32. On a
-// CPU with AMX-BF16 the tile engine (bf16_gemm.hpp) runs; elsewhere the
-// fp32 parallel kernel runs on the rounded values, which gives the same
-// result up to the order of the fp32 sums (a product of two bf16 is exact in
-// fp32) but none of the speed: the path says which.
+// CPU with AMX-BF16 or AVX512-BF16 the bf16 engine (bf16_gemm.hpp) runs;
+// elsewhere the fp32 parallel kernel runs on the rounded values, which gives
+// the same result up to the order of the fp32 sums (a product of two bf16 is
+// exact in fp32) but none of the speed: the path says which.
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -51,7 +51,7 @@ class Bf16Prepared final : public MatmulPrepared {
   Bf16Prepared(const Problem& p, const Params& q) : MatmulPrepared(p, q) {
     if (q.threads < 1) throw std::invalid_argument("matmul.bf16 needs threads >= 1, not " + std::to_string(q.threads));
     tolerance_ = bf16MatmulTolerance(n_, p.a.data(), p.b.data());
-    if (bf16AmxActive()) {
+    if (bf16Engine() != Bf16Engine::None) {
       gemm_.emplace(n_, n_, n_, p.a.data(), p.b.data(), q.threads);
       return;
     }
@@ -73,7 +73,7 @@ class Bf16Prepared final : public MatmulPrepared {
   std::vector<float> output() const override { return gemm_ ? MatmulPrepared::output() : emulated_->output(); }
   double tolerance() const override { return tolerance_; }
   std::string simdPath() const override {
-    return gemm_ ? "amx-bf16" : "fp32 emulation (" + emulated_->simdPath() + ")";
+    return gemm_ ? std::string(bf16EngineName(gemm_->engine())) : "fp32 emulation (" + emulated_->simdPath() + ")";
   }
 
  private:
@@ -89,17 +89,18 @@ Kernel makeMatmulBf16() {
   Kernel k;
   k.info.id = "matmul.bf16";
   k.info.family = Family::Matmul;
-  k.info.title = "bf16 (AMX tiles; fp32 emulation elsewhere)";
+  k.info.title = "bf16 (AMX tiles or AVX512-BF16; fp32 emulation elsewhere)";
   k.info.teaches =
       "bfloat16 keeps fp32's 8-bit exponent and cuts the mantissa to 7 bits: half the bytes of fp32, the same "
       "range, about 3 significant digits. prepare() rounds A and B to bf16 and packs B; the timed run packs A "
       "and multiplies with products summed in fp32. On a CPU with AMX-BF16 one tdpbf16ps does 8192 "
-      "multiply-adds (16 x 16 fp32 sums over 32 k); elsewhere the fp32 parallel kernel runs on the rounded "
-      "values: the same error, fp32's speed. With threads > 1, bands of C rows are shared out to that many "
+      "multiply-adds (16 x 16 fp32 sums over 32 k); with AVX512-BF16 one vdpbf16ps does 32 (16 fp32 sums over a "
+      "pair of k), twice an fp32 FMA; elsewhere the fp32 parallel kernel runs on the rounded values: the same "
+      "error, fp32's speed. With threads > 1, bands of C rows are shared out to that many "
       "cores.";
   k.info.uses = {Param::Bits, Param::Threads};
   k.info.bits = {16};
-  k.info.traceNote = "AMX tile micro-kernel (or the fp32 packed kernel): its accesses are not traced";
+  k.info.traceNote = "AMX tile or AVX512-BF16 micro-kernel (or the fp32 parallel kernel): its accesses are not traced";
   k.info.unit = WorkUnit::Flop;
   k.info.quantized = true;
   k.prepare = [](const Problem& p, const Params& q) -> std::unique_ptr<Prepared> {

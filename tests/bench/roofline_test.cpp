@@ -178,5 +178,5 @@ TEST_CASE("one roof per data type, and the reason a point sits above its roof", 
   const IntensityModel half = intensityModel(*bf16, p16);
   CHECK(half.bits == 16);
   CHECK(half.bytes == Approx(2.0 * 600 * 600 * 2 + 600.0 * 600 * 4));
-  CHECK(aboveRoofReason(m, Roof::Fp32, half, 150) == "bf16 tiles: no bf16 roof measured");
+  CHECK(aboveRoofReason(m, Roof::Fp32, half, 150) == "bf16 dot products: no bf16 roof measured");
 }

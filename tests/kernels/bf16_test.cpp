@@ -1,8 +1,8 @@
-// matmul.bf16 and its AMX engine: the rounding is round-to-nearest-even, the
-// tile engine is exact where bf16 and fp32 are (small integers: every
-// product and sum representable), on edge tiles, several kc blocks and a
-// padded C; and the kernel's error against fp32 is bf16's, not fp32's, on
-// the AMX path and on the emulation alike.
+// matmul.bf16 and its engines (AMX tiles, AVX512-BF16): the rounding is
+// round-to-nearest-even, each engine the host has is exact where bf16 and
+// fp32 are (small integers: every product and sum representable), on edge
+// tiles, several kc blocks and a padded C; and the kernel's error against
+// fp32 is bf16's, not fp32's, on every path, the emulation included.
 #include "kernels/bf16_gemm.hpp"
 
 #include <catch2/catch.hpp>
@@ -84,16 +84,28 @@ TEST_CASE("bf16 rounding is to nearest, ties to even", "[kernels][bf16]") {
   CHECK(std::isinf(roundToBf16(INFINITY)));
 }
 
-TEST_CASE("the AMX bf16 engine is exact on small integers", "[kernels][bf16][amx]") {
+TEST_CASE("the bf16 engines are exact on small integers", "[kernels][bf16][amx]") {
+  const bool avx512 = host().avx512bf16 && activeSimd() == SimdLevel::Avx512;
   if (bf16AmxActive()) {
-    checkExactShapes();
-  } else {
-    // Without the tiles the engine refuses to start (matmul.bf16 runs its
-    // emulation instead): that is what there is to check on this host.
-    const std::vector<float> one(1, 1.0f);
-    CHECK_THROWS_WITH(Bf16Gemm(1, 1, 1, one.data(), one.data(), 1), Catch::Contains("AMX-BF16"));
-    WARN("this CPU (or kernel) gives no AMX-BF16 tiles: the tile engine was not run");
+    SECTION("AMX tiles") {
+      REQUIRE(bf16Engine() == Bf16Engine::Amx);
+      checkExactShapes();
+    }
   }
+  if (avx512) {
+    SECTION("AVX512-BF16") {
+      SimdOverride noAmx("avx512");
+      REQUIRE(bf16Engine() == Bf16Engine::Avx512Bf16);
+      checkExactShapes();
+    }
+  }
+  SECTION("below AVX-512: no engine") {
+    SimdOverride below("avx2");
+    REQUIRE(bf16Engine() == Bf16Engine::None);
+    const std::vector<float> one(1, 1.0f);
+    CHECK_THROWS_WITH(Bf16Gemm(1, 1, 1, one.data(), one.data(), 1), Catch::Contains("AVX512-BF16"));
+  }
+  if (!bf16AmxActive() && !avx512) WARN("this CPU has neither AMX-BF16 nor AVX512-BF16: no bf16 engine was run");
 }
 
 TEST_CASE("matmul.bf16 carries bf16's error, the same on every path", "[kernels][bf16]") {
@@ -108,19 +120,22 @@ TEST_CASE("matmul.bf16 carries bf16's error, the same on every path", "[kernels]
   CHECK(e.maxAbs > fp32MatmulTolerance(problem.n, problem.a.data(), problem.b.data()));
   CHECK(e.relative > 1e-4);
   CHECK(e.relative < 1e-2);
-  if (bf16AmxActive()) {
-    CHECK(native->simdPath() == "amx-bf16");
-    // The emulation (fp32 kernel on the rounded values) gives the same
-    // products; only the order of the fp32 sums differs.
-    SimdOverride noAmx("avx512");
-    REQUIRE_FALSE(bf16AmxActive());
-    std::unique_ptr<Prepared> emulated = runBf16(problem, 1);
-    CHECK(emulated->simdPath().rfind("fp32 emulation", 0) == 0);
-    const ErrorStats d = compareOutputs(native->output(), emulated->output());
-    CHECK(d.maxAbs <= fp32MatmulTolerance(problem.n, problem.a.data(), problem.b.data()));
-  } else {
+  if (bf16Engine() == Bf16Engine::None)
     CHECK(native->simdPath().rfind("fp32 emulation", 0) == 0);
-  }
+  else
+    CHECK(native->simdPath() == bf16EngineName(bf16Engine()));
+  // Every other path gives the same products; only the order of the fp32
+  // sums differs.
+  auto sameAs = [&](const char* simd, const std::string& path) {
+    SimdOverride level(simd);
+    std::unique_ptr<Prepared> other = runBf16(problem, 1);
+    INFO("CACHESCOPE_SIMD=" << simd);
+    CHECK(other->simdPath() == path);
+    const ErrorStats d = compareOutputs(native->output(), other->output());
+    CHECK(d.maxAbs <= fp32MatmulTolerance(problem.n, problem.a.data(), problem.b.data()));
+  };
+  if (bf16Engine() == Bf16Engine::Amx && host().avx512bf16) sameAs("avx512", "avx512-bf16");
+  if (bf16Engine() != Bf16Engine::None) sameAs("avx2", "fp32 emulation (avx2)");
 }
 
 TEST_CASE("matmul.bf16 refuses other widths and thread counts below 1", "[kernels][bf16]") {
