@@ -520,8 +520,18 @@ std::string verdictText(const LectureQuestion& q, const Guess& g, const Answer& 
   return "";
 }
 
+namespace {
+
+// A guess that cannot be read: "<origin>: <why>".
+struct GuessError {
+  const std::string& origin;
+  [[noreturn]] void operator()(const std::string& why) const { throw UsageError(origin + ": " + why); }
+};
+
+}  // namespace
+
 void parseGuess(const LectureQuestion& q, const std::string& text, Guess& g, const std::string& origin) {
-  auto fail = [&](const std::string& why) [[noreturn]] { throw UsageError(origin + ": " + why); };
+  const GuessError fail{origin};
   switch (q.kind) {
     case QuestionKind::None: fail("the step has no question");
     case QuestionKind::Choice: {

@@ -59,18 +59,17 @@ Bf16Gemm::Bf16Gemm(int m, int n, int k, const float* a, const float* b, int thre
   if (engine_ == Bf16Engine::None)
     throw std::invalid_argument("bf16 GEMM needs AMX-BF16 (amx_bf16, with the tile state) or AVX512-BF16 (avx512_bf16)");
   const std::size_t l1 = cacheBytesOr(1, 32 * 1024), l2 = cacheBytesOr(2, 1024 * 1024);
-  if (engine_ == Bf16Engine::Amx) {
-    kc_ = std::clamp(int(l1 * 2 / 3 / (kBf16Nr * 2)) / kBf16K * kBf16K, kBf16K, kp_);
-  } else {
-    // AVX512-BF16: every kc block reads and writes all of C once more, and
-    // at a vector unit's rate that traffic costs more than B panels read
-    // from L2: a B micro-panel of up to a sixteenth of L2 (kc 1024 on a
-    // 1 MiB L2: n = 1024 went from 185 to 208 GFLOP/s against kc 256 on
-    // Zen 4), the blocks made equal so that the last is not a thin one.
-    const int most = std::max(kBf16K, int(l2 / 16 / (kBf16Nr * 2)) / kBf16K * kBf16K);
-    const int blocks = (kp_ + most - 1) / most;
-    kc_ = std::min(kp_, (kp_ / kBf16K + blocks - 1) / blocks * kBf16K);
-  }
+  // kc: the B micro-panel (kc x 64 bytes) takes two thirds of L1. With
+  // AVX512-BF16 on half-rate zmm (Zen 4, host().zmmHalfRate) B is consumed
+  // slowly enough to stream from L2, and every kc block saved is a pass of
+  // C less: up to a sixteenth of L2 (kc 1024 on a 1 MiB L2: n = 1024 went
+  // from 185 to 208 GFLOP/s against kc 256, on Zen 4). The blocks are made
+  // equal, so that the last is not a thin one.
+  std::size_t bShare = l1 * 2 / 3;
+  if (engine_ == Bf16Engine::Avx512Bf16 && host().zmmHalfRate) bShare = std::max(bShare, l2 / 16);
+  const int most = std::max(kBf16K, int(bShare / (kBf16Nr * 2)) / kBf16K * kBf16K);
+  const int blocks = (kp_ + most - 1) / most;
+  kc_ = std::min(kp_, (kp_ / kBf16K + blocks - 1) / blocks * kBf16K);
   const int mUp = (m + kBf16Mr - 1) / kBf16Mr * kBf16Mr;
   mc_ = std::clamp(int(l2 / 2 / (std::size_t(kc_) * 2)) / kBf16Mr * kBf16Mr, kBf16Mr, mUp);
 

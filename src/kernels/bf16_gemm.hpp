@@ -17,8 +17,8 @@
 // Loops: per thread share (bands of rows, shrinkingBands / shareOut), kc
 // blocks outer, then mc blocks of rows (A block packed), then B panels, then
 // 32-row micro-panels. kc: a B micro-panel (kc x 32 bf16) takes two thirds of
-// L1 on AMX, at most a sixteenth of L2 with AVX512-BF16 (equal blocks; why:
-// bf16_gemm.cpp); mc: the A block (mc x kc bf16) half of L2.
+// L1 (at most a sixteenth of L2 with AVX512-BF16 on half-rate zmm; equal
+// blocks; why: bf16_gemm.cpp); mc: the A block (mc x kc bf16) half of L2.
 //
 // Needs one of the two engines (bf16Engine()); matmul.bf16 runs the fp32
 // kernel on the rounded values elsewhere.

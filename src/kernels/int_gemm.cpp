@@ -107,6 +107,7 @@ IntGemmIsa selectIntGemmIsa() {
   if (level == SimdLevel::Avx512 && host().avx512vnni) {
     IntGemmIsa vnni{"avx512-vnni", kVnniMr, kVnniNr, true, intMicroAvx512Vnni, unpackInt4Avx512};
     vnni.l1TwelfthsB = 9;
+    vnni.bFromL2 = host().zmmHalfRate;
     return vnni;
   }
   if (level >= SimdLevel::Avx2) return {"avx2", kAvx2Mr, kAvx2Nr, false, intMicroAvx2, unpackInt4Avx2};
@@ -159,11 +160,17 @@ IntGemm::IntGemm(int m, int n, int k, const std::int8_t* aq, const std::int8_t* 
   // 768 at n = 1024 on Sapphire Rapids). VNNI: three quarters (576 k, 36 KiB
   // of a 48 KiB L1: n = 2048 at 606 GOP/s against 581 with half, medians of
   // 7 in two alternating runs on an Emerald Rapids Xeon; n = 1024 alike).
+  // Where a zmm multiply-add takes a cycle of both halves (Zen 4,
+  // host().zmmHalfRate), B is consumed at half the rate and streams from L2
+  // fast enough: the micro-panel may take up to a sixteenth of L2 (kc 1024
+  // on a 1 MiB L2; VNNI n = 2048 ran 400-417 GOP/s against 364-372 with
+  // kc 352 from L1, n = 1024 405-426 against 399-410, on Zen 4).
   // The k passes are then evened out (2048 = 4 x 512, not 3 x 576 + 320).
   // mc: the packed A block (mc x kc) takes half of L2.
   const std::size_t l1 = cacheBytes(1, 32 * 1024), l2 = cacheBytes(2, 1024 * 1024);
   const int ka = isa_.kAlign;
-  const std::size_t bShare = l1 * std::size_t(isa_.l1TwelfthsB) / 12;
+  std::size_t bShare = l1 * std::size_t(isa_.l1TwelfthsB) / 12;
+  if (isa_.bFromL2) bShare = std::max(bShare, l2 / 16);
   kc_ = std::clamp(int(bShare / std::size_t(nr)) / ka * ka, ka, kp_);
   const int kPasses = (kp_ + kc_ - 1) / kc_;
   kc_ = std::min(kc_, ((kp_ + kPasses - 1) / kPasses + ka - 1) / ka * ka);

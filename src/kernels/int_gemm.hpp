@@ -67,6 +67,9 @@ struct IntGemmIsa {
   int kAlign = 4;
   // Twelfths of L1 the B micro-panel (kc x nr bytes) may take: sets kc.
   int l1TwelfthsB = 6;
+  // Or up to a sixteenth of L2, where that is more (the VNNI path on a CPU
+  // with half-rate zmm: int_gemm.cpp says why).
+  bool bFromL2 = false;
   void (*begin)() = nullptr;
   void (*end)() = nullptr;
 };

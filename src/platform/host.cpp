@@ -8,6 +8,9 @@
 #include <sstream>
 #include <thread>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #if defined(__linux__)
 #include <sched.h>
 #include <sys/syscall.h>
@@ -130,6 +133,13 @@ HostInfo detect() {
   // AMX is used with AVX-512 around it (packing, the epilogue).
   h.amxInt8 = h.simd == SimdLevel::Avx512 && __builtin_cpu_supports("amx-tile") && __builtin_cpu_supports("amx-int8");
   h.amxBf16 = h.amxInt8 && __builtin_cpu_supports("amx-bf16");
+  if (h.simd == SimdLevel::Avx512 && __builtin_cpu_is("amd")) {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (__get_cpuid(1, &eax, &ebx, &ecx, &edx)) {
+      const unsigned base = (eax >> 8) & 0xf, family = base == 0xf ? base + ((eax >> 20) & 0xff) : base;
+      h.zmmHalfRate = family == 0x19;
+    }
+  }
 #endif
   return h;
 }

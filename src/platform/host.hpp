@@ -31,6 +31,11 @@ struct HostInfo {
   bool avx512vnni = false;
   bool avx512bf16 = false;                // vdpbf16ps
   bool amxInt8 = false, amxBf16 = false;  // the CPU's AMX tiles (the OS must still grant them: amxActive)
+  // AVX-512 executed as two 256-bit halves (AMD Zen 4, family 19h): a zmm
+  // multiply-add per cycle, half an Intel core's two ports, so the GEMMs'
+  // B panels may stream from L2 and their k blocks grow (int_gemm.cpp,
+  // bf16_gemm.cpp say by how much).
+  bool zmmHalfRate = false;
   std::vector<CacheInfo> caches;          // data/unified caches, L1 first
 
   // The data cache of a level, or nullptr when the host has none.

@@ -108,6 +108,30 @@ TEST_CASE("the bf16 engines are exact on small integers", "[kernels][bf16][amx]"
   if (!bf16AmxActive() && !avx512) WARN("this CPU has neither AMX-BF16 nor AVX512-BF16: no bf16 engine was run");
 }
 
+TEST_CASE("bf16 GEMM k blocks: from L1, or from L2 with AVX512-BF16 on half-rate zmm; equal", "[kernels][bf16]") {
+  SimdOverride below("avx2");  // the test's other half: no engine, no blocking
+  const std::vector<float> one(1, 1.0f);
+  CHECK_THROWS_WITH(Bf16Gemm(1, 1, 1, one.data(), one.data(), 1), Catch::Contains("AVX512-BF16"));
+  ::unsetenv("CACHESCOPE_SIMD");
+  if (bf16Engine() == Bf16Engine::None) WARN("no bf16 engine on this CPU: its blocking was not checked");
+  const std::size_t l1 = host().cache(1) && host().cache(1)->sizeBytes ? host().cache(1)->sizeBytes : 32 * 1024;
+  const std::size_t l2 = host().cache(2) && host().cache(2)->sizeBytes ? host().cache(2)->sizeBytes : 1024 * 1024;
+  const bool fromL2 = bf16Engine() == Bf16Engine::Avx512Bf16 && host().zmmHalfRate;
+  const std::size_t share = std::max(l1 * 2 / 3, fromL2 ? l2 / 16 : 0);
+  for (int k : {32, 100, 1000, 4000}) {
+    if (bf16Engine() == Bf16Engine::None) break;
+    const std::vector<float> a(std::size_t(k), 1.0f), b(std::size_t(k), 1.0f);
+    Bf16Gemm g(1, 1, k, a.data(), b.data(), 1);
+    const int kp = (k + 31) / 32 * 32, passes = (kp + g.kc() - 1) / g.kc();
+    INFO("k " << k << " kc " << g.kc() << " passes " << passes);
+    CHECK(g.kc() % 32 == 0);
+    CHECK(g.kc() <= kp);
+    CHECK(std::size_t(g.kc()) * 64 <= std::max<std::size_t>(share, 32 * 64));
+    CHECK(g.kc() * passes - kp < passes * 32);  // no thin last block
+    if (fromL2 && l2 / 16 > l1 && kp * 64 > int(l1)) CHECK(std::size_t(g.kc()) * 64 > l1);
+  }
+}
+
 TEST_CASE("matmul.bf16 carries bf16's error, the same on every path", "[kernels][bf16]") {
   const Problem problem = makeProblem(Family::Matmul, 200);
   std::unique_ptr<Prepared> native = runBf16(problem, 2);

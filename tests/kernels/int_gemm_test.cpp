@@ -142,8 +142,9 @@ TEST_CASE("integer GEMM block sizes come from the caches and stay in range", "[i
   CHECK(g.kc() <= (40 + ka - 1) / ka * ka);
   CHECK(g.mc() % g.isa().mr == 0);
   CHECK(g.bytes() > 0);
-  // A deep k: the B micro-panel (kc x nr bytes) within its share of L1, and
-  // the k passes evened out (no short last pass).
+  // A deep k: the B micro-panel (kc x nr bytes) within its share of L1 (or
+  // of L2, on the VNNI path with half-rate zmm), and the k passes evened out
+  // (no short last pass).
   const int deep = 2000;
   std::vector<std::int8_t> ad(2 * deep, 1), bd(std::size_t(deep) * 3, 1);
   IntGemm d(2, 3, deep, ad.data(), bd.data(), std::vector<float>(2, 1.0f), std::vector<float>(3, 1.0f), IntStorage::Int8);
@@ -153,8 +154,11 @@ TEST_CASE("integer GEMM block sizes come from the caches and stay in range", "[i
   CHECK(d.kc() % ka == 0);
   CHECK(d.kc() * passes - kp < passes * ka);
   const std::size_t l1 = host().cache(1) && host().cache(1)->sizeBytes ? host().cache(1)->sizeBytes : 32 * 1024;
-  CHECK(std::size_t(d.kc()) * std::size_t(d.isa().nr) <=
-        std::max(l1 * std::size_t(d.isa().l1TwelfthsB) / 12, std::size_t(ka) * std::size_t(d.isa().nr)));
+  const std::size_t l2 = host().cache(2) && host().cache(2)->sizeBytes ? host().cache(2)->sizeBytes : 1024 * 1024;
+  CHECK(d.isa().bFromL2 == (host().zmmHalfRate && std::string(d.isa().name) == "avx512-vnni"));
+  const std::size_t share = std::max(l1 * std::size_t(d.isa().l1TwelfthsB) / 12, d.isa().bFromL2 ? l2 / 16 : 0);
+  CHECK(std::size_t(d.kc()) * std::size_t(d.isa().nr) <= std::max(share, std::size_t(ka) * std::size_t(d.isa().nr)));
+  if (d.isa().bFromL2 && l2 / 16 > l1) CHECK(std::size_t(d.kc()) * std::size_t(d.isa().nr) > l1);  // the rule's point
   CHECK_THROWS_AS(IntGemm(0, 9, 40, a.data(), b.data(), {}, std::vector<float>(9, 1.0f), IntStorage::Int8),
                   std::invalid_argument);
   std::vector<std::int8_t> big(8 * 40, 9);  // 9 does not fit in int4
