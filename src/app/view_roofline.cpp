@@ -125,6 +125,13 @@ void drawMachine(UiState& state, const RooflineRun& rr) {
   } else {
     ImGui::TextDisabled("int8 peak   not measured");
   }
+  if (m.bf16PeakGflops > 0) {
+    ImGui::Text("bf16 peak   %.0f GFLOP/s", m.bf16PeakGflops);
+    tooltip("bf16 dot-product throughput of matmul.bf16's own instructions (" + m.bf16Simd +
+            "), fp32 sums: the roof of the bf16 kernel.");
+  } else {
+    ImGui::TextDisabled("bf16 peak   not measured (no AVX512-BF16 or AMX-BF16)");
+  }
   ImGui::Text("bandwidth   %.1f GB/s", m.bandwidthGBs);
   tooltip("STREAM-like triad a = b + s*c over arrays far larger than the last-level cache: what DRAM delivers. "
           "A kernel that reads each byte once from DRAM cannot beat intensity x this.");

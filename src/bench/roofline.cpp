@@ -166,6 +166,19 @@ Measured measurePeakInt8Gops(int threads, double seconds, SimdLevel simd, const 
   return measurePeak(loop, threads, seconds, cancel);
 }
 
+std::string bf16LoopName(SimdLevel simd) {
+  // matmul.bf16's engine (bf16Engine): AMX tiles first.
+  if (simd == SimdLevel::Avx512 && host().amxBf16 && amxActive()) return "amx-bf16";
+  if (simd == SimdLevel::Avx512 && host().avx512bf16) return "avx512-bf16";
+  return "";
+}
+
+Measured measurePeakBf16Gflops(int threads, double seconds, SimdLevel simd, const std::atomic<bool>* cancel) {
+  const std::string name = bf16LoopName(simd);
+  if (name.empty()) return {Outcome::Failed, 0, "no bf16 dot-product loop on this CPU"};
+  return measurePeak(name == "amx-bf16" ? detail::bf16LoopAmx : detail::bf16LoopAvx512Bf16, threads, seconds, cancel);
+}
+
 // [SECTION] triad bandwidth
 
 std::size_t defaultTriadBytes() {
@@ -236,6 +249,16 @@ RooflineResult measureRoofline(const RooflineOptions& options, const std::atomic
     m.int8PeakGops = int8.value;
     m.int8Simd = int8LoopName(simd);
   }
+  // The bf16 roof, where matmul.bf16 has an engine here (else it runs fp32
+  // FMAs and is shown against the fp32 roof).
+  if (!bf16LoopName(simd).empty()) {
+    const Measured bf16 = measurePeakBf16Gflops(m.threads, options.seconds * 0.5, simd, cancel);
+    if (bf16.outcome == Outcome::Cancelled) return {bf16.outcome, {}, m};
+    if (bf16.outcome == Outcome::Ok) {
+      m.bf16PeakGflops = bf16.value;
+      m.bf16Simd = bf16LoopName(simd);
+    }
+  }
   std::size_t bytes = options.triadBytes ? options.triadBytes : defaultTriadBytes();
   const Measured bw = measureTriadGBs(m.threads, bytes, options.seconds, cancel);
   if (bw.outcome != Outcome::Ok) return {bw.outcome, bw.failure, m};
@@ -249,10 +272,8 @@ RooflineResult measureRoofline(const RooflineOptions& options, const std::atomic
 
 Roof roofFor(const Kernel& k, const Params& p) {
   if (k.info.family == Family::Relu) return Roof::Memory;
-  // bf16 (bits 16) sums in fp32: the fp32 roof (the emulation runs fp32
-  // FMAs; AMX tiles and vdpbf16ps run above it, and aboveRoofReason says
-  // why).
-  if (k.uses(Param::Bits) && p.bits != 32 && p.bits != 16) return Roof::Int8;
+  if (k.uses(Param::Bits) && p.bits == 16) return Roof::Bf16;
+  if (k.uses(Param::Bits) && p.bits != 32) return Roof::Int8;
   return Roof::Fp32;
 }
 
@@ -260,6 +281,7 @@ const char* roofName(Roof roof) {
   switch (roof) {
     case Roof::Fp32: return "fp32";
     case Roof::Int8: return "int8";
+    case Roof::Bf16: return "bf16";
     case Roof::Memory: return "DRAM";
   }
   return "?";
@@ -269,7 +291,7 @@ std::string aboveRoofReason(const RooflineMachine& m, Roof roof, const Intensity
   const double ceiling = m.roofAt(roof, model.intensity());
   if (ceiling <= 0 || !(achieved > ceiling * 1.02)) return "";
   if (roof == Roof::Int8 && m.int8PeakGops <= 0) return "no int8 peak measured";
-  if (roof == Roof::Fp32 && model.bits == 16) return "bf16 dot products: no bf16 roof measured";
+  if (roof == Roof::Bf16 && m.bf16PeakGflops <= 0) return "no bf16 peak measured";
   // On the slope: the data may come from a cache, not DRAM.
   const double flat = m.peakOf(roof);
   const bool onSlope = flat <= 0 || model.intensity() * m.bandwidthGBs < flat;

@@ -57,6 +57,13 @@ Measured measurePeakGflops(int threads, double seconds, SimdLevel simd, const st
 Measured measurePeakInt8Gops(int threads, double seconds, SimdLevel simd, const std::atomic<bool>* cancel = nullptr);
 std::string int8LoopName(SimdLevel simd);
 
+// Peak bf16 rate (GFLOP/s, a product and its fp32 add = 2) of matmul.bf16's
+// engine instructions: tdpbf16ps tiles with AMX-BF16, vdpbf16ps with
+// AVX512-BF16. Failed without either (matmul.bf16 then runs fp32 FMAs).
+// bf16LoopName: which loop runs at `simd` ("amx-bf16", "avx512-bf16", "" none).
+Measured measurePeakBf16Gflops(int threads, double seconds, SimdLevel simd, const std::atomic<bool>* cancel = nullptr);
+std::string bf16LoopName(SimdLevel simd);
+
 // a[i] = b[i] + s * c[i] over doubles, `bytes` in all; best pass. Counts
 // 24 bytes per element as STREAM does (the write-allocate read of `a` is not
 // counted, so real traffic is up to a third higher).

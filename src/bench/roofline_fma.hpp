@@ -30,4 +30,10 @@ double int8LoopAvx2(std::int64_t iterations, float* sink);
 double int8LoopAvx512Vnni(std::int64_t iterations, float* sink);
 double int8LoopAmx(std::int64_t iterations, float* sink);  // tdpbssd, when amxActive()
 
+// The bf16 dot-product loops behind measurePeakBf16Gflops: vdpbf16ps with
+// AVX512-BF16, tdpbf16ps tiles with AMX-BF16 (matmul.bf16's engines). They
+// return the floating-point operations done (a product and its add count 2).
+double bf16LoopAvx512Bf16(std::int64_t iterations, float* sink);
+double bf16LoopAmx(std::int64_t iterations, float* sink);  // when amxActive() and host().amxBf16
+
 }  // namespace cachescope::detail

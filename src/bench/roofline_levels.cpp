@@ -50,7 +50,7 @@ double levelRoofGBs(const RooflineMachine& m, const std::string& level) {
 LevelPlacement placeByLevels(const RooflineMachine& m, Roof roof, double work, const std::vector<LevelBytes>& traffic) {
   LevelPlacement p;
   p.computePeak = m.peakOf(roof);
-  if (roof == Roof::Int8 && p.computePeak <= 0) p.computePeak = m.peakGflops;  // as roofAt: the fp32 one
+  if ((roof == Roof::Int8 || roof == Roof::Bf16) && p.computePeak <= 0) p.computePeak = m.peakGflops;  // as roofAt
   double best = p.computePeak > 0 ? p.computePeak : std::numeric_limits<double>::infinity();
   p.binding = p.computePeak > 0 ? "compute" : "";
   for (const LevelBytes& t : traffic) {

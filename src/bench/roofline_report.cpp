@@ -109,7 +109,7 @@ std::string placedLabel(const BenchRecord& r) {
 namespace {
 
 std::string rooflineLevelsTable(const RooflineMachine& m, const std::vector<PlacedKernel>& placed) {
-  const bool ops = std::any_of(placed.begin(), placed.end(), [](const PlacedKernel& p) { return p.roofKind != Roof::Fp32; });
+  const bool ops = std::any_of(placed.begin(), placed.end(), [](const PlacedKernel& p) { return p.roofKind == Roof::Int8 || p.roofKind == Roof::Memory; });
   const std::string unit = ops ? "G op/s" : "GFLOP/s";
   TextTable t;
   t.align = {Align::Left, Align::Right, Align::Left, Align::Right, Align::Right, Align::Right, Align::Right,
@@ -167,6 +167,9 @@ std::string rooflineTable(const RooflineMachine& m, const std::vector<PlacedKern
   if (m.int8PeakGops > 0)
     os << "peak int8       " << rateText(m.int8PeakGops) << " GOP/s     (int8 multiply-add loop, " << m.int8Simd << ", "
        << threads << ")\n";
+  if (m.bf16PeakGflops > 0)
+    os << "peak bf16       " << rateText(m.bf16PeakGflops) << " GFLOP/s   (bf16 dot-product loop, " << m.bf16Simd
+       << ", " << threads << ")\n";
   os << "DRAM bandwidth  " << rateText(m.bandwidthGBs) << " GB/s      (triad over "
      << fixedText(m.triadBytes / 1048576.0, 0) << " MiB, " << threads << ")\n";
   os << "ridge point     " << fixedText(m.ridge(), 2)
@@ -186,7 +189,7 @@ std::string rooflineTable(const RooflineMachine& m, const std::vector<PlacedKern
   t.rows = {{"kernel", "n", "intensity", "achieved", "roof", "of roof", "roof that applies"},
             {"", "", "FLOP/byte", "GFLOP/s", "GFLOP/s", "", ""}};
   // Integer kernels count operations, not FLOPs: one unit for all rows.
-  if (std::any_of(placed.begin(), placed.end(), [](const PlacedKernel& p) { return p.roofKind != Roof::Fp32; }))
+  if (std::any_of(placed.begin(), placed.end(), [](const PlacedKernel& p) { return p.roofKind == Roof::Int8 || p.roofKind == Roof::Memory; }))
     t.rows[1] = {"", "", "op/byte", "G op/s", "G op/s", "", ""};
   for (const PlacedKernel& p : placed) {
     if (p.record.outcome != Outcome::Ok) {
@@ -201,7 +204,8 @@ std::string rooflineTable(const RooflineMachine& m, const std::vector<PlacedKern
   }
   os << layoutTable(t);
   os << "intensity counts compulsory DRAM traffic only (each input read once, the output written once);\n"
-        "fp32 kernels in GFLOP/s under the fp32 roof, int8/int4 in GOP/s under the int8 roof, ReLU under the DRAM slope\n";
+        "fp32 kernels in GFLOP/s under the fp32 roof, int8/int4 in GOP/s under the int8 roof, bf16 in GFLOP/s under\n"
+        "the bf16 roof (the fp32 one where none was measured), ReLU under the DRAM slope\n";
   return os.str();
 }
 
@@ -251,6 +255,10 @@ nlohmann::json rooflineJson(const RooflineMachine& m, const std::vector<PlacedKe
   if (m.int8PeakGops > 0) {
     j["machine"]["int8_peak_gops"] = m.int8PeakGops;
     j["machine"]["int8_simd"] = m.int8Simd;
+  }
+  if (m.bf16PeakGflops > 0) {
+    j["machine"]["bf16_peak_gflops"] = m.bf16PeakGflops;
+    j["machine"]["bf16_simd"] = m.bf16Simd;
   }
   nlohmann::json arr = nlohmann::json::array();
   for (const PlacedKernel& p : placed) {

@@ -10,9 +10,9 @@
 namespace cachescope {
 
 // The roof a kernel is measured against: its data type's compute peak (fp32
-// FMA, int8 multiply-add) over the DRAM slope, or the slope alone (ReLU does
-// one comparison per element: only the bytes matter).
-enum class Roof { Fp32, Int8, Memory };
+// FMA, int8 multiply-add, bf16 dot product) over the DRAM slope, or the slope
+// alone (ReLU does one comparison per element: only the bytes matter).
+enum class Roof { Fp32, Int8, Memory, Bf16 };
 
 // A bandwidth roof of one level of the hierarchy (issue 11): sustained read
 // bandwidth with the working set inside that level, measured by the probe.
@@ -25,6 +25,8 @@ struct RooflineMachine {
   double peakGflops = 0;     // fp32 FMA throughput, all `threads` together
   double int8PeakGops = 0;   // int8 multiply-add throughput (2 ops a product), 0: not measured
   std::string int8Simd;      // the int8 loop that ran ("amx", "avx512-vnni", "avx2")
+  double bf16PeakGflops = 0; // bf16 dot-product throughput (2 flop a product), 0: not measured
+  std::string bf16Simd;      // the bf16 loop that ran ("amx-bf16", "avx512-bf16")
   double bandwidthGBs = 0;   // STREAM-like triad on arrays well beyond L3
   int threads = 1;
   std::string simd;          // "avx512", "avx2", "scalar": the FMA loop that ran
@@ -34,13 +36,21 @@ struct RooflineMachine {
   // Arithmetic intensity (FLOP/byte) where the memory roof meets the peak.
   double ridge() const { return bandwidthGBs > 0 ? peakGflops / bandwidthGBs : 0; }
   // The flat part of a roof (0: none, or not measured).
-  double peakOf(Roof roof) const { return roof == Roof::Fp32 ? peakGflops : roof == Roof::Int8 ? int8PeakGops : 0; }
-  // Attainable rate at an intensity under that roof (int8 without a
+  double peakOf(Roof roof) const {
+    switch (roof) {
+      case Roof::Fp32: return peakGflops;
+      case Roof::Int8: return int8PeakGops;
+      case Roof::Bf16: return bf16PeakGflops;
+      case Roof::Memory: break;
+    }
+    return 0;
+  }
+  // Attainable rate at an intensity under that roof (int8 or bf16 without a
   // measured peak: the fp32 one, which the plot then says).
   double roofAt(Roof roof, double intensity) const {
     const double slope = intensity * bandwidthGBs;
     if (roof == Roof::Memory) return slope;
-    const double flat = roof == Roof::Int8 && int8PeakGops <= 0 ? peakGflops : peakOf(roof);
+    const double flat = (roof == Roof::Int8 || roof == Roof::Bf16) && peakOf(roof) <= 0 ? peakGflops : peakOf(roof);
     return flat > 0 ? std::min(flat, slope) : slope;
   }
 };

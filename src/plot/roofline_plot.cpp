@@ -20,17 +20,52 @@ double rooflineAt(const RooflineMachine& machine, double intensity) {
   return std::min(machine.peakGflops, intensity * machine.bandwidthGBs);
 }
 
+namespace {
+
+// The roofs besides fp32's that the points need and the machine measured:
+// int8 (GOP/s) and bf16 (GFLOP/s), each with its loop's name and colour.
+struct ExtraRoof {
+  const char* type;     // "int8", "bf16"
+  double peak;
+  const char* unit;     // "GOP/s", "GFLOP/s"
+  const char* perByte;  // "op/byte", "FLOP/byte"
+  std::string loop;     // "avx512-vnni int8 multiply-add"
+  Color color;
+};
+
+std::vector<ExtraRoof> extraRoofs(const RooflineMachine& m, bool int8, bool bf16) {
+  std::vector<ExtraRoof> roofs;
+  if (int8 && m.int8PeakGops > 0)
+    roofs.push_back({"int8", m.int8PeakGops, "GOP/s", "op/byte", m.int8Simd + " int8 multiply-add", 0x8E44ADFF});
+  if (bf16 && m.bf16PeakGflops > 0)
+    roofs.push_back({"bf16", m.bf16PeakGflops, "GFLOP/s", "FLOP/byte", m.bf16Simd + " dot-product", 0x117A65FF});
+  return roofs;
+}
+
+// ", 473 GOP/s int8, 236 GFLOP/s bf16" and " and avx512-vnni int8 multiply-add".
+std::string peaksText(const std::vector<ExtraRoof>& roofs) {
+  std::string s;
+  for (const ExtraRoof& r : roofs) s += ", " + fmt("%.0f", r.peak) + " " + r.unit + " " + r.type;
+  return s;
+}
+std::string loopsText(const std::vector<ExtraRoof>& roofs) {
+  std::string s;
+  for (const ExtraRoof& r : roofs) s += " and " + r.loop;
+  return s;
+}
+
+}  // namespace
+
 Plot rooflinePlot(const RooflineMachine& m, const std::vector<RooflinePoint>& points) {
   Plot plot;
-  bool int8 = false, other = false;
-  for (const RooflinePoint& p : points) (p.roof == Roof::Int8 ? int8 : other) = true;
-  const bool int8Roof = int8 && m.int8PeakGops > 0;
-  plot.title = "Roofline: " + fmt("%.0f", m.peakGflops) + " GFLOP/s fp32 peak" +
-               (int8Roof ? ", " + fmt("%.0f", m.int8PeakGops) + " GOP/s int8" : std::string()) + ", " +
+  bool int8 = false, bf16 = false, other = false;
+  for (const RooflinePoint& p : points) (p.roof == Roof::Int8 ? int8 : p.roof == Roof::Bf16 ? bf16 : other) = true;
+  other = other || bf16;  // bf16 counts FLOPs, as fp32 does
+  const std::vector<ExtraRoof> extra = extraRoofs(m, int8, bf16);
+  plot.title = "Roofline: " + fmt("%.0f", m.peakGflops) + " GFLOP/s fp32 peak" + peaksText(extra) + ", " +
                fmt("%.1f", m.bandwidthGBs) + " GB/s from DRAM";
-  plot.subtitle = "peaks: " + (m.simd.empty() ? std::string("FMA") : m.simd + " FMA") +
-                  (int8Roof ? " and " + m.int8Simd + " int8 multiply-add" : std::string()) + " loops; bandwidth: triad; " +
-                  std::to_string(m.threads) + (m.threads == 1 ? " thread" : " threads") +
+  plot.subtitle = "peaks: " + (m.simd.empty() ? std::string("FMA") : m.simd + " FMA") + loopsText(extra) +
+                  " loops; bandwidth: triad; " + std::to_string(m.threads) + (m.threads == 1 ? " thread" : " threads") +
                   "; intensity counts compulsory DRAM traffic only";
   plot.x.label = int8 ? "arithmetic intensity (operations per byte)" : "arithmetic intensity (FLOP per byte)";
   plot.y.label = int8 ? (other ? "GFLOP/s (fp32), GOP/s (int8)" : "GOP/s") : "GFLOP/s";
@@ -38,9 +73,10 @@ Plot rooflinePlot(const RooflineMachine& m, const std::vector<RooflinePoint>& po
   plot.y.scale = Scale::Log10;
 
   const double ridge = m.ridge();
-  const double top = int8Roof ? std::max(m.peakGflops, m.int8PeakGops) : m.peakGflops;
+  double top = m.peakGflops;
+  for (const ExtraRoof& r : extra) top = std::max(top, r.peak);
   double lo = ridge > 0 ? ridge : 1, hi = lo, yLo = m.peakGflops, yHi = top;
-  if (int8Roof) hi = std::max(hi, m.int8PeakGops / std::max(m.bandwidthGBs, 1e-9));
+  for (const ExtraRoof& r : extra) hi = std::max(hi, r.peak / std::max(m.bandwidthGBs, 1e-9));
   for (const RooflinePoint& p : points) {
     if (!(p.intensity > 0) || !std::isfinite(p.intensity)) continue;
     lo = std::min(lo, p.intensity);
@@ -66,13 +102,15 @@ Plot rooflinePlot(const RooflineMachine& m, const std::vector<RooflinePoint>& po
     roof.points.push_back({hi, m.peakGflops, 0, 0, fmt("fp32 peak %.0f GFLOP/s", m.peakGflops)});
     plot.series.push_back(roof);
     plot.markers.push_back(Marker{ridge, "ridge " + fmt("%.2g", ridge), 0x777777FF});
-    if (int8Roof) {
-      const double ridge8 = m.int8PeakGops / m.bandwidthGBs;
-      Series r8{"int8 roof: min(int8 peak, intensity x bandwidth)", SeriesKind::Line, {}, 0x8E44ADFF, true, false};
-      r8.points.push_back({ridge, m.peakGflops, 0, 0, "DRAM slope"});
-      r8.points.push_back({ridge8, m.int8PeakGops, 0, 0, "int8 ridge " + fmt("%.1f op/byte", ridge8)});
-      r8.points.push_back({hi, m.int8PeakGops, 0, 0, fmt("int8 peak %.0f GOP/s", m.int8PeakGops)});
-      plot.series.push_back(r8);
+    for (const ExtraRoof& r : extra) {
+      // Up the DRAM slope from the fp32 ridge to this roof's own, then flat.
+      const double ridgeX = r.peak / m.bandwidthGBs;
+      const std::string type = r.type;
+      Series line{type + " roof: min(" + type + " peak, intensity x bandwidth)", SeriesKind::Line, {}, r.color, true, false};
+      line.points.push_back({ridge, m.peakGflops, 0, 0, "DRAM slope"});
+      line.points.push_back({ridgeX, r.peak, 0, 0, type + " ridge " + fmt("%.1f ", ridgeX) + r.perByte});
+      line.points.push_back({hi, r.peak, 0, 0, type + " peak " + fmt("%.0f ", r.peak) + r.unit});
+      plot.series.push_back(line);
     }
   }
   for (std::size_t i = 0; i < points.size(); ++i) {
@@ -91,12 +129,13 @@ Plot rooflinePlot(const RooflineMachine& m, const std::vector<RooflinePoint>& po
 
 Plot rooflineLevelsPlot(const RooflineMachine& m, const std::vector<RooflineLevelKernel>& kernels) {
   Plot plot;
-  bool int8 = false, other = false;
-  for (const RooflineLevelKernel& k : kernels) (k.roof == Roof::Int8 ? int8 : other) = true;
-  const bool int8Roof = int8 && m.int8PeakGops > 0;
-  const double top = int8Roof ? std::max(m.peakGflops, m.int8PeakGops) : m.peakGflops;
-  plot.title = "Roofline per level: " + fmt("%.0f", m.peakGflops) + " GFLOP/s fp32 peak" +
-               (int8Roof ? ", " + fmt("%.0f", m.int8PeakGops) + " GOP/s int8" : std::string());
+  bool int8 = false, bf16 = false, other = false;
+  for (const RooflineLevelKernel& k : kernels) (k.roof == Roof::Int8 ? int8 : k.roof == Roof::Bf16 ? bf16 : other) = true;
+  other = other || bf16;
+  const std::vector<ExtraRoof> extra = extraRoofs(m, int8, bf16);
+  double top = m.peakGflops;
+  for (const ExtraRoof& r : extra) top = std::max(top, r.peak);
+  plot.title = "Roofline per level: " + fmt("%.0f", m.peakGflops) + " GFLOP/s fp32 peak" + peaksText(extra);
   plot.subtitle = (m.simd.empty() ? std::string("FMA") : m.simd + " FMA") + " peak, read bandwidth per level, " +
                   std::to_string(m.threads) + (m.threads == 1 ? " thread" : " threads") +
                   "; a kernel's dots: work / bytes it moves at a level, coloured as that level's roof";
@@ -154,11 +193,12 @@ Plot rooflineLevelsPlot(const RooflineMachine& m, const std::vector<RooflineLeve
     peak.points.push_back({hi, m.peakGflops, 0, 0, fmt("fp32 peak %.0f GFLOP/s", m.peakGflops)});
     plot.series.push_back(peak);
   }
-  if (int8Roof) {
-    Series p8{fmt("int8 peak %.0f GOP/s", m.int8PeakGops), SeriesKind::Line, {}, 0x8E44ADFF, false, false};
-    p8.points.push_back({lo, m.int8PeakGops, 0, 0, "int8 peak"});
-    p8.points.push_back({hi, m.int8PeakGops, 0, 0, "int8 peak"});
-    plot.series.push_back(p8);
+  for (const ExtraRoof& r : extra) {
+    const std::string name = std::string(r.type) + " peak " + fmt("%.0f ", r.peak) + r.unit;
+    Series flat{name, SeriesKind::Line, {}, r.color, false, false};
+    flat.points.push_back({lo, r.peak, 0, 0, std::string(r.type) + " peak"});
+    flat.points.push_back({hi, r.peak, 0, 0, std::string(r.type) + " peak"});
+    plot.series.push_back(flat);
   }
   // Each kernel: a solid line through its points (hover: level and
   // intensity); the dots on it take their level's roof colour, so a dot

@@ -134,3 +134,43 @@ TEST_CASE("roofline report: each kernel under its data type's roof, with the rea
   const plot::Plot fp32Only = plot::rooflinePlot(m, {points[0]});
   for (const plot::Series& s : fp32Only.series) CHECK(s.name.rfind("int8 roof", 0) != 0);
 }
+
+TEST_CASE("roofline report: bf16 under its own roof, in GFLOP/s, where its peak was measured", "[roofline][report]") {
+  RooflineMachine m = machine();
+  const Kernel* bf16 = findKernel("matmul.bf16");
+  REQUIRE(bf16);
+  Params q{128};
+  q.bits = 16;
+  BenchRecord r;
+  r.kernel = "matmul.bf16";
+  r.n = 128;
+  r.bits = 16;
+  r.medianS = 2.0 * 128 * 128 * 128 / 300e9;  // 300 GFLOP/s: above fp32's 200
+  // Not measured: the fp32 roof, and the reason for sitting above it.
+  std::vector<PlacedKernel> placed = placeKernels(m, {{bf16, q}}, {r});
+  REQUIRE(placed.size() == 1);
+  CHECK(placed[0].roofKind == Roof::Bf16);
+  CHECK(placed[0].aboveReason == "no bf16 peak measured");
+  CHECK(rooflineTable(m, placed).find("peak bf16") == std::string::npos);
+  // Measured: under it, drawn, in the table and the JSON; the unit stays GFLOP/s.
+  m.bf16PeakGflops = 400;
+  m.bf16Simd = "avx512-bf16";
+  placed = placeKernels(m, {{bf16, q}}, {r});
+  CHECK(placed[0].aboveReason.empty());
+  CHECK(placed[0].roof > 200);
+  CHECK(placed[0].roof <= 400);
+  const plot::Plot chart = plot::rooflinePlot(m, rooflinePoints(placed));
+  bool bf16Roof = false;
+  for (const plot::Series& s : chart.series) bf16Roof = bf16Roof || s.name.rfind("bf16 roof", 0) == 0;
+  CHECK(bf16Roof);
+  CHECK(chart.title.find("400 GFLOP/s bf16") != std::string::npos);
+  CHECK(chart.subtitle.find("avx512-bf16 dot-product") != std::string::npos);
+  CHECK(chart.y.label == "GFLOP/s");
+  const std::string t = rooflineTable(m, placed);
+  CHECK(t.find("peak bf16       400.0 GFLOP/s") != std::string::npos);
+  CHECK(t.find("G op/s") == std::string::npos);
+  nlohmann::json j = nlohmann::json::parse(rooflineJsonText(m, placed));
+  CHECK(j["machine"]["bf16_peak_gflops"] == 400.0);
+  CHECK(j["machine"]["bf16_simd"] == "avx512-bf16");
+  CHECK(j["kernels"][0]["roof"] == "bf16");
+}

@@ -169,14 +169,53 @@ TEST_CASE("one roof per data type, and the reason a point sits above its roof", 
   CHECK(aboveRoofReason(m, Roof::Fp32, big, 150).find("noise") != std::string::npos);
   m.int8PeakGops = 0;
   CHECK(aboveRoofReason(m, Roof::Int8, big, 150) == "no int8 peak measured");
-  // bf16 is placed under the fp32 roof; AMX tiles above it say so.
+  // bf16 has a roof of its own; without a measured one, the fp32 roof, and
+  // a point above it says why.
   const Kernel* bf16 = findKernel("matmul.bf16");
   REQUIRE(bf16);
   Params p16{600};
   p16.bits = 16;
-  CHECK(roofFor(*bf16, p16) == Roof::Fp32);
+  CHECK(roofFor(*bf16, p16) == Roof::Bf16);
+  CHECK(std::string(roofName(Roof::Bf16)) == "bf16");
   const IntensityModel half = intensityModel(*bf16, p16);
   CHECK(half.bits == 16);
   CHECK(half.bytes == Approx(2.0 * 600 * 600 * 2 + 600.0 * 600 * 4));
-  CHECK(aboveRoofReason(m, Roof::Fp32, half, 150) == "bf16 dot products: no bf16 roof measured");
+  CHECK(m.roofAt(Roof::Bf16, 1000) == Approx(100));  // not measured: the fp32 peak
+  CHECK(aboveRoofReason(m, Roof::Bf16, half, 150) == "no bf16 peak measured");
+  m.bf16PeakGflops = 200;
+  CHECK(m.peakOf(Roof::Bf16) == 200);
+  CHECK(m.roofAt(Roof::Bf16, 1000) == Approx(200));
+  CHECK(m.roofAt(Roof::Bf16, 5) == Approx(50));  // the same DRAM slope
+  CHECK(aboveRoofReason(m, Roof::Bf16, half, 150).empty());
+}
+
+TEST_CASE("the bf16 peak is measured with matmul.bf16's instructions where the CPU has them", "[roofline][bf16]") {
+  const SimdLevel simd = activeSimd();
+  const std::string loop = bf16LoopName(simd);
+  CHECK(bf16LoopName(SimdLevel::Avx2).empty());
+  CHECK(measurePeakBf16Gflops(1, 0.01, SimdLevel::Avx2).outcome == Outcome::Failed);
+  const bool avx512 = simd == SimdLevel::Avx512;
+  CHECK(loop == (avx512 && host().amxBf16 && amxActive() ? "amx-bf16"
+                 : avx512 && host().avx512bf16           ? "avx512-bf16"
+                                                         : ""));
+  RooflineOptions o;
+  o.seconds = 0.02;
+  o.triadBytes = std::size_t(4) << 20;
+  const RooflineResult r = measureRoofline(o);
+  REQUIRE(r.outcome == Outcome::Ok);
+  CHECK(r.machine.bf16Simd == loop);
+  if (loop.empty()) {
+    CHECK(r.machine.bf16PeakGflops == 0);
+    WARN("this CPU has no bf16 dot-product instructions: no bf16 peak measured");
+  } else {
+    const Measured bf16 = measurePeakBf16Gflops(1, 0.03, simd);
+    REQUIRE(bf16.outcome == Outcome::Ok);
+    CHECK(std::isfinite(bf16.value));
+    // Two products per fp32 lane: above the fp32 FMA peak of the same loop
+    // shape (a bf16 dot product does twice an FMA's work per instruction).
+    const Measured fp32 = measurePeakGflops(1, 0.03, simd);
+    REQUIRE(fp32.outcome == Outcome::Ok);
+    CHECK(bf16.value > 1.3 * fp32.value);
+    CHECK(r.machine.bf16PeakGflops > 0);
+  }
 }
