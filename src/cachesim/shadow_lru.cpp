@@ -8,30 +8,25 @@ namespace cachescope::sim {
 ShadowLru::ShadowLru(std::uint64_t capacityLines) : capacity_(capacityLines) {
   if (capacity_ == 0 || capacity_ > (1ull << 30)) throw std::invalid_argument("shadow LRU capacity out of range");
   shift_ = 64 - 10;  // 1024 slots to start; grows with the footprint
-  keys_.assign(1024, kEmpty);
-  ids_.assign(1024, kNoId);
+  slots_.assign(1024, Slot{});
   ring_.assign(1024, kNoId);
   ringMask_ = ring_.size() - 1;
 }
 
 std::uint64_t ShadowLru::slotOf(std::uint64_t line) const {
-  const std::uint64_t mask = keys_.size() - 1;
-  std::uint64_t s = (line * 0x9e3779b97f4a7c15ull) >> shift_;
-  while (keys_[s] != line && keys_[s] != kEmpty) s = (s + 1) & mask;
+  const std::uint64_t mask = slots_.size() - 1;
+  std::uint64_t s = home(line);
+  while (slots_[s].key != line && slots_[s].key != kEmpty) s = (s + 1) & mask;
   return s;
 }
 
 void ShadowLru::grow() {
-  std::vector<std::uint64_t> oldKeys(keys_.size() * 2, kEmpty);
-  std::vector<std::uint32_t> oldIds(ids_.size() * 2, kNoId);
-  oldKeys.swap(keys_);
-  oldIds.swap(ids_);
+  std::vector<Slot> old(slots_.size() * 2);
+  old.swap(slots_);
   --shift_;
-  for (std::size_t i = 0; i < oldKeys.size(); ++i) {
-    if (oldKeys[i] == kEmpty) continue;
-    const std::uint64_t s = slotOf(oldKeys[i]);
-    keys_[s] = oldKeys[i];
-    ids_[s] = oldIds[i];
+  for (const Slot& o : old) {
+    if (o.key == kEmpty) continue;
+    slots_[slotOf(o.key)] = o;
   }
 }
 
@@ -60,20 +55,19 @@ void ShadowLru::compact() {
 
 ShadowLru::Result ShadowLru::access(std::uint64_t line, bool allocate) {
   std::uint64_t s = slotOf(line);
-  if (keys_[s] == kEmpty) {
+  if (slots_[s].key == kEmpty) {
     // Keep the load factor <= 1/2 so probes stay short.
-    if (2 * (stamp_.size() + 1) > keys_.size()) {
+    if (2 * (stamp_.size() + 1) > slots_.size()) {
       grow();
       s = slotOf(line);
     }
     const std::uint32_t id = std::uint32_t(stamp_.size());
-    keys_[s] = line;
-    ids_[s] = id;
+    slots_[s] = Slot{line, id};
     stamp_.push_back(kSeenOnly);
     if (allocate) restamp(id, false);
     return {false, false, id};
   }
-  return touch(ids_[s], allocate);
+  return touch(slots_[s].id, allocate);
 }
 
 }  // namespace cachescope::sim
