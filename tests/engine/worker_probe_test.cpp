@@ -137,7 +137,7 @@ TEST_CASE("worker probe: stop cancels the probe in flight and keeps what it meas
     started = true;
     probe::BandwidthResult r;
     r.threads = o.threads;
-    r.levels.push_back({"L1d", 16384, {100}, {1}});
+    r.levels.push_back({"L1d", 16384, {100}, {1}, {100}});
     while (!o.cancel->load()) std::this_thread::sleep_for(1ms);
     r.outcome = Outcome::Cancelled;
     return r;
