@@ -78,4 +78,8 @@ std::vector<double> hitRates(const sim::HierarchyConfig& config, const std::vect
 std::vector<std::uint64_t> hostLevelSizes();
 std::vector<std::string> hostLevelNames();
 
+// Order-preserving match of a latency ladder's knees to the cache levels
+// (sizes from sysfs, L1 first): the index of each level's knee, -1 none.
+std::vector<int> matchKnees(const std::vector<std::uint64_t>& knees, const std::vector<std::uint64_t>& sizes);
+
 }  // namespace cachescope::probe::detail

@@ -50,42 +50,6 @@ std::string nsText(double ns) {
   return buf;
 }
 
-// Order-preserving match of knees to levels: each level gets at most one
-// knee within 3x of its size, knees in increasing order, the sum of
-// |log(knee / size)| least; a level left without a knee costs log 8.
-std::vector<int> matchKnees(const std::vector<std::uint64_t>& knees, const std::vector<std::uint64_t>& sizes) {
-  const std::size_t L = sizes.size();
-  std::vector<int> best(L, -1), cur(L, -1);
-  double bestCost = 1e300;
-  auto rec = [&](auto&& self, std::size_t level, int nextKnee, double cost) -> void {
-    if (cost >= bestCost) return;
-    if (level == L) {
-      bestCost = cost;
-      best = cur;
-      return;
-    }
-    cur[level] = -1;
-    self(self, level + 1, nextKnee, cost + std::log(8.0));
-    for (int k = nextKnee; k < int(knees.size()); ++k) {
-      const double ratio = double(knees[std::size_t(k)]) / double(sizes[level]);
-      double d = std::fabs(std::log(ratio));
-      // A step 3x above a level is not that level's. One more than 3x below
-      // a shared level (L2 and beyond) is taken as that level, behaving
-      // smaller than sysfs says (other cores and guests use it; the
-      // explanation says so), just ahead of leaving it unmatched, so its
-      // plateau latency is read where it really is.
-      if (d > std::log(3.0)) {
-        if (level == 0 || ratio > 1) continue;
-        d = std::log(8.0) - 0.01;
-      }
-      cur[level] = k;
-      self(self, level + 1, k + 1, cost + d);
-    }
-    cur[level] = -1;
-  };
-  rec(rec, 0, 0, 0.0);
-  return best;
-}
 
 double plateau(const std::vector<LatencyPoint>& pts, double lo, double hi, std::uint64_t bound) {
   std::vector<double> in;
@@ -147,7 +111,7 @@ LatencyResult measureLatency(const ProbeOptions& options) {
   std::vector<LatencyPoint> random = r.series.front().points;
   for (LatencyPoint& p : random) p.nsPerLoad = p.minNsPerLoad;
   const std::vector<std::uint64_t> knees = detectKnees(random, int(sysfs.size()) + 1);
-  const std::vector<int> match = matchKnees(knees, sysfs);
+  const std::vector<int> match = detail::matchKnees(knees, sysfs);
   std::vector<bool> used(knees.size(), false);
   std::vector<std::uint64_t> bound(sysfs.size());
   for (std::size_t l = 0; l < sysfs.size(); ++l) {
@@ -279,5 +243,48 @@ LatencyResult measureLatency(const ProbeOptions& options) {
   detail::setProgress(options.progress, 1.0);
   return r;
 }
+
+namespace detail {
+
+// Order-preserving match of knees to levels: each level gets at most one
+// knee within 3x of its size, knees in increasing order, the sum of
+// |log(knee / size)| least; a level left without a knee costs log 8.
+std::vector<int> matchKnees(const std::vector<std::uint64_t>& knees, const std::vector<std::uint64_t>& sizes) {
+  const std::size_t L = sizes.size();
+  std::vector<int> best(L, -1), cur(L, -1);
+  double bestCost = 1e300;
+  auto rec = [&](auto&& self, std::size_t level, int nextKnee, double cost) -> void {
+    if (cost >= bestCost) return;
+    if (level == L) {
+      bestCost = cost;
+      best = cur;
+      return;
+    }
+    cur[level] = -1;
+    self(self, level + 1, nextKnee, cost + std::log(8.0));
+    for (int k = nextKnee; k < int(knees.size()); ++k) {
+      const double ratio = double(knees[std::size_t(k)]) / double(sizes[level]);
+      double d = std::fabs(std::log(ratio));
+      // A step 3x above a level is not that level's. One more than 3x below
+      // a shared level (L2 and beyond) is taken as that level, behaving
+      // smaller than sysfs says (other cores and guests use it; the
+      // explanation says so), just ahead of leaving it unmatched, so its
+      // plateau latency is read where it really is; but never one at or
+      // below the size of the level above (a ladder that ends inside L1
+      // has only noise there, not a small L3).
+      if (d > std::log(3.0)) {
+        if (level == 0 || ratio > 1 || knees[std::size_t(k)] <= sizes[level - 1]) continue;
+        d = std::log(8.0) - 0.01;
+      }
+      cur[level] = k;
+      self(self, level + 1, k + 1, cost + d);
+    }
+    cur[level] = -1;
+  };
+  rec(rec, 0, 0, 0.0);
+  return best;
+}
+
+}  // namespace detail
 
 }  // namespace cachescope::probe

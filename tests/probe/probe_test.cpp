@@ -321,6 +321,17 @@ TEST_CASE("traversal by columns is slower than by rows beyond the caches", "[pro
   CHECK(r.colHitRate[0] < 0.2);
 }
 
+TEST_CASE("knees match the levels in order; a shared level may look smaller, not smaller than the one above", "[probe]") {
+  const std::vector<std::uint64_t> sizes = {32 << 10, 1 << 20, 32 << 20};
+  // A Zen 4 guest: L2 and L3 behave smaller than sysfs says.
+  CHECK(detail::matchKnees({32 << 10, 656 << 10, 2662 << 10}, sizes) == std::vector<int>{0, 1, 2});
+  CHECK(detail::matchKnees({30 << 10, 1 << 20}, sizes) == std::vector<int>{0, 1, -1});
+  // A ladder that ends inside L1 (16 KiB) has only noise for knees: none of
+  // them is taken for L2 or L3, so memory is not said to be reached.
+  CHECK(detail::matchKnees({8 << 10, 16 << 10}, sizes) == std::vector<int>{1, -1, -1});
+  CHECK(detail::matchKnees({4 << 10}, sizes) == std::vector<int>{-1, -1, -1});
+}
+
 TEST_CASE("a ladder that ends inside the caches says memory was not reached", "[probe]") {
   REQUIRE_FALSE(host().caches.empty());
   ProbeOptions o;
